@@ -1,0 +1,162 @@
+package dev.mamori.platform.db;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * Applies a bundle's versioned SQL migrations with Flyway (never EclipseLink DDL). Each bundle
+ * keeps its own history table, so bundles migrate, and can be updated, independently on the
+ * same database.
+ *
+ * <p>Flyway's class-path scanner cannot see into another bundle, so the migrations are listed
+ * from the owning bundle itself (or from the class-path directory in plain unit tests).
+ */
+public final class Migrations {
+    private Migrations() {
+    }
+
+    /**
+     * @param dataSource   target database
+     * @param owner        a class of the bundle that owns the migrations
+     * @param location     folder of the migrations inside that bundle, e.g. {@code dev/mamori/tenant/db}
+     * @param historyTable the bundle's own Flyway history table
+     * @return the number of migrations applied now
+     */
+    public static int migrate(DataSource dataSource, Class<?> owner, String location, String historyTable) {
+        List<Sql> scripts = list(owner, location);
+        if (scripts.isEmpty()) {
+            throw new IllegalStateException("No migrations in " + location + " of " + owner.getName());
+        }
+        return Flyway.configure(owner.getClassLoader())
+                .dataSource(dataSource)
+                .resourceProvider(new Provider(scripts))
+                .javaMigrationClassProvider(Collections::emptyList)
+                .table(historyTable)
+                // other bundles' tables may already be there: start this bundle's history at 0
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    static List<Sql> list(Class<?> owner, String location) {
+        List<Sql> out = new ArrayList<>();
+        Bundle bundle = FrameworkUtil.getBundle(owner);
+        if (bundle != null) {
+            Enumeration<URL> entries = bundle.findEntries(location, "*.sql", false);
+            while (entries != null && entries.hasMoreElements()) {
+                URL url = entries.nextElement();
+                String path = url.getPath();
+                out.add(new Sql(location, path.substring(path.lastIndexOf('/') + 1), url));
+            }
+        } else {
+            URL dir = owner.getClassLoader().getResource(location);
+            if (dir != null && "file".equals(dir.getProtocol())) {
+                try (Stream<Path> files = Files.list(Paths.get(dir.toURI()))) {
+                    for (Path p : files.filter(f -> f.toString().endsWith(".sql")).collect(Collectors.toList())) {
+                        out.add(new Sql(location, p.getFileName().toString(), p.toUri().toURL()));
+                    }
+                } catch (IOException | URISyntaxException e) {
+                    throw new IllegalStateException("cannot list migrations in " + dir, e);
+                }
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    static final class Sql extends LoadableResource {
+        private final String location;
+        private final String name;
+        private final URL url;
+
+        Sql(String location, String name, URL url) {
+            this.location = location;
+            this.name = name;
+            this.url = url;
+        }
+
+        @Override
+        public Reader read() {
+            try {
+                return new InputStreamReader(url.openStream(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String getAbsolutePath() {
+            return location + "/" + name;
+        }
+
+        @Override
+        public String getAbsolutePathOnDisk() {
+            return url.toString();
+        }
+
+        @Override
+        public String getFilename() {
+            return name;
+        }
+
+        @Override
+        public String getRelativePath() {
+            return name;
+        }
+    }
+
+    private static final class Provider implements ResourceProvider {
+        private final List<Sql> scripts;
+
+        Provider(List<Sql> scripts) {
+            this.scripts = scripts;
+        }
+
+        @Override
+        public LoadableResource getResource(String name) {
+            return scripts.stream().filter(s -> s.getRelativePath().equals(name) || s.getAbsolutePath().equals(name))
+                    .findFirst().orElse(null);
+        }
+
+        @Override
+        public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
+            List<LoadableResource> out = new ArrayList<>();
+            for (Sql s : scripts) {
+                if (s.getFilename().startsWith(prefix)) {
+                    for (String suffix : suffixes) {
+                        if (s.getFilename().endsWith(suffix)) {
+                            out.add(s);
+                            break;
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

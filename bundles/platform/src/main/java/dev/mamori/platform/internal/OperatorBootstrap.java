@@ -1,0 +1,100 @@
+package dev.mamori.platform.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * No default credentials (OPS-6): the distribution ships without users; at first start this
+ * creates the operator account with a random password, stored only as a bcrypt hash in the
+ * Karaf realm and handed over once in an owner-only file.
+ */
+@Component(immediate = true, configurationPid = OperatorBootstrap.PID)
+@Designate(ocd = OperatorBootstrap.Config.class)
+public class OperatorBootstrap {
+    static final String PID = "dev.mamori.operator";
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorBootstrap.class);
+
+    /** Operator bootstrap configuration (PID dev.mamori.operator). */
+    @ObjectClassDefinition(name = "Mamori operator bootstrap", description = "First-start operator account.")
+    public @interface Config {
+        /** @return user name */
+        @AttributeDefinition(description = "Name of the operator account created at first start.")
+        String username() default "admin";
+
+        /** @return group */
+        @AttributeDefinition(description = "Karaf group that carries the operator roles.")
+        String group() default "operators";
+
+        /** @return users file */
+        @AttributeDefinition(description = "Karaf properties realm file.")
+        String users_file() default "${karaf.etc}/users.properties";
+
+        /** @return password file */
+        @AttributeDefinition(description = "Where the initial password is handed over (mode 0600).")
+        String password_file() default "${karaf.data}/mamori/initial-operator-password";
+    }
+
+    /** @param config configuration */
+    @Activate
+    public OperatorBootstrap(Config config) throws IOException {
+        Path users = Paths.get(TlsBootstrap.expand(config.users_file()));
+        Path handover = Paths.get(TlsBootstrap.expand(config.password_file()));
+        if (ensure(users, handover, config.username(), config.group()).isPresent()) {
+            LOG.warn("Created operator account '{}'. Its initial password is in {} (owner-only); "
+                    + "change it with jaas:user-add and delete that file.", config.username(), handover);
+        }
+    }
+
+    /**
+     * Adds the operator to the realm file unless the account exists.
+     *
+     * @return the password when an account was created
+     */
+    static Optional<char[]> ensure(Path users, Path handover, String username, String group) throws IOException {
+        List<String> lines = Files.exists(users) ? Files.readAllLines(users, StandardCharsets.ISO_8859_1) : new ArrayList<>();
+        String prefix = escape(username);
+        for (String line : lines) {
+            String t = line.strip();
+            if (!t.startsWith("#") && (t.startsWith(prefix + " ") || t.startsWith(prefix + "=") || t.startsWith(prefix + "\t"))) {
+                return Optional.empty();
+            }
+        }
+        char[] password = Secrets.password(24);
+        // the handover file first: an account nobody can learn the password of would lock operators out
+        Secrets.writeOwnerOnly(handover, Secrets.utf8(password));
+        String hash = OpenBSDBCrypt.generate("2a", password, Secrets.bytes(16), 12);
+        List<String> out = new ArrayList<>(lines);
+        // the form Karaf's spring-security-crypto encryption reads: the bcrypt string, hex-encoded
+        out.add(prefix + " = {CRYPT}" + hex(hash.getBytes(StandardCharsets.US_ASCII)) + "{CRYPT},_g_:" + group);
+        Secrets.writeOwnerOnly(users, String.join("\n", out).concat("\n").getBytes(StandardCharsets.ISO_8859_1));
+        return Optional.of(Arrays.copyOf(password, password.length));
+    }
+
+    static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) {
+            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
+    private static String escape(String key) {
+        return key.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=").replace(" ", "\\ ");
+    }
+}

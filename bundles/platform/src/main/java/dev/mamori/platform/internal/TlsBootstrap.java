@@ -1,0 +1,140 @@
+package dev.mamori.platform.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes HTTPS the only way in (CRY-1): at first start it creates a self-signed certificate, then
+ * turns on Pax Web's HTTPS connector restricted to TLS 1.2 and 1.3. An operator who configured
+ * a keystore of their own in {@code org.ops4j.pax.web} keeps it; only the protocol restriction
+ * and the HTTPS switch are enforced.
+ */
+@Component(immediate = true, configurationPid = TlsBootstrap.PID)
+@Designate(ocd = TlsBootstrap.Config.class)
+public class TlsBootstrap {
+    static final String PID = "dev.mamori.tls";
+    static final String PAX_WEB_PID = "org.ops4j.pax.web";
+    static final String KEYSTORE = "org.ops4j.pax.web.ssl.keystore";
+    static final String PROTOCOLS = "TLSv1.2,TLSv1.3";
+    private static final Logger LOG = LoggerFactory.getLogger(TlsBootstrap.class);
+
+    /** TLS bootstrap configuration (PID dev.mamori.tls). */
+    @ObjectClassDefinition(name = "Mamori TLS", description = "First-start self-signed certificate for HTTPS.")
+    public @interface Config {
+        /** @return keystore path */
+        @AttributeDefinition(description = "Where the self-signed PKCS#12 keystore is created when no keystore is configured.")
+        String keystore() default "${karaf.etc}/mamori-tls.p12";
+
+        /** @return names */
+        @AttributeDefinition(description = "Host names and IP addresses put into the self-signed certificate.")
+        String[] hostnames() default {"localhost", "127.0.0.1"};
+
+        /** @return validity */
+        @AttributeDefinition(description = "Lifetime of the self-signed certificate in days.", min = "1", max = "825")
+        int validity_days() default 397;
+    }
+
+    /**
+     * @param configAdmin where Pax Web's configuration lives
+     * @param config      configuration
+     */
+    @Activate
+    public TlsBootstrap(@Reference ConfigurationAdmin configAdmin, Config config) throws IOException {
+        Configuration web = configAdmin.getConfiguration(PAX_WEB_PID, null);
+        Dictionary<String, Object> current = web.getProperties() != null ? web.getProperties() : new Hashtable<>();
+        Map<String, Object> wanted = wantedProperties(current, config);
+        if (!wanted.isEmpty()) {
+            Dictionary<String, Object> updated = new Hashtable<>();
+            for (String key : java.util.Collections.list(current.keys())) {
+                updated.put(key, current.get(key));
+            }
+            wanted.forEach(updated::put);
+            web.update(updated);
+            LOG.info("HTTPS enabled on port {} ({})", updated.get("org.osgi.service.http.port.secure"), PROTOCOLS);
+        }
+    }
+
+    /** @return the Pax Web properties that must change; empty when all is in place */
+    static Map<String, Object> wantedProperties(Dictionary<String, Object> current, Config config) throws IOException {
+        Map<String, Object> wanted = new TreeMap<>();
+        Path ours = Paths.get(expand(config.keystore()));
+        Object configured = current.get(KEYSTORE);
+        boolean foreign = configured != null && !configured.toString().isEmpty()
+                && !Paths.get(expand(configured.toString())).toAbsolutePath().equals(ours.toAbsolutePath());
+        if (!foreign && (!Files.exists(ours) || current.get(KEYSTORE + ".password") == null)) {
+            try {
+                Files.deleteIfExists(ours);
+                char[] password = SelfSignedKeystore.create(ours, Arrays.asList(config.hostnames()),
+                        Duration.ofDays(config.validity_days()), Instant.now());
+                LOG.warn("Created a SELF-SIGNED TLS certificate in {} for {}. Production must configure a real "
+                        + "certificate in etc/org.ops4j.pax.web.cfg.", ours, Arrays.toString(config.hostnames()));
+                wanted.put(KEYSTORE, ours.toString());
+                wanted.put(KEYSTORE + ".password", new String(password));
+                wanted.put("org.ops4j.pax.web.ssl.key.password", new String(password));
+                wanted.put("org.ops4j.pax.web.ssl.keystore.type", "PKCS12");
+                wanted.put("org.ops4j.pax.web.ssl.key.alias", SelfSignedKeystore.ALIAS);
+                Arrays.fill(password, '\0');
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot create the self-signed TLS keystore", e);
+            }
+        }
+        putIfDifferent(current, wanted, "org.osgi.service.http.secure.enabled", "true");
+        putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.included", PROTOCOLS);
+        putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.excluded", "SSLv3,TLSv1,TLSv1.1");
+        putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.renegotiationAllowed", "false");
+        return wanted;
+    }
+
+    private static void putIfDifferent(Dictionary<String, Object> current, Map<String, Object> wanted, String key,
+            String value) {
+        Object have = current.get(key);
+        if (have == null || !Objects.equals(have.toString(), value)) {
+            wanted.put(key, value);
+        }
+    }
+
+    /** Expands ${name} from system properties, as Karaf does in cfg files. */
+    static String expand(String s) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            int start = s.indexOf("${", i);
+            if (start < 0) {
+                out.append(s, i, s.length());
+                break;
+            }
+            int end = s.indexOf('}', start);
+            if (end < 0) {
+                out.append(s, i, s.length());
+                break;
+            }
+            out.append(s, i, start);
+            String key = s.substring(start + 2, end);
+            out.append(System.getProperty(key, ""));
+            i = end + 1;
+        }
+        return out.toString();
+    }
+}

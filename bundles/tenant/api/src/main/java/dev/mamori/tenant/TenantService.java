@@ -1,0 +1,89 @@
+package dev.mamori.tenant;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Creates tenants and moves them through their lifecycle (TEN-2..TEN-5). Every transition is
+ * checked against {@link TenantState#canMoveTo} and announced to
+ * {@link dev.mamori.tenant.spi.TenantLifecycleListener}s after it is committed.
+ */
+@ProviderType
+public interface TenantService {
+
+    /**
+     * @param tenant what to create
+     * @return the created tenant, in TRIAL or ACTIVE
+     * @throws InvalidTenantDataException if a field is invalid
+     * @throws DuplicateTenantException   if the slug is taken
+     */
+    Tenant create(NewTenant tenant);
+
+    /**
+     * @param idOrSlug a tenant id or slug
+     * @return the tenant, in whatever state
+     */
+    Optional<Tenant> find(String idOrSlug);
+
+    /**
+     * @param idOrSlug a tenant id or slug
+     * @return the tenant
+     * @throws TenantNotFoundException if there is none
+     */
+    default Tenant get(String idOrSlug) {
+        return find(idOrSlug).orElseThrow(() -> new TenantNotFoundException("No tenant '" + idOrSlug + "'."));
+    }
+
+    /** @return every tenant, ordered by slug */
+    List<Tenant> list();
+
+    /**
+     * TRIAL → ACTIVE (conversion to a paid plan) or EXPIRED → ACTIVE (renewal).
+     *
+     * @param idOrSlug      tenant
+     * @param plan          plan of the contract
+     * @param contractStart first contract day; today (configured zone) when null
+     * @param contractEnd   last contract day, or null for open-ended
+     * @return the tenant after the change
+     * @throws IllegalTransitionException if the tenant is not TRIAL or EXPIRED
+     */
+    Tenant activate(String idOrSlug, String plan, LocalDate contractStart, LocalDate contractEnd);
+
+    /**
+     * TRIAL or ACTIVE → EXPIRED: users lose access, data is kept (TEN-2, TEN-3).
+     *
+     * @param idOrSlug tenant
+     * @return the tenant after the change
+     */
+    Tenant expire(String idOrSlug);
+
+    /**
+     * TRIAL, ACTIVE or EXPIRED → DELETED: the tenant vanishes from every user view at once and is
+     * purged later (TEN-4).
+     *
+     * @param idOrSlug tenant
+     * @return the tenant after the change
+     */
+    Tenant delete(String idOrSlug);
+
+    /**
+     * Records a contract termination (TEN-5) with its date. The tenant moves to EXPIRED if it
+     * still had access; deletion follows by the end of the next month (retention).
+     *
+     * @param idOrSlug        tenant
+     * @param terminationDate the date the contract ends
+     * @return the tenant after the change
+     */
+    Tenant terminate(String idOrSlug, LocalDate terminationDate);
+
+    /**
+     * DELETED → PURGED, once the capabilities have physically removed the tenant's data.
+     *
+     * @param idOrSlug tenant
+     * @return the tenant after the change
+     */
+    Tenant markPurged(String idOrSlug);
+}

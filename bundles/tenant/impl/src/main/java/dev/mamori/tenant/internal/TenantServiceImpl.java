@@ -1,0 +1,301 @@
+package dev.mamori.tenant.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import javax.persistence.EntityManager;
+import javax.persistence.EntityManagerFactory;
+import javax.persistence.PersistenceException;
+import javax.persistence.TypedQuery;
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mamori.platform.db.Migrations;
+import dev.mamori.tenant.DuplicateTenantException;
+import dev.mamori.tenant.IllegalTransitionException;
+import dev.mamori.tenant.InvalidTenantDataException;
+import dev.mamori.tenant.NewTenant;
+import dev.mamori.tenant.Tenant;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.tenant.TenantState;
+import dev.mamori.tenant.jpa.TenantTransactions;
+import dev.mamori.tenant.spi.TenantLifecycleListener;
+import dev.mamori.tenant.spi.TenantTransition;
+
+/**
+ * Tenants on the {@code mamori} DataSource. Applies the bundle's migrations before first use.
+ */
+@Component(service = TenantService.class, configurationPid = TenantServiceImpl.PID)
+@Designate(ocd = TenantServiceImpl.Config.class)
+public class TenantServiceImpl implements TenantService {
+    static final String PID = "dev.mamori.tenant";
+    private static final Logger LOG = LoggerFactory.getLogger(TenantServiceImpl.class);
+    private static final Pattern UUID_PATTERN = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
+    private static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]{1,12})?");
+
+    /** Tenant configuration (PID {@value TenantServiceImpl#PID}). */
+    @ObjectClassDefinition(name = "Mamori tenants", description = "Defaults and limits of tenant records.")
+    public @interface Config {
+        /** @return trial length */
+        @AttributeDefinition(description = "Length of a trial in days when no end date is given.", min = "1", max = "366")
+        int trial_days() default 30;
+
+        /** @return allowed regions */
+        @AttributeDefinition(description = "Data residency regions this deployment has storage for (TEN-6).")
+        String[] regions() default {"jp"};
+    }
+
+    private final EntityManagerFactory emf;
+    private volatile Config config;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Clock clock;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            service = TenantLifecycleListener.class)
+    final List<TenantLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param emf        the tenant persistence unit
+     * @param dataSource the same database, for migrations
+     * @param config     configuration
+     */
+    @Activate
+    public TenantServiceImpl(@Reference(target = "(osgi.unit.name=mamori-tenant)") EntityManagerFactory emf,
+            @Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource, Config config) {
+        int applied = Migrations.migrate(dataSource, TenantServiceImpl.class, "dev/mamori/tenant/db",
+                "mamori_schema_tenant");
+        if (applied > 0) {
+            LOG.info("Tenant schema: {} migration(s) applied", applied);
+        }
+        this.emf = emf;
+        this.config = config;
+    }
+
+    @Modified
+    void modified(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public Tenant create(NewTenant request) {
+        String slug = request.slug();
+        require(SLUG.matcher(slug).matches(), "slug must be 3-63 characters of a-z, 0-9 and '-', "
+                + "starting and ending with a letter or digit");
+        require(!UUID_PATTERN.matcher(slug).matches(), "slug must not look like a tenant id");
+        String name = request.displayName().strip();
+        require(!name.isEmpty() && name.length() <= 200, "display name must be 1-200 characters");
+        require(name.codePoints().noneMatch(Character::isISOControl), "display name must not contain control characters");
+        require(PLAN.matcher(request.plan()).matches(), "plan must be 1-40 characters of a-z, 0-9, '_' and '-'");
+        require(REGION.matcher(request.region()).matches() && allowedRegions().contains(request.region()),
+                "region '" + printable(request.region()) + "' is not one of " + allowedRegions());
+
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.now(clock);
+        TenantEntity e = new TenantEntity();
+        e.id = UUID.randomUUID().toString();
+        e.slug = slug;
+        e.displayName = name;
+        e.plan = request.plan();
+        e.region = request.region();
+        if (request.trial()) {
+            e.state = TenantState.TRIAL;
+            e.trialEndsOn = request.trialEndsOn() != null ? request.trialEndsOn() : today.plusDays(config.trial_days());
+            require(!e.trialEndsOn.isBefore(today), "trial end must not be in the past");
+        } else {
+            e.state = TenantState.ACTIVE;
+            e.contractStart = request.contractStart();
+            e.contractEnd = request.contractEnd();
+            require(e.contractEnd == null || !e.contractEnd.isBefore(e.contractStart), "contract end must not precede its start");
+        }
+        e.createdAt = now;
+        e.updatedAt = now;
+        e.stateChangedAt = now;
+        if (find(slug).isPresent()) {
+            throw new DuplicateTenantException("A tenant with slug '" + slug + "' already exists.");
+        }
+        try {
+            tx(em -> {
+                em.persist(e);
+                return null;
+            });
+        } catch (PersistenceException ex) {
+            if (find(slug).isPresent()) {
+                throw new DuplicateTenantException("A tenant with slug '" + slug + "' already exists.");
+            }
+            throw ex;
+        }
+        Tenant created = e.toValue();
+        announce(new TenantTransition(created, null, now));
+        return created;
+    }
+
+    @Override
+    public Optional<Tenant> find(String idOrSlug) {
+        if (idOrSlug == null || idOrSlug.isEmpty() || idOrSlug.length() > 63) {
+            return Optional.empty();
+        }
+        return tx(em -> findEntity(em, idOrSlug).map(TenantEntity::toValue));
+    }
+
+    @Override
+    public List<Tenant> list() {
+        return tx(em -> em.createQuery("SELECT t FROM Tenant t ORDER BY t.slug", TenantEntity.class)
+                .getResultList().stream().map(TenantEntity::toValue).collect(Collectors.toList()));
+    }
+
+    @Override
+    public Tenant activate(String idOrSlug, String plan, LocalDate contractStart, LocalDate contractEnd) {
+        require(plan != null && PLAN.matcher(plan).matches(), "plan must be 1-40 characters of a-z, 0-9, '_' and '-'");
+        return transition(idOrSlug, TenantState.ACTIVE, e -> {
+            e.plan = plan;
+            e.contractStart = contractStart != null ? contractStart : LocalDate.now(clock);
+            e.contractEnd = contractEnd;
+            require(e.contractEnd == null || !e.contractEnd.isBefore(e.contractStart), "contract end must not precede its start");
+            e.terminationDate = null;
+        });
+    }
+
+    @Override
+    public Tenant expire(String idOrSlug) {
+        return transition(idOrSlug, TenantState.EXPIRED, e -> { });
+    }
+
+    @Override
+    public Tenant delete(String idOrSlug) {
+        return transition(idOrSlug, TenantState.DELETED, e -> { });
+    }
+
+    @Override
+    public Tenant terminate(String idOrSlug, LocalDate terminationDate) {
+        require(terminationDate != null, "termination date is required");
+        Instant now = clock.instant();
+        Tenant[] before = new Tenant[1];
+        Tenant after = tx(em -> {
+            TenantEntity e = lockedEntity(em, idOrSlug);
+            before[0] = e.toValue();
+            if (e.state == TenantState.DELETED || e.state == TenantState.PURGED) {
+                throw new IllegalTransitionException("Tenant '" + e.slug + "' is " + e.state
+                        + "; a termination can only be recorded while the contract exists.");
+            }
+            e.terminationDate = terminationDate;
+            if (e.state.usersHaveAccess()) {
+                e.state = TenantState.EXPIRED;
+                e.stateChangedAt = now;
+            }
+            e.updatedAt = now;
+            return e.toValue();
+        });
+        if (before[0].state() != after.state()) {
+            announce(new TenantTransition(after, before[0].state(), now));
+        }
+        return after;
+    }
+
+    @Override
+    public Tenant markPurged(String idOrSlug) {
+        return transition(idOrSlug, TenantState.PURGED, e -> { });
+    }
+
+    private Tenant transition(String idOrSlug, TenantState target, java.util.function.Consumer<TenantEntity> change) {
+        Instant now = clock.instant();
+        TenantState[] from = new TenantState[1];
+        Tenant after = tx(em -> {
+            TenantEntity e = lockedEntity(em, idOrSlug);
+            from[0] = e.state;
+            if (!e.state.canMoveTo(target)) {
+                throw new IllegalTransitionException("Tenant '" + e.slug + "' cannot go from " + e.state + " to "
+                        + target + "; allowed from " + e.state + ": " + describe(e.state.allowedTargets()) + ".");
+            }
+            change.accept(e);
+            e.state = target;
+            e.stateChangedAt = now;
+            e.updatedAt = now;
+            return e.toValue();
+        });
+        announce(new TenantTransition(after, from[0], now));
+        return after;
+    }
+
+    private static String describe(Set<TenantState> states) {
+        return states.isEmpty() ? "nothing (final state)" : states.toString();
+    }
+
+    private TenantEntity lockedEntity(EntityManager em, String idOrSlug) {
+        TenantEntity e = findEntity(em, idOrSlug).orElseThrow(
+                () -> new dev.mamori.tenant.TenantNotFoundException("No tenant '" + printable(idOrSlug) + "'."));
+        // serialises concurrent transitions of one tenant across nodes
+        em.refresh(e, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+        return e;
+    }
+
+    private static Optional<TenantEntity> findEntity(EntityManager em, String idOrSlug) {
+        if (idOrSlug == null) {
+            return Optional.empty();
+        }
+        if (UUID_PATTERN.matcher(idOrSlug).matches()) {
+            return Optional.ofNullable(em.find(TenantEntity.class, idOrSlug));
+        }
+        TypedQuery<TenantEntity> q = em.createQuery("SELECT t FROM Tenant t WHERE t.slug = :slug", TenantEntity.class);
+        return q.setParameter("slug", idOrSlug).getResultList().stream().findFirst();
+    }
+
+    private <T> T tx(Function<EntityManager, T> work) {
+        return TenantTransactions.inTransaction(emf, Map.of(), work);
+    }
+
+    private void announce(TenantTransition transition) {
+        for (TenantLifecycleListener listener : listeners) {
+            try {
+                listener.onTransition(transition);
+            } catch (RuntimeException e) {
+                LOG.error("Tenant lifecycle listener {} failed on {}", listener.getClass().getName(), transition, e);
+            }
+        }
+    }
+
+    private Set<String> allowedRegions() {
+        return Set.copyOf(Arrays.asList(config.regions()));
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new InvalidTenantDataException("Invalid tenant: " + message + ".");
+        }
+    }
+
+    /** Echoes caller input in errors without letting it forge lines (SEC-7). */
+    static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+}
