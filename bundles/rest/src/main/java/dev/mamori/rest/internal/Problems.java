@@ -20,19 +20,23 @@ final class Problems {
     static Problem ofCurrent(String code, int status, String title, String detail) {
         Message m = PhaseInterceptorChain.getCurrentMessage();
         String path = null;
-        String id = null;
         if (m != null) {
             Object info = m.get(Message.PATH_INFO);
             path = info == null ? null : info.toString();
-            Object rid = m.get(RequestIdFilter.PROPERTY);
-            id = rid == null ? null : rid.toString();
         }
-        return new Problem(code, title, status, detail, path, id);
+        return new Problem(code, title, status, detail, path, currentRequestId());
     }
 
+    /** The request id of this thread's request: the filter put it in the log MDC for the whole call. */
     static String currentRequestId() {
         Message m = PhaseInterceptorChain.getCurrentMessage();
         Object rid = m == null ? null : m.get(RequestIdFilter.PROPERTY);
+        if (rid == null && m != null && m.getExchange() != null && m.getExchange().getInMessage() != null) {
+            rid = m.getExchange().getInMessage().get(RequestIdFilter.PROPERTY);
+        }
+        if (rid == null) {
+            rid = org.slf4j.MDC.get(RequestIdFilter.MDC_KEY);
+        }
         return rid == null ? null : rid.toString();
     }
 }

@@ -19,6 +19,7 @@ import dev.mamori.rest.spi.RestConstants;
 @Priority(RestConstants.PRIORITY_REQUEST_ID)
 public final class RequestIdFilter implements ContainerRequestFilter, ContainerResponseFilter {
     static final String PROPERTY = "mamori.requestId";
+    static final String MDC_KEY = "requestId";
     // a caller-supplied id is only reused when it cannot smuggle anything into headers or logs (SEC-7)
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,14 +27,13 @@ public final class RequestIdFilter implements ContainerRequestFilter, ContainerR
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (request.getProperty(PROPERTY) != null) {
+            return;
+        }
         String supplied = request.getHeaderString(RestConstants.REQUEST_ID_HEADER);
         String id = supplied != null && SAFE.matcher(supplied).matches() ? supplied : newId();
         request.setProperty(PROPERTY, id);
-        MDC.put("requestId", id);
-        if (request.getUriInfo().getQueryParameters().containsKey("_wadl")) {
-            // CXF would describe the API as WADL too; the one published description is openapi.json
-            request.abortWith(Problems.of(request, "not-found", 404, "Not Found", "No resource at this path.").toResponse());
-        }
+        MDC.put(MDC_KEY, id);
     }
 
     @Override
@@ -42,7 +42,7 @@ public final class RequestIdFilter implements ContainerRequestFilter, ContainerR
         if (id != null) {
             response.getHeaders().putSingle(RestConstants.REQUEST_ID_HEADER, id);
         }
-        MDC.remove("requestId");
+        MDC.remove(MDC_KEY);
     }
 
     static String newId() {

@@ -152,6 +152,7 @@ public class RestServer {
         p.add(new SecurityHeaders());
         p.add(new ProblemMapper());
         p.add(new JacksonJsonProvider(objectMapper()));
+        p.add(new NoWadl());
         return p;
     }
 

@@ -1,0 +1,353 @@
+package dev.mamori.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import dev.mamori.tenant.NewTenant;
+import dev.mamori.tenant.NoTenantContextException;
+import dev.mamori.tenant.SettingNotFoundException;
+import dev.mamori.tenant.Tenant;
+import dev.mamori.tenant.TenantContext;
+import dev.mamori.tenant.TenantNotAccessibleException;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.tenant.TenantSetting;
+import dev.mamori.tenant.TenantSettingsService;
+import dev.mamori.tenant.TenantState;
+
+/**
+ * What only the running distribution shows: features resolve, HTTPS REST base, shell commands
+ * under their ACL, and tenant isolation on the real database. Subclasses choose the database.
+ */
+public abstract class MamoriContainerTests {
+    private static final String[] FEATURES = {"mamori", "mamori-platform", "mamori-tenant", "mamori-rest", "mamori-shell"};
+    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-store");
+
+    @Inject
+    protected BundleContext bundleContext;
+    @Inject
+    protected FeaturesService features;
+    @Inject
+    protected TenantService tenants;
+    @Inject
+    protected TenantContext context;
+    @Inject
+    protected TenantSettingsService settings;
+    @Inject
+    protected SessionFactory sessionFactory;
+    @Inject
+    protected ConfigurationAdmin configAdmin;
+
+    private static Https https;
+    private static ServiceRegistration<?> probe;
+
+    @Before
+    public void connect() throws Exception {
+        if (https == null) {
+            String password = Wait.until("HTTPS configuration", Duration.ofSeconds(30), () -> {
+                Dictionary<String, Object> p = configAdmin.getConfiguration("org.ops4j.pax.web", null).getProperties();
+                Object pw = p == null ? null : p.get("org.ops4j.pax.web.ssl.keystore.password");
+                return pw == null ? null : pw.toString();
+            });
+            Path keystore = Paths.get(System.getProperty("karaf.etc"), "mamori-tls.p12");
+            https = Https.trusting(keystore, password.toCharArray(), "https://localhost:8443");
+            Wait.until("health 200", Duration.ofSeconds(60), () -> https.get("/api/v1/health").statusCode() == 200);
+        }
+        if (probe == null) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put("osgi.jaxrs.resource", "true");
+            probe = bundleContext.registerService(ProbeResource.class, new ProbeResource(), props);
+            Wait.until("probe resource", Duration.ofSeconds(30), () -> https.get("/api/v1/it-probe").statusCode() == 200);
+        }
+    }
+
+    @Test
+    public void ext1_everyMamoriFeatureIsInstalled() throws Exception {
+        for (String name : FEATURES) {
+            assertTrue(name + " installed", features.isInstalled(features.getFeature(name)));
+        }
+    }
+
+    @Test
+    public void health_reportsLiveAndReadyWithBothDataSources() throws Exception {
+        HttpResponse<String> r = https.get("/api/v1/health");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        String body = r.body().replace(" ", "");
+        assertTrue(body, body.contains("\"ready\":true"));
+        assertTrue(body, body.contains("\"database\":{\"status\":\"UP\""));
+        assertTrue(body, body.contains("\"pii-database\":{\"status\":\"UP\""));
+    }
+
+    @Test
+    public void sec9_securityHeadersOnEveryKindOfResponse() throws Exception {
+        for (String path : List.of("/api/v1/health", "/api/v1/no-such-thing", "/no-such-thing", "/api/v1/it-probe/fail")) {
+            HttpResponse<String> r = https.get(path);
+            SECURITY_HEADERS.forEach((k, v) -> assertEquals(path + " " + k, v, r.headers().firstValue(k).orElse(null)));
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(path + " CSP " + csp, csp.contains("frame-ancestors 'none'"));
+            assertTrue(path + " HSTS", r.headers().firstValue("Strict-Transport-Security").orElse("").startsWith("max-age="));
+            assertTrue(path + " request id", r.headers().firstValue("X-Request-Id").isPresent());
+        }
+    }
+
+    @Test
+    public void unknownPaths_are404ProblemJson() throws Exception {
+        for (String path : List.of("/api/v1/no-such-thing", "/no-such-thing", "/api/other", "/api/v1/health/x")) {
+            HttpResponse<String> r = https.get(path);
+            assertProblem(r, 404, "not-found");
+        }
+        // CXF's WADL and service list stay hidden: the API describes itself only through openapi.json
+        assertProblem(https.get("/api/v1/health?_wadl"), 404, "not-found");
+    }
+
+    @Test
+    public void malformedJson_is400ProblemJson() throws Exception {
+        HttpResponse<String> r = https.post("/api/v1/it-probe", "application/json", HttpRequest.BodyPublishers.ofString("{\"a\": "));
+        assertProblem(r, 400, "malformed-json");
+        assertFalse(r.body(), r.body().contains("com.fasterxml"));
+    }
+
+    @Test
+    public void sec10_oversizedBody_is413_withLengthAndChunked() throws Exception {
+        byte[] big = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        big[0] = '{';
+        assertProblem(https.post("/api/v1/it-probe", "application/json", HttpRequest.BodyPublishers.ofByteArray(big)),
+                413, "payload-too-large");
+        HttpResponse<String> chunked = https.post("/api/v1/it-probe", "application/json",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)));
+        assertProblem(chunked, 413, "payload-too-large");
+        // just under the limit is accepted
+        assertEquals(200, https.post("/api/v1/it-probe", "application/json", HttpRequest.BodyPublishers.ofString("{\"k\":1}")).statusCode());
+    }
+
+    @Test
+    public void wrongMediaType_is415ProblemJson() throws Exception {
+        assertProblem(https.post("/api/v1/it-probe", "text/plain", HttpRequest.BodyPublishers.ofString("hello")),
+                415, "unsupported-media-type");
+    }
+
+    @Test
+    public void serverFault_is500WithRequestIdAndNothingInternal() throws Exception {
+        HttpResponse<String> r = https.get("/api/v1/it-probe/fail");
+        assertProblem(r, 500, "internal-error");
+        String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+        assertTrue(r.body(), r.body().contains("\"requestId\" : \"" + id + "\"") || r.body().contains("\"requestId\":\"" + id + "\""));
+        assertFalse(r.body(), r.body().contains(ProbeResource.SECRET));
+        assertFalse(r.body(), r.body().contains("Exception"));
+        assertFalse(r.body(), r.body().contains("at com."));
+    }
+
+    @Test
+    public void sec7_requestIdHeaderCannotBeForged() throws Exception {
+        HttpResponse<String> r = https.send(HttpRequest.newBuilder(java.net.URI.create("https://localhost:8443/api/v1/health"))
+                .header("X-Request-Id", "abc<script>x").GET());
+        String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+        assertFalse(id.contains("<"));
+        HttpResponse<String> ok = https.send(HttpRequest.newBuilder(java.net.URI.create("https://localhost:8443/api/v1/health"))
+                .header("X-Request-Id", "trace-12345678").GET());
+        assertEquals("trace-12345678", ok.headers().firstValue("X-Request-Id").orElse(null));
+    }
+
+    @Test
+    public void openApiDocumentDescribesTheApi() throws Exception {
+        HttpResponse<String> r = https.get("/api/v1/openapi.json");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("\"openapi\""));
+        assertTrue(r.body().contains("\"/health\""));
+        assertTrue(r.body().contains("getHealth"));
+    }
+
+    @Test
+    public void shell_tenantLifecycleEndToEnd() throws Exception {
+        String slug = "shell-" + shortId();
+        String created = operator("mamori:tenant-create --trial-ends 2099-12-31 " + slug + " \"Shell Test KK\"");
+        assertTrue(created, created.contains("Created tenant " + slug));
+        String list = operator("mamori:tenant-list --no-format");
+        assertTrue(list, list.contains(slug) && list.contains("TRIAL") && list.contains("2099-12-31"));
+        String show = operator("mamori:tenant-show " + slug);
+        assertTrue(show, show.contains("Shell Test KK") && show.contains("+09:00"));
+        assertTrue(operator("mamori:tenant-activate --plan standard --from 2026-01-01 " + slug).contains("ACTIVE"));
+        assertTrue(operator("mamori:tenant-expire " + slug).contains("EXPIRED"));
+        assertTrue(operator("mamori:tenant-activate --plan standard " + slug).contains("ACTIVE"));
+        assertTrue(operator("mamori:tenant-terminate " + slug + " 2026-12-31").contains("terminated on 2026-12-31"));
+        assertEquals(TenantState.EXPIRED, tenants.get(slug).state());
+        String refused = operatorError("mamori:tenant-delete --confirm wrong " + slug);
+        assertTrue(refused, refused.contains("--confirm must repeat the slug"));
+        assertEquals(TenantState.EXPIRED, tenants.get(slug).state());
+        assertTrue(operator("mamori:tenant-delete --confirm " + slug + " " + slug).contains("DELETED"));
+        String illegal = operatorError("mamori:tenant-activate --plan standard " + slug);
+        assertTrue(illegal, illegal.contains("cannot go from DELETED to ACTIVE"));
+        String unknown = operatorError("mamori:tenant-show no-such-tenant");
+        assertTrue(unknown, unknown.contains("No tenant 'no-such-tenant'"));
+    }
+
+    @Test
+    public void ops6_shellCommandsNeedTheOperatorRole() throws Exception {
+        String slug = "acl-" + shortId();
+        try {
+            execute("mamori:tenant-create " + slug + " Acl", "viewer");
+            fail("a viewer must not create tenants");
+        } catch (Exception expected) {
+            // Karaf's command ACL refuses before the command runs
+        }
+        assertFalse(tenants.find(slug).isPresent());
+    }
+
+    @Test
+    public void ten1_settingsOfOneTenantAreInvisibleUnchangeableUndeletableForAnother() throws Exception {
+        Tenant a = tenants.create(NewTenant.builder("iso-a-" + shortId(), "Isolation A").build());
+        Tenant b = tenants.create(NewTenant.builder("iso-b-" + shortId(), "Isolation B").build());
+        TenantSetting secret = context.callAs(a.id(), () -> settings.put("payroll.bank", "A-secret"));
+
+        context.runAs(b.id(), () -> {
+            assertFalse(settings.get("payroll.bank").isPresent());
+            assertFalse(settings.getById(secret.id()).isPresent());
+            assertTrue(settings.list().isEmpty());
+            try {
+                settings.update(secret.id(), "overwritten by B");
+                fail("B changed A's setting");
+            } catch (SettingNotFoundException expected) {
+            }
+            try {
+                settings.delete(secret.id());
+                fail("B deleted A's setting");
+            } catch (SettingNotFoundException expected) {
+            }
+            settings.put("payroll.bank", "B-own");
+            assertEquals(1, settings.deleteAll());
+        });
+        context.runAs(a.id(), () -> {
+            assertEquals("A-secret", settings.get("payroll.bank").orElseThrow().value());
+            assertEquals(1, settings.list().size());
+        });
+    }
+
+    @Test
+    public void ten1_noTenantContext_failsClosed() {
+        try {
+            settings.list();
+            fail("tenant data without a context");
+        } catch (NoTenantContextException expected) {
+        }
+        try {
+            settings.put("k", "v");
+            fail("tenant write without a context");
+        } catch (NoTenantContextException expected) {
+        }
+    }
+
+    @Test
+    public void ten2_lockedTenantsGetNoData() {
+        Tenant t = tenants.create(NewTenant.builder("lock-" + shortId(), "Locked").build());
+        context.runAs(t.id(), () -> settings.put("k", "v"));
+        tenants.expire(t.id());
+        try {
+            context.runAs(t.id(), settings::list);
+            fail("an EXPIRED tenant's data was reachable");
+        } catch (TenantNotAccessibleException expected) {
+        }
+        // platform work (retention, export) still reaches it, and says why
+        assertEquals(1, (int) context.callAsPlatform(t.id(), "test: retention", () -> settings.list().size()));
+        tenants.delete(t.id());
+        try {
+            context.runAs(t.id(), settings::list);
+            fail("a DELETED tenant's data was reachable");
+        } catch (TenantNotAccessibleException expected) {
+        }
+    }
+
+    protected static void assertProblem(HttpResponse<String> r, int status, String code) {
+        assertEquals(r.body(), status, r.statusCode());
+        assertTrue("content type " + r.headers().firstValue("Content-Type"),
+                r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(r.body(), r.body().contains("urn:mamori:problem:" + code));
+        assertFalse(r.body(), r.body().contains("<html"));
+        assertFalse(r.body(), r.body().contains("\tat "));
+    }
+
+    protected String operator(String command) throws Exception {
+        return execute(command, "operator", "ssh");
+    }
+
+    /** Runs a command that must fail and returns its error message. */
+    protected String operatorError(String command) {
+        try {
+            String out = execute(command, "operator", "ssh");
+            throw new AssertionError("expected failure of '" + command + "' but got: " + out);
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getMessage() == null) {
+                t = t.getCause();
+            }
+            return String.valueOf(t.getMessage());
+        }
+    }
+
+    protected String execute(String command, String... roles) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal("it-operator"));
+        for (String role : roles) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
+        try {
+            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+        } catch (java.security.PrivilegedActionException e) {
+            throw e.getException();
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    protected static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static void require(Object o) {
+        assertNotNull(o);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.mamori.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+
+/** Options that boot the real Mamori distribution under Pax Exam. */
+final class PaxExamOptions {
+    private PaxExamOptions() {
+    }
+
+    static Option[] distribution(Option... extra) {
+        String dist = System.getProperty("mamori.distribution");
+        if (dist == null || !new File(dist).isFile()) {
+            throw new IllegalStateException("Distribution not found at " + dist + "; build karaf-assembly first");
+        }
+        File work = new File(System.getProperty("mamori.it.work", "target/it-work"), "exam");
+        String localRepo = System.getProperty("org.ops4j.pax.url.mvn.localRepository",
+                System.getProperty("user.home") + "/.m2/repository");
+        List<Option> options = new ArrayList<>(Arrays.asList(
+                karafDistributionConfiguration()
+                        .frameworkUrl(new File(dist).toURI().toString())
+                        .name("Mamori")
+                        .karafVersion(System.getProperty("karaf.version", "4.4.10"))
+                        .unpackDirectory(work)
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.WARN),
+                // the test harness's own bundles come from Maven; the product itself never downloads
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
+                        "https://repo1.maven.org/maven2@id=central"),
+                systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                vmOption("-Xmx512m")));
+        options.addAll(Arrays.asList(extra));
+        return options.toArray(new Option[0]);
+    }
+}

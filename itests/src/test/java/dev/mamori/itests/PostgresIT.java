@@ -1,0 +1,44 @@
+package dev.mamori.itests;
+
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFileExtend;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The same tests with both DataSources switched to PostgreSQL the documented way: the
+ * mamori-postgresql feature plus the DataSource configuration.
+ */
+@RunWith(PostgresPaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PostgresIT extends MamoriContainerTests {
+
+    @Configuration
+    public Option[] config() throws Exception {
+        String main = Postgres.createDatabase("mamori_it");
+        String pii = Postgres.createDatabase("mamori_it_pii");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Postgres.dropDatabase(main);
+            Postgres.dropDatabase(pii);
+        }));
+        java.util.List<Option> extra = new java.util.ArrayList<>();
+        extra.add(editConfigurationFileExtend("etc/org.apache.karaf.features.cfg", "featuresBoot", "mamori-postgresql"));
+        extra.addAll(java.util.Arrays.asList(dataSource("mamori", main)));
+        extra.addAll(java.util.Arrays.asList(dataSource("mamori-pii", pii)));
+        return PaxExamOptions.distribution(extra.toArray(new Option[0]));
+    }
+
+    private static Option[] dataSource(String name, String database) {
+        String file = "etc/org.ops4j.datasource-" + name + ".cfg";
+        return new Option[] {
+            editConfigurationFilePut(file, "osgi.jdbc.driver.class", "org.postgresql.Driver"),
+            editConfigurationFilePut(file, "url", Postgres.url(database)),
+            editConfigurationFilePut(file, "user", Postgres.USER),
+            editConfigurationFilePut(file, "password", "")
+        };
+    }
+}
