@@ -89,8 +89,8 @@ public class RestServer {
                 super.removedService(ref, resource);
             }
         };
+        // each resource found schedules a (debounced) rebuild
         tracker.open(true);
-        rebuilder.execute(this::rebuild);
     }
 
     @Deactivate

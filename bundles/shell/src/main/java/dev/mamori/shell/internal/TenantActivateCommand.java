@@ -1,6 +1,5 @@
 package dev.mamori.shell.internal;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -15,7 +14,7 @@ import dev.mamori.tenant.TenantService;
 @Service
 @Command(scope = "mamori", name = "tenant-activate",
         description = "Moves a TRIAL tenant to a paid plan, or renews an EXPIRED one (-> ACTIVE).")
-public class TenantActivateCommand implements Action {
+public class TenantActivateCommand extends TenantAction {
     @Reference
     TenantService tenants;
 
@@ -30,9 +29,8 @@ public class TenantActivateCommand implements Action {
     String until;
 
     @Override
-    public Object execute() {
+    void run() {
         Tenant t = tenants.activate(tenant, plan, Format.parseDate(from, "--from"), Format.parseDate(until, "--until"));
         System.out.println("Tenant " + t.slug() + " is " + t.state() + " on plan " + t.plan());
-        return null;
     }
 }

@@ -2,7 +2,6 @@ package dev.mamori.shell.internal;
 
 import java.time.Clock;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -16,7 +15,7 @@ import dev.mamori.tenant.TenantService;
 /** mamori:tenant-create */
 @Service
 @Command(scope = "mamori", name = "tenant-create", description = "Creates a tenant, in TRIAL unless --paid-from is given.")
-public class TenantCreateCommand implements Action {
+public class TenantCreateCommand extends TenantAction {
     @Reference
     TenantService tenants;
     @Reference
@@ -38,7 +37,7 @@ public class TenantCreateCommand implements Action {
     String paidUntil;
 
     @Override
-    public Object execute() {
+    void run() {
         NewTenant.Builder b = NewTenant.builder(slug, name).plan(plan).region(region)
                 .trialEndsOn(Format.parseDate(trialEnds, "--trial-ends"));
         if (paidFrom != null) {
@@ -46,6 +45,5 @@ public class TenantCreateCommand implements Action {
         }
         Tenant t = tenants.create(b.build());
         System.out.println("Created tenant " + t.slug() + " " + t.id() + " " + t.state());
-        return null;
     }
 }

@@ -1,6 +1,5 @@
 package dev.mamori.shell.internal;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -17,7 +16,7 @@ import dev.mamori.tenant.TenantService;
 @Command(scope = "mamori", name = "tenant-delete",
         description = "Deletes a tenant (-> DELETED): it vanishes from user views now and is purged within 30 days. "
                 + "Irreversible; repeat the slug with --confirm.")
-public class TenantDeleteCommand implements Action {
+public class TenantDeleteCommand extends TenantAction {
     @Reference
     TenantService tenants;
 
@@ -28,13 +27,12 @@ public class TenantDeleteCommand implements Action {
     String confirm;
 
     @Override
-    public Object execute() {
+    void run() {
         Tenant target = tenants.get(tenant);
         if (!target.slug().equals(confirm)) {
             throw new InvalidTenantDataException("--confirm must repeat the slug '" + target.slug() + "'; nothing deleted.");
         }
         Tenant t = tenants.delete(target.id());
         System.out.println("Tenant " + t.slug() + " is " + t.state());
-        return null;
     }
 }

@@ -1,6 +1,5 @@
 package dev.mamori.shell.internal;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -14,7 +13,7 @@ import dev.mamori.tenant.TenantService;
 @Service
 @Command(scope = "mamori", name = "tenant-expire",
         description = "Ends a trial or a paid plan (-> EXPIRED): users are locked out, data is kept.")
-public class TenantExpireCommand implements Action {
+public class TenantExpireCommand extends TenantAction {
     @Reference
     TenantService tenants;
 
@@ -23,9 +22,8 @@ public class TenantExpireCommand implements Action {
     String tenant;
 
     @Override
-    public Object execute() {
+    void run() {
         Tenant t = tenants.expire(tenant);
         System.out.println("Tenant " + t.slug() + " is " + t.state());
-        return null;
     }
 }

@@ -2,7 +2,6 @@ package dev.mamori.shell.internal;
 
 import java.time.Clock;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -16,7 +15,7 @@ import dev.mamori.tenant.TenantState;
 /** mamori:tenant-list */
 @Service
 @Command(scope = "mamori", name = "tenant-list", description = "Lists tenants with their state and contract dates.")
-public class TenantListCommand implements Action {
+public class TenantListCommand extends TenantAction {
     @Reference
     TenantService tenants;
     @Reference
@@ -28,7 +27,7 @@ public class TenantListCommand implements Action {
     boolean noFormat;
 
     @Override
-    public Object execute() {
+    void run() {
         ShellTable table = new ShellTable();
         table.column("Slug");
         table.column("Id");
@@ -46,6 +45,5 @@ public class TenantListCommand implements Action {
             }
         }
         table.print(System.out, !noFormat);
-        return null;
     }
 }

@@ -2,7 +2,6 @@ package dev.mamori.shell.internal;
 
 import java.time.Clock;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -14,7 +13,7 @@ import dev.mamori.tenant.TenantService;
 /** mamori:tenant-show */
 @Service
 @Command(scope = "mamori", name = "tenant-show", description = "Shows one tenant and its contract record.")
-public class TenantShowCommand implements Action {
+public class TenantShowCommand extends TenantAction {
     @Reference
     TenantService tenants;
     @Reference
@@ -25,8 +24,7 @@ public class TenantShowCommand implements Action {
     String tenant;
 
     @Override
-    public Object execute() {
+    void run() {
         Format.printDetails(tenants.get(tenant), clock);
-        return null;
     }
 }

@@ -1,6 +1,5 @@
 package dev.mamori.shell.internal;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -14,7 +13,7 @@ import dev.mamori.tenant.TenantService;
 @Service
 @Command(scope = "mamori", name = "tenant-terminate",
         description = "Records a contract termination and its date (TEN-5); a tenant with access becomes EXPIRED.")
-public class TenantTerminateCommand implements Action {
+public class TenantTerminateCommand extends TenantAction {
     @Reference
     TenantService tenants;
 
@@ -25,9 +24,8 @@ public class TenantTerminateCommand implements Action {
     String date;
 
     @Override
-    public Object execute() {
+    void run() {
         Tenant t = tenants.terminate(tenant, Format.parseDate(date, "date"));
         System.out.println("Tenant " + t.slug() + " terminated on " + Format.date(t.terminationDate()) + "; state " + t.state());
-        return null;
     }
 }

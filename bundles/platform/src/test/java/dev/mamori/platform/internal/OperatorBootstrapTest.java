@@ -1,0 +1,122 @@
+package dev.mamori.platform.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OperatorBootstrapTest {
+    private static final Pattern LINE = Pattern.compile("admin = \\{CRYPT\\}([0-9a-f]+)\\{CRYPT\\},_g_:operators");
+
+    @TempDir
+    Path dir;
+
+    private Path users() {
+        return dir.resolve("etc/users.properties");
+    }
+
+    private Path handover() {
+        return dir.resolve("data/mamori/initial-operator-password");
+    }
+
+    private static String unhex(String hex) {
+        byte[] out = new byte[hex.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return new String(out, StandardCharsets.US_ASCII);
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    @DisplayName("OPS-6/IAM-7: first start creates the operator once, bcrypt-hashed, password handed over in a 0600 file")
+    void createsOnce() throws Exception {
+        Optional<char[]> created = OperatorBootstrap.ensure(users(), handover(), "admin", "operators");
+        assertTrue(created.isPresent());
+        char[] password = created.get();
+        assertEquals(24, password.length);
+
+        assertEquals(new String(password), Files.readString(handover(), StandardCharsets.UTF_8));
+        assertEquals("rw-------", mode(handover()));
+        assertEquals("rw-------", mode(users()));
+
+        String content = Files.readString(users(), StandardCharsets.ISO_8859_1);
+        assertFalse(content.contains(new String(password)), "the plain password never reaches the realm file");
+        List<String> lines = Files.readAllLines(users(), StandardCharsets.ISO_8859_1);
+        assertEquals(1, lines.size());
+        Matcher m = LINE.matcher(lines.get(0));
+        assertTrue(m.matches(), lines.get(0));
+        String bcrypt = unhex(m.group(1));
+        assertTrue(bcrypt.startsWith("$2a$12$"), bcrypt);
+        assertTrue(OpenBSDBCrypt.checkPassword(bcrypt, password));
+        assertFalse(OpenBSDBCrypt.checkPassword(bcrypt, "wrong-password".toCharArray()));
+
+        byte[] usersBefore = Files.readAllBytes(users());
+        // the operator read and removed the handover file; a restart must neither recreate it nor touch the account
+        Files.delete(handover());
+        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "admin", "operators"));
+        assertArrayEquals(usersBefore, Files.readAllBytes(users()));
+        assertFalse(Files.exists(handover()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"admin = {CRYPT}00{CRYPT},_g_:operators", "admin=secret,admin", "admin\t= x", "   admin = x"})
+    @DisplayName("OPS-6: an existing operator account is left alone and no password file appears")
+    void existingAccount(String line) throws Exception {
+        Files.createDirectories(users().getParent());
+        Files.write(users(), List.of("# Karaf users", line), StandardCharsets.ISO_8859_1);
+        byte[] before = Files.readAllBytes(users());
+        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "admin", "operators"));
+        assertArrayEquals(before, Files.readAllBytes(users()));
+        assertFalse(Files.exists(handover()));
+    }
+
+    @Test
+    @DisplayName("OPS-6: a commented-out or merely prefixed name is not the account; other lines are kept in order")
+    void lookalikesDoNotCount() throws Exception {
+        Files.createDirectories(users().getParent());
+        List<String> existing = List.of("# admin = old", "administrator = x,_g_:operators", "karaf = y,_g_:admingroup",
+                "_g_\\:admingroup = group,admin");
+        Files.write(users(), existing, StandardCharsets.ISO_8859_1);
+        Optional<char[]> created = OperatorBootstrap.ensure(users(), handover(), "admin", "operators");
+        assertTrue(created.isPresent());
+        List<String> lines = Files.readAllLines(users(), StandardCharsets.ISO_8859_1);
+        assertEquals(existing, lines.subList(0, 4));
+        assertEquals(5, lines.size());
+        assertTrue(LINE.matcher(lines.get(4)).matches(), lines.get(4));
+    }
+
+    @Test
+    @DisplayName("SEC-7: a user name with properties metacharacters is escaped and recognised on the next start")
+    void escapedName() throws Exception {
+        assertTrue(OperatorBootstrap.ensure(users(), handover(), "ops admin", "operators").isPresent());
+        String line = Files.readAllLines(users(), StandardCharsets.ISO_8859_1).get(0);
+        assertTrue(line.startsWith("ops\\ admin = {CRYPT}"), line);
+        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "ops admin", "operators"));
+    }
+
+    @Test
+    @DisplayName("IAM-7: hex() is lower-case, two digits per byte")
+    void hex() {
+        assertEquals("00017f80ff", OperatorBootstrap.hex(new byte[] {0, 1, 0x7f, (byte) 0x80, (byte) 0xff}));
+    }
+}

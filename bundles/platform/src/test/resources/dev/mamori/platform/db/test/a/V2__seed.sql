@@ -1,0 +1,1 @@
+INSERT INTO a_item (id, name) VALUES (1, 'seed');
