@@ -17,7 +17,17 @@ public final class Postgres {
     static final String HOW_TO = "PostgreSQL is not reachable at " + HOST + " (user " + USER + ", trust auth). "
             + "Start it to run these tests; -Dmamori.it.postgres=required makes its absence a failure (as .ci/run does).";
 
+    private static final java.util.List<String> CREATED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Postgres() {
+    }
+
+    /** Drops every database this JVM created. */
+    static void dropCreated() {
+        for (String name : CREATED) {
+            dropDatabase(name);
+            CREATED.remove(name);
+        }
     }
 
     static boolean reachable() {
@@ -42,6 +52,7 @@ public final class Postgres {
         try (Connection c = admin(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
+        CREATED.add(name);
         return name;
     }
 

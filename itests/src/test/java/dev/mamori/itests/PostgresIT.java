@@ -21,10 +21,6 @@ public class PostgresIT extends MamoriContainerTests {
     public Option[] config() throws Exception {
         String main = Postgres.createDatabase("mamori_it");
         String pii = Postgres.createDatabase("mamori_it_pii");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Postgres.dropDatabase(main);
-            Postgres.dropDatabase(pii);
-        }));
         java.util.List<Option> extra = new java.util.ArrayList<>();
         extra.add(editConfigurationFileExtend("etc/org.apache.karaf.features.cfg", "featuresBoot", "mamori-postgresql"));
         extra.addAll(java.util.Arrays.asList(dataSource("mamori", main)));

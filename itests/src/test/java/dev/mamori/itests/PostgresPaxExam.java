@@ -40,7 +40,12 @@ public class PostgresPaxExam extends Runner {
     @Override
     public void run(RunNotifier notifier) {
         if (delegate != null) {
-            delegate.run(notifier);
+            try {
+                delegate.run(notifier);
+            } finally {
+                // the container has stopped: its connections are gone, the databases can go too
+                Postgres.dropCreated();
+            }
             return;
         }
         if (Postgres.required()) {
