@@ -2,7 +2,6 @@ package dev.mamori.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -294,6 +293,27 @@ public abstract class MamoriContainerTests {
         }
     }
 
+    @Test
+    public void aud6_theClockServiceIsReplaceableAndZoned() {
+        java.time.Instant fixed = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(org.osgi.framework.Constants.SERVICE_RANKING, 1000);
+        ServiceRegistration<java.time.Clock> reg = bundleContext.registerService(java.time.Clock.class,
+                java.time.Clock.fixed(fixed, java.time.ZoneId.of("Asia/Tokyo")), props);
+        Tenant t;
+        try {
+            t = tenants.create(NewTenant.builder("clock-" + shortId(), "Clock").build());
+        } finally {
+            reg.unregister();
+        }
+        assertEquals(fixed, t.createdAt());
+        // 2030-01-01T00:00Z is already 09:00 on 1 January in Tokyo: trial of 30 days ends on the 31st
+        assertEquals(java.time.LocalDate.parse("2030-01-31"), t.trialEndsOn().orElseThrow());
+        Tenant after = tenants.create(NewTenant.builder("clock-" + shortId(), "Clock").build());
+        assertTrue("real time again after the test clock left", after.createdAt().isAfter(java.time.Instant.parse("2026-01-01T00:00:00Z"))
+                && after.createdAt().isBefore(fixed));
+    }
+
     protected static void assertProblem(HttpResponse<String> r, int status, String code) {
         assertEquals(r.body(), status, r.statusCode());
         assertTrue("content type " + r.headers().firstValue("Content-Type"),
@@ -345,9 +365,5 @@ public abstract class MamoriContainerTests {
 
     protected static String shortId() {
         return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static void require(Object o) {
-        assertNotNull(o);
     }
 }
