@@ -12,7 +12,8 @@ RUNS=${1:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TARBALL=$(ls "$ROOT"/karaf-assembly/target/mamori-karaf-assembly-*.tar.gz | head -1)
 WORK=$(mktemp -d)
-trap '[ -x "$WORK/bin/stop" ] && "$WORK/bin/stop" >/dev/null 2>&1 || true; sleep 3; pkill -9 -f "karaf.base=$WORK" || true; rm -rf "$WORK"' EXIT
+KEEP=0
+trap '[ -x "$WORK/bin/stop" ] && "$WORK/bin/stop" >/dev/null 2>&1 || true; sleep 3; pkill -9 -f "karaf.base=$WORK" || true; [ "$KEEP" = 1 ] || rm -rf "$WORK"' EXIT
 tar xzf "$TARBALL" -C "$WORK" --strip-components=1
 
 now() { date +%s%N; }
@@ -24,7 +25,7 @@ wait_healthy() {
     fi
     sleep 0.05
   done
-  echo "server did not become healthy" >&2; return 1
+  echo "server did not become healthy; log: $WORK/data/log/karaf.log" >&2; KEEP=1; return 1
 }
 server_pid() { pgrep -f "karaf.base=$WORK" | head -1; }
 stop_server() {

@@ -36,6 +36,14 @@ final class Distribution implements AutoCloseable {
         Files.createDirectories(work);
         String tarball = System.getProperty("mamori.distribution");
         run(List.of("tar", "xzf", tarball, "-C", work.toString(), "--strip-components=1"), null);
+        // demonstrates that the kill -9 test can fail: -Dmamori.it.h2.writeDelay=500 restores H2's default
+        String writeDelay = System.getProperty("mamori.it.h2.writeDelay");
+        if (writeDelay != null && writeDelay.matches("\\d+")) {
+            for (String ds : List.of("mamori", "mamori-pii")) {
+                Path cfg = work.resolve("etc/org.ops4j.datasource-" + ds + ".cfg");
+                Files.writeString(cfg, Files.readString(cfg).replace("WRITE_DELAY=0", "WRITE_DELAY=" + writeDelay));
+            }
+        }
         return new Distribution(work);
     }
 
