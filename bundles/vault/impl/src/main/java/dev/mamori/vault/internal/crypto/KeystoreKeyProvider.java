@@ -1,0 +1,368 @@
+package dev.mamori.vault.internal.crypto;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mamori.vault.UnknownKeyException;
+import dev.mamori.vault.VaultException;
+import dev.mamori.vault.VaultSealedException;
+import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.WrappedKey;
+
+/**
+ * The default {@link KeyProvider}: master keys (KEKs) are random AES-256 keys in a Bouncy Castle
+ * FIPS-format keystore file (BCFKS: PBKDF2-derived keys, AES-CCM encrypted entries, HMAC-checked
+ * file) protected by a passphrase. Each KEK version is one entry, aliased
+ * {@code kek-<version>-<8 random hex digits>}; that alias is its KEK id, unique even across a
+ * keystore that was lost and created anew. The highest version is current. Data keys are wrapped
+ * with AES-KWP (RFC 5649, {@link KeyWrap}).
+ *
+ * <p>Opening reads every KEK into memory; {@link #close()} clears them and the passphrase copy
+ * and seals the provider. A missing file (unless creation is allowed), a wrong passphrase or a
+ * corrupt file throw {@link VaultSealedException} from the constructor: there is no way to get a
+ * provider that would wrap without a real KEK. The file is written atomically and owner-only
+ * (0600); an existing file readable by others is tightened to 0600 with a warning.
+ *
+ * <p>Thread-safe. One process owns a keystore file: two processes rotating the same file would
+ * overwrite each other's new version.
+ */
+public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
+    /** This provider's id, the value of {@link KeyProvider#PROVIDER_ID}. */
+    public static final String ID = "keystore";
+    /** The keystore type. */
+    public static final String KEYSTORE_TYPE = "BCFKS";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeystoreKeyProvider.class);
+    private static final Pattern ALIAS = Pattern.compile("kek-(\\d+)-[0-9a-f]{8}");
+
+    private final Path file;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** KEK id to raw KEK bytes; guarded by {@link #lock}. */
+    private final Map<String, byte[]> keks = new HashMap<>();
+    private char[] passphrase;
+    private KeyStore store;
+    private String current;
+    private int currentVersion;
+    private volatile boolean open;
+
+    /**
+     * Opens (or creates) the keystore and reads its master keys.
+     *
+     * @param file             the keystore file
+     * @param passphrase       its passphrase; copied, so the caller can clear its array at once
+     * @param createIfMissing  whether to create the file with a first random KEK when it does not
+     *                         exist (the zero-setup default); otherwise a missing file seals
+     * @throws VaultSealedException if the file is missing (and may not be created), cannot be
+     *                              read, the passphrase is wrong or empty, or the file is corrupt
+     */
+    public KeystoreKeyProvider(Path file, char[] passphrase, boolean createIfMissing) {
+        this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
+        Objects.requireNonNull(passphrase, "passphrase");
+        if (passphrase.length == 0) {
+            throw new VaultSealedException("The master keystore passphrase is empty.");
+        }
+        this.passphrase = passphrase.clone();
+        try {
+            if (Files.exists(this.file)) {
+                load();
+            } else if (createIfMissing) {
+                create();
+            } else {
+                throw new VaultSealedException("Master keystore " + this.file + " does not exist.");
+            }
+        } catch (RuntimeException e) {
+            wipe();
+            throw e;
+        }
+        open = true;
+    }
+
+    /** @return the keystore file */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public boolean available() {
+        return open;
+    }
+
+    @Override
+    public String currentKekId() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return current;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * @return the ids of every KEK version in the keystore, oldest first
+     * @throws VaultSealedException if closed
+     */
+    public List<String> kekIds() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            List<String> ids = new ArrayList<>(keks.keySet());
+            ids.sort(Comparator.comparingInt(KeystoreKeyProvider::version));
+            return Collections.unmodifiableList(ids);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public WrappedKey wrap(byte[] dek) {
+        Objects.requireNonNull(dek, "dek");
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return new WrappedKey(current, KeyWrap.wrap(keks.get(current), dek));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public byte[] unwrap(WrappedKey wrapped) {
+        Objects.requireNonNull(wrapped, "wrapped");
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            byte[] kek = keks.get(wrapped.kekId());
+            if (kek == null) {
+                throw new UnknownKeyException("Master key '" + wrapped.kekId() + "' is not in the keystore.");
+            }
+            return KeyWrap.unwrap(kek, wrapped.bytes());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Adds a new KEK version, writes the keystore atomically and makes the new version current.
+     * If writing fails, nothing changes.
+     *
+     * @throws VaultSealedException if closed
+     * @throws VaultException       with code {@code keystore-write-failed} if the file cannot be
+     *                              written
+     */
+    @Override
+    public String rotate() {
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            int version = currentVersion + 1;
+            String alias = newAlias(version);
+            byte[] kek = newKek();
+            try {
+                store.setEntry(alias, new KeyStore.SecretKeyEntry(new SecretKeySpec(kek, "AES")),
+                        new KeyStore.PasswordProtection(passphrase));
+                SecureFiles.replace(file, serialize(store));
+            } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                Zeroize.wipe(kek);
+                try {
+                    store.deleteEntry(alias);
+                } catch (GeneralSecurityException ignored) {
+                    // it was never added
+                }
+                throw new VaultException("keystore-write-failed",
+                        "Could not store a new master key version in " + file + ": " + e.getMessage(), e);
+            }
+            keks.put(alias, kek);
+            current = alias;
+            currentVersion = version;
+            LOG.info("Master key rotated: {} is now current in {}", alias, file);
+            return alias;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Seals: clears every KEK and the passphrase from memory. Later calls throw {@link VaultSealedException}. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            open = false;
+            wipe();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KeystoreKeyProvider[" + file + (open ? ", current=" + current : ", sealed") + "]";
+    }
+
+    private void load() {
+        KeyStore ks;
+        try (InputStream in = Files.newInputStream(file)) {
+            ks = KeyStore.getInstance(KEYSTORE_TYPE, Bc.PROVIDER);
+            ks.load(in, passphrase);
+        } catch (NoSuchFileException e) {
+            throw new VaultSealedException("Master keystore " + file + " does not exist.");
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new VaultSealedException("Cannot open master keystore " + file
+                    + ": wrong passphrase, or the file is corrupt or not a " + KEYSTORE_TYPE + " keystore.", e);
+        }
+        try {
+            for (String alias : Collections.list(ks.aliases())) {
+                if (!ALIAS.matcher(alias).matches() || !ks.isKeyEntry(alias)) {
+                    continue;
+                }
+                Key k = ks.getKey(alias, passphrase);
+                byte[] raw = k == null ? null : k.getEncoded();
+                if (raw == null || raw.length != KeyWrap.KEK_LENGTH) {
+                    Zeroize.wipe(raw);
+                    throw new VaultSealedException("Master keystore " + file + " holds an invalid master key '" + alias + "'.");
+                }
+                keks.put(alias, raw);
+                int v = version(alias);
+                if (v > currentVersion) {
+                    currentVersion = v;
+                    current = alias;
+                }
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            if (e instanceof VaultSealedException) {
+                throw (VaultSealedException) e;
+            }
+            throw new VaultSealedException("Cannot read the master keys in " + file
+                    + ": wrong passphrase, or the file is corrupt.", e);
+        }
+        if (current == null) {
+            throw new VaultSealedException("Master keystore " + file + " contains no master key.");
+        }
+        store = ks;
+        tightenPermissions();
+        LOG.info("Master keystore {} opened: {} master key version(s), current {}", file, keks.size(), current);
+    }
+
+    private void create() {
+        String alias = newAlias(1);
+        byte[] kek = newKek();
+        try {
+            KeyStore ks = KeyStore.getInstance(KEYSTORE_TYPE, Bc.PROVIDER);
+            ks.load(null, null);
+            ks.setEntry(alias, new KeyStore.SecretKeyEntry(new SecretKeySpec(kek, "AES")),
+                    new KeyStore.PasswordProtection(passphrase));
+            SecureFiles.create(file, serialize(ks));
+            store = ks;
+        } catch (FileAlreadyExistsException e) {
+            Zeroize.wipe(kek);
+            // created concurrently by someone else: open theirs
+            load();
+            return;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            Zeroize.wipe(kek);
+            throw new VaultSealedException("Cannot create master keystore " + file + ": " + e.getMessage(), e);
+        }
+        keks.put(alias, kek);
+        current = alias;
+        currentVersion = 1;
+        LOG.info("Master keystore {} created with master key {}", file, alias);
+    }
+
+    private byte[] serialize(KeyStore ks) throws IOException, GeneralSecurityException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        ks.store(out, passphrase);
+        return out.toByteArray();
+    }
+
+    private void tightenPermissions() {
+        if (!SecureFiles.posix(file)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (!SecureFiles.OWNER_ONLY.containsAll(perms)) {
+                LOG.warn("Master keystore {} was accessible to others ({}); restricting it to its owner (rw-------)",
+                        file, java.nio.file.attribute.PosixFilePermissions.toString(perms));
+                Files.setPosixFilePermissions(file, SecureFiles.OWNER_ONLY);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("Could not check the permissions of master keystore {}: {}", file, e.toString());
+        }
+    }
+
+    private void ensureOpen() {
+        if (!open) {
+            throw new VaultSealedException("The master keystore " + file + " is sealed.");
+        }
+    }
+
+    /** Clears key material; caller holds the write lock or is the constructor. */
+    private void wipe() {
+        for (byte[] k : keks.values()) {
+            Zeroize.wipe(k);
+        }
+        keks.clear();
+        Zeroize.wipe(passphrase);
+        passphrase = null;
+        store = null;
+        current = null;
+    }
+
+    private static String newAlias(int version) {
+        byte[] r = new byte[4];
+        Nonces.next(r, 0, 4);
+        return "kek-" + version + "-" + HexFormat.of().formatHex(r);
+    }
+
+    private static byte[] newKek() {
+        byte[] kek = new byte[KeyWrap.KEK_LENGTH];
+        Nonces.strong().nextBytes(kek);
+        return kek;
+    }
+
+    private static int version(String alias) {
+        Matcher m = ALIAS.matcher(alias);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(alias);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Created on first use: building the provider takes a moment; it is never registered globally. */
+    private static final class Bc {
+        static final Provider PROVIDER = new BouncyCastleProvider();
+    }
+}
