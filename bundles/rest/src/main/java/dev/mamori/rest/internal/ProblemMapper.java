@@ -3,7 +3,6 @@ package dev.mamori.rest.internal;
 import java.util.Map;
 
 import javax.ws.rs.NotAllowedException;
-import javax.ws.rs.NotSupportedException;
 import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.ext.ExceptionMapper;
@@ -103,7 +102,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             case 406:
                 return "None of the accepted media types can be produced; this API produces application/json.";
             case 415:
-                return "Unsupported media type" + (e instanceof NotSupportedException ? "" : "") + "; send application/json.";
+                return "Unsupported media type; send application/json.";
             default:
                 return title(status) + ".";
         }
