@@ -72,6 +72,8 @@ public abstract class MamoriContainerTests {
     protected SessionFactory sessionFactory;
     @Inject
     protected ConfigurationAdmin configAdmin;
+    @Inject
+    protected dev.mamori.vault.VaultService vault;
 
     private static Https https;
     private static ServiceRegistration<?> probe;
@@ -112,6 +114,7 @@ public abstract class MamoriContainerTests {
         assertTrue(body, body.contains("\"ready\":true"));
         assertTrue(body, body.contains("\"database\":{\"status\":\"UP\""));
         assertTrue(body, body.contains("\"pii-database\":{\"status\":\"UP\""));
+        assertTrue(body, body.contains("\"vault\":{\"status\":\"UP\""));
     }
 
     @Test
@@ -291,6 +294,29 @@ public abstract class MamoriContainerTests {
             fail("a DELETED tenant's data was reachable");
         } catch (TenantNotAccessibleException expected) {
         }
+    }
+
+    @Test
+    public void cry2_vaultEncryptsPerTenantAndRefusesMovedBlobs() throws Exception {
+        Tenant a = tenants.create(NewTenant.builder("vault-a-" + shortId(), "Vault A").build());
+        Tenant b = tenants.create(NewTenant.builder("vault-b-" + shortId(), "Vault B").build());
+        byte[] aad = ("records/" + a.id() + "/row-1/salary").getBytes(StandardCharsets.UTF_8);
+        byte[] plain = "9,000,000 JPY".getBytes(StandardCharsets.UTF_8);
+        byte[] blob = context.callAs(a.id(), () -> vault.encrypt(a.id(), dev.mamori.vault.KeyPurpose.RECORDS, plain, aad));
+        assertFalse(new String(blob, StandardCharsets.ISO_8859_1).contains("9,000,000"));
+        org.junit.Assert.assertArrayEquals(plain,
+                context.callAs(a.id(), () -> vault.decrypt(a.id(), dev.mamori.vault.KeyPurpose.RECORDS, blob, aad)));
+        try {
+            context.callAs(b.id(), () -> vault.decrypt(b.id(), dev.mamori.vault.KeyPurpose.RECORDS, blob, aad));
+            fail("tenant B decrypted tenant A's blob");
+        } catch (dev.mamori.vault.DecryptionFailedException expected) {
+        }
+        try {
+            vault.encrypt(a.id(), dev.mamori.vault.KeyPurpose.RECORDS, plain, aad);
+            fail("the vault worked without a tenant context");
+        } catch (NoTenantContextException expected) {
+        }
+        assertTrue(operator("mamori:vault-status").contains("UNSEALED"));
     }
 
     @Test

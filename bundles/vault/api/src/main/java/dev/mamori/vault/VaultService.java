@@ -1,0 +1,54 @@
+package dev.mamori.vault;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Envelope encryption with per-tenant, per-purpose data keys (CRY-2, CRY-3). Every call must run
+ * inside the tenant context (TenantContext) of the same tenant: the vault refuses to touch
+ * another tenant's keys. Sealed (no master key) means every call fails with
+ * {@link VaultSealedException}; there is never a plaintext fallback.
+ */
+@ProviderType
+public interface VaultService {
+
+    /**
+     * @param tenantId       tenant whose key encrypts (must be the bound tenant)
+     * @param purpose        key purpose
+     * @param plaintext      data
+     * @param associatedData where the blob belongs (tenant, table, row, field): the same bytes are
+     *                       needed to decrypt, so a blob moved elsewhere does not decrypt
+     * @return self-describing ciphertext
+     */
+    byte[] encrypt(String tenantId, KeyPurpose purpose, byte[] plaintext, byte[] associatedData);
+
+    /**
+     * @param tenantId       tenant that owns the blob (must be the bound tenant)
+     * @param purpose        key purpose
+     * @param blob           what {@link #encrypt} returned
+     * @param associatedData the associated data used to encrypt
+     * @return plaintext
+     * @throws DecryptionFailedException if the blob was changed, moved, or is another tenant's
+     */
+    byte[] decrypt(String tenantId, KeyPurpose purpose, byte[] blob, byte[] associatedData);
+
+    /**
+     * Streaming encryption in constant memory; close (or finish) the stream to write the last chunk.
+     *
+     * @return stream that encrypts into {@code sink}
+     */
+    OutputStream encryptingStream(String tenantId, KeyPurpose purpose, OutputStream sink, byte[] associatedData)
+            throws IOException;
+
+    /**
+     * @return stream of verified plaintext; fails on any tampering, reordering or truncation
+     */
+    InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData)
+            throws IOException;
+
+    /** @return whether the vault can encrypt now, and why not */
+    VaultStatus status();
+}

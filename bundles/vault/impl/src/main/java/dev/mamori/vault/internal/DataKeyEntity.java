@@ -1,0 +1,63 @@
+package dev.mamori.vault.internal;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+import javax.persistence.Column;
+import javax.persistence.Entity;
+import javax.persistence.Id;
+import javax.persistence.IdClass;
+import javax.persistence.Table;
+
+/** Row of {@code mamori_vault_data_key}: one wrapped version of a data key. */
+@Entity(name = "DataKey")
+@Table(name = "mamori_vault_data_key")
+@IdClass(DataKeyEntity.Pk.class)
+public class DataKeyEntity {
+    @Id
+    @Column(name = "key_id", length = 36)
+    String keyId;
+    @Id
+    @Column(name = "version")
+    int version;
+    @Column(name = "tenant_id", nullable = false)
+    String tenantId;
+    @Column(name = "purpose", nullable = false)
+    String purpose;
+    @Column(name = "kek_id")
+    String kekId;
+    /** Base64 of the AES-KWP output: portable across H2 and PostgreSQL. */
+    @Column(name = "wrapped", length = 512)
+    String wrapped;
+    @Column(name = "state", nullable = false)
+    String state;
+    @Column(name = "created_at", nullable = false)
+    long createdAt;
+    @Column(name = "destroyed_at")
+    Long destroyedAt;
+
+    /** Composite primary key. */
+    public static class Pk implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String keyId;
+        int version;
+
+        public Pk() {
+        }
+
+        Pk(String keyId, int version) {
+            this.keyId = keyId;
+            this.version = version;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pk && ((Pk) o).keyId.equals(keyId) && ((Pk) o).version == version;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(keyId, version);
+        }
+    }
+}

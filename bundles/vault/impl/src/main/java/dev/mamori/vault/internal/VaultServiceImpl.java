@@ -1,0 +1,255 @@
+package dev.mamori.vault.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.persistence.EntityManagerFactory;
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import dev.mamori.platform.db.Migrations;
+import dev.mamori.platform.health.HealthCheck;
+import dev.mamori.platform.health.HealthStatus;
+import dev.mamori.tenant.NoTenantContextException;
+import dev.mamori.tenant.TenantContext;
+import dev.mamori.tenant.jpa.TenantTransactions;
+import dev.mamori.vault.DecryptionFailedException;
+import dev.mamori.vault.KeyDestroyedException;
+import dev.mamori.vault.KeyPurpose;
+import dev.mamori.vault.UnknownKeyException;
+import dev.mamori.vault.VaultService;
+import dev.mamori.vault.VaultSealedException;
+import dev.mamori.vault.VaultStatus;
+import dev.mamori.vault.internal.crypto.DataKey;
+import dev.mamori.vault.internal.crypto.Envelope;
+import dev.mamori.vault.internal.crypto.KeyRef;
+import dev.mamori.vault.internal.crypto.StreamCipher;
+import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.WrappedKey;
+
+/**
+ * The vault: data keys per tenant and purpose, created on first use, persisted only wrapped by
+ * the master key, cached unwrapped in memory while a key provider is bound. Without one the
+ * vault is sealed and fails closed.
+ */
+@Component(service = {VaultService.class, HealthCheck.class})
+public class VaultServiceImpl implements VaultService, HealthCheck {
+    static final String ACTIVE = "ACTIVE";
+    static final String DESTROYED = "DESTROYED";
+
+    /** An unwrapped key and whom it belongs to. */
+    private static final class Owned {
+        final DataKey key;
+        final String tenantId;
+        final KeyPurpose purpose;
+
+        Owned(DataKey key, String tenantId, KeyPurpose purpose) {
+            this.key = key;
+            this.tenantId = tenantId;
+            this.purpose = purpose;
+        }
+    }
+
+    private final EntityManagerFactory emf;
+    private final TenantContext context;
+    private final Map<String, Owned> current = new ConcurrentHashMap<>();
+    private final Map<KeyRef, Owned> byRef = new ConcurrentHashMap<>();
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Clock clock;
+
+    private volatile KeyProvider provider;
+
+    /**
+     * @param emf        the vault's persistence unit
+     * @param dataSource the same database, for migrations
+     * @param context    the tenant context every call must run in
+     */
+    @Activate
+    public VaultServiceImpl(@Reference(target = "(osgi.unit.name=mamori-vault)") EntityManagerFactory emf,
+            @Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource,
+            @Reference TenantContext context) {
+        Migrations.migrate(dataSource, VaultServiceImpl.class, "dev/mamori/vault/db", "mamori_schema_vault");
+        this.emf = emf;
+        this.context = context;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindProvider(KeyProvider p) {
+        forgetKeys();
+        provider = p;
+    }
+
+    void unbindProvider(KeyProvider p) {
+        if (provider == p) {
+            provider = null;
+            forgetKeys();
+        }
+    }
+
+    private void forgetKeys() {
+        // unwrapped keys must not outlive the master key they were unwrapped with
+        current.clear();
+        byRef.clear();
+    }
+
+    @Override
+    public byte[] encrypt(String tenantId, KeyPurpose purpose, byte[] plaintext, byte[] associatedData) {
+        return Envelope.encrypt(currentKey(tenantId, purpose).key, plaintext, associatedData);
+    }
+
+    @Override
+    public byte[] decrypt(String tenantId, KeyPurpose purpose, byte[] blob, byte[] associatedData) {
+        KeyProvider p = unsealed();
+        checkTenant(tenantId);
+        return Envelope.decrypt(ref -> resolve(tenantId, purpose, ref, p), blob, associatedData);
+    }
+
+    @Override
+    public OutputStream encryptingStream(String tenantId, KeyPurpose purpose, OutputStream sink, byte[] associatedData)
+            throws IOException {
+        return StreamCipher.encrypt(currentKey(tenantId, purpose).key, sink, associatedData);
+    }
+
+    @Override
+    public InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData)
+            throws IOException {
+        KeyProvider p = unsealed();
+        checkTenant(tenantId);
+        return StreamCipher.decrypt(ref -> resolve(tenantId, purpose, ref, p), source, associatedData);
+    }
+
+    @Override
+    public VaultStatus status() {
+        KeyProvider p = provider;
+        if (p == null) {
+            return new VaultStatus(true, "no key provider", null);
+        }
+        if (!p.available()) {
+            return new VaultStatus(true, "master key unavailable", p.id());
+        }
+        return new VaultStatus(false, "master key available", p.id());
+    }
+
+    @Override
+    public String name() {
+        return "vault";
+    }
+
+    @Override
+    public HealthStatus check() {
+        VaultStatus s = status();
+        return s.sealed() ? HealthStatus.down("sealed: " + s.detail()) : HealthStatus.up("unsealed");
+    }
+
+    private KeyProvider unsealed() {
+        KeyProvider p = provider;
+        if (p == null || !p.available()) {
+            throw new VaultSealedException("The vault is sealed: " + status().detail() + ".");
+        }
+        return p;
+    }
+
+    /** The vault serves only the tenant bound on this thread: no call can reach another tenant's keys. */
+    private void checkTenant(String tenantId) {
+        String bound = context.requireTenantId();
+        if (!bound.equals(tenantId)) {
+            throw new NoTenantContextException("The vault serves only the tenant bound on this thread.");
+        }
+    }
+
+    private Owned currentKey(String tenantId, KeyPurpose purpose) {
+        KeyProvider p = unsealed();
+        checkTenant(tenantId);
+        String slot = tenantId + '|' + purpose.id();
+        Owned cached = current.get(slot);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (this) {
+            cached = current.get(slot);
+            if (cached != null) {
+                return cached;
+            }
+            Owned key = loadCurrent(tenantId, purpose, p).orElseGet(() -> create(tenantId, purpose, p));
+            current.put(slot, key);
+            byRef.put(key.key.ref(), key);
+            return key;
+        }
+    }
+
+    private Optional<Owned> loadCurrent(String tenantId, KeyPurpose purpose, KeyProvider p) {
+        Optional<DataKeyEntity> row = tx(em -> em.createQuery(
+                "SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p AND k.state = :s ORDER BY k.version DESC",
+                DataKeyEntity.class).setParameter("t", tenantId).setParameter("p", purpose.id())
+                .setParameter("s", ACTIVE).setMaxResults(1).getResultList().stream().findFirst());
+        return row.map(r -> unwrap(r, p));
+    }
+
+    private Owned create(String tenantId, KeyPurpose purpose, KeyProvider p) {
+        DataKey key = DataKey.generate(KeyRef.random());
+        WrappedKey wrapped = key.wrapWith(p);
+        DataKeyEntity e = new DataKeyEntity();
+        e.keyId = key.ref().keyId().toString();
+        e.version = key.ref().version();
+        e.tenantId = tenantId;
+        e.purpose = purpose.id();
+        e.kekId = wrapped.kekId();
+        e.wrapped = Base64.getEncoder().encodeToString(wrapped.bytes());
+        e.state = ACTIVE;
+        e.createdAt = clock.millis();
+        tx(em -> {
+            em.persist(e);
+            return null;
+        });
+        return new Owned(key, tenantId, purpose);
+    }
+
+    private DataKey resolve(String tenantId, KeyPurpose purpose, KeyRef ref, KeyProvider p) {
+        Owned owned = byRef.get(ref);
+        if (owned == null) {
+            DataKeyEntity row = tx(em -> em.find(DataKeyEntity.class, new DataKeyEntity.Pk(ref.keyId().toString(), ref.version())));
+            if (row == null) {
+                throw new UnknownKeyException("No data key " + ref + ".");
+            }
+            if (DESTROYED.equals(row.state)) {
+                throw new KeyDestroyedException("Data key " + ref + " was destroyed; its data cannot be recovered.");
+            }
+            owned = unwrap(row, p);
+            byRef.put(ref, owned);
+        }
+        if (!owned.tenantId.equals(tenantId) || owned.purpose != purpose) {
+            // same answer as a tampered blob: do not reveal whose key it is
+            throw new DecryptionFailedException("The ciphertext does not decrypt for this tenant and purpose.");
+        }
+        return owned.key;
+    }
+
+    private static Owned unwrap(DataKeyEntity row, KeyProvider p) {
+        byte[] raw = p.unwrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+        try {
+            return new Owned(DataKey.of(new KeyRef(UUID.fromString(row.keyId), row.version), raw),
+                    row.tenantId, KeyPurpose.fromId(row.purpose));
+        } finally {
+            java.util.Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private <T> T tx(java.util.function.Function<javax.persistence.EntityManager, T> work) {
+        return TenantTransactions.inTransaction(emf, Map.of(), work);
+    }
+}
