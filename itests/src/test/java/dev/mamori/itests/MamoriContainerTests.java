@@ -320,6 +320,31 @@ public abstract class MamoriContainerTests {
     }
 
     @Test
+    public void cry3_rotateAndShredThroughTheShell() throws Exception {
+        Tenant t = tenants.create(NewTenant.builder("shred-" + shortId(), "Shred KK").build());
+        byte[] aad = ("records/" + t.id() + "/1").getBytes(StandardCharsets.UTF_8);
+        byte[] v1 = context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, new byte[] {1}, aad));
+        assertTrue(operator("mamori:vault-rotate-tenant " + t.slug()).contains("version 2"));
+        byte[] v2 = context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, new byte[] {2}, aad));
+        String master = operator("mamori:vault-rotate-master");
+        assertTrue(master, master.contains("Master key is now kek-"));
+        org.junit.Assert.assertArrayEquals(new byte[] {1},
+                context.callAs(t.id(), () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v1, aad)));
+
+        String refused = operatorError("mamori:vault-shred --confirm " + t.slug() + " " + t.slug());
+        assertTrue(refused, refused.contains("only a DELETED tenant's keys can be shredded"));
+        tenants.delete(t.id());
+        String shredded = operator("mamori:vault-shred --confirm " + t.slug() + " " + t.slug());
+        assertTrue(shredded, shredded.contains("data keys destroyed"));
+        try {
+            context.callAsPlatform(t.id(), "test: read after shred",
+                    () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v2, aad));
+            fail("shredded data decrypted");
+        } catch (dev.mamori.vault.KeyDestroyedException expected) {
+        }
+    }
+
+    @Test
     public void aud6_theClockServiceIsReplaceableAndZoned() {
         java.time.Instant fixed = java.time.Instant.parse("2030-01-01T00:00:00Z");
         Dictionary<String, Object> props = new Hashtable<>();

@@ -14,7 +14,7 @@ import dev.mamori.tenant.TenantService;
 @Service
 @Command(scope = "mamori", name = "tenant-activate",
         description = "Moves a TRIAL tenant to a paid plan, or renews an EXPIRED one (-> ACTIVE).")
-public class TenantActivateCommand extends TenantAction {
+public class TenantActivateCommand extends MamoriAction {
     @Reference
     TenantService tenants;
 

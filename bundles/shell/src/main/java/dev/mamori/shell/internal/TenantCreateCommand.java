@@ -15,7 +15,7 @@ import dev.mamori.tenant.TenantService;
 /** mamori:tenant-create */
 @Service
 @Command(scope = "mamori", name = "tenant-create", description = "Creates a tenant, in TRIAL unless --paid-from is given.")
-public class TenantCreateCommand extends TenantAction {
+public class TenantCreateCommand extends MamoriAction {
     @Reference
     TenantService tenants;
     @Reference

@@ -16,7 +16,7 @@ import dev.mamori.tenant.TenantService;
 @Command(scope = "mamori", name = "tenant-delete",
         description = "Deletes a tenant (-> DELETED): it vanishes from user views now and is purged within 30 days. "
                 + "Irreversible; repeat the slug with --confirm.")
-public class TenantDeleteCommand extends TenantAction {
+public class TenantDeleteCommand extends MamoriAction {
     @Reference
     TenantService tenants;
 

@@ -13,7 +13,7 @@ import dev.mamori.tenant.TenantService;
 @Service
 @Command(scope = "mamori", name = "tenant-expire",
         description = "Ends a trial or a paid plan (-> EXPIRED): users are locked out, data is kept.")
-public class TenantExpireCommand extends TenantAction {
+public class TenantExpireCommand extends MamoriAction {
     @Reference
     TenantService tenants;
 

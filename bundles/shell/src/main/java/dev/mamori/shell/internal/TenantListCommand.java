@@ -15,7 +15,7 @@ import dev.mamori.tenant.TenantState;
 /** mamori:tenant-list */
 @Service
 @Command(scope = "mamori", name = "tenant-list", description = "Lists tenants with their state and contract dates.")
-public class TenantListCommand extends TenantAction {
+public class TenantListCommand extends MamoriAction {
     @Reference
     TenantService tenants;
     @Reference

@@ -13,7 +13,7 @@ import dev.mamori.tenant.TenantService;
 /** mamori:tenant-show */
 @Service
 @Command(scope = "mamori", name = "tenant-show", description = "Shows one tenant and its contract record.")
-public class TenantShowCommand extends TenantAction {
+public class TenantShowCommand extends MamoriAction {
     @Reference
     TenantService tenants;
     @Reference

@@ -13,7 +13,7 @@ import dev.mamori.tenant.TenantService;
 @Service
 @Command(scope = "mamori", name = "tenant-terminate",
         description = "Records a contract termination and its date (TEN-5); a tenant with access becomes EXPIRED.")
-public class TenantTerminateCommand extends TenantAction {
+public class TenantTerminateCommand extends MamoriAction {
     @Reference
     TenantService tenants;
 

@@ -1,6 +1,5 @@
 package dev.mamori.shell.internal;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -11,15 +10,14 @@ import dev.mamori.vault.VaultStatus;
 /** mamori:vault-status */
 @Service
 @Command(scope = "mamori", name = "vault-status", description = "Shows whether the vault is sealed and which key provider it uses.")
-public class VaultStatusCommand implements Action {
+public class VaultStatusCommand extends MamoriAction {
     @Reference
     VaultService vault;
 
     @Override
-    public Object execute() {
+    void run() {
         VaultStatus s = vault.status();
         System.out.println("Vault " + (s.sealed() ? "SEALED" : "UNSEALED") + ": " + s.detail()
                 + (s.keyProvider() != null ? " (key provider " + s.keyProvider() + ")" : ""));
-        return null;
     }
 }

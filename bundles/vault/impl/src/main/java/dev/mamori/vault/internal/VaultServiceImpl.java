@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,13 +27,22 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import dev.mamori.platform.db.Migrations;
 import dev.mamori.platform.health.HealthCheck;
 import dev.mamori.platform.health.HealthStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.mamori.tenant.NoTenantContextException;
+import dev.mamori.tenant.Tenant;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.tenant.TenantState;
 import dev.mamori.tenant.TenantContext;
 import dev.mamori.tenant.jpa.TenantTransactions;
 import dev.mamori.vault.DecryptionFailedException;
 import dev.mamori.vault.KeyDestroyedException;
+import dev.mamori.vault.KeyInfo;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.UnknownKeyException;
+import dev.mamori.vault.VaultAdmin;
+import dev.mamori.vault.VaultException;
 import dev.mamori.vault.VaultService;
 import dev.mamori.vault.VaultSealedException;
 import dev.mamori.vault.VaultStatus;
@@ -45,10 +58,12 @@ import dev.mamori.vault.spi.WrappedKey;
  * the master key, cached unwrapped in memory while a key provider is bound. Without one the
  * vault is sealed and fails closed.
  */
-@Component(service = {VaultService.class, HealthCheck.class})
-public class VaultServiceImpl implements VaultService, HealthCheck {
+@Component(service = {VaultService.class, VaultAdmin.class, HealthCheck.class})
+public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     static final String ACTIVE = "ACTIVE";
+    static final String RETIRED = "RETIRED";
     static final String DESTROYED = "DESTROYED";
+    private static final Logger LOG = LoggerFactory.getLogger(VaultServiceImpl.class);
 
     /** An unwrapped key and whom it belongs to. */
     private static final class Owned {
@@ -65,6 +80,7 @@ public class VaultServiceImpl implements VaultService, HealthCheck {
 
     private final EntityManagerFactory emf;
     private final TenantContext context;
+    private final TenantService tenants;
     private final Map<String, Owned> current = new ConcurrentHashMap<>();
     private final Map<KeyRef, Owned> byRef = new ConcurrentHashMap<>();
 
@@ -77,14 +93,16 @@ public class VaultServiceImpl implements VaultService, HealthCheck {
      * @param emf        the vault's persistence unit
      * @param dataSource the same database, for migrations
      * @param context    the tenant context every call must run in
+     * @param tenants    tenant states (shredding is for DELETED tenants only)
      */
     @Activate
     public VaultServiceImpl(@Reference(target = "(osgi.unit.name=mamori-vault)") EntityManagerFactory emf,
             @Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource,
-            @Reference TenantContext context) {
+            @Reference TenantContext context, @Reference TenantService tenants) {
         Migrations.migrate(dataSource, VaultServiceImpl.class, "dev/mamori/vault/db", "mamori_schema_vault");
         this.emf = emf;
         this.context = context;
+        this.tenants = tenants;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -146,6 +164,92 @@ public class VaultServiceImpl implements VaultService, HealthCheck {
     }
 
     @Override
+    public synchronized String rotateMaster() {
+        KeyProvider p = unsealed();
+        String kek = p.rotate();
+        List<DataKeyEntity> rows = tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek",
+                DataKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
+        int done = 0;
+        for (DataKeyEntity row : rows) {
+            WrappedKey rewrapped = p.rewrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+            tx(em -> {
+                DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
+                if (managed != null && !DESTROYED.equals(managed.state)) {
+                    managed.kekId = rewrapped.kekId();
+                    managed.wrapped = Base64.getEncoder().encodeToString(rewrapped.bytes());
+                }
+                return null;
+            });
+            done++;
+        }
+        LOG.info("Master key rotated to {}; {} data key(s) re-wrapped", kek, done);
+        return kek + " " + done;
+    }
+
+    @Override
+    public synchronized KeyInfo rotateTenantKey(String tenantId, KeyPurpose purpose) {
+        KeyProvider p = unsealed();
+        tenants.get(tenantId);
+        Owned now = loadCurrent(tenantId, purpose, p).orElse(null);
+        DataKey next = DataKey.generate(now == null ? KeyRef.random() : now.key.ref().next());
+        if (now != null) {
+            tx(em -> {
+                DataKeyEntity old = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(now.key.ref().keyId().toString(), now.key.ref().version()));
+                old.state = RETIRED;
+                return null;
+            });
+        }
+        Owned created = persist(next, tenantId, purpose, p);
+        current.put(tenantId + '|' + purpose.id(), created);
+        byRef.put(next.ref(), created);
+        return info(tx(em -> em.find(DataKeyEntity.class, new DataKeyEntity.Pk(next.ref().keyId().toString(), next.ref().version()))));
+    }
+
+    @Override
+    public synchronized List<KeyInfo> shredTenant(String tenantId, String confirmation) {
+        unsealed();
+        Tenant tenant = tenants.get(tenantId);
+        if (!tenant.id().equals(confirmation)) {
+            throw new VaultException("shred-not-confirmed", "Shredding needs the tenant's id repeated as confirmation; nothing destroyed.");
+        }
+        if (tenant.state() != TenantState.DELETED) {
+            throw new VaultException("shred-refused", "Tenant '" + tenant.slug() + "' is " + tenant.state()
+                    + "; only a DELETED tenant's keys can be shredded. Nothing destroyed.");
+        }
+        long now = clock.millis();
+        List<KeyInfo> destroyed = tx(em -> {
+            List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.state <> :d",
+                    DataKeyEntity.class).setParameter("t", tenantId).setParameter("d", DESTROYED).getResultList();
+            List<KeyInfo> out = new ArrayList<>();
+            for (DataKeyEntity row : rows) {
+                row.state = DESTROYED;
+                row.wrapped = null;
+                row.kekId = null;
+                row.destroyedAt = now;
+                out.add(info(row));
+            }
+            return out;
+        });
+        current.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
+        byRef.values().removeIf(o -> o.tenantId.equals(tenantId));
+        LOG.warn("Crypto-shredded {} data key(s) of tenant {}", destroyed.size(), tenant.slug());
+        return destroyed;
+    }
+
+    @Override
+    public List<KeyInfo> keys(String tenantId) {
+        return tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t ORDER BY k.purpose, k.version",
+                DataKeyEntity.class).setParameter("t", tenantId).getResultList()).stream().map(VaultServiceImpl::info)
+                .collect(Collectors.toList());
+    }
+
+    private static KeyInfo info(DataKeyEntity row) {
+        return new KeyInfo(row.keyId, row.version, row.tenantId, KeyPurpose.fromId(row.purpose),
+                KeyInfo.State.valueOf(row.state), row.kekId, Instant.ofEpochMilli(row.createdAt),
+                row.destroyedAt == null ? null : Instant.ofEpochMilli(row.destroyedAt));
+    }
+
+    @Override
     public String name() {
         return "vault";
     }
@@ -201,7 +305,10 @@ public class VaultServiceImpl implements VaultService, HealthCheck {
     }
 
     private Owned create(String tenantId, KeyPurpose purpose, KeyProvider p) {
-        DataKey key = DataKey.generate(KeyRef.random());
+        return persist(DataKey.generate(KeyRef.random()), tenantId, purpose, p);
+    }
+
+    private Owned persist(DataKey key, String tenantId, KeyPurpose purpose, KeyProvider p) {
         WrappedKey wrapped = key.wrapWith(p);
         DataKeyEntity e = new DataKeyEntity();
         e.keyId = key.ref().keyId().toString();

@@ -31,8 +31,15 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mamori.tenant.NewTenant;
 import dev.mamori.tenant.NoTenantContextException;
+import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantContext;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.tenant.TenantState;
+import dev.mamori.vault.KeyDestroyedException;
+import dev.mamori.vault.KeyInfo;
+import dev.mamori.vault.VaultException;
 import dev.mamori.vault.DecryptionFailedException;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.VaultSealedException;
@@ -52,6 +59,27 @@ class VaultServiceImplTest {
     private EntityManagerFactory emf;
     private KeystoreKeyProvider provider;
     private final FakeContext context = new FakeContext();
+    private final FakeTenants tenants = new FakeTenants();
+
+    /** Tenant lookups only; states set by the test. */
+    static final class FakeTenants implements TenantService {
+        final Map<String, TenantState> states = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Optional<Tenant> find(String id) {
+            TenantState st = states.getOrDefault(id, TenantState.ACTIVE);
+            java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+            return Optional.of(new Tenant(id, "slug-" + id.substring(0, 8), "T", st, "p", "jp", null, null, null, null, t, t, t));
+        }
+
+        @Override public Tenant create(NewTenant t) { throw new UnsupportedOperationException(); }
+        @Override public java.util.List<Tenant> list() { throw new UnsupportedOperationException(); }
+        @Override public Tenant activate(String i, String p, java.time.LocalDate a, java.time.LocalDate b) { throw new UnsupportedOperationException(); }
+        @Override public Tenant expire(String i) { throw new UnsupportedOperationException(); }
+        @Override public Tenant delete(String i) { throw new UnsupportedOperationException(); }
+        @Override public Tenant terminate(String i, java.time.LocalDate d) { throw new UnsupportedOperationException(); }
+        @Override public Tenant markPurged(String i) { throw new UnsupportedOperationException(); }
+    }
 
     /** The tenant context, reduced to what the vault uses. */
     static final class FakeContext implements TenantContext {
@@ -94,7 +122,7 @@ class VaultServiceImplTest {
     }
 
     private VaultServiceImpl vault() {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context);
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context, tenants);
         v.clock = Clock.systemUTC();
         v.bindProvider(provider);
         return v;
@@ -174,7 +202,7 @@ class VaultServiceImplTest {
     @Test
     @DisplayName("CRY-3: sealed (no master key) means every operation fails closed, and unbinding seals")
     void sealedFailsClosed() {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context);
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context, tenants);
         v.clock = Clock.systemUTC();
         assertTrue(v.status().sealed());
         assertFalse(v.check().isUp());
@@ -232,6 +260,69 @@ class VaultServiceImplTest {
             assertFalse(contains(hay, java.util.Arrays.copyOfRange(dek, 0, 8)), "8 key bytes found in clear");
             assertFalse(contains(hay, Base64.getEncoder().encode(dek)), "key found in Base64");
         }
+    }
+
+    @Test
+    @DisplayName("CRY-3: online master-key rotation re-wraps every data key; old blobs keep decrypting")
+    void masterRotation() {
+        VaultServiceImpl v = vault();
+        byte[] a = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, "r")));
+        byte[] b = context.callAs(B, () -> v.encrypt(B, KeyPurpose.BACKUP, new byte[] {2}, aad(B, "r")));
+        String before = provider.currentKekId();
+        String result = v.rotateMaster();
+        String after = provider.currentKekId();
+        assertFalse(before.equals(after));
+        assertEquals(after + " 2", result);
+        assertTrue(v.keys(A).stream().allMatch(k -> k.kekId().orElseThrow().equals(after)));
+        assertTrue(v.keys(B).stream().allMatch(k -> k.kekId().orElseThrow().equals(after)));
+        // a fresh vault (empty cache) unwraps with the new master key
+        provider.close();
+        provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), false);
+        VaultServiceImpl restarted = vault();
+        assertArrayEquals(new byte[] {1}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
+        assertArrayEquals(new byte[] {2}, context.callAs(B, () -> restarted.decrypt(B, KeyPurpose.BACKUP, b, aad(B, "r"))));
+    }
+
+    @Test
+    @DisplayName("CRY-3: tenant key rotation: new writes use the new version, old versions keep decrypting")
+    void tenantKeyRotation() {
+        VaultServiceImpl v = vault();
+        byte[] old = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {7}, aad(A, "r")));
+        KeyInfo next = v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        assertEquals(2, next.version());
+        assertEquals(KeyInfo.State.ACTIVE, next.state());
+        byte[] fresh = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {8}, aad(A, "r")));
+        assertEquals(2, java.nio.ByteBuffer.wrap(fresh, 20, 4).getInt(), "new writes name version 2 in their header");
+        assertEquals(1, java.nio.ByteBuffer.wrap(old, 20, 4).getInt());
+        VaultServiceImpl restarted = vault();
+        assertArrayEquals(new byte[] {7}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, old, aad(A, "r"))));
+        assertArrayEquals(new byte[] {8}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, fresh, aad(A, "r"))));
+        assertEquals(java.util.List.of(KeyInfo.State.RETIRED, KeyInfo.State.ACTIVE),
+                v.keys(A).stream().map(KeyInfo::state).collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
+    @DisplayName("CRY-3, TEN-4: crypto-shredding only for a DELETED tenant, confirmed; its data is then unrecoverable")
+    void shredding() {
+        VaultServiceImpl v = vault();
+        byte[] a = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {3}, aad(A, "r")));
+        byte[] b = context.callAs(B, () -> v.encrypt(B, KeyPurpose.RECORDS, new byte[] {4}, aad(B, "r")));
+        VaultException refused = assertThrows(VaultException.class, () -> v.shredTenant(A, A));
+        assertEquals("shred-refused", refused.code());
+        tenants.states.put(A, TenantState.DELETED);
+        assertEquals("shred-not-confirmed", assertThrows(VaultException.class, () -> v.shredTenant(A, B)).code());
+        assertArrayEquals(new byte[] {3}, context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))),
+                "nothing destroyed by refused attempts");
+
+        java.util.List<KeyInfo> destroyed = v.shredTenant(A, A);
+        assertEquals(1, destroyed.size());
+        assertEquals(KeyInfo.State.DESTROYED, destroyed.get(0).state());
+        assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
+        VaultServiceImpl restarted = vault();
+        assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
+        assertTrue(v.keys(A).stream().allMatch(k -> k.kekId().isEmpty()), "no wrapped key left");
+        assertArrayEquals(new byte[] {4}, context.callAs(B, () -> v.decrypt(B, KeyPurpose.RECORDS, b, aad(B, "r"))),
+                "other tenants untouched");
     }
 
     private static boolean contains(byte[] hay, byte[] needle) {

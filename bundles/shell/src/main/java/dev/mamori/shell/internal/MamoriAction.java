@@ -4,19 +4,20 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.support.CommandException;
 
 import dev.mamori.tenant.TenantException;
+import dev.mamori.vault.VaultException;
 
 /**
- * Base of the tenant commands: a refused operation (unknown tenant, illegal transition, invalid
- * input) is the operator's one-line error, not a stack trace logged as a server fault.
+ * Base of the mamori commands: a refused operation (unknown tenant, illegal transition, invalid
+ * input, sealed vault) is the operator's one-line error, not a stack trace logged as a server fault.
  */
-abstract class TenantAction implements Action {
+abstract class MamoriAction implements Action {
 
     @Override
     public final Object execute() throws Exception {
         try {
             run();
             return null;
-        } catch (TenantException e) {
+        } catch (TenantException | VaultException e) {
             throw new CommandException(e.getMessage());
         }
     }

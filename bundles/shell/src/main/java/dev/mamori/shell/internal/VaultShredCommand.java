@@ -1,0 +1,47 @@
+package dev.mamori.shell.internal;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import dev.mamori.tenant.Tenant;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.vault.KeyInfo;
+import dev.mamori.vault.VaultAdmin;
+
+/** mamori:vault-shred */
+@Service
+@Command(scope = "mamori", name = "vault-shred",
+        description = "Crypto-shreds every data key of a DELETED tenant: its data becomes unrecoverable everywhere. "
+                + "Irreversible; repeat the tenant with --confirm.")
+public class VaultShredCommand extends MamoriAction {
+    @Reference
+    VaultAdmin vault;
+    @Reference
+    TenantService tenants;
+
+    @Argument(index = 0, name = "tenant", required = true, description = "Tenant slug or id.")
+    @Completion(TenantCompleter.class)
+    String tenant;
+    @Option(name = "--confirm", required = true, description = "The tenant's slug or id again.")
+    String confirm;
+
+    @Override
+    void run() {
+        Tenant target = tenants.get(tenant);
+        String confirmation = tenants.find(confirm).map(Tenant::id).orElse("");
+        ShellTable table = new ShellTable();
+        table.column("Destroyed key");
+        table.column("Version");
+        table.column("Purpose");
+        for (KeyInfo k : vault.shredTenant(target.id(), confirmation)) {
+            table.addRow().addContent(k.keyId(), k.version(), k.purpose().id());
+        }
+        table.print(System.out);
+        System.out.println("Tenant " + target.slug() + ": data keys destroyed; its encrypted data is unrecoverable.");
+    }
+}
