@@ -321,6 +321,9 @@ public abstract class MamoriContainerTests {
 
     @Test
     public void cry3_rotateAndShredThroughTheShell() throws Exception {
+        java.util.List<dev.mamori.vault.VaultEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServiceRegistration<dev.mamori.vault.spi.VaultEventListener> listener = bundleContext.registerService(
+                dev.mamori.vault.spi.VaultEventListener.class, events::add, null);
         Tenant t = tenants.create(NewTenant.builder("shred-" + shortId(), "Shred KK").build());
         byte[] aad = ("records/" + t.id() + "/1").getBytes(StandardCharsets.UTF_8);
         byte[] v1 = context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, new byte[] {1}, aad));
@@ -341,7 +344,14 @@ public abstract class MamoriContainerTests {
                     () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v2, aad));
             fail("shredded data decrypted");
         } catch (dev.mamori.vault.KeyDestroyedException expected) {
+        } finally {
+            listener.unregister();
         }
+        // AUD-2/OPS-3 groundwork: shell-driven key operations name the operator, never key material
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.DATA_KEY_ROTATED
+                && t.id().equals(e.tenantId()) && "it-operator".equals(e.actor())));
+        assertTrue(events.toString(), events.stream().filter(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.DATA_KEY_DESTROYED)
+                .count() == 2);
     }
 
     @Test

@@ -42,6 +42,7 @@ import dev.mamori.vault.KeyInfo;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.UnknownKeyException;
 import dev.mamori.vault.VaultAdmin;
+import dev.mamori.vault.VaultEvent;
 import dev.mamori.vault.VaultException;
 import dev.mamori.vault.VaultService;
 import dev.mamori.vault.VaultSealedException;
@@ -51,6 +52,7 @@ import dev.mamori.vault.internal.crypto.Envelope;
 import dev.mamori.vault.internal.crypto.KeyRef;
 import dev.mamori.vault.internal.crypto.StreamCipher;
 import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.VaultEventListener;
 import dev.mamori.vault.spi.WrappedKey;
 
 /**
@@ -89,6 +91,10 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
 
     private volatile KeyProvider provider;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            service = VaultEventListener.class)
+    final List<VaultEventListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /**
      * @param emf        the vault's persistence unit
      * @param dataSource the same database, for migrations
@@ -110,13 +116,40 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     void bindProvider(KeyProvider p) {
         forgetKeys();
         provider = p;
+        emit(VaultEvent.Operation.UNSEALED, null, null, p.available() ? p.currentKekId() : null);
     }
 
     void unbindProvider(KeyProvider p) {
         if (provider == p) {
             provider = null;
             forgetKeys();
+            emit(VaultEvent.Operation.SEALED, null, null, null);
         }
+    }
+
+    private void emit(VaultEvent.Operation op, String tenantId, KeyRef ref, String kekId) {
+        VaultEvent event = new VaultEvent(op, tenantId, ref == null ? null : ref.keyId().toString(),
+                ref == null ? 0 : ref.version(), kekId, actor(), clock == null ? Instant.now() : clock.instant());
+        for (VaultEventListener l : listeners) {
+            try {
+                l.onVaultEvent(event);
+            } catch (RuntimeException e) {
+                LOG.error("Vault event listener {} failed on {}", l.getClass().getName(), event, e);
+            }
+        }
+    }
+
+    /** The operator behind a shell call (Karaf runs commands as a JAAS subject), else the system. */
+    private static String actor() {
+        javax.security.auth.Subject subject = javax.security.auth.Subject.getSubject(java.security.AccessController.getContext());
+        if (subject != null) {
+            for (java.security.Principal p : subject.getPrincipals()) {
+                if (p.getClass().getSimpleName().equals("UserPrincipal")) {
+                    return p.getName();
+                }
+            }
+        }
+        return "system";
     }
 
     private void forgetKeys() {
@@ -183,6 +216,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             done++;
         }
         LOG.info("Master key rotated to {}; {} data key(s) re-wrapped", kek, done);
+        emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
         return kek + " " + done;
     }
 
@@ -200,6 +234,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             });
         }
         Owned created = persist(next, tenantId, purpose, p);
+        emit(VaultEvent.Operation.DATA_KEY_ROTATED, tenantId, next.ref(), p.currentKekId());
         current.put(tenantId + '|' + purpose.id(), created);
         byRef.put(next.ref(), created);
         return info(tx(em -> em.find(DataKeyEntity.class, new DataKeyEntity.Pk(next.ref().keyId().toString(), next.ref().version()))));
@@ -233,6 +268,9 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         current.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         byRef.values().removeIf(o -> o.tenantId.equals(tenantId));
         LOG.warn("Crypto-shredded {} data key(s) of tenant {}", destroyed.size(), tenant.slug());
+        for (KeyInfo k : destroyed) {
+            emit(VaultEvent.Operation.DATA_KEY_DESTROYED, tenantId, new KeyRef(UUID.fromString(k.keyId()), k.version()), null);
+        }
         return destroyed;
     }
 
@@ -323,6 +361,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             em.persist(e);
             return null;
         });
+        emit(VaultEvent.Operation.DATA_KEY_CREATED, tenantId, key.ref(), wrapped.kekId());
         return new Owned(key, tenantId, purpose);
     }
 

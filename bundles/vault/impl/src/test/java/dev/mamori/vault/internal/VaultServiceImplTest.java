@@ -325,6 +325,34 @@ class VaultServiceImplTest {
                 "other tenants untouched");
     }
 
+    @Test
+    @DisplayName("CRY-3, AUD-1: every key operation is announced with ids, versions and actor, never key material")
+    void events() {
+        java.util.List<dev.mamori.vault.VaultEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context, tenants);
+        v.clock = Clock.systemUTC();
+        v.listeners.add(seen::add);
+        v.listeners.add(e -> {
+            throw new IllegalStateException("a broken listener must not stop the vault");
+        });
+        v.bindProvider(provider);
+        context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, "r")));
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        v.rotateMaster();
+        tenants.states.put(A, TenantState.DELETED);
+        v.shredTenant(A, A);
+        v.unbindProvider(provider);
+        assertEquals(java.util.List.of("UNSEALED", "DATA_KEY_CREATED", "DATA_KEY_CREATED", "DATA_KEY_ROTATED",
+                "MASTER_KEY_ROTATED", "DATA_KEY_DESTROYED", "DATA_KEY_DESTROYED", "SEALED"),
+                seen.stream().map(e -> e.operation().name()).collect(java.util.stream.Collectors.toList()));
+        dev.mamori.vault.VaultEvent created = seen.get(1);
+        assertEquals(A, created.tenantId());
+        assertEquals(1, created.version());
+        assertEquals("system", created.actor());
+        assertTrue(created.kekId() != null && created.kekId().startsWith("kek-"));
+        assertEquals(2, seen.get(3).version());
+    }
+
     private static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
