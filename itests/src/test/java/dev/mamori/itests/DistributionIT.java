@@ -140,6 +140,31 @@ public class DistributionIT {
         assertTrue(out.toString(), out.stream().anyMatch(l -> l.contains("No tenant 'no-such-tenant'")));
     }
 
+    @Test
+    public void cry3_sealedVaultFailsClosedAndUnsealsWithoutRestart() throws Exception {
+        Path passphrase = dist.home.resolve("data/mamori/vault/master-passphrase");
+        Path aside = dist.home.resolve("master-passphrase.aside");
+        dist.stop();
+        Files.move(passphrase, aside);
+        try {
+            dist.start();
+            java.net.http.HttpResponse<String> sealed = Wait.until("health reports the sealed vault", Duration.ofSeconds(120), () -> {
+                java.net.http.HttpResponse<String> r = dist.client().get("/api/v1/health");
+                return r.statusCode() == 503 && r.body().contains("\"vault\":{\"status\":\"DOWN\"") ? r : null;
+            });
+            assertTrue(sealed.body(), sealed.body().contains("\"ready\":false"));
+            List<String> status = dist.mamori("mamori:vault-status");
+            assertTrue(status.toString(), status.stream().anyMatch(l -> l.contains("Vault SEALED")));
+            List<String> unsealed = dist.mamori("mamori:vault-unseal --passphrase-file " + aside);
+            assertTrue(unsealed.toString(), unsealed.stream().anyMatch(l -> l.contains("Vault UNSEALED")));
+            dist.awaitHealthy(Duration.ofSeconds(30));
+        } finally {
+            if (!Files.exists(passphrase)) {
+                Files.move(aside, passphrase);
+            }
+        }
+    }
+
     /**
      * Durability of the embedded default: tenants are created one by one through the shell; each
      * "Created" line is an acknowledged commit. The server is killed with SIGKILL in the middle of

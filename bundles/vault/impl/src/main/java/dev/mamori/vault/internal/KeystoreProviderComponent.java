@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mamori.vault.VaultException;
+import dev.mamori.vault.VaultUnsealer;
 import dev.mamori.vault.internal.crypto.KeystoreKeyProvider;
 import dev.mamori.vault.internal.crypto.SecureFiles;
 import dev.mamori.vault.spi.KeyProvider;
@@ -34,9 +35,9 @@ import dev.mamori.vault.spi.KeyProvider;
  * keep them side by side. If the keystore cannot be opened nothing is registered: the vault
  * stays sealed.
  */
-@Component(immediate = true, configurationPid = KeystoreProviderComponent.PID)
+@Component(immediate = true, configurationPid = KeystoreProviderComponent.PID, service = VaultUnsealer.class)
 @Designate(ocd = KeystoreProviderComponent.Config.class)
-public class KeystoreProviderComponent {
+public class KeystoreProviderComponent implements VaultUnsealer {
     static final String PID = "dev.mamori.vault.keystore";
     static final String ENV = "MAMORI_MASTER_PASSPHRASE";
     private static final Logger LOG = LoggerFactory.getLogger(KeystoreProviderComponent.class);
@@ -59,10 +60,13 @@ public class KeystoreProviderComponent {
 
     private KeystoreKeyProvider provider;
     private ServiceRegistration<KeyProvider> registration;
+    private BundleContext context;
+    private Path keystore;
 
     @Activate
     void activate(BundleContext context, Config config) {
-        Path keystore = Paths.get(expand(config.keystore()));
+        this.context = context;
+        keystore = Paths.get(expand(config.keystore()));
         Path passphraseFile = Paths.get(expand(config.passphrase_file()));
         char[] passphrase = null;
         try {
@@ -85,11 +89,7 @@ public class KeystoreProviderComponent {
                 LOG.error("Vault SEALED: no passphrase for {} (set {} or provide {}).", keystore, ENV, passphraseFile);
                 return;
             }
-            provider = new KeystoreKeyProvider(keystore, passphrase, fresh && config.generate());
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put(KeyProvider.PROVIDER_ID, provider.id());
-            registration = context.registerService(KeyProvider.class, provider, props);
-            LOG.info("Vault unsealed with key provider {}", provider.id());
+            open(passphrase, fresh && config.generate());
         } catch (IOException | VaultException e) {
             LOG.error("Vault SEALED: the keystore {} cannot be opened: {}", keystore, e.getMessage());
             if (provider != null) {
@@ -103,8 +103,30 @@ public class KeystoreProviderComponent {
         }
     }
 
+    @Override
+    public synchronized boolean unseal(char[] passphrase) {
+        try {
+            if (registration != null) {
+                return true;
+            }
+            open(passphrase, false);
+            return true;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    private synchronized void open(char[] passphrase, boolean create) {
+        KeystoreKeyProvider opened = new KeystoreKeyProvider(keystore, passphrase, create);
+        provider = opened;
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(KeyProvider.PROVIDER_ID, opened.id());
+        registration = context.registerService(KeyProvider.class, opened, props);
+        LOG.info("Vault unsealed with key provider {}", opened.id());
+    }
+
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         if (registration != null) {
             registration.unregister();
             registration = null;
