@@ -317,6 +317,16 @@ public abstract class MamoriContainerTests {
         } catch (NoTenantContextException expected) {
         }
         assertTrue(operator("mamori:vault-status").contains("UNSEALED"));
+
+        // CRY-4, IAM-5: a person's name under that person's own key on the PII store; erasure destroys it
+        byte[] name = context.callAs(a.id(), () -> vault.encryptPersonal(a.id(), "E1001", "山田 太郎".getBytes(StandardCharsets.UTF_8), aad));
+        assertEquals("山田 太郎", new String(context.callAs(a.id(), () -> vault.decryptPersonal(a.id(), "E1001", name, aad)), StandardCharsets.UTF_8));
+        assertTrue(context.callAs(a.id(), () -> vault.erasePerson(a.id(), "E1001", "E1001")));
+        try {
+            context.callAs(a.id(), () -> vault.decryptPersonal(a.id(), "E1001", name, aad));
+            fail("an erased person's name decrypted");
+        } catch (dev.mamori.vault.KeyDestroyedException expected) {
+        }
     }
 
     @Test

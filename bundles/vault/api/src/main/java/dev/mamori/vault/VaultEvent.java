@@ -17,6 +17,10 @@ public final class VaultEvent {
         MASTER_KEY_ROTATED,
         /** A data key version was crypto-shredded. */
         DATA_KEY_DESTROYED,
+        /** A person's key was created (first personal data stored). */
+        PERSON_KEY_CREATED,
+        /** A person's key was destroyed: their personal data is erased. */
+        PERSON_KEY_DESTROYED,
         /** A key provider became available. */
         UNSEALED,
         /** The key provider went away. */

@@ -49,6 +49,37 @@ public interface VaultService {
     InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData)
             throws IOException;
 
+    /**
+     * Encrypts one person's names and contact data with that person's own key (CRY-4), kept on
+     * the separate PII store and used for nothing else, so that erasing the person (IAM-5) is
+     * destroying one key.
+     *
+     * @param tenantId       tenant the person belongs to (must be the bound tenant)
+     * @param personId       stable pseudonymous id of the person inside the tenant
+     * @param plaintext      data
+     * @param associatedData where the blob belongs
+     * @return self-describing ciphertext
+     */
+    byte[] encryptPersonal(String tenantId, String personId, byte[] plaintext, byte[] associatedData);
+
+    /**
+     * @return plaintext
+     * @throws KeyDestroyedException     if the person's data was erased
+     * @throws DecryptionFailedException if the blob is another person's, moved, or changed
+     */
+    byte[] decryptPersonal(String tenantId, String personId, byte[] blob, byte[] associatedData);
+
+    /**
+     * Erases one person's personal data everywhere it is encrypted (IAM-5, LEG-3) by destroying
+     * the person's key. Irreversible.
+     *
+     * @param tenantId     tenant (must be the bound tenant)
+     * @param personId     person
+     * @param confirmation the person id again
+     * @return whether a key was destroyed (false if the person never had one)
+     */
+    boolean erasePerson(String tenantId, String personId, String confirmation);
+
     /** @return whether the vault can encrypt now, and why not */
     VaultStatus status();
 }

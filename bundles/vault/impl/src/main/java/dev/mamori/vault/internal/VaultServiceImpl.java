@@ -80,8 +80,11 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         }
     }
 
+    private static final java.util.regex.Pattern PERSON = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private final EntityManagerFactory emf;
+    private final EntityManagerFactory piiEmf;
     private final TenantContext context;
+    private final Map<String, Owned> persons = new ConcurrentHashMap<>();
     private final TenantService tenants;
     private final Map<String, Owned> current = new ConcurrentHashMap<>();
     private final Map<KeyRef, Owned> byRef = new ConcurrentHashMap<>();
@@ -98,15 +101,21 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     /**
      * @param emf        the vault's persistence unit
      * @param dataSource the same database, for migrations
+     * @param piiEmf        the vault's unit on the PII store
+     * @param piiDataSource the PII store, for migrations
      * @param context    the tenant context every call must run in
      * @param tenants    tenant states (shredding is for DELETED tenants only)
      */
     @Activate
     public VaultServiceImpl(@Reference(target = "(osgi.unit.name=mamori-vault)") EntityManagerFactory emf,
             @Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource,
+            @Reference(target = "(osgi.unit.name=mamori-vault-pii)") EntityManagerFactory piiEmf,
+            @Reference(target = "(osgi.jndi.service.name=mamori-pii)") DataSource piiDataSource,
             @Reference TenantContext context, @Reference TenantService tenants) {
         Migrations.migrate(dataSource, VaultServiceImpl.class, "dev/mamori/vault/db", "mamori_schema_vault");
+        Migrations.migrate(piiDataSource, VaultServiceImpl.class, "dev/mamori/vault/piidb", "mamori_schema_vault_pii");
         this.emf = emf;
+        this.piiEmf = piiEmf;
         this.context = context;
         this.tenants = tenants;
     }
@@ -156,6 +165,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         // unwrapped keys must not outlive the master key they were unwrapped with
         current.clear();
         byRef.clear();
+        persons.clear();
     }
 
     @Override
@@ -182,6 +192,123 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         KeyProvider p = unsealed();
         checkTenant(tenantId);
         return StreamCipher.decrypt(ref -> resolve(tenantId, purpose, ref, p), source, associatedData);
+    }
+
+    @Override
+    public byte[] encryptPersonal(String tenantId, String personId, byte[] plaintext, byte[] associatedData) {
+        KeyProvider p = unsealed();
+        checkTenant(tenantId);
+        checkPerson(personId);
+        return Envelope.encrypt(personKey(tenantId, personId, p).key, plaintext, associatedData);
+    }
+
+    @Override
+    public byte[] decryptPersonal(String tenantId, String personId, byte[] blob, byte[] associatedData) {
+        KeyProvider p = unsealed();
+        checkTenant(tenantId);
+        checkPerson(personId);
+        return Envelope.decrypt(ref -> {
+            Owned cached = persons.get(tenantId + '|' + personId);
+            if (cached != null && cached.key.ref().equals(ref)) {
+                return cached.key;
+            }
+            PersonKeyEntity row = piiTx(em -> em.find(PersonKeyEntity.class, ref.keyId().toString()));
+            if (row == null) {
+                throw new UnknownKeyException("No person key " + ref + ".");
+            }
+            if (!row.tenantId.equals(tenantId) || !row.personId.equals(personId)) {
+                throw new DecryptionFailedException("The ciphertext does not decrypt for this person.");
+            }
+            if (DESTROYED.equals(row.state)) {
+                throw new KeyDestroyedException("This person's data was erased; it cannot be recovered.");
+            }
+            return unwrapPerson(row, p).key;
+        }, blob, associatedData);
+    }
+
+    @Override
+    public synchronized boolean erasePerson(String tenantId, String personId, String confirmation) {
+        unsealed();
+        checkTenant(tenantId);
+        checkPerson(personId);
+        if (!personId.equals(confirmation)) {
+            throw new VaultException("erase-not-confirmed", "Erasure needs the person id repeated as confirmation; nothing erased.");
+        }
+        long now = clock.millis();
+        Optional<PersonKeyEntity> erased = piiTx(em -> personRow(em, tenantId, personId).filter(r -> !DESTROYED.equals(r.state))
+                .map(r -> {
+                    r.state = DESTROYED;
+                    r.wrapped = null;
+                    r.kekId = null;
+                    r.destroyedAt = now;
+                    return r;
+                }));
+        persons.remove(tenantId + '|' + personId);
+        erased.ifPresent(r -> emit(VaultEvent.Operation.PERSON_KEY_DESTROYED, tenantId,
+                new KeyRef(UUID.fromString(r.keyId), 1), null));
+        return erased.isPresent();
+    }
+
+    private static void checkPerson(String personId) {
+        if (personId == null || !PERSON.matcher(personId).matches()) {
+            throw new VaultException("invalid-person", "A person id is 1-64 characters of letters, digits, '.', '-', '_'.");
+        }
+    }
+
+    private static Optional<PersonKeyEntity> personRow(javax.persistence.EntityManager em, String tenantId, String personId) {
+        return em.createQuery("SELECT k FROM PersonKey k WHERE k.tenantId = :t AND k.personId = :p", PersonKeyEntity.class)
+                .setParameter("t", tenantId).setParameter("p", personId).getResultList().stream().findFirst();
+    }
+
+    private Owned personKey(String tenantId, String personId, KeyProvider p) {
+        String slot = tenantId + '|' + personId;
+        Owned cached = persons.get(slot);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (this) {
+            cached = persons.get(slot);
+            if (cached != null) {
+                return cached;
+            }
+            Optional<PersonKeyEntity> row = piiTx(em -> personRow(em, tenantId, personId));
+            if (row.isPresent() && DESTROYED.equals(row.get().state)) {
+                throw new KeyDestroyedException("This person's data was erased; new personal data needs a new person id.");
+            }
+            Owned key = row.map(r -> unwrapPerson(r, p)).orElseGet(() -> {
+                DataKey created = DataKey.generate(KeyRef.random());
+                WrappedKey wrapped = created.wrapWith(p);
+                PersonKeyEntity e = new PersonKeyEntity();
+                e.keyId = created.ref().keyId().toString();
+                e.tenantId = tenantId;
+                e.personId = personId;
+                e.kekId = wrapped.kekId();
+                e.wrapped = Base64.getEncoder().encodeToString(wrapped.bytes());
+                e.state = ACTIVE;
+                e.createdAt = clock.millis();
+                piiTx(em -> {
+                    em.persist(e);
+                    return null;
+                });
+                emit(VaultEvent.Operation.PERSON_KEY_CREATED, tenantId, created.ref(), wrapped.kekId());
+                return new Owned(created, tenantId, null);
+            });
+            persons.put(slot, key);
+            return key;
+        }
+    }
+
+    private static Owned unwrapPerson(PersonKeyEntity row, KeyProvider p) {
+        byte[] raw = p.unwrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+        try {
+            return new Owned(DataKey.of(new KeyRef(UUID.fromString(row.keyId), 1), raw), row.tenantId, null);
+        } finally {
+            java.util.Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private <T> T piiTx(java.util.function.Function<javax.persistence.EntityManager, T> work) {
+        return TenantTransactions.inTransaction(piiEmf, Map.of(), work);
     }
 
     @Override
@@ -215,7 +342,21 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             });
             done++;
         }
-        LOG.info("Master key rotated to {}; {} data key(s) re-wrapped", kek, done);
+        List<PersonKeyEntity> people = piiTx(em -> em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d AND k.kekId <> :kek",
+                PersonKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
+        for (PersonKeyEntity row : people) {
+            WrappedKey rewrapped = p.rewrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+            piiTx(em -> {
+                PersonKeyEntity managed = em.find(PersonKeyEntity.class, row.keyId);
+                if (managed != null && !DESTROYED.equals(managed.state)) {
+                    managed.kekId = rewrapped.kekId();
+                    managed.wrapped = Base64.getEncoder().encodeToString(rewrapped.bytes());
+                }
+                return null;
+            });
+            done++;
+        }
+        LOG.info("Master key rotated to {}; {} data and person key(s) re-wrapped", kek, done);
         emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
         return kek + " " + done;
     }
@@ -265,6 +406,21 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             }
             return out;
         });
+        int people = piiTx(em -> {
+            List<PersonKeyEntity> rows = em.createQuery("SELECT k FROM PersonKey k WHERE k.tenantId = :t AND k.state <> :d",
+                    PersonKeyEntity.class).setParameter("t", tenantId).setParameter("d", DESTROYED).getResultList();
+            for (PersonKeyEntity row : rows) {
+                row.state = DESTROYED;
+                row.wrapped = null;
+                row.kekId = null;
+                row.destroyedAt = now;
+            }
+            return rows.size();
+        });
+        if (people > 0) {
+            LOG.warn("Crypto-shredded {} person key(s) of tenant {}", people, tenant.slug());
+        }
+        persons.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         current.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         byRef.values().removeIf(o -> o.tenantId.equals(tenantId));
         LOG.warn("Crypto-shredded {} data key(s) of tenant {}", destroyed.size(), tenant.slug());

@@ -57,6 +57,8 @@ class VaultServiceImplTest {
 
     private JdbcDataSource ds;
     private EntityManagerFactory emf;
+    private JdbcDataSource piiDs;
+    private EntityManagerFactory piiEmf;
     private KeystoreKeyProvider provider;
     private final FakeContext context = new FakeContext();
     private final FakeTenants tenants = new FakeTenants();
@@ -112,17 +114,22 @@ class VaultServiceImplTest {
         ds.setURL("jdbc:h2:file:" + dir.resolve("db/mamori") + ";WRITE_DELAY=0");
         ds.setUser("sa");
         emf = Persistence.createEntityManagerFactory("mamori-vault", Map.of("javax.persistence.nonJtaDataSource", ds));
+        piiDs = new JdbcDataSource();
+        piiDs.setURL("jdbc:h2:file:" + dir.resolve("piidb/mamori-pii") + ";WRITE_DELAY=0");
+        piiDs.setUser("sa");
+        piiEmf = Persistence.createEntityManagerFactory("mamori-vault-pii", Map.of("javax.persistence.nonJtaDataSource", piiDs));
         provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), true);
     }
 
     @AfterEach
     void tearDown() {
         emf.close();
+        piiEmf.close();
         provider.close();
     }
 
     private VaultServiceImpl vault() {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context, tenants);
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants);
         v.clock = Clock.systemUTC();
         v.bindProvider(provider);
         return v;
@@ -202,7 +209,7 @@ class VaultServiceImplTest {
     @Test
     @DisplayName("CRY-3: sealed (no master key) means every operation fails closed, and unbinding seals")
     void sealedFailsClosed() {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context, tenants);
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants);
         v.clock = Clock.systemUTC();
         assertTrue(v.status().sealed());
         assertFalse(v.check().isUp());
@@ -276,11 +283,17 @@ class VaultServiceImplTest {
         assertTrue(v.keys(A).stream().allMatch(k -> k.kekId().orElseThrow().equals(after)));
         assertTrue(v.keys(B).stream().allMatch(k -> k.kekId().orElseThrow().equals(after)));
         // a fresh vault (empty cache) unwraps with the new master key
-        provider.close();
-        provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), false);
         VaultServiceImpl restarted = vault();
         assertArrayEquals(new byte[] {1}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
         assertArrayEquals(new byte[] {2}, context.callAs(B, () -> restarted.decrypt(B, KeyPurpose.BACKUP, b, aad(B, "r"))));
+        // person keys on the PII store are re-wrapped too
+        byte[] name = context.callAs(A, () -> restarted.encryptPersonal(A, "E1001", "山田 太郎".getBytes(StandardCharsets.UTF_8), aad(A, "p")));
+        String third = restarted.rotateMaster().split(" ")[0];
+        provider.close();
+        provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), false);
+        VaultServiceImpl again = vault();
+        assertEquals("山田 太郎", new String(context.callAs(A, () -> again.decryptPersonal(A, "E1001", name, aad(A, "p"))), StandardCharsets.UTF_8));
+        assertFalse(third.equals(after));
     }
 
     @Test
@@ -329,7 +342,7 @@ class VaultServiceImplTest {
     @DisplayName("CRY-3, AUD-1: every key operation is announced with ids, versions and actor, never key material")
     void events() {
         java.util.List<dev.mamori.vault.VaultEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, context, tenants);
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants);
         v.clock = Clock.systemUTC();
         v.listeners.add(seen::add);
         v.listeners.add(e -> {
@@ -351,6 +364,42 @@ class VaultServiceImplTest {
         assertEquals("system", created.actor());
         assertTrue(created.kekId() != null && created.kekId().startsWith("kek-"));
         assertEquals(2, seen.get(3).version());
+    }
+
+    @Test
+    @DisplayName("CRY-4, IAM-5: one key per person on the PII store; erasing the person destroys exactly that key")
+    void personalData() throws Exception {
+        VaultServiceImpl v = vault();
+        byte[] taro = context.callAs(A, () -> v.encryptPersonal(A, "E1001", "山田 太郎".getBytes(StandardCharsets.UTF_8), aad(A, "name")));
+        byte[] hanako = context.callAs(A, () -> v.encryptPersonal(A, "E1002", "佐藤 花子".getBytes(StandardCharsets.UTF_8), aad(A, "name")));
+        assertEquals("山田 太郎", new String(context.callAs(A, () -> v.decryptPersonal(A, "E1001", taro, aad(A, "name"))), StandardCharsets.UTF_8));
+        assertThrows(DecryptionFailedException.class, () -> context.callAs(A, () -> v.decryptPersonal(A, "E1002", taro, aad(A, "name"))),
+                "one person's blob does not open as another's");
+        assertThrows(VaultException.class, () -> context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, taro, aad(A, "name"))),
+                "person keys are used for nothing else");
+        assertEquals(0L, TxCount.rows(emf), "no person key on the main store");
+        try (java.sql.Connection c = piiDs.getConnection(); java.sql.ResultSet rs = c.createStatement()
+                .executeQuery("SELECT COUNT(*) FROM mamori_vault_person_key")) {
+            rs.next();
+            assertEquals(2, rs.getInt(1));
+        }
+
+        assertEquals("erase-not-confirmed", assertThrows(VaultException.class,
+                () -> context.callAs(A, () -> v.erasePerson(A, "E1001", "E1002"))).code());
+        assertTrue(context.callAs(A, () -> v.erasePerson(A, "E1001", "E1001")));
+        assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> v.decryptPersonal(A, "E1001", taro, aad(A, "name"))));
+        assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> vault().decryptPersonal(A, "E1001", taro, aad(A, "name"))),
+                "also after a restart");
+        assertThrows(KeyDestroyedException.class,
+                () -> context.callAs(A, () -> v.encryptPersonal(A, "E1001", new byte[1], aad(A, "name"))), "an erased person stays erased");
+        assertEquals("佐藤 花子", new String(context.callAs(A, () -> v.decryptPersonal(A, "E1002", hanako, aad(A, "name"))), StandardCharsets.UTF_8),
+                "the other person is untouched");
+        assertThrows(NoTenantContextException.class, () -> context.callAs(B, () -> v.decryptPersonal(A, "E1002", hanako, aad(A, "name"))));
+
+        tenants.states.put(A, TenantState.DELETED);
+        v.shredTenant(A, A);
+        assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> vault().decryptPersonal(A, "E1002", hanako, aad(A, "name"))),
+                "shredding a tenant erases its people too");
     }
 
     private static boolean contains(byte[] hay, byte[] needle) {
