@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
+import dev.mamori.platform.config.Placeholders;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -53,8 +55,8 @@ public class OperatorBootstrap {
     /** @param config configuration */
     @Activate
     public OperatorBootstrap(Config config) throws IOException {
-        Path users = Paths.get(TlsBootstrap.expand(config.users_file()));
-        Path handover = Paths.get(TlsBootstrap.expand(config.password_file()));
+        Path users = Paths.get(Placeholders.expand(config.users_file()));
+        Path handover = Paths.get(Placeholders.expand(config.password_file()));
         if (ensure(users, handover, config.username(), config.group()).isPresent()) {
             LOG.warn("Created operator account '{}'. Its initial password is in {} (owner-only); "
                     + "change it with jaas:user-add and delete that file.", config.username(), handover);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import dev.mamori.platform.config.Placeholders;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -79,10 +80,10 @@ public class TlsBootstrap {
     /** @return the Pax Web properties that must change; empty when all is in place */
     static Map<String, Object> wantedProperties(Dictionary<String, Object> current, Config config) throws IOException {
         Map<String, Object> wanted = new TreeMap<>();
-        Path ours = Paths.get(expand(config.keystore()));
+        Path ours = Paths.get(Placeholders.expand(config.keystore()));
         Object configured = current.get(KEYSTORE);
         boolean foreign = configured != null && !configured.toString().isEmpty()
-                && !Paths.get(expand(configured.toString())).toAbsolutePath().equals(ours.toAbsolutePath());
+                && !Paths.get(Placeholders.expand(configured.toString())).toAbsolutePath().equals(ours.toAbsolutePath());
         if (!foreign && (!Files.exists(ours) || current.get(KEYSTORE + ".password") == null)) {
             try {
                 Files.deleteIfExists(ours);
@@ -113,28 +114,5 @@ public class TlsBootstrap {
         if (have == null || !Objects.equals(have.toString(), value)) {
             wanted.put(key, value);
         }
-    }
-
-    /** Expands ${name} from system properties, as Karaf does in cfg files. */
-    static String expand(String s) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < s.length()) {
-            int start = s.indexOf("${", i);
-            if (start < 0) {
-                out.append(s, i, s.length());
-                break;
-            }
-            int end = s.indexOf('}', start);
-            if (end < 0) {
-                out.append(s, i, s.length());
-                break;
-            }
-            out.append(s, i, start);
-            String key = s.substring(start + 2, end);
-            out.append(System.getProperty(key, ""));
-            i = end + 1;
-        }
-        return out.toString();
     }
 }

@@ -167,10 +167,10 @@ class TlsBootstrapTest {
     @DisplayName("CRY-1: expand substitutes system properties, missing ones as empty, and keeps text without placeholders")
     void expand() {
         System.setProperty(ETC_PROPERTY, "/opt/mamori/etc");
-        assertEquals("/opt/mamori/etc/x.p12", TlsBootstrap.expand("${" + ETC_PROPERTY + "}/x.p12"));
-        assertEquals("a//b", TlsBootstrap.expand("a/${mamori.test.no.such.property}/b"));
-        assertEquals("/plain/path", TlsBootstrap.expand("/plain/path"));
-        assertEquals("/x/${unterminated", TlsBootstrap.expand("/x/${unterminated"));
-        assertEquals("/opt/mamori/etc:/opt/mamori/etc", TlsBootstrap.expand("${" + ETC_PROPERTY + "}:${" + ETC_PROPERTY + "}"));
+        assertEquals("/opt/mamori/etc/x.p12", dev.mamori.platform.config.Placeholders.expand("${" + ETC_PROPERTY + "}/x.p12"));
+        assertEquals("a//b", dev.mamori.platform.config.Placeholders.expand("a/${mamori.test.no.such.property}/b"));
+        assertEquals("/plain/path", dev.mamori.platform.config.Placeholders.expand("/plain/path"));
+        assertEquals("/x/${unterminated", dev.mamori.platform.config.Placeholders.expand("/x/${unterminated"));
+        assertEquals("/opt/mamori/etc:/opt/mamori/etc", dev.mamori.platform.config.Placeholders.expand("${" + ETC_PROPERTY + "}:${" + ETC_PROPERTY + "}"));
     }
 }

@@ -22,6 +22,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mamori.platform.config.Placeholders;
 import dev.mamori.vault.VaultException;
 import dev.mamori.vault.VaultUnsealer;
 import dev.mamori.vault.internal.crypto.KeystoreKeyProvider;
@@ -66,8 +67,8 @@ public class KeystoreProviderComponent implements VaultUnsealer {
     @Activate
     void activate(BundleContext context, Config config) {
         this.context = context;
-        keystore = Paths.get(expand(config.keystore()));
-        Path passphraseFile = Paths.get(expand(config.passphrase_file()));
+        keystore = Paths.get(Placeholders.expand(config.keystore()));
+        Path passphraseFile = Paths.get(Placeholders.expand(config.passphrase_file()));
         char[] passphrase = null;
         try {
             String env = System.getenv(ENV);
@@ -135,22 +136,5 @@ public class KeystoreProviderComponent implements VaultUnsealer {
             provider.close();
             provider = null;
         }
-    }
-
-    /** Expands ${name} from system properties, as Karaf does in cfg files. */
-    static String expand(String s) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < s.length()) {
-            int start = s.indexOf("${", i);
-            int end = start < 0 ? -1 : s.indexOf('}', start);
-            if (start < 0 || end < 0) {
-                out.append(s, i, s.length());
-                break;
-            }
-            out.append(s, i, start).append(System.getProperty(s.substring(start + 2, end), ""));
-            i = end + 1;
-        }
-        return out.toString();
     }
 }
