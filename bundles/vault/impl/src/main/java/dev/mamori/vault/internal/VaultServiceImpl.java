@@ -283,7 +283,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 e.tenantId = tenantId;
                 e.personId = personId;
                 e.kekId = wrapped.kekId();
-                e.wrapped = Base64.getEncoder().encodeToString(wrapped.bytes());
+                e.wrapped = encoded(wrapped);
                 e.state = ACTIVE;
                 e.createdAt = clock.millis();
                 piiTx(em -> {
@@ -299,12 +299,25 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     }
 
     private static Owned unwrapPerson(PersonKeyEntity row, KeyProvider p) {
-        byte[] raw = p.unwrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+        return new Owned(unwrapKey(p, row.kekId, row.wrapped, new KeyRef(UUID.fromString(row.keyId), 1)), row.tenantId, null);
+    }
+
+    /** Unwraps a stored (Base64) key; the raw bytes live only as long as the DataKey copy is made. */
+    private static DataKey unwrapKey(KeyProvider p, String kekId, String wrapped, KeyRef ref) {
+        byte[] raw = p.unwrap(stored(kekId, wrapped));
         try {
-            return new Owned(DataKey.of(new KeyRef(UUID.fromString(row.keyId), 1), raw), row.tenantId, null);
+            return DataKey.of(ref, raw);
         } finally {
             java.util.Arrays.fill(raw, (byte) 0);
         }
+    }
+
+    private static WrappedKey stored(String kekId, String wrapped) {
+        return new WrappedKey(kekId, Base64.getDecoder().decode(wrapped));
+    }
+
+    private static String encoded(WrappedKey wrapped) {
+        return Base64.getEncoder().encodeToString(wrapped.bytes());
     }
 
     private <T> T piiTx(java.util.function.Function<javax.persistence.EntityManager, T> work) {
@@ -331,12 +344,12 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 DataKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
         int done = 0;
         for (DataKeyEntity row : rows) {
-            WrappedKey rewrapped = p.rewrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+            WrappedKey rewrapped = p.rewrap(stored(row.kekId, row.wrapped));
             tx(em -> {
                 DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
                 if (managed != null && !DESTROYED.equals(managed.state)) {
                     managed.kekId = rewrapped.kekId();
-                    managed.wrapped = Base64.getEncoder().encodeToString(rewrapped.bytes());
+                    managed.wrapped = encoded(rewrapped);
                 }
                 return null;
             });
@@ -345,12 +358,12 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         List<PersonKeyEntity> people = piiTx(em -> em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d AND k.kekId <> :kek",
                 PersonKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
         for (PersonKeyEntity row : people) {
-            WrappedKey rewrapped = p.rewrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+            WrappedKey rewrapped = p.rewrap(stored(row.kekId, row.wrapped));
             piiTx(em -> {
                 PersonKeyEntity managed = em.find(PersonKeyEntity.class, row.keyId);
                 if (managed != null && !DESTROYED.equals(managed.state)) {
                     managed.kekId = rewrapped.kekId();
-                    managed.wrapped = Base64.getEncoder().encodeToString(rewrapped.bytes());
+                    managed.wrapped = encoded(rewrapped);
                 }
                 return null;
             });
@@ -510,7 +523,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         e.tenantId = tenantId;
         e.purpose = purpose.id();
         e.kekId = wrapped.kekId();
-        e.wrapped = Base64.getEncoder().encodeToString(wrapped.bytes());
+        e.wrapped = encoded(wrapped);
         e.state = ACTIVE;
         e.createdAt = clock.millis();
         tx(em -> {
@@ -542,13 +555,8 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     }
 
     private static Owned unwrap(DataKeyEntity row, KeyProvider p) {
-        byte[] raw = p.unwrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
-        try {
-            return new Owned(DataKey.of(new KeyRef(UUID.fromString(row.keyId), row.version), raw),
-                    row.tenantId, KeyPurpose.fromId(row.purpose));
-        } finally {
-            java.util.Arrays.fill(raw, (byte) 0);
-        }
+        return new Owned(unwrapKey(p, row.kekId, row.wrapped, new KeyRef(UUID.fromString(row.keyId), row.version)),
+                row.tenantId, KeyPurpose.fromId(row.purpose));
     }
 
     private <T> T tx(java.util.function.Function<javax.persistence.EntityManager, T> work) {
