@@ -212,7 +212,7 @@ public abstract class MamoriContainerTests {
         assertTrue(operator("mamori:tenant-terminate " + slug + " 2026-12-31").contains("terminated on 2026-12-31"));
         assertEquals(TenantState.EXPIRED, tenants.get(slug).state());
         String refused = operatorError("mamori:tenant-delete --confirm wrong " + slug);
-        assertTrue(refused, refused.contains("--confirm must repeat the slug"));
+        assertTrue(refused, refused.contains("confirmation must repeat the slug"));
         assertEquals(TenantState.EXPIRED, tenants.get(slug).state());
         assertTrue(operator("mamori:tenant-delete --confirm " + slug + " " + slug).contains("DELETED"));
         String illegal = operatorError("mamori:tenant-activate --plan standard " + slug);
@@ -288,7 +288,7 @@ public abstract class MamoriContainerTests {
         }
         // platform work (retention, export) still reaches it, and says why
         assertEquals(1, (int) context.callAsPlatform(t.id(), "test: retention", () -> settings.list().size()));
-        tenants.delete(t.id());
+        tenants.delete(t.id(), t.slug());
         try {
             context.runAs(t.id(), settings::list);
             fail("a DELETED tenant's data was reachable");
@@ -346,9 +346,10 @@ public abstract class MamoriContainerTests {
 
         String refused = operatorError("mamori:vault-shred --confirm " + t.slug() + " " + t.slug());
         assertTrue(refused, refused.contains("only a DELETED tenant's keys can be shredded"));
-        tenants.delete(t.id());
+        tenants.delete(t.id(), t.slug());
         String shredded = operator("mamori:vault-shred --confirm " + t.slug() + " " + t.slug());
-        assertTrue(shredded, shredded.contains("data keys destroyed"));
+        assertTrue(shredded, shredded.contains("2 data key(s) and 0 person key(s) destroyed"));
+        assertTrue(shredded, shredded.contains("Key cut-off: master key kek-"));
         try {
             context.callAsPlatform(t.id(), "test: read after shred",
                     () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v2, aad));
@@ -362,6 +363,136 @@ public abstract class MamoriContainerTests {
                 && t.id().equals(e.tenantId()) && "it-operator".equals(e.actor())));
         assertTrue(events.toString(), events.stream().filter(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.DATA_KEY_DESTROYED)
                 .count() == 2);
+        // CRY-5: the cut-off left one master key version; every earlier copy of the key tables is dead
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.MASTER_KEY_DESTROYED));
+        assertEquals(1, keyProvider().kekIds().size());
+    }
+
+    private dev.mamori.vault.spi.KeyProvider keyProvider() {
+        return bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.spi.KeyProvider.class));
+    }
+
+    /** Holds RECORDS blobs in memory, as a data capability would in its tables. */
+    static final class MemoryRecords implements dev.mamori.vault.spi.ReEncryptionParticipant {
+        final java.util.concurrent.ConcurrentSkipListMap<Integer, byte[]> rows = new java.util.concurrent.ConcurrentSkipListMap<>();
+        final String tenantId;
+
+        MemoryRecords(String tenantId) {
+            this.tenantId = tenantId;
+        }
+
+        static byte[] aad(String tenantId, int row) {
+            return ("records/" + tenantId + "/" + row).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String name() {
+            return "it-records";
+        }
+
+        @Override
+        public boolean holds(dev.mamori.vault.KeyPurpose purpose) {
+            return purpose == dev.mamori.vault.KeyPurpose.RECORDS;
+        }
+
+        @Override
+        public dev.mamori.vault.spi.ReEncryptionBatch reEncrypt(String tenant, dev.mamori.vault.KeyPurpose purpose, String cursor,
+                int batchSize, dev.mamori.vault.spi.ReEncryptor r) {
+            if (!tenant.equals(tenantId)) {
+                return new dev.mamori.vault.spi.ReEncryptionBatch(null, 0);
+            }
+            int from = cursor == null ? Integer.MIN_VALUE : Integer.parseInt(cursor);
+            int n = 0;
+            Integer last = null;
+            for (Map.Entry<Integer, byte[]> e : rows.tailMap(from, false).entrySet()) {
+                if (!r.isCurrent(e.getValue())) {
+                    rows.put(e.getKey(), r.reEncrypt(e.getValue(), aad(tenant, e.getKey())));
+                    n++;
+                }
+                last = e.getKey();
+            }
+            return new dev.mamori.vault.spi.ReEncryptionBatch(null, n);
+        }
+    }
+
+    @Test
+    public void cry3_reEncryptionRetiresOldVersion_keysSurviveVaultRestart_noKeyMaterialInRows() throws Exception {
+        Tenant t = tenants.create(NewTenant.builder("reenc-" + shortId(), "ReEnc KK").build());
+        MemoryRecords store = new MemoryRecords(t.id());
+        for (int i = 0; i < 10; i++) {
+            int row = i;
+            store.rows.put(row, context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS,
+                    new byte[] {(byte) row}, MemoryRecords.aad(t.id(), row))));
+        }
+        assertTrue(operator("mamori:vault-rotate-tenant " + t.slug()).contains("version 2"));
+        ServiceRegistration<dev.mamori.vault.spi.ReEncryptionParticipant> reg = bundleContext.registerService(
+                dev.mamori.vault.spi.ReEncryptionParticipant.class, store, null);
+        try {
+            String started = operator("mamori:vault-reencrypt " + t.slug());
+            assertTrue(started, started.contains("to version 2 through [it-records]"));
+            dev.mamori.vault.VaultAdmin admin = bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.VaultAdmin.class));
+            Wait.until("re-encryption done", Duration.ofSeconds(30), () -> admin.reEncryptionJobs().stream()
+                    .anyMatch(j -> j.tenantId().equals(t.id()) && j.state() == dev.mamori.vault.ReEncryptionJob.State.DONE));
+            assertTrue(operator("mamori:vault-jobs").contains("DONE"));
+            assertEquals(dev.mamori.vault.KeyInfo.State.DESTROYED, admin.keys(t.id()).get(0).state());
+        } finally {
+            reg.unregister();
+        }
+
+        // no key material in clear in any row of the key tables, on whichever database this container runs
+        String wrapped = null;
+        String kek = null;
+        try (java.sql.Connection c = dataSource("mamori").getConnection();
+                java.sql.PreparedStatement q = c.prepareStatement("SELECT kek_id, wrapped FROM mamori_vault_data_key WHERE tenant_id = ? AND state = 'ACTIVE'")) {
+            q.setString(1, t.id());
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                assertTrue(rs.next());
+                kek = rs.getString(1);
+                wrapped = rs.getString(2);
+            }
+        }
+        byte[] raw = keyProvider().unwrap(new dev.mamori.vault.spi.WrappedKey(kek, java.util.Base64.getDecoder().decode(wrapped)));
+        StringBuilder everything = new StringBuilder();
+        for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori", "mamori_vault_cutoff"},
+                {"mamori", "mamori_vault_reencrypt_job"}, {"mamori", "mamori_vault_reencrypt_cursor"}, {"mamori-pii", "mamori_vault_person_key"}}) {
+            try (java.sql.Connection c = dataSource(table[0]).getConnection(); java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table[1])) {
+                while (rs.next()) {
+                    for (int col = 1; col <= rs.getMetaData().getColumnCount(); col++) {
+                        everything.append(rs.getString(col)).append('\n');
+                    }
+                }
+            }
+        }
+        String dump = everything.toString();
+        assertTrue(dump.contains(wrapped));
+        assertFalse("hex of a data key in the rows", dump.toLowerCase(java.util.Locale.ROOT).contains(java.util.HexFormat.of().formatHex(raw)));
+        assertFalse("Base64 of a data key in the rows", dump.contains(java.util.Base64.getEncoder().encodeToString(raw)));
+        assertFalse("raw bytes of a data key in the rows", new String(dump.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1)
+                .contains(new String(raw, StandardCharsets.ISO_8859_1)));
+        java.util.Arrays.fill(raw, (byte) 0);
+
+        // restart the vault (its bundle): keys come back from the keystore and the database
+        org.osgi.framework.Bundle impl = java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "dev.mamori.vault.impl".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        impl.stop();
+        impl.start();
+        dev.mamori.vault.VaultService fresh = Wait.until("vault back and unsealed", Duration.ofSeconds(30), () -> {
+            org.osgi.framework.ServiceReference<dev.mamori.vault.VaultService> ref =
+                    bundleContext.getServiceReference(dev.mamori.vault.VaultService.class);
+            dev.mamori.vault.VaultService v = ref == null ? null : bundleContext.getService(ref);
+            return v != null && !v.status().sealed() ? v : null;
+        });
+        for (Map.Entry<Integer, byte[]> e : store.rows.entrySet()) {
+            org.junit.Assert.assertArrayEquals(new byte[] {(byte) (int) e.getKey()}, context.callAs(t.id(),
+                    () -> fresh.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, e.getValue(), MemoryRecords.aad(t.id(), e.getKey()))));
+        }
+        vault = fresh;
+    }
+
+    private javax.sql.DataSource dataSource(String name) throws Exception {
+        return bundleContext.getService(bundleContext.getServiceReferences(javax.sql.DataSource.class,
+                "(osgi.jndi.service.name=" + name + ")").iterator().next());
     }
 
     @Test

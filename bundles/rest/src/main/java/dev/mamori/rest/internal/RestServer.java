@@ -1,6 +1,7 @@
 package dev.mamori.rest.internal;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -13,6 +14,9 @@ import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.apache.cxf.jaxrs.openapi.OpenApiFeature;
+import org.apache.cxf.transport.http.DestinationRegistry;
+import org.apache.cxf.transport.http.DestinationRegistryImpl;
+import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -21,6 +25,10 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.HttpContext;
+import org.osgi.service.http.HttpService;
+import org.osgi.service.http.NamespaceException;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -33,12 +41,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 
+import javax.servlet.ServletException;
+
 import dev.mamori.rest.spi.RestConstants;
 
 /**
  * The one JAX-RS server of the API. Resources are whiteboard services with
  * {@code osgi.jaxrs.resource=true}; the server is rebuilt (debounced) when they come and go.
  * The filter chain is explicit here, in order, rather than left to discovery.
+ *
+ * <p>It also owns the HTTP routing: CXF's servlet at {@link RestConstants#BASE_PATH} and the
+ * fallback at "/", both in one HttpContext so the container always prefers the longer alias.
+ * The endpoint lives in a destination registry of its own, so no other CXF servlet (such as the
+ * one cxf-rt-transports-http exports, disabled in the distribution) can serve it.
  */
 @Component(immediate = true, configurationPid = RestServer.PID)
 @Designate(ocd = RestServer.Config.class)
@@ -60,15 +75,32 @@ public class RestServer {
         t.setDaemon(true);
         return t;
     });
+    private final HttpService http;
+    private final Bus bus;
+    private final HTTPTransportFactory transport;
     private volatile Config config;
     private volatile boolean active;
     private Server server;
 
-    private ServiceTracker<Object, Object> tracker;
+    private final ServiceTracker<Object, Object> tracker;
 
+    /**
+     * @param context bundle context
+     * @param config  configuration
+     * @param http    where the API and fallback servlets are registered
+     * @throws InvalidSyntaxException never
+     * @throws ServletException       if a servlet fails to initialise
+     * @throws NamespaceException     if an alias is taken, e.g. by CXF's own servlet
+     */
     @Activate
-    void activate(BundleContext context, Config config) throws InvalidSyntaxException {
+    public RestServer(BundleContext context, Config config, @Reference HttpService http)
+            throws InvalidSyntaxException, ServletException, NamespaceException {
         this.config = config;
+        this.http = http;
+        this.bus = defaultBus();
+        DestinationRegistry registry = new DestinationRegistryImpl();
+        this.transport = new HTTPTransportFactory(registry);
+        registerServlets(http, registry, bus);
         this.active = true;
         // resources register under their own class names, so the tracker matches on the property alone
         tracker = new ServiceTracker<>(context, context.createFilter("(" + RestConstants.RESOURCE + "=true)"), null) {
@@ -93,16 +125,67 @@ public class RestServer {
         tracker.open(true);
     }
 
+    /** Both aliases through one HttpContext object: one context model, so routing cannot race. */
+    static void registerServlets(HttpService http, DestinationRegistry registry, Bus bus)
+            throws ServletException, NamespaceException {
+        HttpContext context = http.createDefaultHttpContext();
+        http.registerServlet(RestConstants.BASE_PATH, new ApiServlet(registry, bus), apiInitParams(), context);
+        try {
+            http.registerServlet("/", new FallbackServlet(), name("mamori-fallback"), context);
+        } catch (ServletException | NamespaceException | RuntimeException e) {
+            http.unregister(RestConstants.BASE_PATH);
+            throw e;
+        }
+    }
+
+    /** What the org.apache.cxf.osgi configuration used to give CXF's own servlet. */
+    static Hashtable<String, String> apiInitParams() {
+        Hashtable<String, String> p = name("mamori-api");
+        p.put("hide-service-list-page", "true");
+        p.put("disable-address-updates", "true");
+        // a resolver per registration would pile up on the shared bus across restarts
+        p.put("ignore.servlet.context.resolver", "true");
+        return p;
+    }
+
+    private static Hashtable<String, String> name(String servletName) {
+        Hashtable<String, String> p = new Hashtable<>();
+        p.put("servlet-name", servletName);
+        return p;
+    }
+
+    private static Bus defaultBus() {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(RestServer.class.getClassLoader());
+        try {
+            return BusFactory.getDefaultBus(true);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
     @Deactivate
     void deactivate() {
         active = false;
         tracker.close();
         rebuilder.shutdownNow();
+        // no more requests reach the endpoint before it goes
+        unregister(RestConstants.BASE_PATH);
+        unregister("/");
         synchronized (this) {
             if (server != null) {
                 server.destroy();
                 server = null;
             }
+        }
+    }
+
+    private void unregister(String alias) {
+        try {
+            http.unregister(alias);
+        } catch (IllegalArgumentException e) {
+            LOG.debug("{} was not registered", alias, e);
         }
     }
 
@@ -128,10 +211,7 @@ public class RestServer {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(RestServer.class.getClassLoader());
         try {
-            Bus bus = BusFactory.getDefaultBus(true);
-            JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
-            factory.setBus(bus);
-            factory.setAddress("/");
+            JAXRSServerFactoryBean factory = endpoint(bus, transport);
             factory.setServiceBeans(beans);
             factory.setProviders(providers(config));
             factory.getFeatures().add(openApi());
@@ -142,6 +222,16 @@ public class RestServer {
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /** The endpoint at "/" relative to the API servlet, on the given transport (and so its registry). */
+    static JAXRSServerFactoryBean endpoint(Bus bus, HTTPTransportFactory transport) {
+        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
+        factory.setBus(bus);
+        factory.setDestinationFactory(transport);
+        factory.setTransportId(HTTPTransportFactory.DEFAULT_NAMESPACES.get(0));
+        factory.setAddress("/");
+        return factory;
     }
 
     /** The chain, in order: request id, body limit, security headers, (auth slots), error mapping. */

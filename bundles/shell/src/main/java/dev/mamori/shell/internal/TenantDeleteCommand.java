@@ -7,7 +7,6 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import dev.mamori.tenant.InvalidTenantDataException;
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantService;
 
@@ -28,11 +27,8 @@ public class TenantDeleteCommand extends MamoriAction {
 
     @Override
     void run() {
-        Tenant target = tenants.get(tenant);
-        if (!target.slug().equals(confirm)) {
-            throw new InvalidTenantDataException("--confirm must repeat the slug '" + target.slug() + "'; nothing deleted.");
-        }
-        Tenant t = tenants.delete(target.id());
+        // the service checks the confirmation, so every adapter gets the same rule
+        Tenant t = tenants.delete(tenant, confirm);
         System.out.println("Tenant " + t.slug() + " is " + t.state());
     }
 }

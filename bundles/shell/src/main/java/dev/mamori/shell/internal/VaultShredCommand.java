@@ -11,13 +11,14 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.vault.KeyInfo;
+import dev.mamori.vault.ShredReport;
 import dev.mamori.vault.VaultAdmin;
 
 /** mamori:vault-shred */
 @Service
 @Command(scope = "mamori", name = "vault-shred",
-        description = "Crypto-shreds every data key of a DELETED tenant: its data becomes unrecoverable everywhere. "
-                + "Irreversible; repeat the tenant with --confirm.")
+        description = "Crypto-shreds every data and person key of a DELETED tenant, then runs a key cut-off: its data "
+                + "becomes unrecoverable everywhere, backups included. Irreversible; repeat the tenant with --confirm.")
 public class VaultShredCommand extends MamoriAction {
     @Reference
     VaultAdmin vault;
@@ -38,10 +39,13 @@ public class VaultShredCommand extends MamoriAction {
         table.column("Destroyed key");
         table.column("Version");
         table.column("Purpose");
-        for (KeyInfo k : vault.shredTenant(target.id(), confirmation)) {
+        ShredReport report = vault.shredTenant(target.id(), confirmation);
+        for (KeyInfo k : report.dataKeys()) {
             table.addRow().addContent(k.keyId(), k.version(), k.purpose().id());
         }
         table.print(System.out);
-        System.out.println("Tenant " + target.slug() + ": data keys destroyed; its encrypted data is unrecoverable.");
+        System.out.println("Tenant " + target.slug() + ": " + report.dataKeys().size() + " data key(s) and "
+                + report.personKeys() + " person key(s) destroyed; its encrypted data is unrecoverable.");
+        VaultCutOffCommand.print(report.cutOff());
     }
 }

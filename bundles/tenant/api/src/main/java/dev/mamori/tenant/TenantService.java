@@ -62,12 +62,18 @@ public interface TenantService {
 
     /**
      * TRIAL, ACTIVE or EXPIRED → DELETED: the tenant vanishes from every user view at once and is
-     * purged later (TEN-4).
+     * purged later (TEN-4). Irreversible, so the caller must repeat the tenant's slug; a tenant
+     * addressed by id is confirmed by its slug too.
      *
-     * @param idOrSlug tenant
+     * @param idOrSlug     tenant
+     * @param confirmation the tenant's slug, repeated (exact match)
      * @return the tenant after the change
+     * @throws InvalidTenantDataException if the confirmation is not the tenant's slug; nothing is
+     *                                    deleted then
+     * @throws TenantNotFoundException    if there is no such tenant
+     * @throws IllegalTransitionException if the tenant is already DELETED or PURGED
      */
-    Tenant delete(String idOrSlug);
+    Tenant delete(String idOrSlug, String confirmation);
 
     /**
      * Records a contract termination (TEN-5) with its date. The tenant moves to EXPIRED if it

@@ -30,14 +30,56 @@ public interface VaultAdmin {
     KeyInfo rotateTenantKey(String tenantId, KeyPurpose purpose);
 
     /**
-     * Crypto-shredding: destroys every data key of a DELETED tenant, which makes all its
-     * ciphertext unrecoverable wherever it is. Irreversible.
+     * Crypto-shredding: destroys every data key and person key of a DELETED tenant, then runs a
+     * {@linkplain #cutOff() cut-off}, which makes all its ciphertext unrecoverable wherever it is,
+     * every backup generation included. Irreversible.
      *
      * @param tenantId     tenant id; the tenant must be in state DELETED
      * @param confirmation the tenant id again
      * @return what was destroyed
      */
-    List<KeyInfo> shredTenant(String tenantId, String confirmation);
+    ShredReport shredTenant(String tenantId, String confirmation);
+
+    /**
+     * Key cut-off: a new master key version, every surviving key re-wrapped under it, a fresh key
+     * escrow written, then every older master key version destroyed. Afterwards no copy of the key
+     * tables taken earlier (database backups, old escrows) unwraps anything, so every key destroyed
+     * before — shredded tenants, erased persons — is out of reach of every backup generation. Runs
+     * after every shredding at once, and after person erasures within the configured interval.
+     *
+     * @return what was done
+     * @throws VaultException code {@code cutoff-unsupported} if the key provider cannot destroy
+     *                        master key versions; nothing is destroyed then
+     */
+    KeyCutOff cutOff();
+
+    /**
+     * After a database backup taken before a cut-off was restored: takes the wrapped keys from the
+     * key escrow the latest cut-off wrote, for every key whose master key version is gone. Never
+     * brings back a destroyed key: the escrow holds only keys that survived the cut-off.
+     *
+     * @param escrow escrow file written by {@link #cutOff()}
+     * @return what was restored
+     * @throws VaultException code {@code escrow-invalid} if the file is not a readable key escrow
+     */
+    KeyRestoreReport restoreKeys(java.nio.file.Path escrow);
+
+    /**
+     * Starts (or resumes) re-encrypting a tenant's data of one purpose under the current data key
+     * version, in the background, through every registered
+     * {@link dev.mamori.vault.spi.ReEncryptionParticipant} holding such data. When all are done,
+     * the older versions are destroyed.
+     *
+     * @param tenantId tenant id
+     * @param purpose  purpose
+     * @return the job
+     * @throws VaultException code {@code nothing-to-retire} if there is no older version,
+     *                        {@code no-participants} if no component declares such data
+     */
+    ReEncryptionJob reEncrypt(String tenantId, KeyPurpose purpose);
+
+    /** @return every re-encryption job, newest first */
+    List<ReEncryptionJob> reEncryptionJobs();
 
     /**
      * @param tenantId tenant id

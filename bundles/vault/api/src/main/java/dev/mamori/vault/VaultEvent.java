@@ -24,7 +24,15 @@ public final class VaultEvent {
         /** A key provider became available. */
         UNSEALED,
         /** The key provider went away. */
-        SEALED
+        SEALED,
+        /** A master key version was destroyed by a cut-off (key id null, kek id the destroyed version). */
+        MASTER_KEY_DESTROYED,
+        /** Wrapped keys were taken from a key escrow after a restore. */
+        KEYS_RESTORED,
+        /** A background re-encryption started (key id null, version the target version). */
+        REENCRYPTION_STARTED,
+        /** A background re-encryption finished; the older versions follow as DATA_KEY_DESTROYED. */
+        REENCRYPTION_FINISHED
     }
 
     private final Operation operation;

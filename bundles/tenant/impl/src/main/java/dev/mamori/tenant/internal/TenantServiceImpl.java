@@ -187,8 +187,14 @@ public class TenantServiceImpl implements TenantService {
     }
 
     @Override
-    public Tenant delete(String idOrSlug) {
-        return transition(idOrSlug, TenantState.DELETED, e -> { });
+    public Tenant delete(String idOrSlug, String confirmation) {
+        // checked on the locked row inside the transaction, so a refusal rolls back with nothing changed
+        return transition(idOrSlug, TenantState.DELETED, e -> {
+            if (!e.slug.equals(confirmation)) {
+                throw new InvalidTenantDataException("The confirmation must repeat the slug '" + e.slug
+                        + "' exactly; nothing deleted.");
+            }
+        });
     }
 
     @Override

@@ -59,7 +59,7 @@ class TenantContextImplTest {
         @Override public List<Tenant> list() { throw new UnsupportedOperationException(); }
         @Override public Tenant activate(String i, String p, LocalDate s, LocalDate e) { throw new UnsupportedOperationException(); }
         @Override public Tenant expire(String idOrSlug) { throw new UnsupportedOperationException(); }
-        @Override public Tenant delete(String idOrSlug) { throw new UnsupportedOperationException(); }
+        @Override public Tenant delete(String idOrSlug, String confirmation) { throw new UnsupportedOperationException(); }
         @Override public Tenant terminate(String idOrSlug, LocalDate d) { throw new UnsupportedOperationException(); }
         @Override public Tenant markPurged(String idOrSlug) { throw new UnsupportedOperationException(); }
     }

@@ -271,7 +271,7 @@ class TenantServiceImplTest {
             trial("mid");
             paid("zulu");
             Tenant alpha = trial("alpha");
-            service.delete(alpha.id());
+            service.delete(alpha.id(), "alpha");
             assertEquals(List.of("alpha", "mid", "zulu"),
                     service.list().stream().map(Tenant::slug).collect(Collectors.toList()));
             assertEquals(TenantState.DELETED, service.list().get(0).state());
@@ -360,16 +360,49 @@ class TenantServiceImplTest {
             trial("expired-1");
             service.expire("expired-1");
             for (String slug : List.of("trial-1", "paid-1", "expired-1")) {
-                assertEquals(TenantState.DELETED, service.delete(slug).state(), slug);
+                assertEquals(TenantState.DELETED, service.delete(slug, slug).state(), slug);
                 assertEquals(TenantState.DELETED, service.get(slug).state(), slug);
             }
+        }
+
+        @Test
+        @DisplayName("TEN-4: delete by id is confirmed with the slug, not the id")
+        void deleteByIdConfirmedBySlug() {
+            Tenant t = trial("acme");
+            assertThrows(InvalidTenantDataException.class, () -> service.delete(t.id(), t.id()));
+            assertEquals(TenantState.DELETED, service.delete(t.id(), "acme").state());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"acm", "acme ", "ACME", "other", ""})
+        @DisplayName("TEN-4: delete with a confirmation that is not the slug is refused and changes nothing")
+        void deleteMismatch(String confirmation) {
+            Tenant before = trial("acme");
+            seen.clear();
+            db.clock(T2);
+            InvalidTenantDataException e = assertThrows(InvalidTenantDataException.class,
+                    () -> service.delete("acme", confirmation));
+            assertEquals(InvalidTenantDataException.CODE, e.code());
+            assertTrue(e.getMessage().contains("'acme'") && e.getMessage().contains("nothing deleted"), e.getMessage());
+            Tenant unchanged = service.get("acme");
+            assertEquals(TenantState.TRIAL, unchanged.state());
+            assertEquals(before.updatedAt(), unchanged.updatedAt());
+            assertTrue(seen.isEmpty(), "a refused delete is not announced");
+        }
+
+        @Test
+        @DisplayName("TEN-4: delete without a confirmation is refused")
+        void deleteWithoutConfirmation() {
+            trial("acme");
+            assertThrows(InvalidTenantDataException.class, () -> service.delete("acme", null));
+            assertEquals(TenantState.TRIAL, service.get("acme").state());
         }
 
         @Test
         @DisplayName("TEN-4: markPurged moves DELETED to PURGED; the record itself remains")
         void markPurged() {
             Tenant t = trial("acme");
-            service.delete("acme");
+            service.delete("acme", "acme");
             db.clock(T2);
             Tenant p = service.markPurged(t.id());
             assertEquals(TenantState.PURGED, p.state());
@@ -381,7 +414,7 @@ class TenantServiceImplTest {
         @DisplayName("TEN-2: lifecycle methods on an unknown tenant throw TenantNotFoundException")
         void unknownTenant() {
             assertThrows(TenantNotFoundException.class, () -> service.expire("nope"));
-            assertThrows(TenantNotFoundException.class, () -> service.delete("00000000-0000-0000-0000-000000000000"));
+            assertThrows(TenantNotFoundException.class, () -> service.delete("00000000-0000-0000-0000-000000000000", "acme"));
             assertThrows(TenantNotFoundException.class, () -> service.activate("nope", "gold", null, null));
             assertThrows(TenantNotFoundException.class, () -> service.terminate("nope", TOKYO_TODAY));
             assertThrows(TenantNotFoundException.class, () -> service.markPurged("nope"));
@@ -400,10 +433,10 @@ class TenantServiceImplTest {
                 return service.expire(slug);
             case DELETED:
                 trial(slug);
-                return service.delete(slug);
+                return service.delete(slug, slug);
             case PURGED:
                 trial(slug);
-                service.delete(slug);
+                service.delete(slug, slug);
                 return service.markPurged(slug);
             default:
                 throw new AssertionError(state);
@@ -431,7 +464,7 @@ class TenantServiceImplTest {
             case EXPIRED:
                 return service.expire(slug);
             case DELETED:
-                return service.delete(slug);
+                return service.delete(slug, slug);
             case PURGED:
                 return service.markPurged(slug);
             default:
@@ -472,7 +505,7 @@ class TenantServiceImplTest {
     @DisplayName("TEN-4: the message for a PURGED tenant says it is final")
     void purgedMessage() {
         tenantIn(TenantState.PURGED, "acme");
-        IllegalTransitionException e = assertThrows(IllegalTransitionException.class, () -> service.delete("acme"));
+        IllegalTransitionException e = assertThrows(IllegalTransitionException.class, () -> service.delete("acme", "acme"));
         assertTrue(e.getMessage().contains("PURGED"), e.getMessage());
         assertTrue(e.getMessage().contains("final"), e.getMessage());
     }
@@ -552,7 +585,7 @@ class TenantServiceImplTest {
             service.activate("acme", "gold", null, null);
             db.clock(T2);
             service.expire("acme");
-            service.delete("acme");
+            service.delete("acme", "acme");
             service.markPurged("acme");
             List<String> moves = seen.stream().map(tr -> tr.from() + "->" + tr.to()).collect(Collectors.toList());
             assertEquals(List.of("null->TRIAL", "TRIAL->ACTIVE", "ACTIVE->EXPIRED", "EXPIRED->DELETED", "DELETED->PURGED"), moves);

@@ -105,4 +105,31 @@ public interface KeyProvider {
             java.util.Arrays.fill(dek, (byte) 0);
         }
     }
+
+    /**
+     * @return the ids of every master key version this provider holds, oldest first
+     * @throws VaultSealedException if the KEK store cannot be reached
+     */
+    default java.util.List<String> kekIds() {
+        return java.util.List.of(currentKekId());
+    }
+
+    /**
+     * Destroys one master key version for good: whatever it wrapped, wherever a copy of that lies
+     * (database backups included), can no longer be unwrapped. The vault calls it only after it has
+     * re-wrapped every key it still needs under the current version (a key cut-off). A PKCS#11
+     * provider destroys the token object ({@code C_DestroyObject}); a KMS provider schedules the
+     * key version's destruction.
+     *
+     * @param kekId a version other than the current one
+     * @throws IllegalArgumentException      if {@code kekId} is the current version
+     * @throws UnsupportedOperationException if this provider cannot destroy master keys; the
+     *                                       vault then refuses cut-offs rather than pretend
+     * @throws VaultSealedException          if the KEK store cannot be reached
+     * @throws dev.mamori.vault.VaultException (another code) if the change cannot be stored; the
+     *                                       version then still exists
+     */
+    default void destroy(String kekId) {
+        throw new UnsupportedOperationException("Key provider '" + id() + "' cannot destroy master key versions.");
+    }
 }

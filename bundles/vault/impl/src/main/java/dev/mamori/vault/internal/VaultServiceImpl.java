@@ -1,6 +1,11 @@
 package dev.mamori.vault.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -19,11 +24,16 @@ import javax.sql.DataSource;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import dev.mamori.platform.config.Placeholders;
 import dev.mamori.platform.db.Migrations;
 import dev.mamori.platform.health.HealthCheck;
 import dev.mamori.platform.health.HealthStatus;
@@ -38,7 +48,11 @@ import dev.mamori.tenant.TenantContext;
 import dev.mamori.tenant.jpa.TenantTransactions;
 import dev.mamori.vault.DecryptionFailedException;
 import dev.mamori.vault.KeyDestroyedException;
+import dev.mamori.vault.KeyCutOff;
 import dev.mamori.vault.KeyInfo;
+import dev.mamori.vault.KeyRestoreReport;
+import dev.mamori.vault.ReEncryptionJob;
+import dev.mamori.vault.ShredReport;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.UnknownKeyException;
 import dev.mamori.vault.VaultAdmin;
@@ -50,8 +64,12 @@ import dev.mamori.vault.VaultStatus;
 import dev.mamori.vault.internal.crypto.DataKey;
 import dev.mamori.vault.internal.crypto.Envelope;
 import dev.mamori.vault.internal.crypto.KeyRef;
+import dev.mamori.vault.internal.crypto.SecureFiles;
+import dev.mamori.vault.internal.crypto.Zeroize;
 import dev.mamori.vault.internal.crypto.StreamCipher;
 import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.ReEncryptionParticipant;
+import dev.mamori.vault.spi.ReEncryptor;
 import dev.mamori.vault.spi.VaultEventListener;
 import dev.mamori.vault.spi.WrappedKey;
 
@@ -60,8 +78,10 @@ import dev.mamori.vault.spi.WrappedKey;
  * the master key, cached unwrapped in memory while a key provider is bound. Without one the
  * vault is sealed and fails closed.
  */
-@Component(service = {VaultService.class, VaultAdmin.class, HealthCheck.class})
+@Component(service = {VaultService.class, VaultAdmin.class, HealthCheck.class}, configurationPid = VaultServiceImpl.PID)
+@Designate(ocd = VaultServiceImpl.Config.class)
 public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
+    static final String PID = "dev.mamori.vault";
     static final String ACTIVE = "ACTIVE";
     static final String RETIRED = "RETIRED";
     static final String DESTROYED = "DESTROYED";
@@ -80,6 +100,29 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         }
     }
 
+    /** Vault configuration (PID dev.mamori.vault). */
+    @ObjectClassDefinition(name = "Mamori vault", description = "Data keys, cut-offs and re-encryption.")
+    public @interface Config {
+        /** @return escrow file */
+        @AttributeDefinition(description = "Key escrow written by every cut-off (keys wrapped, never in clear).")
+        String escrow_file() default "${karaf.data}/mamori/vault/key-escrow";
+
+        /** @return minutes */
+        @AttributeDefinition(description = "How often to check for person erasures that still need a cut-off, in minutes.", min = "1")
+        int cutoff_interval_minutes() default 60;
+
+        /** @return batch */
+        @AttributeDefinition(description = "Blobs per re-encryption batch (one transaction each).", min = "1")
+        int reencrypt_batch() default 500;
+    }
+
+    /** The configuration as plain values, so tests need no annotation instance. */
+    record Settings(Path escrow, int cutOffIntervalMinutes, int reEncryptBatch) {
+        static Settings of(Config c) {
+            return new Settings(Paths.get(Placeholders.expand(c.escrow_file())), c.cutoff_interval_minutes(), c.reencrypt_batch());
+        }
+    }
+
     private static final java.util.regex.Pattern PERSON = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private final EntityManagerFactory emf;
     private final EntityManagerFactory piiEmf;
@@ -88,11 +131,14 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     private final TenantService tenants;
     private final Map<String, Owned> current = new ConcurrentHashMap<>();
     private final Map<KeyRef, Owned> byRef = new ConcurrentHashMap<>();
+    private final Settings settings;
+    private final ReEncryptions reEncryptions;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
 
     private volatile KeyProvider provider;
+    final List<ReEncryptionParticipant> participants = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             service = VaultEventListener.class)
@@ -111,14 +157,36 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             @Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource,
             @Reference(target = "(osgi.unit.name=mamori-vault-pii)") EntityManagerFactory piiEmf,
             @Reference(target = "(osgi.jndi.service.name=mamori-pii)") DataSource piiDataSource,
-            @Reference TenantContext context, @Reference TenantService tenants) {
+            @Reference TenantContext context, @Reference TenantService tenants, Config config) {
+        this(emf, dataSource, piiEmf, piiDataSource, context, tenants, Settings.of(config));
+    }
+
+    VaultServiceImpl(EntityManagerFactory emf, DataSource dataSource, EntityManagerFactory piiEmf, DataSource piiDataSource,
+            TenantContext context, TenantService tenants, Settings settings) {
         Migrations.migrate(dataSource, VaultServiceImpl.class, "dev/mamori/vault/db", "mamori_schema_vault");
         Migrations.migrate(piiDataSource, VaultServiceImpl.class, "dev/mamori/vault/piidb", "mamori_schema_vault_pii");
         this.emf = emf;
         this.piiEmf = piiEmf;
         this.context = context;
         this.tenants = tenants;
+        this.settings = settings;
+        this.reEncryptions = new ReEncryptions(this, context, settings.reEncryptBatch());
+        jobs.scheduleWithFixedDelay(this::cutOffIfPending, settings.cutOffIntervalMinutes(),
+                settings.cutOffIntervalMinutes(), TimeUnit.MINUTES);
     }
+
+    @Deactivate
+    void deactivate() {
+        reEncryptions.stop();
+        jobs.shutdownNow();
+    }
+
+    /** Background work: pending cut-offs, re-encryption batches. One thread: they never overlap. */
+    final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mamori-vault-jobs");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -126,6 +194,21 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         forgetKeys();
         provider = p;
         emit(VaultEvent.Operation.UNSEALED, null, null, p.available() ? p.currentKekId() : null);
+        if (reEncryptions != null) {
+            reEncryptions.resumeAll();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindParticipant(ReEncryptionParticipant participant) {
+        participants.add(participant);
+        if (reEncryptions != null) {
+            reEncryptions.resumeAll();
+        }
+    }
+
+    void unbindParticipant(ReEncryptionParticipant participant) {
+        participants.remove(participant);
     }
 
     void unbindProvider(KeyProvider p) {
@@ -136,7 +219,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         }
     }
 
-    private void emit(VaultEvent.Operation op, String tenantId, KeyRef ref, String kekId) {
+    void emit(VaultEvent.Operation op, String tenantId, KeyRef ref, String kekId) {
         VaultEvent event = new VaultEvent(op, tenantId, ref == null ? null : ref.keyId().toString(),
                 ref == null ? 0 : ref.version(), kekId, actor(), clock == null ? Instant.now() : clock.instant());
         for (VaultEventListener l : listeners) {
@@ -340,6 +423,14 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     public synchronized String rotateMaster() {
         KeyProvider p = unsealed();
         String kek = p.rotate();
+        int done = rewrapAll(p, kek);
+        LOG.info("Master key rotated to {}; {} data and person key(s) re-wrapped", kek, done);
+        emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
+        return kek + " " + done;
+    }
+
+    /** Re-wraps every live data and person key not yet under {@code kek}; returns how many. */
+    private int rewrapAll(KeyProvider p, String kek) {
         List<DataKeyEntity> rows = tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek",
                 DataKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
         int done = 0;
@@ -369,9 +460,152 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             });
             done++;
         }
-        LOG.info("Master key rotated to {}; {} data and person key(s) re-wrapped", kek, done);
-        emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
-        return kek + " " + done;
+        return done;
+    }
+
+    @Override
+    public synchronized KeyCutOff cutOff() {
+        KeyProvider p = unsealed();
+        String kek = p.rotate();
+        int rewrapped = rewrapAll(p, kek);
+        // every live key must be under the new version before any older one goes
+        long behind = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek", Long.class)
+                .setParameter("d", DESTROYED).setParameter("kek", kek).getSingleResult())
+                + piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state <> :d AND k.kekId <> :kek", Long.class)
+                .setParameter("d", DESTROYED).setParameter("kek", kek).getSingleResult());
+        if (behind != 0) {
+            throw new VaultException("cutoff-incomplete", behind + " key(s) are still wrapped under an older master key; "
+                    + "no master key was destroyed.");
+        }
+        Instant at = clock.instant();
+        List<KeyEscrow.Entry> entries = new ArrayList<>();
+        for (DataKeyEntity r : tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d ORDER BY k.tenantId, k.purpose, k.version",
+                DataKeyEntity.class).setParameter("d", DESTROYED).getResultList())) {
+            entries.add(new KeyEscrow.Entry('D', r.keyId, r.version, r.tenantId, r.purpose, r.kekId, r.wrapped));
+        }
+        for (PersonKeyEntity r : piiTx(em -> em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d ORDER BY k.tenantId, k.personId",
+                PersonKeyEntity.class).setParameter("d", DESTROYED).getResultList())) {
+            entries.add(new KeyEscrow.Entry('P', r.keyId, 1, r.tenantId, r.personId, r.kekId, r.wrapped));
+        }
+        try {
+            SecureFiles.replace(settings.escrow(), KeyEscrow.format(kek, at, entries));
+        } catch (IOException e) {
+            throw new VaultException("escrow-write-failed", "Could not write the key escrow " + settings.escrow() + ": "
+                    + e.getMessage() + "; no master key was destroyed.", e);
+        }
+        List<String> destroyed = new ArrayList<>();
+        for (String old : p.kekIds()) {
+            if (old.equals(kek)) {
+                continue;
+            }
+            try {
+                p.destroy(old);
+            } catch (UnsupportedOperationException e) {
+                throw new VaultException("cutoff-unsupported", "Key provider '" + p.id() + "' cannot destroy master key "
+                        + "versions, so destroyed keys may still be unwrapped from older copies of the key tables.", e);
+            }
+            destroyed.add(old);
+            emit(VaultEvent.Operation.MASTER_KEY_DESTROYED, null, null, old);
+        }
+        CutOffEntity row = new CutOffEntity();
+        row.cutoffId = UUID.randomUUID().toString();
+        row.kekId = kek;
+        row.destroyedKeks = String.join(",", destroyed);
+        row.rewrapped = rewrapped;
+        row.escrow = settings.escrow().toString();
+        row.atMillis = at.toEpochMilli();
+        tx(em -> {
+            em.persist(row);
+            return null;
+        });
+        LOG.warn("Key cut-off: master key {} current, {} key(s) re-wrapped, escrow {}, destroyed master key version(s) {}",
+                kek, rewrapped, settings.escrow(), destroyed);
+        return new KeyCutOff(kek, destroyed, rewrapped, settings.escrow().toString(), at);
+    }
+
+    /** Whether a key was destroyed after the last cut-off, so older copies of the key tables still hold it. */
+    boolean cutOffPending() {
+        Long lastCutOff = tx(em -> em.createQuery("SELECT MAX(c.atMillis) FROM CutOff c", Long.class).getSingleResult());
+        long last = lastCutOff == null ? Long.MIN_VALUE : lastCutOff;
+        long data = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state = :d AND k.destroyedAt >= :t", Long.class)
+                .setParameter("d", DESTROYED).setParameter("t", last).getSingleResult());
+        long people = piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state = :d AND k.destroyedAt >= :t", Long.class)
+                .setParameter("d", DESTROYED).setParameter("t", last).getSingleResult());
+        return data + people > 0;
+    }
+
+    /** The periodic check: person erasures reach older copies of the key tables within one interval. */
+    void cutOffIfPending() {
+        try {
+            if (!status().sealed() && cutOffPending()) {
+                cutOff();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Scheduled key cut-off failed (retried in {} min): {}", settings.cutOffIntervalMinutes(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized KeyRestoreReport restoreKeys(Path escrow) {
+        KeyProvider p = unsealed();
+        Map<String, KeyEscrow.Entry> byKey = new java.util.HashMap<>();
+        for (KeyEscrow.Entry e : KeyEscrow.read(escrow)) {
+            byKey.put(e.kind() + "|" + e.keyId() + "|" + e.version(), e);
+        }
+        java.util.Set<String> live = new java.util.HashSet<>(p.kekIds());
+        int[] counts = new int[3];
+        long now = clock.millis();
+        tx(em -> {
+            for (DataKeyEntity r : em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d", DataKeyEntity.class)
+                    .setParameter("d", DESTROYED).getResultList()) {
+                KeyEscrow.Entry e = byKey.get("D|" + r.keyId + "|" + r.version);
+                counts[restoreOne(r.kekId, e, e != null && e.tenantId().equals(r.tenantId) && e.scope().equals(r.purpose), live, (kek, wrapped) -> {
+                    r.kekId = kek;
+                    r.wrapped = wrapped;
+                }, () -> {
+                    r.state = DESTROYED;
+                    r.kekId = null;
+                    r.wrapped = null;
+                    r.destroyedAt = now;
+                })]++;
+            }
+            return null;
+        });
+        piiTx(em -> {
+            for (PersonKeyEntity r : em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d", PersonKeyEntity.class)
+                    .setParameter("d", DESTROYED).getResultList()) {
+                KeyEscrow.Entry e = byKey.get("P|" + r.keyId + "|1");
+                counts[restoreOne(r.kekId, e, e != null && e.tenantId().equals(r.tenantId) && e.scope().equals(r.personId), live, (kek, wrapped) -> {
+                    r.kekId = kek;
+                    r.wrapped = wrapped;
+                }, () -> {
+                    r.state = DESTROYED;
+                    r.kekId = null;
+                    r.wrapped = null;
+                    r.destroyedAt = now;
+                })]++;
+            }
+            return null;
+        });
+        forgetKeys();
+        KeyRestoreReport report = new KeyRestoreReport(counts[1], counts[0], counts[2]);
+        LOG.warn("Keys restored from escrow {}: {}", escrow, report);
+        emit(VaultEvent.Operation.KEYS_RESTORED, null, null, p.currentKekId());
+        return report;
+    }
+
+    /** @return 0 unchanged, 1 restored from the escrow, 2 unrecoverable (now marked destroyed) */
+    private static int restoreOne(String kekId, KeyEscrow.Entry e, boolean matches, java.util.Set<String> live,
+            java.util.function.BiConsumer<String, String> rewrap, Runnable destroy) {
+        if (kekId != null && live.contains(kekId)) {
+            return 0;
+        }
+        if (matches && live.contains(e.kekId())) {
+            rewrap.accept(e.kekId(), e.wrapped());
+            return 1;
+        }
+        destroy.run();
+        return 2;
     }
 
     @Override
@@ -395,7 +629,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     }
 
     @Override
-    public synchronized List<KeyInfo> shredTenant(String tenantId, String confirmation) {
+    public synchronized ShredReport shredTenant(String tenantId, String confirmation) {
         unsealed();
         Tenant tenant = tenants.get(tenantId);
         if (!tenant.id().equals(confirmation)) {
@@ -440,7 +674,16 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         for (KeyInfo k : destroyed) {
             emit(VaultEvent.Operation.DATA_KEY_DESTROYED, tenantId, new KeyRef(UUID.fromString(k.keyId()), k.version()), null);
         }
-        return destroyed;
+        KeyCutOff cut;
+        try {
+            cut = cutOff();
+        } catch (VaultException e) {
+            throw new VaultException("cutoff-failed", "Destroyed " + destroyed.size() + " data key(s) and " + people
+                    + " person key(s) of tenant " + tenant.slug() + ", but the cut-off that puts them out of reach of "
+                    + "older copies (backups) failed: " + e.getMessage() + " It is retried every "
+                    + settings.cutOffIntervalMinutes() + " min; or run mamori:vault-cutoff.", e);
+        }
+        return new ShredReport(tenantId, destroyed, people, cut);
     }
 
     @Override
@@ -561,5 +804,103 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
 
     private <T> T tx(java.util.function.Function<javax.persistence.EntityManager, T> work) {
         return TenantTransactions.inTransaction(emf, Map.of(), work);
+    }
+
+    @Override
+    public ReEncryptionJob reEncrypt(String tenantId, KeyPurpose purpose) {
+        unsealed();
+        tenants.get(tenantId);
+        return reEncryptions.start(tenantId, purpose);
+    }
+
+    @Override
+    public List<ReEncryptionJob> reEncryptionJobs() {
+        return reEncryptions.list();
+    }
+
+    /** The active version of a tenant's key, if it has one. */
+    Optional<Integer> currentVersion(String tenantId, KeyPurpose purpose) {
+        return tx(em -> em.createQuery("SELECT k.version FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p AND k.state = :s",
+                Integer.class).setParameter("t", tenantId).setParameter("p", purpose.id()).setParameter("s", ACTIVE)
+                .getResultList().stream().findFirst());
+    }
+
+    /** Versions below {@code target} that still decrypt (RETIRED). */
+    List<Integer> retiredBelow(String tenantId, KeyPurpose purpose, int target) {
+        return tx(em -> em.createQuery("SELECT k.version FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p AND k.state = :s "
+                + "AND k.version < :v ORDER BY k.version", Integer.class).setParameter("t", tenantId).setParameter("p", purpose.id())
+                .setParameter("s", RETIRED).setParameter("v", target).getResultList());
+    }
+
+    /** Destroys the RETIRED versions below {@code target} once their data is re-encrypted; returns them. */
+    synchronized List<Integer> destroyRetired(String tenantId, KeyPurpose purpose, int target) {
+        long now = clock.millis();
+        List<DataKeyEntity> gone = tx(em -> {
+            List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p "
+                    + "AND k.state = :s AND k.version < :v ORDER BY k.version", DataKeyEntity.class).setParameter("t", tenantId)
+                    .setParameter("p", purpose.id()).setParameter("s", RETIRED).setParameter("v", target).getResultList();
+            for (DataKeyEntity row : rows) {
+                row.state = DESTROYED;
+                row.wrapped = null;
+                row.kekId = null;
+                row.destroyedAt = now;
+            }
+            return rows;
+        });
+        List<Integer> versions = new ArrayList<>();
+        for (DataKeyEntity row : gone) {
+            KeyRef ref = new KeyRef(UUID.fromString(row.keyId), row.version);
+            byRef.remove(ref);
+            versions.add(row.version);
+            emit(VaultEvent.Operation.DATA_KEY_DESTROYED, tenantId, ref, null);
+        }
+        return versions;
+    }
+
+    /** Decrypts with any live version, encrypts under the current one; the tenant must be bound. */
+    ReEncryptor reEncryptor(String tenantId, KeyPurpose purpose, int target) {
+        return new ReEncryptor() {
+            @Override
+            public boolean isCurrent(byte[] blob) {
+                return KeyRef.named(blob).version() >= target;
+            }
+
+            @Override
+            public byte[] reEncrypt(byte[] blob, byte[] associatedData) {
+                byte[] plain = decrypt(tenantId, purpose, blob, associatedData);
+                try {
+                    return encrypt(tenantId, purpose, plain, associatedData);
+                } finally {
+                    Zeroize.wipe(plain);
+                }
+            }
+
+            @Override
+            public void reEncrypt(InputStream source, OutputStream sink, byte[] associatedData) throws IOException {
+                OutputStream keepOpen = new java.io.FilterOutputStream(sink) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                };
+                try (InputStream in = decryptingStream(tenantId, purpose, source, associatedData);
+                        OutputStream out = encryptingStream(tenantId, purpose, keepOpen, associatedData)) {
+                    in.transferTo(out);
+                }
+            }
+        };
+    }
+
+    <T> T vaultTx(java.util.function.Function<javax.persistence.EntityManager, T> work) {
+        return tx(work);
+    }
+
+    Clock clock() {
+        return clock;
     }
 }

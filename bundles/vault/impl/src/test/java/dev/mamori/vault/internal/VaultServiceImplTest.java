@@ -78,7 +78,7 @@ class VaultServiceImplTest {
         @Override public java.util.List<Tenant> list() { throw new UnsupportedOperationException(); }
         @Override public Tenant activate(String i, String p, java.time.LocalDate a, java.time.LocalDate b) { throw new UnsupportedOperationException(); }
         @Override public Tenant expire(String i) { throw new UnsupportedOperationException(); }
-        @Override public Tenant delete(String i) { throw new UnsupportedOperationException(); }
+        @Override public Tenant delete(String i, String c) { throw new UnsupportedOperationException(); }
         @Override public Tenant terminate(String i, java.time.LocalDate d) { throw new UnsupportedOperationException(); }
         @Override public Tenant markPurged(String i) { throw new UnsupportedOperationException(); }
     }
@@ -121,15 +121,28 @@ class VaultServiceImplTest {
         provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), true);
     }
 
+    private final java.util.List<VaultServiceImpl> started = new java.util.ArrayList<>();
+    int batch = 500;
+
+    VaultServiceImpl.Settings settings() {
+        return new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch);
+    }
+
+    VaultServiceImpl track(VaultServiceImpl v) {
+        started.add(v);
+        return v;
+    }
+
     @AfterEach
     void tearDown() {
+        started.forEach(VaultServiceImpl::deactivate);
         emf.close();
         piiEmf.close();
         provider.close();
     }
 
     private VaultServiceImpl vault() {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants);
+        VaultServiceImpl v = track(new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants, settings()));
         v.clock = Clock.systemUTC();
         v.bindProvider(provider);
         return v;
@@ -209,7 +222,7 @@ class VaultServiceImplTest {
     @Test
     @DisplayName("CRY-3: sealed (no master key) means every operation fails closed, and unbinding seals")
     void sealedFailsClosed() {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants);
+        VaultServiceImpl v = track(new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants, settings()));
         v.clock = Clock.systemUTC();
         assertTrue(v.status().sealed());
         assertFalse(v.check().isUp());
@@ -327,7 +340,7 @@ class VaultServiceImplTest {
         assertArrayEquals(new byte[] {3}, context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))),
                 "nothing destroyed by refused attempts");
 
-        java.util.List<KeyInfo> destroyed = v.shredTenant(A, A);
+        java.util.List<KeyInfo> destroyed = v.shredTenant(A, A).dataKeys();
         assertEquals(1, destroyed.size());
         assertEquals(KeyInfo.State.DESTROYED, destroyed.get(0).state());
         assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
@@ -342,7 +355,7 @@ class VaultServiceImplTest {
     @DisplayName("CRY-3, AUD-1: every key operation is announced with ids, versions and actor, never key material")
     void events() {
         java.util.List<dev.mamori.vault.VaultEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants);
+        VaultServiceImpl v = track(new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants, settings()));
         v.clock = Clock.systemUTC();
         v.listeners.add(seen::add);
         v.listeners.add(e -> {
@@ -356,7 +369,8 @@ class VaultServiceImplTest {
         v.shredTenant(A, A);
         v.unbindProvider(provider);
         assertEquals(java.util.List.of("UNSEALED", "DATA_KEY_CREATED", "DATA_KEY_CREATED", "DATA_KEY_ROTATED",
-                "MASTER_KEY_ROTATED", "DATA_KEY_DESTROYED", "DATA_KEY_DESTROYED", "SEALED"),
+                "MASTER_KEY_ROTATED", "DATA_KEY_DESTROYED", "DATA_KEY_DESTROYED", "MASTER_KEY_DESTROYED", "MASTER_KEY_DESTROYED",
+                "SEALED"),
                 seen.stream().map(e -> e.operation().name()).collect(java.util.stream.Collectors.toList()));
         dev.mamori.vault.VaultEvent created = seen.get(1);
         assertEquals(A, created.tenantId());

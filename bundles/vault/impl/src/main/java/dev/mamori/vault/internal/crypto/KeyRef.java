@@ -53,6 +53,22 @@ public record KeyRef(UUID keyId, int version) {
         return v < 1 ? null : new KeyRef(id, v);
     }
 
+    /**
+     * @param blobOrHeader an envelope blob or the header of a stream (both carry the key at offset 4)
+     * @return the key reference it names (not authenticated)
+     * @throws dev.mamori.vault.DecryptionFailedException if it is too short or names no valid version
+     */
+    public static KeyRef named(byte[] blobOrHeader) {
+        if (blobOrHeader == null || blobOrHeader.length < 4 + ENCODED_LENGTH) {
+            throw new dev.mamori.vault.DecryptionFailedException("Not an encrypted value: too short.");
+        }
+        KeyRef ref = readFrom(blobOrHeader, 4);
+        if (ref == null) {
+            throw new dev.mamori.vault.DecryptionFailedException("Not an encrypted value: invalid key version.");
+        }
+        return ref;
+    }
+
     @Override
     public String toString() {
         return keyId + "/v" + version;

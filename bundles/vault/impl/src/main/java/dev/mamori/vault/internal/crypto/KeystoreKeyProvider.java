@@ -135,6 +135,7 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
      * @return the ids of every KEK version in the keystore, oldest first
      * @throws VaultSealedException if closed
      */
+    @Override
     public List<String> kekIds() {
         lock.readLock().lock();
         try {
@@ -210,6 +211,42 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
             currentVersion = version;
             LOG.info("Master key rotated: {} is now current in {}", alias, file);
             return alias;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Removes a non-current KEK version from the keystore and writes it atomically; the in-memory
+     * copy is cleared. If writing fails, the version stays.
+     */
+    @Override
+    public void destroy(String kekId) {
+        Objects.requireNonNull(kekId, "kekId");
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            if (kekId.equals(current)) {
+                throw new IllegalArgumentException("The current master key version cannot be destroyed.");
+            }
+            if (!keks.containsKey(kekId)) {
+                throw new UnknownKeyException("Master key '" + kekId + "' is not in the keystore.");
+            }
+            try {
+                KeyStore.Entry entry = store.getEntry(kekId, new KeyStore.PasswordProtection(passphrase));
+                store.deleteEntry(kekId);
+                try {
+                    SecureFiles.replace(file, serialize(store));
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    store.setEntry(kekId, entry, new KeyStore.PasswordProtection(passphrase));
+                    throw e;
+                }
+            } catch (IOException | GeneralSecurityException e) {
+                throw new VaultException("keystore-write-failed",
+                        "Could not remove master key version " + kekId + " from " + file + ": " + e.getMessage(), e);
+            }
+            Zeroize.wipe(keks.remove(kekId));
+            LOG.warn("Master key version {} destroyed in {}", kekId, file);
         } finally {
             lock.writeLock().unlock();
         }

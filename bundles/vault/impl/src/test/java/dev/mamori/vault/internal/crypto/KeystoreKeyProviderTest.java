@@ -335,4 +335,27 @@ class KeystoreKeyProviderTest {
             assertFalse(Bytes.contains(haystack, Bytes.slice(key, i, i + 8)), what + " (bytes " + i + "..)");
         }
     }
+
+    @Test
+    @DisplayName("CRY-5: destroying an old master key version removes it from the file for good; the current one cannot be")
+    void destroy() {
+        byte[] dek = new byte[32];
+        dek[0] = 9;
+        WrappedKey old;
+        String first;
+        try (KeystoreKeyProvider p = new KeystoreKeyProvider(file(), PASS, true)) {
+            first = p.currentKekId();
+            old = p.wrap(dek);
+            String second = p.rotate();
+            assertThrows(IllegalArgumentException.class, () -> p.destroy(second));
+            assertThrows(dev.mamori.vault.UnknownKeyException.class, () -> p.destroy("kek-9-00000000"));
+            p.destroy(first);
+            assertEquals(java.util.List.of(second), p.kekIds());
+            assertThrows(dev.mamori.vault.UnknownKeyException.class, () -> p.unwrap(old));
+        }
+        try (KeystoreKeyProvider reopened = new KeystoreKeyProvider(file(), PASS, false)) {
+            assertEquals(1, reopened.kekIds().size());
+            assertThrows(dev.mamori.vault.UnknownKeyException.class, () -> reopened.unwrap(old), "gone from the file too");
+        }
+    }
 }

@@ -1,0 +1,425 @@
+package dev.mamori.vault.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import javax.persistence.EntityManagerFactory;
+import javax.persistence.Persistence;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mamori.tenant.TenantState;
+import dev.mamori.vault.KeyCutOff;
+import dev.mamori.vault.KeyDestroyedException;
+import dev.mamori.vault.KeyInfo;
+import dev.mamori.vault.KeyPurpose;
+import dev.mamori.vault.KeyRestoreReport;
+import dev.mamori.vault.ReEncryptionJob;
+import dev.mamori.vault.ShredReport;
+import dev.mamori.vault.UnknownKeyException;
+import dev.mamori.vault.VaultException;
+import dev.mamori.vault.internal.crypto.Aad;
+import dev.mamori.vault.internal.crypto.KeyRef;
+import dev.mamori.vault.internal.crypto.KeystoreKeyProvider;
+import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.ReEncryptionBatch;
+import dev.mamori.vault.spi.ReEncryptionParticipant;
+import dev.mamori.vault.spi.ReEncryptor;
+import dev.mamori.vault.spi.WrappedKey;
+
+/** Cut-offs (shredding that reaches backups), key escrow restore, and background re-encryption. */
+class KeyLifecycleTest {
+    private static final String A = UUID.randomUUID().toString();
+    private static final String B = UUID.randomUUID().toString();
+    private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
+
+    @TempDir
+    Path dir;
+
+    private JdbcDataSource ds;
+    private JdbcDataSource piiDs;
+    private EntityManagerFactory emf;
+    private EntityManagerFactory piiEmf;
+    private KeystoreKeyProvider provider;
+    private final VaultServiceImplTest.FakeContext context = new VaultServiceImplTest.FakeContext();
+    private final VaultServiceImplTest.FakeTenants tenants = new VaultServiceImplTest.FakeTenants();
+    private final List<VaultServiceImpl> started = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        ds = h2("db/mamori");
+        piiDs = h2("piidb/mamori-pii");
+        openUnits();
+        provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), true);
+    }
+
+    private JdbcDataSource h2(String name) {
+        JdbcDataSource d = new JdbcDataSource();
+        d.setURL("jdbc:h2:file:" + dir.resolve(name) + ";WRITE_DELAY=0");
+        d.setUser("sa");
+        return d;
+    }
+
+    private void openUnits() {
+        emf = Persistence.createEntityManagerFactory("mamori-vault", Map.of("javax.persistence.nonJtaDataSource", ds));
+        piiEmf = Persistence.createEntityManagerFactory("mamori-vault-pii", Map.of("javax.persistence.nonJtaDataSource", piiDs));
+    }
+
+    @AfterEach
+    void tearDown() {
+        started.forEach(VaultServiceImpl::deactivate);
+        emf.close();
+        piiEmf.close();
+        provider.close();
+    }
+
+    private VaultServiceImpl vault(int batch) {
+        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants,
+                new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch));
+        started.add(v);
+        v.clock = Clock.systemUTC();
+        v.bindProvider(provider);
+        return v;
+    }
+
+    private static byte[] aad(String tenant, int row) {
+        return Aad.of(tenant, "records", Integer.toString(row), "salary");
+    }
+
+    private <T> T as(String tenant, Supplier<T> work) {
+        return context.callAs(tenant, work);
+    }
+
+    /** A database backup the way an operator takes one: an SQL dump of each store. */
+    private static void dump(JdbcDataSource d, Path to) throws Exception {
+        try (Connection c = d.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SCRIPT TO '" + to + "'");
+        }
+    }
+
+    private static void restore(JdbcDataSource d, Path from) throws Exception {
+        try (Connection c = d.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP ALL OBJECTS");
+            s.execute("RUNSCRIPT FROM '" + from + "'");
+        }
+    }
+
+    @Test
+    @DisplayName("CRY-5, RET-3: a shredded tenant stays unreadable in a database backup taken before; the others restore from the escrow")
+    void shreddingReachesBackups() throws Exception {
+        VaultServiceImpl v = vault(500);
+        byte[] a = as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, "a-salary".getBytes(StandardCharsets.UTF_8), aad(A, 1)));
+        byte[] aName = as(A, () -> v.encryptPersonal(A, "p-1", "Yamada".getBytes(StandardCharsets.UTF_8), aad(A, 2)));
+        byte[] b = as(B, () -> v.encrypt(B, KeyPurpose.RECORDS, "b-salary".getBytes(StandardCharsets.UTF_8), aad(B, 1)));
+        byte[] bName = as(B, () -> v.encryptPersonal(B, "p-9", "Suzuki".getBytes(StandardCharsets.UTF_8), aad(B, 2)));
+        dump(ds, dir.resolve("backup-main.sql"));
+        dump(piiDs, dir.resolve("backup-pii.sql"));
+        String kekBefore = provider.currentKekId();
+
+        tenants.states.put(A, TenantState.DELETED);
+        ShredReport report = v.shredTenant(A, A);
+        assertEquals(1, report.dataKeys().size());
+        assertEquals(1, report.personKeys());
+        KeyCutOff cut = report.cutOff();
+        assertEquals(List.of(kekBefore), cut.destroyedKekIds());
+        assertEquals(List.of(cut.kekId()), provider.kekIds(), "only the new master key version is left in the keystore");
+        assertEquals(2, cut.rewrapped(), "B's data key and person key re-wrapped");
+        Path escrow = Path.of(cut.escrow());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(escrow)));
+        String escrowText = Files.readString(escrow);
+        assertFalse(escrowText.contains(A), "the shredded tenant is not in the escrow");
+        assertTrue(escrowText.contains(B));
+
+        // disaster: both stores come back from the backup taken before the shredding
+        started.forEach(VaultServiceImpl::deactivate);
+        emf.close();
+        piiEmf.close();
+        restore(ds, dir.resolve("backup-main.sql"));
+        restore(piiDs, dir.resolve("backup-pii.sql"));
+        openUnits();
+        VaultServiceImpl back = vault(500);
+        assertThrows(UnknownKeyException.class, () -> as(A, () -> back.decrypt(A, KeyPurpose.RECORDS, a, aad(A, 1))),
+                "the restored row of A is wrapped under a destroyed master key");
+        assertThrows(UnknownKeyException.class, () -> as(B, () -> back.decrypt(B, KeyPurpose.RECORDS, b, aad(B, 1))),
+                "so is B's until the escrow is applied");
+
+        KeyRestoreReport restored = back.restoreKeys(escrow);
+        assertEquals(new KeyRestoreReport(2, 0, 2), restored);
+        assertArrayEquals("b-salary".getBytes(StandardCharsets.UTF_8), as(B, () -> back.decrypt(B, KeyPurpose.RECORDS, b, aad(B, 1))));
+        assertArrayEquals("Suzuki".getBytes(StandardCharsets.UTF_8), as(B, () -> back.decryptPersonal(B, "p-9", bName, aad(B, 2))));
+        assertThrows(KeyDestroyedException.class, () -> as(A, () -> back.decrypt(A, KeyPurpose.RECORDS, a, aad(A, 1))));
+        assertThrows(KeyDestroyedException.class, () -> as(A, () -> back.decryptPersonal(A, "p-1", aName, aad(A, 2))));
+        assertEquals(new KeyRestoreReport(0, 2, 0), back.restoreKeys(escrow), "applying it again changes nothing");
+    }
+
+    @Test
+    @DisplayName("IAM-5, CRY-5: a person erasure makes a cut-off pending; the scheduled check runs it once")
+    void erasureCutOffIsScheduled() {
+        VaultServiceImpl v = vault(500);
+        as(A, () -> v.encryptPersonal(A, "p-1", new byte[] {1}, aad(A, 1)));
+        assertFalse(v.cutOffPending());
+        String before = provider.currentKekId();
+        assertTrue(as(A, () -> v.erasePerson(A, "p-1", "p-1")));
+        assertTrue(v.cutOffPending());
+        v.cutOffIfPending();
+        assertFalse(v.cutOffPending());
+        assertFalse(provider.kekIds().contains(before), "the master key that wrapped the erased key is gone");
+        String after = provider.currentKekId();
+        v.cutOffIfPending();
+        assertEquals(after, provider.currentKekId(), "nothing pending: no new cut-off");
+    }
+
+    @Test
+    @DisplayName("CRY-5: a provider that cannot destroy master keys makes the cut-off fail loudly, never pretend")
+    void cutOffNeedsDestroyableKeys() {
+        KeyProvider noDestroy = new KeyProvider() {
+            @Override public String id() { return "test"; }
+            @Override public boolean available() { return true; }
+            @Override public String currentKekId() { return provider.currentKekId(); }
+            @Override public WrappedKey wrap(byte[] dek) { return provider.wrap(dek); }
+            @Override public byte[] unwrap(WrappedKey w) { return provider.unwrap(w); }
+            @Override public String rotate() { return provider.rotate(); }
+            @Override public List<String> kekIds() { return provider.kekIds(); }
+        };
+        VaultServiceImpl v = vault(500);
+        v.bindProvider(noDestroy);
+        byte[] blob = as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {7}, aad(A, 1)));
+        assertEquals("cutoff-unsupported", assertThrows(VaultException.class, v::cutOff).code());
+        assertEquals(2, provider.kekIds().size(), "no master key version destroyed");
+        assertArrayEquals(new byte[] {7}, as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, 1))), "data still readable");
+    }
+
+    @Test
+    @DisplayName("CRY-5: an escrow that is not one is refused")
+    void badEscrow() throws Exception {
+        VaultServiceImpl v = vault(500);
+        Path bogus = dir.resolve("bogus");
+        Files.writeString(bogus, "D\tx\t1\n");
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus)).code());
+        Files.writeString(bogus, KeyEscrow.MAGIC + "\nD\tx\tnot-a-number\tt\trecords\tkek-1-00000000\tAAAA\n");
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus)).code());
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(dir.resolve("missing"))).code());
+    }
+
+    /** A component holding RECORDS ciphertext in memory: row number to blob. */
+    static final class MemoryRecords implements ReEncryptionParticipant {
+        final String tenant;
+        final TreeMap<Integer, byte[]> rows = new TreeMap<>();
+        final List<String> cursorsSeen = new CopyOnWriteArrayList<>();
+        volatile int failOnCall = -1;
+        int calls;
+
+        MemoryRecords(String tenant) {
+            this.tenant = tenant;
+        }
+
+        @Override
+        public String name() {
+            return "memory-records";
+        }
+
+        @Override
+        public boolean holds(KeyPurpose purpose) {
+            return purpose == KeyPurpose.RECORDS;
+        }
+
+        @Override
+        public synchronized ReEncryptionBatch reEncrypt(String tenantId, KeyPurpose purpose, String cursor, int batchSize,
+                ReEncryptor reEncryptor) {
+            cursorsSeen.add(String.valueOf(cursor));
+            if (++calls == failOnCall) {
+                throw new IllegalStateException("disk full");
+            }
+            int from = cursor == null ? Integer.MIN_VALUE : Integer.parseInt(cursor);
+            int seen = 0;
+            int done = 0;
+            Integer last = null;
+            for (Map.Entry<Integer, byte[]> e : new TreeMap<>(rows.tailMap(from, false)).entrySet()) {
+                if (seen++ == batchSize) {
+                    break;
+                }
+                if (!reEncryptor.isCurrent(e.getValue())) {
+                    rows.put(e.getKey(), reEncryptor.reEncrypt(e.getValue(), aad(tenantId, e.getKey())));
+                    done++;
+                }
+                last = e.getKey();
+            }
+            return new ReEncryptionBatch(last == null || rows.higherKey(last) == null ? null : last.toString(), done);
+        }
+    }
+
+    private static ReEncryptionJob await(VaultServiceImpl v, String jobId, ReEncryptionJob.State state) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            ReEncryptionJob j = v.reEncryptionJobs().stream().filter(x -> x.id().equals(jobId)).findFirst().orElseThrow();
+            if (j.state() == state) {
+                return j;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + jobId + " never reached " + state + ": " + v.reEncryptionJobs());
+    }
+
+    @Test
+    @DisplayName("CRY-3: background re-encryption moves every blob to the new version, then destroys the old one")
+    void reEncryptionRetiresOldVersion() throws Exception {
+        VaultServiceImpl v = vault(4);
+        MemoryRecords store = new MemoryRecords(A);
+        for (int i = 0; i < 25; i++) {
+            int row = i;
+            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+        }
+        assertEquals("nothing-to-retire", assertThrows(VaultException.class, () -> v.reEncrypt(A, KeyPurpose.RECORDS)).code());
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        for (int i = 25; i < 30; i++) {
+            int row = i;
+            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+        }
+        assertEquals("no-participants", assertThrows(VaultException.class, () -> v.reEncrypt(A, KeyPurpose.RECORDS)).code(),
+                "without a component that holds the data, the old version must not be retired");
+        v.bindParticipant(store);
+
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        assertEquals(2, job.targetVersion());
+        ReEncryptionJob done = await(v, job.id(), ReEncryptionJob.State.DONE);
+        assertEquals(25, done.reEncrypted(), "only the 25 blobs under version 1 needed work");
+        assertEquals(List.of(1), done.retiredVersions());
+        assertEquals(List.of("memory-records"), done.participants());
+        assertNotNull(done.finishedAt());
+        for (Map.Entry<Integer, byte[]> e : store.rows.entrySet()) {
+            assertEquals(2, KeyRef.named(e.getValue()).version());
+            assertArrayEquals(new byte[] {(byte) (int) e.getKey()},
+                    as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, e.getValue(), aad(A, e.getKey()))));
+        }
+        List<KeyInfo> keys = v.keys(A);
+        assertEquals(KeyInfo.State.DESTROYED, keys.get(0).state());
+        assertEquals(KeyInfo.State.ACTIVE, keys.get(1).state());
+        assertEquals(8, store.cursorsSeen.size(), "30 rows in batches of 4");
+    }
+
+    @Test
+    @DisplayName("CRY-3: a failed re-encryption resumes from its last checkpoint, also after a restart")
+    void reEncryptionResumes() throws Exception {
+        VaultServiceImpl v = vault(5);
+        MemoryRecords store = new MemoryRecords(A);
+        for (int i = 0; i < 20; i++) {
+            int row = i;
+            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+        }
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        store.failOnCall = 3;
+        v.bindParticipant(store);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        ReEncryptionJob failed = await(v, job.id(), ReEncryptionJob.State.FAILED);
+        assertEquals("disk full", failed.detail());
+        assertEquals(10, failed.reEncrypted(), "two batches were checkpointed");
+        assertEquals(KeyInfo.State.RETIRED, v.keys(A).get(0).state(), "nothing retired while data is left");
+
+        // restart: a new vault on the same stores; starting again resumes the same job
+        v.deactivate();
+        VaultServiceImpl restarted = vault(5);
+        restarted.bindParticipant(store);
+        ReEncryptionJob resumed = restarted.reEncrypt(A, KeyPurpose.RECORDS);
+        assertEquals(job.id(), resumed.id());
+        ReEncryptionJob done = await(restarted, job.id(), ReEncryptionJob.State.DONE);
+        assertEquals(20, done.reEncrypted());
+        assertEquals("9", store.cursorsSeen.get(3), "the resumed run started after the last checkpoint, not from the beginning");
+        assertEquals(KeyInfo.State.DESTROYED, restarted.keys(A).get(0).state());
+    }
+
+    @Test
+    @DisplayName("CRY-3: a re-encryption waits for a component that went away and finishes when it is back")
+    void reEncryptionWaitsForParticipant() throws Exception {
+        VaultServiceImpl v = vault(3);
+        MemoryRecords store = new MemoryRecords(A);
+        for (int i = 0; i < 6; i++) {
+            int row = i;
+            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+        }
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        v.bindParticipant(store);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        v.jobs.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        v.unbindParticipant(store);
+        hold.countDown();
+        for (int i = 0; i < 600 && !String.valueOf(v.reEncryptionJobs().get(0).detail()).startsWith("waiting"); i++) {
+            Thread.sleep(20);
+        }
+        ReEncryptionJob waiting = v.reEncryptionJobs().get(0);
+        assertEquals(ReEncryptionJob.State.RUNNING, waiting.state());
+        assertEquals("waiting for component 'memory-records' to come back", waiting.detail());
+        assertEquals(KeyInfo.State.RETIRED, v.keys(A).get(0).state());
+        v.bindParticipant(store);
+        assertEquals(List.of(1), await(v, job.id(), ReEncryptionJob.State.DONE).retiredVersions());
+    }
+
+    @Test
+    @DisplayName("CRY-3: the re-encryptor moves a stream to the current version in constant memory, same plaintext")
+    void streamReEncryption() throws Exception {
+        VaultServiceImpl v = vault(500);
+        byte[] plain = new byte[200_000];
+        new java.util.Random(7).nextBytes(plain);
+        byte[] ad = Aad.of(A, "attachments", "f-1", "content");
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+        as(A, () -> {
+            try (java.io.OutputStream out = v.encryptingStream(A, KeyPurpose.ATTACHMENTS, first, ad)) {
+                out.write(plain);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return null;
+        });
+        v.rotateTenantKey(A, KeyPurpose.ATTACHMENTS);
+        ReEncryptor r = v.reEncryptor(A, KeyPurpose.ATTACHMENTS, 2);
+        assertFalse(r.isCurrent(first.toByteArray()));
+        java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
+        as(A, () -> {
+            try {
+                r.reEncrypt(new java.io.ByteArrayInputStream(first.toByteArray()), second, ad);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return null;
+        });
+        assertTrue(r.isCurrent(second.toByteArray()));
+        byte[] back = as(A, () -> {
+            try (java.io.InputStream in = v.decryptingStream(A, KeyPurpose.ATTACHMENTS,
+                    new java.io.ByteArrayInputStream(second.toByteArray()), ad)) {
+                return in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertArrayEquals(plain, back);
+    }
+}
