@@ -148,6 +148,14 @@ public class DistributionIT {
         Files.move(passphrase, aside);
         try {
             dist.start();
+            // the clean stop above wrote the class data sharing archive; this start maps it (bin/setenv)
+            String command = Wait.until("server process", Duration.ofSeconds(30),
+                    () -> dist.process().flatMap(ph -> ph.info().commandLine()).orElse(null));
+            assertTrue(command, command.contains("-XX:SharedArchiveFile=" + dist.home.resolve("data/mamori/cds")));
+            assertFalse(command, command.contains("--patch-module"));
+            try (java.util.stream.Stream<Path> archives = Files.list(dist.home.resolve("data/mamori/cds"))) {
+                assertEquals(1, archives.filter(a -> a.getFileName().toString().endsWith(".jsa")).count());
+            }
             java.net.http.HttpResponse<String> sealed = Wait.until("health reports the sealed vault", Duration.ofSeconds(120), () -> {
                 java.net.http.HttpResponse<String> r = dist.client().get("/api/v1/health");
                 return r.statusCode() == 503 && r.body().contains("\"vault\":{\"status\":\"DOWN\"") ? r : null;

@@ -30,8 +30,9 @@ final class ApiServlet extends CXFNonSpringServlet {
 
     @Override
     protected void invoke(HttpServletRequest request, HttpServletResponse response) throws ServletException {
-        // no endpoint before the first build or during a rebuild: CXF would answer text/plain
-        if (registry.getDestinations().isEmpty()) {
+        // no live endpoint before the first build, during a rebuild, or between create and start:
+        // CXF would answer text/plain (and log "Can't find the request ... Observer")
+        if (!ready()) {
             try {
                 response.setHeader("Retry-After", "1");
                 FallbackServlet.problem(request, response, 503, "unavailable", "Service Unavailable",
@@ -47,5 +48,14 @@ final class ApiServlet extends CXFNonSpringServlet {
     @Override
     public void destroyBus() {
         // CXF shuts the bus down when the servlet is unregistered; the bus is RestServer's to manage
+    }
+
+    private boolean ready() {
+        for (org.apache.cxf.transport.http.AbstractHTTPDestination d : registry.getDestinations()) {
+            if (d.getMessageObserver() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

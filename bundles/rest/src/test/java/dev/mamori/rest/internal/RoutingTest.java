@@ -191,6 +191,16 @@ class RoutingTest {
     }
 
     @Test
+    @DisplayName("SEC-9: an endpoint registered but not (or no longer) started answers 503 problem+json too")
+    void registeredButStopped() throws Exception {
+        buildEndpoint();
+        endpoint.stop();
+        assertProblem(get("/api/v1/probe"), 503, "unavailable");
+        endpoint.start();
+        assertEquals(200, get("/api/v1/probe").status);
+    }
+
+    @Test
     @DisplayName("SEC-9: before the endpoint exists the API answers a problem+json 503, not CXF's text")
     void beforeEndpoint() throws Exception {
         Resp r = get("/api/v1/probe");
