@@ -372,9 +372,10 @@ public abstract class MamoriContainerTests {
         return bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.spi.KeyProvider.class));
     }
 
-    /** Holds RECORDS blobs in memory, as a data capability would in its tables. */
+    /** Holds RECORDS blobs in memory, as a data capability would in its tables; honours batch and cursor. */
     static final class MemoryRecords implements dev.mamori.vault.spi.ReEncryptionParticipant {
         final java.util.concurrent.ConcurrentSkipListMap<Integer, byte[]> rows = new java.util.concurrent.ConcurrentSkipListMap<>();
+        final List<String> cursors = new java.util.concurrent.CopyOnWriteArrayList<>();
         final String tenantId;
 
         MemoryRecords(String tenantId) {
@@ -398,20 +399,25 @@ public abstract class MamoriContainerTests {
         @Override
         public dev.mamori.vault.spi.ReEncryptionBatch reEncrypt(String tenant, dev.mamori.vault.KeyPurpose purpose, String cursor,
                 int batchSize, dev.mamori.vault.spi.ReEncryptor r) {
+            cursors.add(String.valueOf(cursor));
             if (!tenant.equals(tenantId)) {
                 return new dev.mamori.vault.spi.ReEncryptionBatch(null, 0);
             }
             int from = cursor == null ? Integer.MIN_VALUE : Integer.parseInt(cursor);
             int n = 0;
+            int seen = 0;
             Integer last = null;
             for (Map.Entry<Integer, byte[]> e : rows.tailMap(from, false).entrySet()) {
+                if (seen++ == batchSize) {
+                    break;
+                }
                 if (!r.isCurrent(e.getValue())) {
                     rows.put(e.getKey(), r.reEncrypt(e.getValue(), aad(tenant, e.getKey())));
                     n++;
                 }
                 last = e.getKey();
             }
-            return new dev.mamori.vault.spi.ReEncryptionBatch(null, n);
+            return new dev.mamori.vault.spi.ReEncryptionBatch(last == null || rows.higherKey(last) == null ? null : last.toString(), n);
         }
     }
 
@@ -419,42 +425,62 @@ public abstract class MamoriContainerTests {
     public void cry3_reEncryptionRetiresOldVersion_keysSurviveVaultRestart_noKeyMaterialInRows() throws Exception {
         Tenant t = tenants.create(NewTenant.builder("reenc-" + shortId(), "ReEnc KK").build());
         MemoryRecords store = new MemoryRecords(t.id());
-        for (int i = 0; i < 10; i++) {
+        // more rows than one batch (dev.mamori.vault reencrypt.batch is 500 by default): 1,200 rows
+        for (int i = 0; i < 1200; i++) {
             int row = i;
             store.rows.put(row, context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS,
                     new byte[] {(byte) row}, MemoryRecords.aad(t.id(), row))));
         }
+        byte[] v1Copy = store.rows.get(0);
+        context.callAs(t.id(), () -> vault.encryptPersonal(t.id(), "E7", "佐藤 花子".getBytes(StandardCharsets.UTF_8), MemoryRecords.aad(t.id(), -1)));
         assertTrue(operator("mamori:vault-rotate-tenant " + t.slug()).contains("version 2"));
+        String badPurpose = operatorError("mamori:vault-reencrypt --purpose bogus " + t.slug());
+        assertTrue(badPurpose, badPurpose.contains("Unknown key purpose 'bogus'"));
         ServiceRegistration<dev.mamori.vault.spi.ReEncryptionParticipant> reg = bundleContext.registerService(
                 dev.mamori.vault.spi.ReEncryptionParticipant.class, store, null);
+        dev.mamori.vault.VaultAdmin admin = bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.VaultAdmin.class));
         try {
             String started = operator("mamori:vault-reencrypt " + t.slug());
             assertTrue(started, started.contains("to version 2 through [it-records]"));
-            dev.mamori.vault.VaultAdmin admin = bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.VaultAdmin.class));
-            Wait.until("re-encryption done", Duration.ofSeconds(30), () -> admin.reEncryptionJobs().stream()
-                    .anyMatch(j -> j.tenantId().equals(t.id()) && j.state() == dev.mamori.vault.ReEncryptionJob.State.DONE));
+            dev.mamori.vault.ReEncryptionJob done = Wait.until("re-encryption finished", Duration.ofSeconds(60), () ->
+                    admin.reEncryptionJobs().stream().filter(j -> j.tenantId().equals(t.id()) && j.state() != dev.mamori.vault.ReEncryptionJob.State.RUNNING)
+                            .findFirst().orElse(null));
+            assertEquals(done.detail(), dev.mamori.vault.ReEncryptionJob.State.DONE, done.state());
+            assertEquals(1200, done.reEncrypted());
+            assertEquals(List.of("null", "499", "999"), store.cursors);
             assertTrue(operator("mamori:vault-jobs").contains("DONE"));
-            assertEquals(dev.mamori.vault.KeyInfo.State.DESTROYED, admin.keys(t.id()).get(0).state());
+            assertTrue(operator("mamori:vault-participants").contains("it-records"));
+            assertEquals(dev.mamori.vault.KeyInfo.State.ARCHIVED, admin.keys(t.id()).get(0).state());
         } finally {
             reg.unregister();
         }
+        // a blob as an older backup holds it still opens with the archived version
+        org.junit.Assert.assertArrayEquals(new byte[] {0}, context.callAs(t.id(),
+                () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v1Copy, MemoryRecords.aad(t.id(), 0))));
+        // the component is remembered: a new re-encryption waits for it
+        String missing = operatorError("mamori:vault-reencrypt " + t.slug());
+        assertTrue(missing, missing.contains("it-records"));
+        assertTrue(operator("mamori:vault-participants --forget it-records").contains("no longer wait"));
 
-        // no key material in clear in any row of the key tables, on whichever database this container runs
-        String wrapped = null;
-        String kek = null;
-        try (java.sql.Connection c = dataSource("mamori").getConnection();
-                java.sql.PreparedStatement q = c.prepareStatement("SELECT kek_id, wrapped FROM mamori_vault_data_key WHERE tenant_id = ? AND state = 'ACTIVE'")) {
-            q.setString(1, t.id());
-            try (java.sql.ResultSet rs = q.executeQuery()) {
-                assertTrue(rs.next());
-                kek = rs.getString(1);
-                wrapped = rs.getString(2);
+        // no key material in clear anywhere the vault writes: every row of its tables, and the escrow
+        String cut = operator("mamori:vault-cutoff");
+        assertTrue(cut, cut.contains("Key escrow written to "));
+        Path escrow = Paths.get(cut.substring(cut.indexOf("Key escrow written to ") + 22, cut.indexOf(": database backups")));
+        StringBuilder everything = new StringBuilder(java.nio.file.Files.readString(escrow));
+        List<byte[]> keys = new java.util.ArrayList<>();
+        for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori-pii", "mamori_vault_person_key"}}) {
+            try (java.sql.Connection c = dataSource(table[0]).getConnection(); java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT kek_id, wrapped FROM " + table[1] + " WHERE wrapped IS NOT NULL")) {
+                while (rs.next()) {
+                    keys.add(keyProvider().unwrap(new dev.mamori.vault.spi.WrappedKey(rs.getString(1),
+                            java.util.Base64.getDecoder().decode(rs.getString(2)))));
+                }
             }
         }
-        byte[] raw = keyProvider().unwrap(new dev.mamori.vault.spi.WrappedKey(kek, java.util.Base64.getDecoder().decode(wrapped)));
-        StringBuilder everything = new StringBuilder();
+        assertTrue("data and person keys of several tenants: " + keys.size(), keys.size() >= 3);
         for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori", "mamori_vault_cutoff"},
-                {"mamori", "mamori_vault_reencrypt_job"}, {"mamori", "mamori_vault_reencrypt_cursor"}, {"mamori-pii", "mamori_vault_person_key"}}) {
+                {"mamori", "mamori_vault_reencrypt_job"}, {"mamori", "mamori_vault_reencrypt_cursor"},
+                {"mamori", "mamori_vault_participant"}, {"mamori-pii", "mamori_vault_person_key"}}) {
             try (java.sql.Connection c = dataSource(table[0]).getConnection(); java.sql.Statement st = c.createStatement();
                     java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table[1])) {
                 while (rs.next()) {
@@ -465,12 +491,13 @@ public abstract class MamoriContainerTests {
             }
         }
         String dump = everything.toString();
-        assertTrue(dump.contains(wrapped));
-        assertFalse("hex of a data key in the rows", dump.toLowerCase(java.util.Locale.ROOT).contains(java.util.HexFormat.of().formatHex(raw)));
-        assertFalse("Base64 of a data key in the rows", dump.contains(java.util.Base64.getEncoder().encodeToString(raw)));
-        assertFalse("raw bytes of a data key in the rows", new String(dump.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1)
-                .contains(new String(raw, StandardCharsets.ISO_8859_1)));
-        java.util.Arrays.fill(raw, (byte) 0);
+        String lower = dump.toLowerCase(java.util.Locale.ROOT);
+        for (byte[] raw : keys) {
+            assertFalse("hex of a key in the rows or escrow", lower.contains(java.util.HexFormat.of().formatHex(raw)));
+            assertFalse("Base64 of a key in the rows or escrow", dump.contains(java.util.Base64.getEncoder().encodeToString(raw)));
+            assertFalse("Base64url of a key in the rows or escrow", dump.contains(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw)));
+            java.util.Arrays.fill(raw, (byte) 0);
+        }
 
         // restart the vault (its bundle): keys come back from the keystore and the database
         org.osgi.framework.Bundle impl = java.util.Arrays.stream(bundleContext.getBundles())

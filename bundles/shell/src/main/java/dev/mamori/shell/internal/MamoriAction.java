@@ -19,6 +19,9 @@ abstract class MamoriAction implements Action {
             return null;
         } catch (TenantException | VaultException e) {
             throw new CommandException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // invalid option values (an unknown key purpose): the message says what is allowed
+            throw new CommandException(e.getMessage());
         }
     }
 

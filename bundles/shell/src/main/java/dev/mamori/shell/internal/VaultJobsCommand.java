@@ -1,6 +1,7 @@
 package dev.mamori.shell.internal;
 
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -10,13 +11,22 @@ import dev.mamori.vault.VaultAdmin;
 
 /** mamori:vault-jobs */
 @Service
-@Command(scope = "mamori", name = "vault-jobs", description = "Lists background re-encryption jobs, newest first.")
+@Command(scope = "mamori", name = "vault-jobs",
+        description = "Lists background re-encryption jobs, newest first; --cancel stops one (nothing is archived).")
 public class VaultJobsCommand extends MamoriAction {
     @Reference
     VaultAdmin vault;
 
+    @Option(name = "--cancel", description = "Id of a RUNNING or FAILED job to cancel.")
+    String cancel;
+
     @Override
     void run() {
+        if (cancel != null) {
+            ReEncryptionJob j = vault.cancelReEncryption(cancel);
+            System.out.println("Re-encryption " + j.id() + " " + j.state() + ": " + j.detail());
+            return;
+        }
         ShellTable table = new ShellTable();
         table.column("Job");
         table.column("Tenant");

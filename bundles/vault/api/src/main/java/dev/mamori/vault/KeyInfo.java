@@ -14,6 +14,11 @@ public final class KeyInfo {
         ACTIVE,
         /** Decrypts old data only; a newer version encrypts. */
         RETIRED,
+        /**
+         * Its data was re-encrypted under a newer version; kept (wrapped, escrowed) only so that
+         * backups taken before can be restored, destroyed when they have expired.
+         */
+        ARCHIVED,
         /** Crypto-shredded: the wrapped key is gone, its data is unrecoverable. */
         DESTROYED
     }

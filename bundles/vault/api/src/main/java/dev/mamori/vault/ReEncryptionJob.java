@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A background re-encryption of one tenant's data of one purpose under the current data key
- * version; when every component holding such data has finished, the older versions are destroyed
- * (retired for good). Progress is checkpointed per component, so a restart resumes the job.
+ * version; when every component holding such data has finished, the older versions are archived
+ * (kept only for restoring older backups, destroyed when those have expired). Progress is checkpointed per component, so a restart resumes the job.
  *
  * @param id              job id
  * @param tenantId        tenant
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param state           state
  * @param reEncrypted     blobs re-encrypted so far
  * @param participants    components taking part
- * @param retiredVersions versions destroyed at the end (empty until DONE)
+ * @param retiredVersions versions archived at the end (empty until DONE)
  * @param startedAt       start
  * @param finishedAt      end, or null
  * @param detail          what it waits for, or why it failed
@@ -32,7 +32,9 @@ public record ReEncryptionJob(String id, String tenantId, KeyPurpose purpose, in
         /** All data re-encrypted, old versions destroyed. */
         DONE,
         /** Stopped on an error; starting the same re-encryption again resumes it. */
-        FAILED
+        FAILED,
+        /** Cancelled by an operator, or superseded by a newer rotation; nothing was archived. */
+        CANCELLED
     }
 
     /** Validates and copies. */

@@ -56,27 +56,58 @@ public interface VaultAdmin {
     /**
      * After a database backup taken before a cut-off was restored: takes the wrapped keys from the
      * key escrow the latest cut-off wrote, for every key whose master key version is gone. Never
-     * brings back a destroyed key: the escrow holds only keys that survived the cut-off.
+     * brings back a destroyed key: the escrow holds only keys that survived the cut-off. Keys under
+     * a master key version the escrow lists as destroyed are marked destroyed; keys under a version
+     * nobody knows are left alone.
      *
-     * @param escrow escrow file written by {@link #cutOff()}
-     * @return what was restored
-     * @throws VaultException code {@code escrow-invalid} if the file is not a readable key escrow
+     * @param escrow escrow file written by the latest {@link #cutOff()}
+     * @param apply  false to only report what would change
+     * @return what was (or would be) restored
+     * @throws VaultException code {@code escrow-invalid} if the file is not a readable key escrow,
+     *                        {@code escrow-stale} if it was written under a master key version the
+     *                        key provider does not hold (an older escrow, another installation)
      */
-    KeyRestoreReport restoreKeys(java.nio.file.Path escrow);
+    KeyRestoreReport restoreKeys(java.nio.file.Path escrow, boolean apply);
 
     /**
      * Starts (or resumes) re-encrypting a tenant's data of one purpose under the current data key
      * version, in the background, through every registered
      * {@link dev.mamori.vault.spi.ReEncryptionParticipant} holding such data. When all are done,
-     * the older versions are destroyed.
+     * the older versions are archived: kept for restoring older backups (and still decrypting, with
+     * a warning, should anything have been missed), destroyed once those backups have expired.
      *
      * @param tenantId tenant id
      * @param purpose  purpose
      * @return the job
      * @throws VaultException code {@code nothing-to-retire} if there is no older version,
-     *                        {@code no-participants} if no component declares such data
+     *                        {@code no-participants} if no component declares such data,
+     *                        {@code participants-missing} if a component that held such data before
+     *                        is not running, {@code duplicate-participant} if two share a name
      */
     ReEncryptionJob reEncrypt(String tenantId, KeyPurpose purpose);
+
+    /**
+     * @param jobId a RUNNING or FAILED job
+     * @return the job, CANCELLED; nothing is archived, the data stays readable
+     * @throws VaultException code {@code no-such-job}, or {@code job-finished} if it is DONE or CANCELLED
+     */
+    ReEncryptionJob cancelReEncryption(String jobId);
+
+    /**
+     * @param purpose a purpose
+     * @return every component ever seen holding ciphertext of that purpose, with whether it runs now
+     */
+    List<ParticipantInfo> participants(KeyPurpose purpose);
+
+    /**
+     * Forgets a component that was uninstalled for good, so re-encryptions no longer wait for it.
+     *
+     * @param name    participant name
+     * @param purpose purpose
+     * @return whether it was known
+     * @throws VaultException code {@code participant-running} if it is running now
+     */
+    boolean forgetParticipant(String name, KeyPurpose purpose);
 
     /** @return every re-encryption job, newest first */
     List<ReEncryptionJob> reEncryptionJobs();

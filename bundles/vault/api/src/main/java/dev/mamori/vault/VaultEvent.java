@@ -29,10 +29,12 @@ public final class VaultEvent {
         MASTER_KEY_DESTROYED,
         /** Wrapped keys were taken from a key escrow after a restore. */
         KEYS_RESTORED,
-        /** A background re-encryption started (key id null, version the target version). */
+        /** A background re-encryption started (key id and version: the target version). */
         REENCRYPTION_STARTED,
-        /** A background re-encryption finished; the older versions follow as DATA_KEY_DESTROYED. */
-        REENCRYPTION_FINISHED
+        /** A background re-encryption finished; the older versions follow as DATA_KEY_ARCHIVED. */
+        REENCRYPTION_FINISHED,
+        /** A data key version was archived: kept only for restoring older backups. */
+        DATA_KEY_ARCHIVED
     }
 
     private final Operation operation;

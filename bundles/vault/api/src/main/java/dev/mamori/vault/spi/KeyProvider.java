@@ -107,11 +107,20 @@ public interface KeyProvider {
     }
 
     /**
+     * @return whether {@link #kekIds()} and {@link #destroy(String)} work; without them the vault
+     *         refuses key cut-offs (crypto-shredding cannot reach backups) rather than pretend
+     */
+    default boolean canDestroy() {
+        return false;
+    }
+
+    /**
      * @return the ids of every master key version this provider holds, oldest first
+     * @throws UnsupportedOperationException if the provider cannot list them ({@link #canDestroy()} false)
      * @throws VaultSealedException if the KEK store cannot be reached
      */
     default java.util.List<String> kekIds() {
-        return java.util.List.of(currentKekId());
+        throw new UnsupportedOperationException("Key provider '" + id() + "' cannot list master key versions.");
     }
 
     /**

@@ -13,28 +13,18 @@ import javax.persistence.Table;
 @Entity(name = "DataKey")
 @Table(name = "mamori_vault_data_key")
 @IdClass(DataKeyEntity.Pk.class)
-public class DataKeyEntity {
+public class DataKeyEntity extends StoredKey {
     @Id
     @Column(name = "key_id", length = 36)
     String keyId;
     @Id
     @Column(name = "version")
     int version;
-    @Column(name = "tenant_id", nullable = false)
-    String tenantId;
     @Column(name = "purpose", nullable = false)
     String purpose;
-    @Column(name = "kek_id")
-    String kekId;
-    /** Base64 of the AES-KWP output: portable across H2 and PostgreSQL. */
-    @Column(name = "wrapped", length = 512)
-    String wrapped;
-    @Column(name = "state", nullable = false)
-    String state;
-    @Column(name = "created_at", nullable = false)
-    long createdAt;
-    @Column(name = "destroyed_at")
-    Long destroyedAt;
+    /** When re-encryption archived this version (its data moved to a newer one). */
+    @Column(name = "archived_at")
+    Long archivedAt;
 
     /** Composite primary key. */
     public static class Pk implements Serializable {

@@ -6,42 +6,71 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.mamori.vault.VaultException;
 
 /**
  * The key escrow a cut-off writes: every surviving data and person key, wrapped under the master
- * key version that the cut-off made current (never in clear). A database backup taken before the
- * cut-off holds its keys wrapped under destroyed versions; this file is what makes such a backup
- * usable again for everything that was not destroyed. One line per key, tab-separated:
- * {@code D|P, key id, version, tenant id, purpose|person id, master key id, wrapped (Base64)}.
+ * key version that the cut-off made current (never in clear), and the master key versions destroyed
+ * so far. A database backup taken before the cut-off holds its keys wrapped under destroyed
+ * versions; this file is what makes such a backup usable again for everything that was not
+ * destroyed. Tab-separated lines:
+ * <pre>
+ * # mamori key escrow v1
+ * kek        &lt;master key id everything is wrapped under&gt;
+ * destroyed  &lt;master key ids, comma-separated&gt;
+ * D|P  key id  version  tenant id  purpose|person id  master key id  wrapped (Base64)
+ * </pre>
  */
 final class KeyEscrow {
     static final String MAGIC = "# mamori key escrow v1";
-    private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9._+/=-]{1,600}");
+    private static final Pattern FIELD = Pattern.compile("[^\\t\\r\\n,]{1,1000}");
 
     /** One escrowed key. {@code scope} is the purpose of a data key, the person id of a person key. */
     record Entry(char kind, String keyId, int version, String tenantId, String scope, String kekId, String wrapped) {
     }
 
+    /** A whole escrow. */
+    record Contents(String kekId, Set<String> destroyedKekIds, List<Entry> entries) {
+    }
+
     private KeyEscrow() {
     }
 
-    static byte[] format(String kekId, Instant at, List<Entry> entries) {
-        StringBuilder b = new StringBuilder(64 + entries.size() * 160);
+    static byte[] format(String kekId, Instant at, List<Entry> entries, Collection<String> destroyedKekIds) {
+        StringBuilder b = new StringBuilder(128 + entries.size() * 160);
         b.append(MAGIC).append('\n');
-        b.append("# written ").append(at).append("; every key wrapped under master key ").append(kekId).append('\n');
+        b.append("# written ").append(at).append('\n');
+        b.append("kek\t").append(check(kekId)).append('\n');
+        b.append("destroyed\t");
+        List<String> destroyed = new ArrayList<>(new TreeSet<>(destroyedKekIds));
+        for (int i = 0; i < destroyed.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(check(destroyed.get(i)));
+        }
+        b.append('\n');
         for (Entry e : entries) {
-            b.append(e.kind()).append('\t').append(e.keyId()).append('\t').append(e.version()).append('\t')
-                    .append(e.tenantId()).append('\t').append(e.scope()).append('\t').append(e.kekId()).append('\t')
-                    .append(e.wrapped()).append('\n');
+            b.append(e.kind()).append('\t').append(check(e.keyId())).append('\t').append(e.version()).append('\t')
+                    .append(check(e.tenantId())).append('\t').append(check(e.scope())).append('\t').append(check(e.kekId()))
+                    .append('\t').append(check(e.wrapped())).append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static List<Entry> read(Path file) {
+    /** A value that would break the line format is a bug: refuse to write rather than write an unreadable escrow. */
+    private static String check(String field) {
+        if (field == null || !FIELD.matcher(field).matches()) {
+            throw new VaultException("escrow-invalid", "A key escrow field cannot hold '" + field + "'.");
+        }
+        return field;
+    }
+
+    static Contents read(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -51,6 +80,8 @@ final class KeyEscrow {
         if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
             throw new VaultException("escrow-invalid", file + " is not a Mamori key escrow.");
         }
+        String kek = null;
+        Set<String> destroyed = null;
         List<Entry> out = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -58,22 +89,34 @@ final class KeyEscrow {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 7 || f[0].length() != 1 || "DP".indexOf(f[0].charAt(0)) < 0) {
-                throw new VaultException("escrow-invalid", "Key escrow " + file + " line " + (i + 1) + " is malformed.");
+            if (f.length == 2 && f[0].equals("kek") && kek == null && FIELD.matcher(f[1]).matches()) {
+                kek = f[1];
+            } else if (f.length == 2 && f[0].equals("destroyed") && destroyed == null) {
+                destroyed = new TreeSet<>(f[1].isEmpty() ? List.of() : Arrays.asList(f[1].split(",")));
+            } else {
+                out.add(entry(f, file, i));
             }
-            for (int j = 1; j < 7; j++) {
-                if (!FIELD.matcher(f[j]).matches()) {
-                    throw new VaultException("escrow-invalid", "Key escrow " + file + " line " + (i + 1) + " is malformed.");
-                }
-            }
-            int version;
-            try {
-                version = Integer.parseInt(f[2]);
-            } catch (NumberFormatException e) {
-                throw new VaultException("escrow-invalid", "Key escrow " + file + " line " + (i + 1) + " is malformed.");
-            }
-            out.add(new Entry(f[0].charAt(0), f[1], version, f[3], f[4], f[5], f[6]));
         }
-        return out;
+        if (kek == null || destroyed == null) {
+            throw new VaultException("escrow-invalid", "Key escrow " + file + " lacks its kek or destroyed line.");
+        }
+        return new Contents(kek, destroyed, out);
+    }
+
+    private static Entry entry(String[] f, Path file, int i) {
+        VaultException malformed = new VaultException("escrow-invalid", "Key escrow " + file + " line " + (i + 1) + " is malformed.");
+        if (f.length != 7 || f[0].length() != 1 || "DP".indexOf(f[0].charAt(0)) < 0) {
+            throw malformed;
+        }
+        for (int j = 1; j < 7; j++) {
+            if (!FIELD.matcher(f[j]).matches()) {
+                throw malformed;
+            }
+        }
+        try {
+            return new Entry(f[0].charAt(0), f[1], Integer.parseInt(f[2]), f[3], f[4], f[5], f[6]);
+        } catch (NumberFormatException e) {
+            throw malformed;
+        }
     }
 }

@@ -1,12 +1,11 @@
 package dev.mamori.vault.internal;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -16,24 +15,28 @@ import org.slf4j.LoggerFactory;
 
 import dev.mamori.tenant.TenantContext;
 import dev.mamori.vault.KeyPurpose;
+import dev.mamori.vault.ParticipantInfo;
 import dev.mamori.vault.ReEncryptionJob;
 import dev.mamori.vault.VaultEvent;
 import dev.mamori.vault.VaultException;
+import dev.mamori.vault.VaultSealedException;
 import dev.mamori.vault.internal.crypto.KeyRef;
 import dev.mamori.vault.spi.ReEncryptionBatch;
 import dev.mamori.vault.spi.ReEncryptionParticipant;
 
 /**
- * Background re-encryption jobs. A job walks every participant that holds data of its purpose,
- * batch by batch, storing each participant's cursor after every batch; when all are done the key
- * versions below the job's target are destroyed. Jobs run on the vault's single job thread and
- * pick up where they stopped after a restart, an unseal or a participant's return.
+ * Background re-encryption jobs. A job walks every component that ever held data of its purpose
+ * (a persistent registry, so one that is down is waited for, never skipped), one batch per task on
+ * the vault's job thread, storing each component's cursor after every batch. When all are done the
+ * key versions below the job's target are archived. Jobs pick up where they stopped after a restart,
+ * an unseal, or a component's return.
  */
 final class ReEncryptions {
     private static final Logger LOG = LoggerFactory.getLogger(ReEncryptions.class);
     static final String RUNNING = "RUNNING";
     static final String DONE = "DONE";
     static final String FAILED = "FAILED";
+    static final String CANCELLED = "CANCELLED";
 
     private final VaultServiceImpl vault;
     private final TenantContext context;
@@ -51,34 +54,106 @@ final class ReEncryptions {
         stopped = true;
     }
 
+    /** A component appeared: remember it for its purposes, add it to open jobs, resume them. */
+    synchronized void joined(ReEncryptionParticipant p) {
+        long now = vault.clock() == null ? System.currentTimeMillis() : vault.clock().millis();
+        String name = p.name();
+        vault.vaultTx(em -> {
+            for (KeyPurpose purpose : KeyPurpose.values()) {
+                if (!p.holds(purpose)) {
+                    continue;
+                }
+                if (em.find(ParticipantEntity.class, new ParticipantEntity.Pk(name, purpose.id())) == null) {
+                    ParticipantEntity e = new ParticipantEntity();
+                    e.name = name;
+                    e.purpose = purpose.id();
+                    e.firstSeen = now;
+                    em.persist(e);
+                }
+                for (ReEncryptionJobEntity j : em.createQuery("SELECT j FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state = :r",
+                        ReEncryptionJobEntity.class).setParameter("p", purpose.id()).setParameter("r", RUNNING).getResultList()) {
+                    if (em.find(ReEncryptionCursorEntity.class, new ReEncryptionCursorEntity.Pk(j.jobId, name)) == null) {
+                        ReEncryptionCursorEntity c = new ReEncryptionCursorEntity();
+                        c.jobId = j.jobId;
+                        c.participant = name;
+                        em.persist(c);
+                    }
+                }
+            }
+            return null;
+        });
+        resumeAll();
+    }
+
+    List<ParticipantInfo> participants(KeyPurpose purpose) {
+        Set<String> running = running(purpose);
+        return vault.vaultTx(em -> em.createQuery("SELECT p.name FROM Participant p WHERE p.purpose = :p ORDER BY p.name",
+                String.class).setParameter("p", purpose.id()).getResultList()).stream()
+                .map(n -> new ParticipantInfo(n, purpose, running.contains(n))).collect(Collectors.toList());
+    }
+
+    synchronized boolean forget(String name, KeyPurpose purpose) {
+        if (running(purpose).contains(name)) {
+            throw new VaultException("participant-running", "Component '" + name + "' is running; only a component "
+                    + "that is gone for good can be forgotten.");
+        }
+        boolean known = vault.vaultTx(em -> {
+            ParticipantEntity e = em.find(ParticipantEntity.class, new ParticipantEntity.Pk(name, purpose.id()));
+            if (e != null) {
+                em.remove(e);
+            }
+            return e != null;
+        });
+        if (known) {
+            LOG.warn("Re-encryptions of {} data no longer wait for component '{}'", purpose.id(), name);
+        }
+        return known;
+    }
+
+    private Set<String> running(KeyPurpose purpose) {
+        return vault.participants.stream().filter(p -> p.holds(purpose)).map(ReEncryptionParticipant::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
     /** Starts a job, or resumes the unfinished one of the same tenant and purpose. */
     synchronized ReEncryptionJob start(String tenantId, KeyPurpose purpose) {
+        int target = vault.currentVersion(tenantId, purpose).orElseThrow(() -> new VaultException("nothing-to-retire",
+                "The tenant has no " + purpose.id() + " key; nothing to re-encrypt."));
+        List<ReEncryptionParticipant> bound = vault.participants.stream().filter(p -> p.holds(purpose)).collect(Collectors.toList());
+        Set<String> names = new TreeSet<>();
+        for (ReEncryptionParticipant p : bound) {
+            if (!names.add(p.name())) {
+                throw new VaultException("duplicate-participant", "Two running components are named '" + p.name()
+                        + "'; a re-encryption could not tell their progress apart. Nothing started.");
+            }
+        }
+        // register what runs now, then require everything ever registered
+        bound.forEach(this::joined);
+        List<String> missing = participants(purpose).stream().filter(p -> !p.running()).map(ParticipantInfo::name)
+                .collect(Collectors.toList());
+        if (!missing.isEmpty()) {
+            throw new VaultException("participants-missing", "Component(s) " + missing + " held " + purpose.id()
+                    + " data before and are not running; start them (or, if gone for good, forget them with "
+                    + "mamori:vault-participants --forget). Nothing started.");
+        }
         Optional<ReEncryptionJobEntity> open = vault.vaultTx(em -> em.createQuery("SELECT j FROM ReEncryptionJob j "
-                + "WHERE j.tenantId = :t AND j.purpose = :p AND j.state <> :d", ReEncryptionJobEntity.class)
-                .setParameter("t", tenantId).setParameter("p", purpose.id()).setParameter("d", DONE)
+                + "WHERE j.tenantId = :t AND j.purpose = :p AND j.state IN :s", ReEncryptionJobEntity.class)
+                .setParameter("t", tenantId).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
                 .getResultList().stream().findFirst());
-        if (open.isPresent()) {
+        if (open.isPresent() && open.get().targetVersion == target) {
             String id = open.get().jobId;
-            vault.vaultTx(em -> {
-                ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, id);
-                j.state = RUNNING;
-                j.detail = "resumed";
-                return null;
-            });
+            update(id, RUNNING, "resumed");
             submit(id);
             return get(id);
         }
-        int target = vault.currentVersion(tenantId, purpose).orElseThrow(() -> new VaultException("nothing-to-retire",
-                "The tenant has no " + purpose.id() + " key; nothing to re-encrypt."));
+        open.ifPresent(j -> update(j.jobId, CANCELLED, "superseded by a re-encryption to version " + target));
         List<Integer> older = vault.retiredBelow(tenantId, purpose, target);
         if (older.isEmpty()) {
             throw new VaultException("nothing-to-retire", "The tenant's " + purpose.id() + " key has no older version "
                     + "that still decrypts; rotate it first (mamori:vault-rotate-tenant).");
         }
-        List<String> names = vault.participants.stream().filter(p -> p.holds(purpose)).map(ReEncryptionParticipant::name)
-                .distinct().sorted().collect(Collectors.toList());
         if (names.isEmpty()) {
-            // retiring without anyone re-encrypting would make data unreadable: refuse
+            // archiving without anyone re-encrypting would strand data: refuse
             throw new VaultException("no-participants", "No component that stores " + purpose.id()
                     + " data is running, so nothing can be re-encrypted; the older versions stay.");
         }
@@ -103,9 +178,22 @@ final class ReEncryptions {
         });
         LOG.info("Re-encryption {} started: tenant {} {} to version {}, participants {}", job.jobId, tenantId,
                 purpose.id(), target, names);
-        vault.emit(VaultEvent.Operation.REENCRYPTION_STARTED, tenantId, null, null);
+        vault.keyIdOfCurrent(tenantId, purpose).ifPresent(keyId ->
+                vault.emit(VaultEvent.Operation.REENCRYPTION_STARTED, tenantId, new KeyRef(keyId, target), null));
         submit(job.jobId);
         return get(job.jobId);
+    }
+
+    synchronized ReEncryptionJob cancel(String jobId) {
+        ReEncryptionJobEntity j = vault.vaultTx(em -> em.find(ReEncryptionJobEntity.class, jobId));
+        if (j == null) {
+            throw new VaultException("no-such-job", "No re-encryption job '" + jobId + "'.");
+        }
+        if (!RUNNING.equals(j.state) && !FAILED.equals(j.state)) {
+            throw new VaultException("job-finished", "Re-encryption " + jobId + " is " + j.state + "; nothing to cancel.");
+        }
+        update(jobId, CANCELLED, "cancelled by an operator; nothing archived");
+        return get(jobId);
     }
 
     /** Queues every RUNNING job (after start, unseal, or when a participant appears). */
@@ -124,7 +212,9 @@ final class ReEncryptions {
             try {
                 vault.jobs.execute(() -> {
                     queued.remove(jobId);
-                    run(jobId);
+                    if (step(jobId)) {
+                        submit(jobId);
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 queued.remove(jobId);
@@ -132,73 +222,90 @@ final class ReEncryptions {
         }
     }
 
-    /** Runs one job as far as it can go now. */
-    void run(String jobId) {
+    /**
+     * One batch of one job, or its completion.
+     *
+     * @return whether there is more to do at once
+     */
+    boolean step(String jobId) {
+        if (stopped) {
+            return false;
+        }
         ReEncryptionJobEntity job = vault.vaultTx(em -> em.find(ReEncryptionJobEntity.class, jobId));
         if (job == null || !RUNNING.equals(job.state)) {
-            return;
+            return false;
         }
         KeyPurpose purpose = KeyPurpose.fromId(job.purpose);
         try {
             if (vault.status().sealed()) {
                 detail(jobId, "waiting for the vault to be unsealed");
-                return;
+                return false;
             }
-            for (ReEncryptionCursorEntity c : cursors(jobId)) {
-                if (c.done) {
-                    continue;
-                }
-                Optional<ReEncryptionParticipant> p = vault.participants.stream().filter(x -> x.name().equals(c.participant)).findFirst();
-                if (p.isEmpty()) {
-                    detail(jobId, "waiting for component '" + c.participant + "' to come back");
-                    return;
-                }
-                String cursor = c.cursor;
-                boolean done = false;
-                while (!done) {
-                    if (stopped) {
-                        return;
-                    }
-                    String from = cursor;
-                    ReEncryptionBatch batch = context.callAs(job.tenantId, () -> p.get().reEncrypt(job.tenantId, purpose, from,
-                            batchSize, vault.reEncryptor(job.tenantId, purpose, job.targetVersion)));
-                    cursor = batch.nextCursor();
-                    done = cursor == null;
-                    String next = cursor;
-                    boolean finished = done;
-                    vault.vaultTx(em -> {
-                        ReEncryptionCursorEntity managed = em.find(ReEncryptionCursorEntity.class,
-                                new ReEncryptionCursorEntity.Pk(jobId, c.participant));
-                        managed.cursor = next;
-                        managed.done = finished;
-                        managed.processed += batch.reEncrypted();
-                        return null;
-                    });
-                }
+            Optional<ReEncryptionCursorEntity> next = cursors(jobId).stream().filter(c -> !c.done).findFirst();
+            if (next.isEmpty()) {
+                finish(job, purpose);
+                return false;
             }
-            List<Integer> retired = vault.destroyRetired(job.tenantId, purpose, job.targetVersion);
+            ReEncryptionCursorEntity c = next.get();
+            Optional<ReEncryptionParticipant> p = vault.participants.stream().filter(x -> x.name().equals(c.participant)).findFirst();
+            if (p.isEmpty()) {
+                detail(jobId, "waiting for component '" + c.participant + "' to come back");
+                return false;
+            }
+            String from = c.cursor;
+            ReEncryptionBatch batch = context.callAs(job.tenantId, () -> p.get().reEncrypt(job.tenantId, purpose, from,
+                    batchSize, vault.reEncryptor(job.tenantId, purpose, job.targetVersion)));
+            if (batch.nextCursor() != null && batch.nextCursor().equals(from) && batch.reEncrypted() == 0) {
+                throw new IllegalStateException("Component '" + c.participant + "' returned the same position twice "
+                        + "without re-encrypting anything; stopped to avoid an endless loop.");
+            }
             vault.vaultTx(em -> {
-                ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId);
-                j.state = DONE;
-                j.retired = retired.stream().map(String::valueOf).collect(Collectors.joining(","));
-                j.finishedAt = vault.clock().millis();
-                j.detail = retired.isEmpty() ? "no older version left" : "destroyed version(s) " + retired;
+                ReEncryptionCursorEntity managed = em.find(ReEncryptionCursorEntity.class,
+                        new ReEncryptionCursorEntity.Pk(jobId, c.participant));
+                managed.cursor = batch.nextCursor();
+                managed.done = batch.nextCursor() == null;
+                managed.processed += batch.reEncrypted();
+                em.find(ReEncryptionJobEntity.class, jobId).detail = "re-encrypting (" + c.participant + ")";
                 return null;
             });
-            LOG.info("Re-encryption {} done: tenant {} {} at version {}, destroyed version(s) {}", jobId, job.tenantId,
-                    purpose.id(), job.targetVersion, retired);
-            vault.emit(VaultEvent.Operation.REENCRYPTION_FINISHED, job.tenantId,
-                    null, null);
+            return true;
+        } catch (VaultSealedException e) {
+            detail(jobId, "waiting for the vault to be unsealed");
+            return false;
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.error("Re-encryption {} failed (start it again to resume): {}", jobId, why, e);
-            vault.vaultTx(em -> {
-                ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId);
-                j.state = FAILED;
-                j.detail = why.length() > 1000 ? why.substring(0, 1000) : why;
-                return null;
-            });
+            update(jobId, FAILED, why.length() > 1000 ? why.substring(0, 1000) : why);
+            return false;
         }
+    }
+
+    private void finish(ReEncryptionJobEntity job, KeyPurpose purpose) {
+        List<Integer> retired = vault.archiveRetired(job.tenantId, purpose, job.targetVersion);
+        vault.vaultTx(em -> {
+            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, job.jobId);
+            j.state = DONE;
+            j.retired = retired.stream().map(String::valueOf).collect(Collectors.joining(","));
+            j.finishedAt = vault.clock().millis();
+            j.detail = retired.isEmpty() ? "no older version left" : "archived version(s) " + retired;
+            return null;
+        });
+        LOG.info("Re-encryption {} done: tenant {} {} at version {}, archived version(s) {}", job.jobId, job.tenantId,
+                purpose.id(), job.targetVersion, retired);
+        vault.keyIdOfCurrent(job.tenantId, purpose).ifPresent(keyId ->
+                vault.emit(VaultEvent.Operation.REENCRYPTION_FINISHED, job.tenantId, new KeyRef(keyId, job.targetVersion), null));
+    }
+
+    private void update(String jobId, String state, String detail) {
+        vault.vaultTx(em -> {
+            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId);
+            j.state = state;
+            j.detail = detail;
+            if (CANCELLED.equals(state)) {
+                j.finishedAt = vault.clock().millis();
+            }
+            return null;
+        });
     }
 
     private void detail(String jobId, String detail) {

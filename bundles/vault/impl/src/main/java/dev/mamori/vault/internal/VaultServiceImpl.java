@@ -51,6 +51,7 @@ import dev.mamori.vault.KeyDestroyedException;
 import dev.mamori.vault.KeyCutOff;
 import dev.mamori.vault.KeyInfo;
 import dev.mamori.vault.KeyRestoreReport;
+import dev.mamori.vault.ParticipantInfo;
 import dev.mamori.vault.ReEncryptionJob;
 import dev.mamori.vault.ShredReport;
 import dev.mamori.vault.KeyPurpose;
@@ -84,6 +85,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     static final String PID = "dev.mamori.vault";
     static final String ACTIVE = "ACTIVE";
     static final String RETIRED = "RETIRED";
+    static final String ARCHIVED = "ARCHIVED";
     static final String DESTROYED = "DESTROYED";
     private static final Logger LOG = LoggerFactory.getLogger(VaultServiceImpl.class);
 
@@ -108,18 +110,26 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         String escrow_file() default "${karaf.data}/mamori/vault/key-escrow";
 
         /** @return minutes */
-        @AttributeDefinition(description = "How often to check for person erasures that still need a cut-off, in minutes.", min = "1")
-        int cutoff_interval_minutes() default 60;
+        @AttributeDefinition(description = "How often to run the cut-off that person erasures still need, and to "
+                + "destroy expired archived keys, in minutes. Each cut-off makes keystore copies taken before it "
+                + "useless, so copy the keystore after each one.", min = "1")
+        int cutoff_interval_minutes() default 1440;
 
         /** @return batch */
         @AttributeDefinition(description = "Blobs per re-encryption batch (one transaction each).", min = "1")
         int reencrypt_batch() default 500;
+
+        /** @return days */
+        @AttributeDefinition(description = "How long a version archived by re-encryption is kept for restoring older "
+                + "backups, in days; longer than the oldest backup generation (6 months).", min = "1")
+        int archived_retention_days() default 200;
     }
 
     /** The configuration as plain values, so tests need no annotation instance. */
-    record Settings(Path escrow, int cutOffIntervalMinutes, int reEncryptBatch) {
+    record Settings(Path escrow, int cutOffIntervalMinutes, int reEncryptBatch, int archivedRetentionDays) {
         static Settings of(Config c) {
-            return new Settings(Paths.get(Placeholders.expand(c.escrow_file())), c.cutoff_interval_minutes(), c.reencrypt_batch());
+            return new Settings(Paths.get(Placeholders.expand(c.escrow_file())), c.cutoff_interval_minutes(),
+                    c.reencrypt_batch(), c.archived_retention_days());
         }
     }
 
@@ -131,6 +141,8 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     private final TenantService tenants;
     private final Map<String, Owned> current = new ConcurrentHashMap<>();
     private final Map<KeyRef, Owned> byRef = new ConcurrentHashMap<>();
+    /** Tenants shredded in this run: a decrypt that loaded a key just before must not cache it after. */
+    private final java.util.Set<String> shredded = ConcurrentHashMap.newKeySet();
     private final Settings settings;
     private final ReEncryptions reEncryptions;
 
@@ -171,7 +183,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         this.tenants = tenants;
         this.settings = settings;
         this.reEncryptions = new ReEncryptions(this, context, settings.reEncryptBatch());
-        jobs.scheduleWithFixedDelay(this::cutOffIfPending, settings.cutOffIntervalMinutes(),
+        maintenance.scheduleWithFixedDelay(this::maintain, settings.cutOffIntervalMinutes(),
                 settings.cutOffIntervalMinutes(), TimeUnit.MINUTES);
     }
 
@@ -179,14 +191,27 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     void deactivate() {
         reEncryptions.stop();
         jobs.shutdownNow();
+        maintenance.shutdownNow();
+        try {
+            jobs.awaitTermination(10, TimeUnit.SECONDS);
+            maintenance.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** Background work: pending cut-offs, re-encryption batches. One thread: they never overlap. */
-    final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mamori-vault-jobs");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Re-encryption batches, one per task, so no job holds the thread for long. */
+    final ScheduledExecutorService jobs = daemon("mamori-vault-jobs");
+    /** Cut-offs and archive expiry: never waits behind a long re-encryption. */
+    final ScheduledExecutorService maintenance = daemon("mamori-vault-maintenance");
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -203,7 +228,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     void bindParticipant(ReEncryptionParticipant participant) {
         participants.add(participant);
         if (reEncryptions != null) {
-            reEncryptions.resumeAll();
+            reEncryptions.joined(participant);
         }
     }
 
@@ -320,10 +345,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         long now = clock.millis();
         Optional<PersonKeyEntity> erased = piiTx(em -> personRow(em, tenantId, personId).filter(r -> !DESTROYED.equals(r.state))
                 .map(r -> {
-                    r.state = DESTROYED;
-                    r.wrapped = null;
-                    r.kekId = null;
-                    r.destroyedAt = now;
+                    r.destroy(now, false);
                     return r;
                 }));
         persons.remove(tenantId + '|' + personId);
@@ -466,7 +488,18 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     @Override
     public synchronized KeyCutOff cutOff() {
         KeyProvider p = unsealed();
+        if (!p.canDestroy()) {
+            throw new VaultException("cutoff-unsupported", "Key provider '" + p.id() + "' cannot destroy master key "
+                    + "versions, so destroyed keys would stay readable in older copies of the key tables; nothing done.");
+        }
+        // the destroyed keys this cut-off covers; anything destroyed later waits for the next one
+        List<String[]> covered = tx(em -> em.createQuery("SELECT k.keyId, k.version FROM DataKey k WHERE k.state = :d AND k.cutOff = false",
+                Object[].class).setParameter("d", DESTROYED).getResultList()).stream()
+                .map(r -> new String[] {(String) r[0], String.valueOf(r[1])}).collect(Collectors.toList());
+        List<String> coveredPeople = piiTx(em -> em.createQuery("SELECT k.keyId FROM PersonKey k WHERE k.state = :d AND k.cutOff = false",
+                String.class).setParameter("d", DESTROYED).getResultList());
         String kek = p.rotate();
+        emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
         int rewrapped = rewrapAll(p, kek);
         // every live key must be under the new version before any older one goes
         long behind = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek", Long.class)
@@ -478,6 +511,57 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                     + "no master key was destroyed.");
         }
         Instant at = clock.instant();
+        List<KeyEscrow.Entry> entries = escrowEntries();
+        java.util.Set<String> destroyedKeks = new java.util.TreeSet<>();
+        for (String list : tx(em -> em.createQuery("SELECT c.destroyedKeks FROM CutOff c", String.class).getResultList())) {
+            destroyedKeks.addAll(splitIds(list));
+        }
+        List<String> older = p.kekIds().stream().filter(id -> !id.equals(kek)).collect(Collectors.toList());
+        destroyedKeks.addAll(older);
+        writeEscrow(kek, at, entries, destroyedKeks);
+        List<String> destroyed = new ArrayList<>();
+        for (String old : older) {
+            p.destroy(old);
+            destroyed.add(old);
+            emit(VaultEvent.Operation.MASTER_KEY_DESTROYED, null, null, old);
+        }
+        if (!p.kekIds().equals(List.of(kek))) {
+            throw new VaultException("cutoff-incomplete", "Master key versions " + p.kekIds() + " are still held after "
+                    + "destroying the older ones; the key provider did not destroy them.");
+        }
+        CutOffEntity row = new CutOffEntity();
+        row.cutoffId = UUID.randomUUID().toString();
+        row.kekId = kek;
+        row.destroyedKeks = abbreviate(String.join(",", destroyed), 2000);
+        row.rewrapped = rewrapped;
+        row.escrow = abbreviate(settings.escrow().toString(), 1000);
+        row.atMillis = at.toEpochMilli();
+        tx(em -> {
+            em.persist(row);
+            for (String[] k : covered) {
+                DataKeyEntity d = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(k[0], Integer.parseInt(k[1])));
+                if (d != null) {
+                    d.cutOff = true;
+                }
+            }
+            return null;
+        });
+        piiTx(em -> {
+            for (String id : coveredPeople) {
+                PersonKeyEntity d = em.find(PersonKeyEntity.class, id);
+                if (d != null) {
+                    d.cutOff = true;
+                }
+            }
+            return null;
+        });
+        LOG.warn("Key cut-off: master key {} current, {} key(s) re-wrapped, escrow {}, destroyed master key version(s) {}. "
+                + "Copy the keystore now: copies taken before no longer open anything.", kek, rewrapped, settings.escrow(), destroyed);
+        return new KeyCutOff(kek, destroyed, rewrapped, settings.escrow().toString(), at);
+    }
+
+    /** Every key that survives (not destroyed), as escrow lines. */
+    private List<KeyEscrow.Entry> escrowEntries() {
         List<KeyEscrow.Entry> entries = new ArrayList<>();
         for (DataKeyEntity r : tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d ORDER BY k.tenantId, k.purpose, k.version",
                 DataKeyEntity.class).setParameter("d", DESTROYED).getResultList())) {
@@ -487,87 +571,104 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 PersonKeyEntity.class).setParameter("d", DESTROYED).getResultList())) {
             entries.add(new KeyEscrow.Entry('P', r.keyId, 1, r.tenantId, r.personId, r.kekId, r.wrapped));
         }
+        return entries;
+    }
+
+    /** Writes the escrow and reads it back: no master key is destroyed unless the escrow restores. */
+    private void writeEscrow(String kek, Instant at, List<KeyEscrow.Entry> entries, java.util.Set<String> destroyedKeks) {
         try {
-            SecureFiles.replace(settings.escrow(), KeyEscrow.format(kek, at, entries));
-        } catch (IOException e) {
+            SecureFiles.replace(settings.escrow(), KeyEscrow.format(kek, at, entries, destroyedKeks));
+            KeyEscrow.Contents back = KeyEscrow.read(settings.escrow());
+            if (!back.entries().equals(entries) || !back.kekId().equals(kek)) {
+                throw new IOException("the escrow read back differs from what was written");
+            }
+        } catch (IOException | VaultException e) {
             throw new VaultException("escrow-write-failed", "Could not write the key escrow " + settings.escrow() + ": "
                     + e.getMessage() + "; no master key was destroyed.", e);
         }
-        List<String> destroyed = new ArrayList<>();
-        for (String old : p.kekIds()) {
-            if (old.equals(kek)) {
-                continue;
-            }
-            try {
-                p.destroy(old);
-            } catch (UnsupportedOperationException e) {
-                throw new VaultException("cutoff-unsupported", "Key provider '" + p.id() + "' cannot destroy master key "
-                        + "versions, so destroyed keys may still be unwrapped from older copies of the key tables.", e);
-            }
-            destroyed.add(old);
-            emit(VaultEvent.Operation.MASTER_KEY_DESTROYED, null, null, old);
-        }
-        CutOffEntity row = new CutOffEntity();
-        row.cutoffId = UUID.randomUUID().toString();
-        row.kekId = kek;
-        row.destroyedKeks = String.join(",", destroyed);
-        row.rewrapped = rewrapped;
-        row.escrow = settings.escrow().toString();
-        row.atMillis = at.toEpochMilli();
-        tx(em -> {
-            em.persist(row);
-            return null;
-        });
-        LOG.warn("Key cut-off: master key {} current, {} key(s) re-wrapped, escrow {}, destroyed master key version(s) {}",
-                kek, rewrapped, settings.escrow(), destroyed);
-        return new KeyCutOff(kek, destroyed, rewrapped, settings.escrow().toString(), at);
     }
 
-    /** Whether a key was destroyed after the last cut-off, so older copies of the key tables still hold it. */
+    private static List<String> splitIds(String list) {
+        return list == null || list.isBlank() ? List.of() : java.util.Arrays.asList(list.split(","));
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    /** Whether a key was destroyed that older copies of the key tables still hold (no cut-off since). */
     boolean cutOffPending() {
-        Long lastCutOff = tx(em -> em.createQuery("SELECT MAX(c.atMillis) FROM CutOff c", Long.class).getSingleResult());
-        long last = lastCutOff == null ? Long.MIN_VALUE : lastCutOff;
-        long data = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state = :d AND k.destroyedAt >= :t", Long.class)
-                .setParameter("d", DESTROYED).setParameter("t", last).getSingleResult());
-        long people = piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state = :d AND k.destroyedAt >= :t", Long.class)
-                .setParameter("d", DESTROYED).setParameter("t", last).getSingleResult());
+        long data = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state = :d AND k.cutOff = false", Long.class)
+                .setParameter("d", DESTROYED).getSingleResult());
+        long people = piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state = :d AND k.cutOff = false", Long.class)
+                .setParameter("d", DESTROYED).getSingleResult());
         return data + people > 0;
     }
 
-    /** The periodic check: person erasures reach older copies of the key tables within one interval. */
-    void cutOffIfPending() {
+    /** The periodic work: expired archived keys go; person erasures reach older copies within one interval. */
+    void maintain() {
         try {
-            if (!status().sealed() && cutOffPending()) {
-                cutOff();
+            if (!status().sealed()) {
+                destroyExpiredArchives();
+                if (cutOffPending()) {
+                    cutOff();
+                }
             }
         } catch (RuntimeException e) {
-            LOG.error("Scheduled key cut-off failed (retried in {} min): {}", settings.cutOffIntervalMinutes(), e.getMessage(), e);
+            LOG.error("Vault maintenance failed (retried in {} min): {}", settings.cutOffIntervalMinutes(), e.getMessage(), e);
         }
     }
 
+    /** Archived versions older than the retention: their backups have expired, so the key goes. */
+    synchronized int destroyExpiredArchives() {
+        long limit = clock.millis() - TimeUnit.DAYS.toMillis(settings.archivedRetentionDays());
+        long now = clock.millis();
+        List<DataKeyEntity> gone = tx(em -> {
+            List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.state = :a AND k.archivedAt < :limit",
+                    DataKeyEntity.class).setParameter("a", ARCHIVED).setParameter("limit", limit).getResultList();
+            for (DataKeyEntity row : rows) {
+                row.destroy(now, true);
+            }
+            return rows;
+        });
+        for (DataKeyEntity row : gone) {
+            KeyRef ref = new KeyRef(UUID.fromString(row.keyId), row.version);
+            byRef.remove(ref);
+            emit(VaultEvent.Operation.DATA_KEY_DESTROYED, row.tenantId, ref, null);
+        }
+        if (!gone.isEmpty()) {
+            LOG.info("Destroyed {} archived data key version(s) older than {} days", gone.size(), settings.archivedRetentionDays());
+        }
+        return gone.size();
+    }
+
     @Override
-    public synchronized KeyRestoreReport restoreKeys(Path escrow) {
+    public synchronized KeyRestoreReport restoreKeys(Path escrow, boolean apply) {
         KeyProvider p = unsealed();
+        if (!p.canDestroy()) {
+            throw new VaultException("restore-unsupported", "Key provider '" + p.id() + "' makes no cut-offs, so there is "
+                    + "no escrow to restore from; older backups open with the keys as they are.");
+        }
+        KeyEscrow.Contents contents = KeyEscrow.read(escrow);
+        java.util.Set<String> live = new java.util.HashSet<>(p.kekIds());
+        if (!live.contains(contents.kekId())) {
+            throw new VaultException("escrow-stale", "The escrow " + escrow + " was written under master key "
+                    + contents.kekId() + ", which this key provider does not hold: use the escrow of the latest cut-off "
+                    + "of this installation. Nothing changed.");
+        }
         Map<String, KeyEscrow.Entry> byKey = new java.util.HashMap<>();
-        for (KeyEscrow.Entry e : KeyEscrow.read(escrow)) {
+        for (KeyEscrow.Entry e : contents.entries()) {
             byKey.put(e.kind() + "|" + e.keyId() + "|" + e.version(), e);
         }
-        java.util.Set<String> live = new java.util.HashSet<>(p.kekIds());
-        int[] counts = new int[3];
+        int[] counts = new int[4];
         long now = clock.millis();
+        List<Runnable> events = new ArrayList<>();
         tx(em -> {
             for (DataKeyEntity r : em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d", DataKeyEntity.class)
                     .setParameter("d", DESTROYED).getResultList()) {
                 KeyEscrow.Entry e = byKey.get("D|" + r.keyId + "|" + r.version);
-                counts[restoreOne(r.kekId, e, e != null && e.tenantId().equals(r.tenantId) && e.scope().equals(r.purpose), live, (kek, wrapped) -> {
-                    r.kekId = kek;
-                    r.wrapped = wrapped;
-                }, () -> {
-                    r.state = DESTROYED;
-                    r.kekId = null;
-                    r.wrapped = null;
-                    r.destroyedAt = now;
-                })]++;
+                restoreRow(r, e, e != null && e.scope().equals(r.purpose), live, contents, apply, now, counts, () -> events.add(() ->
+                        emit(VaultEvent.Operation.DATA_KEY_DESTROYED, r.tenantId, new KeyRef(UUID.fromString(r.keyId), r.version), null)));
             }
             return null;
         });
@@ -575,37 +676,45 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             for (PersonKeyEntity r : em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d", PersonKeyEntity.class)
                     .setParameter("d", DESTROYED).getResultList()) {
                 KeyEscrow.Entry e = byKey.get("P|" + r.keyId + "|1");
-                counts[restoreOne(r.kekId, e, e != null && e.tenantId().equals(r.tenantId) && e.scope().equals(r.personId), live, (kek, wrapped) -> {
-                    r.kekId = kek;
-                    r.wrapped = wrapped;
-                }, () -> {
-                    r.state = DESTROYED;
-                    r.kekId = null;
-                    r.wrapped = null;
-                    r.destroyedAt = now;
-                })]++;
+                restoreRow(r, e, e != null && e.scope().equals(r.personId), live, contents, apply, now, counts, () -> events.add(() ->
+                        emit(VaultEvent.Operation.PERSON_KEY_DESTROYED, r.tenantId, new KeyRef(UUID.fromString(r.keyId), 1), null)));
             }
             return null;
         });
-        forgetKeys();
-        KeyRestoreReport report = new KeyRestoreReport(counts[1], counts[0], counts[2]);
-        LOG.warn("Keys restored from escrow {}: {}", escrow, report);
-        emit(VaultEvent.Operation.KEYS_RESTORED, null, null, p.currentKekId());
+        KeyRestoreReport report = new KeyRestoreReport(counts[1], counts[0], counts[2], counts[3], apply);
+        if (apply) {
+            forgetKeys();
+            events.forEach(Runnable::run);
+            emit(VaultEvent.Operation.KEYS_RESTORED, null, null, p.currentKekId());
+            LOG.warn("Keys restored from escrow {}: {}", escrow, report);
+        }
         return report;
     }
 
-    /** @return 0 unchanged, 1 restored from the escrow, 2 unrecoverable (now marked destroyed) */
-    private static int restoreOne(String kekId, KeyEscrow.Entry e, boolean matches, java.util.Set<String> live,
-            java.util.function.BiConsumer<String, String> rewrap, Runnable destroy) {
-        if (kekId != null && live.contains(kekId)) {
-            return 0;
+    /**
+     * One restored row: unchanged (its master key is held), restored (the escrow has it under a held
+     * master key), unrecoverable (its master key is listed as destroyed) or unknown (left alone).
+     */
+    private static void restoreRow(StoredKey r, KeyEscrow.Entry e, boolean sameScope, java.util.Set<String> live,
+            KeyEscrow.Contents contents, boolean apply, long now, int[] counts, Runnable destroyedEvent) {
+        if (r.kekId != null && live.contains(r.kekId)) {
+            counts[0]++;
+        } else if (e != null && sameScope && e.tenantId().equals(r.tenantId) && live.contains(e.kekId())) {
+            counts[1]++;
+            if (apply) {
+                r.kekId = e.kekId();
+                r.wrapped = e.wrapped();
+            }
+        } else if (r.kekId != null && contents.destroyedKekIds().contains(r.kekId)) {
+            counts[2]++;
+            if (apply) {
+                // its master key is already destroyed: no copy can open it, no cut-off owed
+                r.destroy(now, true);
+                destroyedEvent.run();
+            }
+        } else {
+            counts[3]++;
         }
-        if (matches && live.contains(e.kekId())) {
-            rewrap.accept(e.kekId(), e.wrapped());
-            return 1;
-        }
-        destroy.run();
-        return 2;
     }
 
     @Override
@@ -645,10 +754,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                     DataKeyEntity.class).setParameter("t", tenantId).setParameter("d", DESTROYED).getResultList();
             List<KeyInfo> out = new ArrayList<>();
             for (DataKeyEntity row : rows) {
-                row.state = DESTROYED;
-                row.wrapped = null;
-                row.kekId = null;
-                row.destroyedAt = now;
+                row.destroy(now, false);
                 out.add(info(row));
             }
             return out;
@@ -657,16 +763,14 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             List<PersonKeyEntity> rows = em.createQuery("SELECT k FROM PersonKey k WHERE k.tenantId = :t AND k.state <> :d",
                     PersonKeyEntity.class).setParameter("t", tenantId).setParameter("d", DESTROYED).getResultList();
             for (PersonKeyEntity row : rows) {
-                row.state = DESTROYED;
-                row.wrapped = null;
-                row.kekId = null;
-                row.destroyedAt = now;
+                row.destroy(now, false);
             }
             return rows.size();
         });
         if (people > 0) {
             LOG.warn("Crypto-shredded {} person key(s) of tenant {}", people, tenant.slug());
         }
+        shredded.add(tenantId);
         persons.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         current.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         byRef.values().removeIf(o -> o.tenantId.equals(tenantId));
@@ -677,7 +781,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         KeyCutOff cut;
         try {
             cut = cutOff();
-        } catch (VaultException e) {
+        } catch (RuntimeException e) {
             throw new VaultException("cutoff-failed", "Destroyed " + destroyed.size() + " data key(s) and " + people
                     + " person key(s) of tenant " + tenant.slug() + ", but the cut-off that puts them out of reach of "
                     + "older copies (backups) failed: " + e.getMessage() + " It is retried every "
@@ -788,7 +892,25 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 throw new KeyDestroyedException("Data key " + ref + " was destroyed; its data cannot be recovered.");
             }
             owned = unwrap(row, p);
-            byRef.put(ref, owned);
+            if (ARCHIVED.equals(row.state)) {
+                // re-encryption missed this blob: it still decrypts, and the key's expiry starts over
+                LOG.warn("Archived data key {} of tenant {} used: some {} data was not re-encrypted; its destruction is "
+                        + "postponed. Run mamori:vault-reencrypt again.", ref, row.tenantId, row.purpose);
+                long now = clock.millis();
+                tx(em -> {
+                    DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
+                    if (managed != null && ARCHIVED.equals(managed.state)) {
+                        managed.archivedAt = now;
+                    }
+                    return null;
+                });
+            } else {
+                byRef.put(ref, owned);
+                if (shredded.contains(owned.tenantId)) {
+                    byRef.remove(ref);
+                    throw new KeyDestroyedException("Data key " + ref + " was destroyed; its data cannot be recovered.");
+                }
+            }
         }
         if (!owned.tenantId.equals(tenantId) || owned.purpose != purpose) {
             // same answer as a tampered blob: do not reveal whose key it is
@@ -818,6 +940,35 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         return reEncryptions.list();
     }
 
+    @Override
+    public ReEncryptionJob cancelReEncryption(String jobId) {
+        return reEncryptions.cancel(jobId);
+    }
+
+    @Override
+    public List<ParticipantInfo> participants(KeyPurpose purpose) {
+        return reEncryptions.participants(purpose);
+    }
+
+    @Override
+    public boolean forgetParticipant(String name, KeyPurpose purpose) {
+        return reEncryptions.forget(name, purpose);
+    }
+
+    Optional<UUID> keyIdOfCurrent(String tenantId, KeyPurpose purpose) {
+        return keyIdOf(tenantId, purpose);
+    }
+
+    private Optional<UUID> keyIdOf(String tenantId, KeyPurpose purpose) {
+        Owned now = current.get(tenantId + '|' + purpose.id());
+        if (now != null) {
+            return Optional.of(now.key.ref().keyId());
+        }
+        return tx(em -> em.createQuery("SELECT k.keyId FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p", String.class)
+                .setParameter("t", tenantId).setParameter("p", purpose.id()).setMaxResults(1).getResultList().stream()
+                .findFirst().map(UUID::fromString));
+    }
+
     /** The active version of a tenant's key, if it has one. */
     Optional<Integer> currentVersion(String tenantId, KeyPurpose purpose) {
         return tx(em -> em.createQuery("SELECT k.version FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p AND k.state = :s",
@@ -832,27 +983,28 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 .setParameter("s", RETIRED).setParameter("v", target).getResultList());
     }
 
-    /** Destroys the RETIRED versions below {@code target} once their data is re-encrypted; returns them. */
-    synchronized List<Integer> destroyRetired(String tenantId, KeyPurpose purpose, int target) {
+    /**
+     * Archives the RETIRED versions below {@code target} once their data is re-encrypted: kept for
+     * restoring backups taken before, destroyed after the retention. Returns them.
+     */
+    synchronized List<Integer> archiveRetired(String tenantId, KeyPurpose purpose, int target) {
         long now = clock.millis();
-        List<DataKeyEntity> gone = tx(em -> {
+        List<DataKeyEntity> archived = tx(em -> {
             List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p "
                     + "AND k.state = :s AND k.version < :v ORDER BY k.version", DataKeyEntity.class).setParameter("t", tenantId)
                     .setParameter("p", purpose.id()).setParameter("s", RETIRED).setParameter("v", target).getResultList();
             for (DataKeyEntity row : rows) {
-                row.state = DESTROYED;
-                row.wrapped = null;
-                row.kekId = null;
-                row.destroyedAt = now;
+                row.state = ARCHIVED;
+                row.archivedAt = now;
             }
             return rows;
         });
         List<Integer> versions = new ArrayList<>();
-        for (DataKeyEntity row : gone) {
+        for (DataKeyEntity row : archived) {
             KeyRef ref = new KeyRef(UUID.fromString(row.keyId), row.version);
             byRef.remove(ref);
             versions.add(row.version);
-            emit(VaultEvent.Operation.DATA_KEY_DESTROYED, tenantId, ref, null);
+            emit(VaultEvent.Operation.DATA_KEY_ARCHIVED, tenantId, ref, null);
         }
         return versions;
     }
@@ -862,7 +1014,9 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         return new ReEncryptor() {
             @Override
             public boolean isCurrent(byte[] blob) {
-                return KeyRef.named(blob).version() >= target;
+                KeyRef ref = KeyRef.named(blob);
+                // another key id is not this tenant's and purpose's: re-encrypting it fails loudly
+                return ref.version() >= target && keyIdOf(tenantId, purpose).map(ref.keyId()::equals).orElse(false);
             }
 
             @Override

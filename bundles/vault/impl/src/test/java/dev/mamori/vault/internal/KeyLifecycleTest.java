@@ -99,7 +99,7 @@ class KeyLifecycleTest {
 
     private VaultServiceImpl vault(int batch) {
         VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants,
-                new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch));
+                new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200));
         started.add(v);
         v.clock = Clock.systemUTC();
         v.bindProvider(provider);
@@ -167,13 +167,16 @@ class KeyLifecycleTest {
         assertThrows(UnknownKeyException.class, () -> as(B, () -> back.decrypt(B, KeyPurpose.RECORDS, b, aad(B, 1))),
                 "so is B's until the escrow is applied");
 
-        KeyRestoreReport restored = back.restoreKeys(escrow);
-        assertEquals(new KeyRestoreReport(2, 0, 2), restored);
+        assertEquals(new KeyRestoreReport(2, 0, 2, 0, false), back.restoreKeys(escrow, false), "dry run");
+        assertThrows(UnknownKeyException.class, () -> as(B, () -> back.decrypt(B, KeyPurpose.RECORDS, b, aad(B, 1))),
+                "a dry run changes nothing");
+        KeyRestoreReport restored = back.restoreKeys(escrow, true);
+        assertEquals(new KeyRestoreReport(2, 0, 2, 0, true), restored);
         assertArrayEquals("b-salary".getBytes(StandardCharsets.UTF_8), as(B, () -> back.decrypt(B, KeyPurpose.RECORDS, b, aad(B, 1))));
         assertArrayEquals("Suzuki".getBytes(StandardCharsets.UTF_8), as(B, () -> back.decryptPersonal(B, "p-9", bName, aad(B, 2))));
         assertThrows(KeyDestroyedException.class, () -> as(A, () -> back.decrypt(A, KeyPurpose.RECORDS, a, aad(A, 1))));
         assertThrows(KeyDestroyedException.class, () -> as(A, () -> back.decryptPersonal(A, "p-1", aName, aad(A, 2))));
-        assertEquals(new KeyRestoreReport(0, 2, 0), back.restoreKeys(escrow), "applying it again changes nothing");
+        assertEquals(new KeyRestoreReport(0, 2, 0, 0, true), back.restoreKeys(escrow, true), "applying it again changes nothing");
     }
 
     @Test
@@ -185,16 +188,16 @@ class KeyLifecycleTest {
         String before = provider.currentKekId();
         assertTrue(as(A, () -> v.erasePerson(A, "p-1", "p-1")));
         assertTrue(v.cutOffPending());
-        v.cutOffIfPending();
+        v.maintain();
         assertFalse(v.cutOffPending());
         assertFalse(provider.kekIds().contains(before), "the master key that wrapped the erased key is gone");
         String after = provider.currentKekId();
-        v.cutOffIfPending();
+        v.maintain();
         assertEquals(after, provider.currentKekId(), "nothing pending: no new cut-off");
     }
 
     @Test
-    @DisplayName("CRY-5: a provider that cannot destroy master keys makes the cut-off fail loudly, never pretend")
+    @DisplayName("CRY-5: a provider that cannot destroy master keys makes the cut-off fail loudly before touching anything")
     void cutOffNeedsDestroyableKeys() {
         KeyProvider noDestroy = new KeyProvider() {
             @Override public String id() { return "test"; }
@@ -203,43 +206,81 @@ class KeyLifecycleTest {
             @Override public WrappedKey wrap(byte[] dek) { return provider.wrap(dek); }
             @Override public byte[] unwrap(WrappedKey w) { return provider.unwrap(w); }
             @Override public String rotate() { return provider.rotate(); }
-            @Override public List<String> kekIds() { return provider.kekIds(); }
         };
         VaultServiceImpl v = vault(500);
         v.bindProvider(noDestroy);
         byte[] blob = as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {7}, aad(A, 1)));
+        as(A, () -> v.erasePerson(A, "p-0", "p-0"));
+        as(A, () -> v.encryptPersonal(A, "p-1", new byte[] {1}, aad(A, 2)));
+        as(A, () -> v.erasePerson(A, "p-1", "p-1"));
         assertEquals("cutoff-unsupported", assertThrows(VaultException.class, v::cutOff).code());
-        assertEquals(2, provider.kekIds().size(), "no master key version destroyed");
-        assertArrayEquals(new byte[] {7}, as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, 1))), "data still readable");
+        assertEquals(1, provider.kekIds().size(), "not even rotated");
+        v.maintain();
+        assertEquals(1, provider.kekIds().size(), "the scheduled check does not rotate over and over either");
+        assertTrue(v.cutOffPending(), "and the erasure stays pending, not falsely done");
+        tenants.states.put(A, TenantState.DELETED);
+        VaultException shred = assertThrows(VaultException.class, () -> v.shredTenant(A, A));
+        assertEquals("cutoff-failed", shred.code());
+        assertTrue(shred.getMessage().contains("Destroyed 1 data key(s) and 0 person key(s)"), shred.getMessage());
+        assertThrows(KeyDestroyedException.class, () -> as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, 1))));
     }
 
     @Test
-    @DisplayName("CRY-5: an escrow that is not one is refused")
+    @DisplayName("CRY-5: an escrow that is not one, or not this keystore's latest, is refused and changes nothing")
     void badEscrow() throws Exception {
         VaultServiceImpl v = vault(500);
+        byte[] blob = as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {5}, aad(A, 1)));
         Path bogus = dir.resolve("bogus");
         Files.writeString(bogus, "D\tx\t1\n");
-        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus)).code());
-        Files.writeString(bogus, KeyEscrow.MAGIC + "\nD\tx\tnot-a-number\tt\trecords\tkek-1-00000000\tAAAA\n");
-        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus)).code());
-        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(dir.resolve("missing"))).code());
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus, true)).code());
+        Files.writeString(bogus, KeyEscrow.MAGIC + "\nkek\tkek-1-00000000\ndestroyed\t\nD\tx\tnot-a-number\tt\trecords\tkek-1-00000000\tAAAA\n");
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus, true)).code());
+        Files.writeString(bogus, KeyEscrow.MAGIC + "\nD\tx\t1\tt\trecords\tkek-1-00000000\tAAAA\n");
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(bogus, true)).code(),
+                "no kek line");
+        assertEquals("escrow-invalid", assertThrows(VaultException.class, () -> v.restoreKeys(dir.resolve("missing"), true)).code());
+        // an escrow from an older cut-off (its master key is gone) must not mark anything destroyed
+        Path old = Path.of(v.cutOff().escrow());
+        Path copy = dir.resolve("older-escrow");
+        Files.copy(old, copy);
+        v.cutOff();
+        assertEquals("escrow-stale", assertThrows(VaultException.class, () -> v.restoreKeys(copy, true)).code());
+        assertArrayEquals(new byte[] {5}, as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, 1))));
+        assertEquals(new KeyRestoreReport(0, 1, 0, 0, true), v.restoreKeys(old, true), "the latest escrow is accepted");
+    }
+
+    @Test
+    @DisplayName("CRY-5: the escrow refuses to write a field that would break its format, and nothing is destroyed")
+    void escrowFieldsAreChecked() {
+        assertThrows(VaultException.class, () -> KeyEscrow.format("kek\tbad", java.time.Instant.EPOCH, List.of(), List.of()));
+        assertThrows(VaultException.class, () -> KeyEscrow.format("kek-1", java.time.Instant.EPOCH,
+                List.of(new KeyEscrow.Entry('D', "id", 1, "t", "records", "kek-1", "a\nb")), List.of()));
+        // KMS-style ids (colons, slashes) are fine
+        KeyEscrow.format("arn:aws:kms:ap-northeast-1:1:key/abc", java.time.Instant.EPOCH, List.of(), List.of("arn:aws:kms:x:1:key/old"));
     }
 
     /** A component holding RECORDS ciphertext in memory: row number to blob. */
     static final class MemoryRecords implements ReEncryptionParticipant {
         final String tenant;
+        final String name;
         final TreeMap<Integer, byte[]> rows = new TreeMap<>();
         final List<String> cursorsSeen = new CopyOnWriteArrayList<>();
         volatile int failOnCall = -1;
+        volatile boolean stuck;
         int calls;
 
         MemoryRecords(String tenant) {
+            this(tenant, "memory-records");
+        }
+
+        MemoryRecords(String tenant, String name) {
             this.tenant = tenant;
+            this.name = name;
         }
 
         @Override
         public String name() {
-            return "memory-records";
+            return name;
         }
 
         @Override
@@ -253,6 +294,9 @@ class KeyLifecycleTest {
             cursorsSeen.add(String.valueOf(cursor));
             if (++calls == failOnCall) {
                 throw new IllegalStateException("disk full");
+            }
+            if (stuck) {
+                return new ReEncryptionBatch("0", 0);
             }
             int from = cursor == null ? Integer.MIN_VALUE : Integer.parseInt(cursor);
             int seen = 0;
@@ -272,6 +316,19 @@ class KeyLifecycleTest {
         }
     }
 
+    /** Keeps the vault's job thread busy until the latch opens, so a test can act before a job runs. */
+    private static java.util.concurrent.CountDownLatch holdJobThread(VaultServiceImpl v) {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        v.jobs.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return hold;
+    }
+
     private static ReEncryptionJob await(VaultServiceImpl v, String jobId, ReEncryptionJob.State state) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             ReEncryptionJob j = v.reEncryptionJobs().stream().filter(x -> x.id().equals(jobId)).findFirst().orElseThrow();
@@ -284,7 +341,7 @@ class KeyLifecycleTest {
     }
 
     @Test
-    @DisplayName("CRY-3: background re-encryption moves every blob to the new version, then destroys the old one")
+    @DisplayName("CRY-3: background re-encryption moves every blob to the new version, then archives the old one until its backups expire")
     void reEncryptionRetiresOldVersion() throws Exception {
         VaultServiceImpl v = vault(4);
         MemoryRecords store = new MemoryRecords(A);
@@ -315,9 +372,107 @@ class KeyLifecycleTest {
                     as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, e.getValue(), aad(A, e.getKey()))));
         }
         List<KeyInfo> keys = v.keys(A);
-        assertEquals(KeyInfo.State.DESTROYED, keys.get(0).state());
+        assertEquals(KeyInfo.State.ARCHIVED, keys.get(0).state());
         assertEquals(KeyInfo.State.ACTIVE, keys.get(1).state());
         assertEquals(8, store.cursorsSeen.size(), "30 rows in batches of 4");
+
+        // the archived version is destroyed once the retention (200 days here) has passed, not before
+        v.maintain();
+        assertEquals(KeyInfo.State.ARCHIVED, v.keys(A).get(0).state());
+        v.clock = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(201));
+        v.maintain();
+        assertEquals(KeyInfo.State.DESTROYED, v.keys(A).get(0).state());
+        assertFalse(v.cutOffPending(), "retiring is not shredding: no cut-off is owed");
+    }
+
+    @Test
+    @DisplayName("CRY-3, BAK: a backup taken before a re-encryption still restores after it and after a cut-off")
+    void backupBeforeReEncryptionStillRestores() throws Exception {
+        VaultServiceImpl v = vault(10);
+        MemoryRecords store = new MemoryRecords(A);
+        byte[] old = as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {42}, aad(A, 7)));
+        store.rows.put(7, old);
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        dump(ds, dir.resolve("before-main.sql"));
+        dump(piiDs, dir.resolve("before-pii.sql"));
+        v.bindParticipant(store);
+        await(v, v.reEncrypt(A, KeyPurpose.RECORDS).id(), ReEncryptionJob.State.DONE);
+        tenants.states.put(B, TenantState.DELETED);
+        as(B, () -> v.encrypt(B, KeyPurpose.RECORDS, new byte[] {1}, aad(B, 1)));
+        KeyCutOff cut = v.shredTenant(B, B).cutOff();
+        assertTrue(Files.readString(Path.of(cut.escrow())).contains("\t1\t" + A + "\trecords"), "the archived version is escrowed");
+
+        started.forEach(VaultServiceImpl::deactivate);
+        emf.close();
+        piiEmf.close();
+        restore(ds, dir.resolve("before-main.sql"));
+        restore(piiDs, dir.resolve("before-pii.sql"));
+        openUnits();
+        VaultServiceImpl back = vault(10);
+        assertEquals(2, back.restoreKeys(Path.of(cut.escrow()), true).restored(), "both versions of A");
+        assertArrayEquals(new byte[] {42}, as(A, () -> back.decrypt(A, KeyPurpose.RECORDS, old, aad(A, 7))),
+                "the blob as the old backup holds it, under the version re-encryption archived");
+    }
+
+    @Test
+    @DisplayName("CRY-3: a component that held the data before but is not running blocks the start; one that comes late joins")
+    void reEncryptionNeedsEveryComponent() throws Exception {
+        VaultServiceImpl v = vault(2);
+        MemoryRecords records = new MemoryRecords(A, "records");
+        MemoryRecords index = new MemoryRecords(A, "search-index");
+        for (int i = 0; i < 4; i++) {
+            int row = i;
+            records.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+            index.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+        }
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        v.bindParticipant(records);
+        v.bindParticipant(index);
+        v.unbindParticipant(index);
+        VaultException missing = assertThrows(VaultException.class, () -> v.reEncrypt(A, KeyPurpose.RECORDS));
+        assertEquals("participants-missing", missing.code());
+        assertTrue(missing.getMessage().contains("search-index"), missing.getMessage());
+        assertEquals(List.of(new dev.mamori.vault.ParticipantInfo("records", KeyPurpose.RECORDS, true),
+                new dev.mamori.vault.ParticipantInfo("search-index", KeyPurpose.RECORDS, false)), v.participants(KeyPurpose.RECORDS));
+        assertEquals("participant-running", assertThrows(VaultException.class,
+                () -> v.forgetParticipant("records", KeyPurpose.RECORDS)).code());
+
+        // the index comes back while the job is under way: it is added to the job and walked too
+        v.forgetParticipant("search-index", KeyPurpose.RECORDS);
+        java.util.concurrent.CountDownLatch hold = holdJobThread(v);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        assertEquals(List.of("records"), job.participants());
+        v.bindParticipant(index);
+        hold.countDown();
+        ReEncryptionJob done = await(v, job.id(), ReEncryptionJob.State.DONE);
+        assertEquals(List.of("records", "search-index"), done.participants());
+        assertEquals(8, done.reEncrypted());
+        for (byte[] blob : index.rows.values()) {
+            assertEquals(2, KeyRef.named(blob).version());
+        }
+    }
+
+    @Test
+    @DisplayName("CRY-3: a component that makes no progress fails the job instead of looping; a job can be cancelled")
+    void reEncryptionStopsWithoutProgressAndCancels() throws Exception {
+        VaultServiceImpl v = vault(2);
+        MemoryRecords store = new MemoryRecords(A);
+        store.rows.put(1, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, 1))));
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        store.stuck = true;
+        v.bindParticipant(store);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        ReEncryptionJob failed = await(v, job.id(), ReEncryptionJob.State.FAILED);
+        assertTrue(failed.detail().contains("same position twice"), failed.detail());
+        ReEncryptionJob cancelled = v.cancelReEncryption(job.id());
+        assertEquals(ReEncryptionJob.State.CANCELLED, cancelled.state());
+        assertEquals("job-finished", assertThrows(VaultException.class, () -> v.cancelReEncryption(job.id())).code());
+        assertEquals("no-such-job", assertThrows(VaultException.class, () -> v.cancelReEncryption("nope")).code());
+        assertEquals(KeyInfo.State.RETIRED, v.keys(A).get(0).state(), "nothing archived");
+        store.stuck = false;
+        ReEncryptionJob again = v.reEncrypt(A, KeyPurpose.RECORDS);
+        assertFalse(again.id().equals(job.id()), "a cancelled job is not resumed");
+        assertEquals(List.of(1), await(v, again.id(), ReEncryptionJob.State.DONE).retiredVersions());
     }
 
     @Test
@@ -347,7 +502,7 @@ class KeyLifecycleTest {
         ReEncryptionJob done = await(restarted, job.id(), ReEncryptionJob.State.DONE);
         assertEquals(20, done.reEncrypted());
         assertEquals("9", store.cursorsSeen.get(3), "the resumed run started after the last checkpoint, not from the beginning");
-        assertEquals(KeyInfo.State.DESTROYED, restarted.keys(A).get(0).state());
+        assertEquals(KeyInfo.State.ARCHIVED, restarted.keys(A).get(0).state());
     }
 
     @Test
@@ -361,14 +516,7 @@ class KeyLifecycleTest {
         }
         v.rotateTenantKey(A, KeyPurpose.RECORDS);
         v.bindParticipant(store);
-        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-        v.jobs.execute(() -> {
-            try {
-                hold.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        java.util.concurrent.CountDownLatch hold = holdJobThread(v);
         ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
         v.unbindParticipant(store);
         hold.countDown();

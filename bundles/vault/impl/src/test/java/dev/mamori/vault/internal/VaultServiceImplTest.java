@@ -125,7 +125,7 @@ class VaultServiceImplTest {
     int batch = 500;
 
     VaultServiceImpl.Settings settings() {
-        return new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch);
+        return new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200);
     }
 
     VaultServiceImpl track(VaultServiceImpl v) {
@@ -369,7 +369,8 @@ class VaultServiceImplTest {
         v.shredTenant(A, A);
         v.unbindProvider(provider);
         assertEquals(java.util.List.of("UNSEALED", "DATA_KEY_CREATED", "DATA_KEY_CREATED", "DATA_KEY_ROTATED",
-                "MASTER_KEY_ROTATED", "DATA_KEY_DESTROYED", "DATA_KEY_DESTROYED", "MASTER_KEY_DESTROYED", "MASTER_KEY_DESTROYED",
+                "MASTER_KEY_ROTATED", "DATA_KEY_DESTROYED", "DATA_KEY_DESTROYED", "MASTER_KEY_ROTATED", "MASTER_KEY_DESTROYED",
+                "MASTER_KEY_DESTROYED",
                 "SEALED"),
                 seen.stream().map(e -> e.operation().name()).collect(java.util.stream.Collectors.toList()));
         dev.mamori.vault.VaultEvent created = seen.get(1);

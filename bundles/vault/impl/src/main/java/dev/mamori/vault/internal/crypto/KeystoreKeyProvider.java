@@ -131,6 +131,11 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean canDestroy() {
+        return true;
+    }
+
     /**
      * @return the ids of every KEK version in the keystore, oldest first
      * @throws VaultSealedException if closed
