@@ -13,6 +13,7 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Collections;
@@ -114,8 +115,20 @@ public class DistributionIT {
     }
 
     @Test
-    public void openApi_passesTheOpenApiParserValidation() throws Exception {
+    public void openApi_passesTheOpenApiParserValidationAndRedoclyLint() throws Exception {
         String json = dist.client().get("/api/v1/openapi.json").body();
+        // Redocly CLI with its recommended rules (itests/openapi-lint/redocly.yaml): no error, no warning
+        Path lint = Paths.get(System.getProperty("mamori.it.openapiLint", "openapi-lint")).toAbsolutePath();
+        Path document = dist.home.resolve("openapi.json");
+        Files.writeString(document, json);
+        Process redocly = new ProcessBuilder(lint.resolve("node_modules/.bin/redocly").toString(), "lint",
+                "--config", lint.resolve("redocly.yaml").toString(), document.toString())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String report = new String(redocly.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("redocly did not finish", redocly.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(report, 0, redocly.exitValue());
+        assertFalse(report, report.toLowerCase(java.util.Locale.ROOT).contains("warning was generated"));
+        assertTrue(report, report.contains("Your API description is valid"));
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
         SwaggerParseResult result = new OpenAPIParser().readContents(json, null, options);

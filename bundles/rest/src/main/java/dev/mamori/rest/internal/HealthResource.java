@@ -21,7 +21,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.mamori.platform.health.HealthCheck;
 import dev.mamori.platform.health.HealthStatus;
 import dev.mamori.rest.spi.RestConstants;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.servers.Server;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -30,6 +32,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 /** Liveness and readiness, unauthenticated, with nothing secret in it. */
 @Component(service = HealthResource.class, property = RestConstants.RESOURCE + "=true")
 @Path("/health")
+// the document-wide base URL rides on the one resource that is always there; relative, so it is
+// right behind any host name or proxy
+@OpenAPIDefinition(servers = @Server(url = RestConstants.BASE_PATH, description = "This server"))
 @Tag(name = "health", description = "Liveness and readiness of the server")
 public class HealthResource {
 
@@ -67,7 +72,9 @@ public class HealthResource {
                 @ApiResponse(responseCode = "200", description = "Ready",
                         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Report.class))),
                 @ApiResponse(responseCode = "503", description = "Live but not ready",
-                        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Report.class)))})
+                        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Report.class))),
+                @ApiResponse(responseCode = "406", description = "The client accepts no JSON",
+                        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))})
     public Response health() {
         Report r = report(checks);
         return Response.status(r.ready ? 200 : 503).entity(r).build();
