@@ -458,26 +458,36 @@ public abstract class MamoriContainerTests {
         org.junit.Assert.assertArrayEquals(new byte[] {0}, context.callAs(t.id(),
                 () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v1Copy, MemoryRecords.aad(t.id(), 0))));
         // the component is remembered: a new re-encryption waits for it
-        String missing = operatorError("mamori:vault-reencrypt " + t.slug());
-        assertTrue(missing, missing.contains("it-records"));
-        assertTrue(operator("mamori:vault-participants --forget it-records").contains("no longer wait"));
+        try {
+            String missing = operatorError("mamori:vault-reencrypt " + t.slug());
+            assertTrue(missing, missing.contains("it-records"));
+        } finally {
+            assertTrue(operator("mamori:vault-participants --forget it-records").contains("no longer wait"));
+        }
 
-        // no key material in clear anywhere the vault writes: every row of its tables, and the escrow
+        // no key material in clear anywhere the vault writes: every row of its tables, and the escrow;
+        // a second tenant's keys too
+        Tenant other = tenants.create(NewTenant.builder("reenc-b-" + shortId(), "ReEnc B KK").build());
+        context.callAs(other.id(), () -> vault.encrypt(other.id(), dev.mamori.vault.KeyPurpose.ATTACHMENTS, new byte[] {9},
+                MemoryRecords.aad(other.id(), 0)));
         String cut = operator("mamori:vault-cutoff");
         assertTrue(cut, cut.contains("Key escrow written to "));
         Path escrow = Paths.get(cut.substring(cut.indexOf("Key escrow written to ") + 22, cut.indexOf(": database backups")));
         StringBuilder everything = new StringBuilder(java.nio.file.Files.readString(escrow));
         List<byte[]> keys = new java.util.ArrayList<>();
+        java.util.Set<String> owners = new java.util.HashSet<>();
         for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori-pii", "mamori_vault_person_key"}}) {
             try (java.sql.Connection c = dataSource(table[0]).getConnection(); java.sql.Statement st = c.createStatement();
-                    java.sql.ResultSet rs = st.executeQuery("SELECT kek_id, wrapped FROM " + table[1] + " WHERE wrapped IS NOT NULL")) {
+                    java.sql.ResultSet rs = st.executeQuery("SELECT kek_id, wrapped, tenant_id FROM " + table[1] + " WHERE wrapped IS NOT NULL")) {
                 while (rs.next()) {
                     keys.add(keyProvider().unwrap(new dev.mamori.vault.spi.WrappedKey(rs.getString(1),
                             java.util.Base64.getDecoder().decode(rs.getString(2)))));
+                    owners.add(rs.getString(3));
                 }
             }
         }
-        assertTrue("data and person keys of several tenants: " + keys.size(), keys.size() >= 3);
+        assertTrue("keys of this test's two tenants at least: " + owners, owners.contains(t.id()) && owners.contains(other.id()));
+        assertTrue("data keys (v1 archived, v2) and a person key: " + keys.size(), keys.size() >= 4);
         for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori", "mamori_vault_cutoff"},
                 {"mamori", "mamori_vault_reencrypt_job"}, {"mamori", "mamori_vault_reencrypt_cursor"},
                 {"mamori", "mamori_vault_participant"}, {"mamori-pii", "mamori_vault_person_key"}}) {

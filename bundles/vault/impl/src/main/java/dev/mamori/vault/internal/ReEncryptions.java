@@ -58,6 +58,14 @@ final class ReEncryptions {
     synchronized void joined(ReEncryptionParticipant p) {
         long now = vault.clock() == null ? System.currentTimeMillis() : vault.clock().millis();
         String name = p.name();
+        if (name == null || name.isBlank() || name.length() > 100) {
+            LOG.error("Component {} holds vault ciphertext under an invalid name '{}' (1-100 characters); re-encryptions "
+                    + "will refuse to start until it is fixed", p.getClass().getName(), name);
+            return;
+        }
+        if (vault.participants.stream().filter(x -> name.equals(x.name())).count() > 1) {
+            LOG.error("Two components are named '{}'; re-encryptions will refuse to start until one is renamed", name);
+        }
         vault.vaultTx(em -> {
             for (KeyPurpose purpose : KeyPurpose.values()) {
                 if (!p.holds(purpose)) {
@@ -70,19 +78,29 @@ final class ReEncryptions {
                     e.firstSeen = now;
                     em.persist(e);
                 }
-                for (ReEncryptionJobEntity j : em.createQuery("SELECT j FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state = :r",
-                        ReEncryptionJobEntity.class).setParameter("p", purpose.id()).setParameter("r", RUNNING).getResultList()) {
-                    if (em.find(ReEncryptionCursorEntity.class, new ReEncryptionCursorEntity.Pk(j.jobId, name)) == null) {
-                        ReEncryptionCursorEntity c = new ReEncryptionCursorEntity();
-                        c.jobId = j.jobId;
-                        c.participant = name;
-                        em.persist(c);
-                    }
+                for (ReEncryptionJobEntity j : em.createQuery("SELECT j FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state IN :s",
+                        ReEncryptionJobEntity.class).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
+                        .getResultList()) {
+                    addCursor(em, j.jobId, name);
                 }
             }
             return null;
         });
         resumeAll();
+    }
+
+    private static void addCursor(javax.persistence.EntityManager em, String jobId, String name) {
+        if (em.find(ReEncryptionCursorEntity.class, new ReEncryptionCursorEntity.Pk(jobId, name)) == null) {
+            ReEncryptionCursorEntity c = new ReEncryptionCursorEntity();
+            c.jobId = jobId;
+            c.participant = name;
+            em.persist(c);
+        }
+    }
+
+    private static List<String> registered(javax.persistence.EntityManager em, String purpose) {
+        return em.createQuery("SELECT p.name FROM Participant p WHERE p.purpose = :p", String.class)
+                .setParameter("p", purpose).getResultList();
     }
 
     List<ParticipantInfo> participants(KeyPurpose purpose) {
@@ -101,11 +119,19 @@ final class ReEncryptions {
             ParticipantEntity e = em.find(ParticipantEntity.class, new ParticipantEntity.Pk(name, purpose.id()));
             if (e != null) {
                 em.remove(e);
+                // open jobs stop waiting for it too
+                for (ReEncryptionCursorEntity c : em.createQuery("SELECT c FROM ReEncryptionCursor c, ReEncryptionJob j "
+                        + "WHERE c.jobId = j.jobId AND c.participant = :n AND c.done = false AND j.purpose = :p AND j.state IN :s",
+                        ReEncryptionCursorEntity.class).setParameter("n", name).setParameter("p", purpose.id())
+                        .setParameter("s", List.of(RUNNING, FAILED)).getResultList()) {
+                    em.remove(c);
+                }
             }
             return e != null;
         });
         if (known) {
             LOG.warn("Re-encryptions of {} data no longer wait for component '{}'", purpose.id(), name);
+            resumeAll();
         }
         return known;
     }
@@ -122,6 +148,10 @@ final class ReEncryptions {
         List<ReEncryptionParticipant> bound = vault.participants.stream().filter(p -> p.holds(purpose)).collect(Collectors.toList());
         Set<String> names = new TreeSet<>();
         for (ReEncryptionParticipant p : bound) {
+            if (p.name() == null || p.name().isBlank() || p.name().length() > 100) {
+                throw new VaultException("participant-name-invalid", "A component holding " + purpose.id()
+                        + " data has an invalid name '" + p.name() + "' (1-100 characters). Nothing started.");
+            }
             if (!names.add(p.name())) {
                 throw new VaultException("duplicate-participant", "Two running components are named '" + p.name()
                         + "'; a re-encryption could not tell their progress apart. Nothing started.");
@@ -142,11 +172,19 @@ final class ReEncryptions {
                 .getResultList().stream().findFirst());
         if (open.isPresent() && open.get().targetVersion == target) {
             String id = open.get().jobId;
-            update(id, RUNNING, "resumed");
+            vault.vaultTx(em -> {
+                // every component registered now takes part, also one that arrived while the job was stopped
+                for (String name : registered(em, purpose.id())) {
+                    addCursor(em, id, name);
+                }
+                return null;
+            });
+            if (!transition(id, List.of(RUNNING, FAILED), RUNNING, "resumed")) {
+                throw new VaultException("job-finished", "Re-encryption " + id + " ended meanwhile; start again.");
+            }
             submit(id);
             return get(id);
         }
-        open.ifPresent(j -> update(j.jobId, CANCELLED, "superseded by a re-encryption to version " + target));
         List<Integer> older = vault.retiredBelow(tenantId, purpose, target);
         if (older.isEmpty()) {
             throw new VaultException("nothing-to-retire", "The tenant's " + purpose.id() + " key has no older version "
@@ -157,6 +195,8 @@ final class ReEncryptions {
             throw new VaultException("no-participants", "No component that stores " + purpose.id()
                     + " data is running, so nothing can be re-encrypted; the older versions stay.");
         }
+        open.ifPresent(j -> transition(j.jobId, List.of(RUNNING, FAILED), CANCELLED,
+                "superseded by a re-encryption to version " + target));
         ReEncryptionJobEntity job = new ReEncryptionJobEntity();
         job.jobId = UUID.randomUUID().toString();
         job.tenantId = tenantId;
@@ -189,10 +229,10 @@ final class ReEncryptions {
         if (j == null) {
             throw new VaultException("no-such-job", "No re-encryption job '" + jobId + "'.");
         }
-        if (!RUNNING.equals(j.state) && !FAILED.equals(j.state)) {
-            throw new VaultException("job-finished", "Re-encryption " + jobId + " is " + j.state + "; nothing to cancel.");
+        if (!transition(jobId, List.of(RUNNING, FAILED), CANCELLED, "cancelled by an operator; nothing archived")) {
+            throw new VaultException("job-finished", "Re-encryption " + jobId + " is " + get(jobId).state()
+                    + "; nothing to cancel.");
         }
-        update(jobId, CANCELLED, "cancelled by an operator; nothing archived");
         return get(jobId);
     }
 
@@ -243,8 +283,7 @@ final class ReEncryptions {
             }
             Optional<ReEncryptionCursorEntity> next = cursors(jobId).stream().filter(c -> !c.done).findFirst();
             if (next.isEmpty()) {
-                finish(job, purpose);
-                return false;
+                return finish(job, purpose);
             }
             ReEncryptionCursorEntity c = next.get();
             Optional<ReEncryptionParticipant> p = vault.participants.stream().filter(x -> x.name().equals(c.participant)).findFirst();
@@ -273,38 +312,76 @@ final class ReEncryptions {
             detail(jobId, "waiting for the vault to be unsealed");
             return false;
         } catch (RuntimeException e) {
+            if (stopped) {
+                // shutting down (restart, reconfiguration): the job stays RUNNING and resumes at the next start
+                LOG.info("Re-encryption {} paused by shutdown: {}", jobId, e.toString());
+                return false;
+            }
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.error("Re-encryption {} failed (start it again to resume): {}", jobId, why, e);
-            update(jobId, FAILED, why.length() > 1000 ? why.substring(0, 1000) : why);
+            transition(jobId, List.of(RUNNING), FAILED, why.length() > 1000 ? why.substring(0, 1000) : why);
             return false;
         }
     }
 
-    private void finish(ReEncryptionJobEntity job, KeyPurpose purpose) {
-        List<Integer> retired = vault.archiveRetired(job.tenantId, purpose, job.targetVersion);
-        vault.vaultTx(em -> {
-            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, job.jobId);
+    /**
+     * Ends a job whose cursors are all done: in one transaction that holds the job row, checks it is
+     * still RUNNING (a cancel may have come first) and that every registered component took part,
+     * archives the older versions and marks the job DONE.
+     *
+     * @return whether there is more to do (a component to walk first)
+     */
+    private boolean finish(ReEncryptionJobEntity job, KeyPurpose purpose) {
+        Finish outcome = vault.vaultTx(em -> {
+            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, job.jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (j == null || !RUNNING.equals(j.state)) {
+                return new Finish(false, false, List.of());
+            }
+            boolean added = false;
+            for (String name : registered(em, purpose.id())) {
+                if (em.find(ReEncryptionCursorEntity.class, new ReEncryptionCursorEntity.Pk(j.jobId, name)) == null) {
+                    addCursor(em, j.jobId, name);
+                    added = true;
+                }
+            }
+            if (added) {
+                return new Finish(true, false, List.of());
+            }
+            List<DataKeyEntity> rows = vault.archiveRetired(em, j.tenantId, purpose, j.targetVersion);
             j.state = DONE;
-            j.retired = retired.stream().map(String::valueOf).collect(Collectors.joining(","));
+            j.retired = rows.stream().map(r -> String.valueOf(r.version)).collect(Collectors.joining(","));
             j.finishedAt = vault.clock().millis();
-            j.detail = retired.isEmpty() ? "no older version left" : "archived version(s) " + retired;
-            return null;
+            j.detail = rows.isEmpty() ? "no older version left" : "archived version(s) " + j.retired;
+            return new Finish(false, true, rows);
         });
+        if (!outcome.done()) {
+            return outcome.more();
+        }
+        vault.archived(outcome.archived());
         LOG.info("Re-encryption {} done: tenant {} {} at version {}, archived version(s) {}", job.jobId, job.tenantId,
-                purpose.id(), job.targetVersion, retired);
+                purpose.id(), job.targetVersion, outcome.archived().stream().map(r -> r.version).collect(Collectors.toList()));
         vault.keyIdOfCurrent(job.tenantId, purpose).ifPresent(keyId ->
                 vault.emit(VaultEvent.Operation.REENCRYPTION_FINISHED, job.tenantId, new KeyRef(keyId, job.targetVersion), null));
+        return false;
     }
 
-    private void update(String jobId, String state, String detail) {
-        vault.vaultTx(em -> {
-            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId);
-            j.state = state;
+    /** What {@link #finish} found. */
+    private record Finish(boolean more, boolean done, List<DataKeyEntity> archived) {
+    }
+
+    /** Moves a job from one of {@code from} to {@code to}, holding its row; false if it was in no such state. */
+    private boolean transition(String jobId, List<String> from, String to, String detail) {
+        return vault.vaultTx(em -> {
+            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (j == null || !from.contains(j.state)) {
+                return false;
+            }
+            j.state = to;
             j.detail = detail;
-            if (CANCELLED.equals(state)) {
+            if (CANCELLED.equals(to)) {
                 j.finishedAt = vault.clock().millis();
             }
-            return null;
+            return true;
         });
     }
 

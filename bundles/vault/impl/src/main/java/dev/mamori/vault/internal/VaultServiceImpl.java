@@ -1,6 +1,7 @@
 package dev.mamori.vault.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Executors;
@@ -123,13 +124,23 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         @AttributeDefinition(description = "How long a version archived by re-encryption is kept for restoring older "
                 + "backups, in days; longer than the oldest backup generation (6 months).", min = "1")
         int archived_retention_days() default 200;
+
+        /** @return second escrow file */
+        @AttributeDefinition(description = "A second place for the key escrow (another disk or a mounted backup "
+                + "volume); empty for none. It holds only wrapped keys.", required = false)
+        String escrow_copy() default "";
     }
 
     /** The configuration as plain values, so tests need no annotation instance. */
-    record Settings(Path escrow, int cutOffIntervalMinutes, int reEncryptBatch, int archivedRetentionDays) {
+    record Settings(Path escrow, int cutOffIntervalMinutes, int reEncryptBatch, int archivedRetentionDays, Path escrowCopy) {
+        Settings(Path escrow, int cutOffIntervalMinutes, int reEncryptBatch, int archivedRetentionDays) {
+            this(escrow, cutOffIntervalMinutes, reEncryptBatch, archivedRetentionDays, null);
+        }
+
         static Settings of(Config c) {
+            String copy = c.escrow_copy() == null ? "" : c.escrow_copy().trim();
             return new Settings(Paths.get(Placeholders.expand(c.escrow_file())), c.cutoff_interval_minutes(),
-                    c.reencrypt_batch(), c.archived_retention_days());
+                    c.reencrypt_batch(), c.archived_retention_days(), copy.isEmpty() ? null : Paths.get(Placeholders.expand(copy)));
         }
     }
 
@@ -141,10 +152,12 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     private final TenantService tenants;
     private final Map<String, Owned> current = new ConcurrentHashMap<>();
     private final Map<KeyRef, Owned> byRef = new ConcurrentHashMap<>();
+    /** When each archived key was last found in use (and its end postponed); at most once an hour each. */
+    private final Map<KeyRef, Long> archivedSeen = new ConcurrentHashMap<>();
     /** Tenants shredded in this run: a decrypt that loaded a key just before must not cache it after. */
     private final java.util.Set<String> shredded = ConcurrentHashMap.newKeySet();
     private final Settings settings;
-    private final ReEncryptions reEncryptions;
+    final ReEncryptions reEncryptions;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
@@ -189,12 +202,15 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
 
     @Deactivate
     void deactivate() {
+        // a batch under way finishes (its job stays RUNNING and resumes at the next start)
         reEncryptions.stop();
-        jobs.shutdownNow();
-        maintenance.shutdownNow();
+        jobs.shutdown();
+        maintenance.shutdown();
         try {
-            jobs.awaitTermination(10, TimeUnit.SECONDS);
-            maintenance.awaitTermination(10, TimeUnit.SECONDS);
+            if (!jobs.awaitTermination(20, TimeUnit.SECONDS) | !maintenance.awaitTermination(20, TimeUnit.SECONDS)) {
+                jobs.shutdownNow();
+                maintenance.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -445,16 +461,21 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
     public synchronized String rotateMaster() {
         KeyProvider p = unsealed();
         String kek = p.rotate();
-        int done = rewrapAll(p, kek);
+        int done = rewrapAll(p, kek, null);
         LOG.info("Master key rotated to {}; {} data and person key(s) re-wrapped", kek, done);
         emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
         return kek + " " + done;
     }
 
-    /** Re-wraps every live data and person key not yet under {@code kek}; returns how many. */
-    private int rewrapAll(KeyProvider p, String kek) {
+    /**
+     * Re-wraps every live data and person key not yet under {@code kek}; returns how many. With
+     * {@code held}, only keys under those master key versions: a key under a version this provider
+     * does not hold (restored from an old backup) cannot be re-wrapped and must not block the rest.
+     */
+    private int rewrapAll(KeyProvider p, String kek, java.util.Set<String> held) {
         List<DataKeyEntity> rows = tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek",
                 DataKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
+        rows.removeIf(r -> held != null && !held.contains(r.kekId));
         int done = 0;
         for (DataKeyEntity row : rows) {
             WrappedKey rewrapped = p.rewrap(stored(row.kekId, row.wrapped));
@@ -470,6 +491,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         }
         List<PersonKeyEntity> people = piiTx(em -> em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d AND k.kekId <> :kek",
                 PersonKeyEntity.class).setParameter("d", DESTROYED).setParameter("kek", kek).getResultList());
+        people.removeIf(r -> held != null && !held.contains(r.kekId));
         for (PersonKeyEntity row : people) {
             WrappedKey rewrapped = p.rewrap(stored(row.kekId, row.wrapped));
             piiTx(em -> {
@@ -498,24 +520,38 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 .map(r -> new String[] {(String) r[0], String.valueOf(r[1])}).collect(Collectors.toList());
         List<String> coveredPeople = piiTx(em -> em.createQuery("SELECT k.keyId FROM PersonKey k WHERE k.state = :d AND k.cutOff = false",
                 String.class).setParameter("d", DESTROYED).getResultList());
+        java.util.Set<String> held = new java.util.HashSet<>(p.kekIds());
         String kek = p.rotate();
         emit(VaultEvent.Operation.MASTER_KEY_ROTATED, null, null, kek);
-        int rewrapped = rewrapAll(p, kek);
-        // every live key must be under the new version before any older one goes
-        long behind = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek", Long.class)
-                .setParameter("d", DESTROYED).setParameter("kek", kek).getSingleResult())
-                + piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state <> :d AND k.kekId <> :kek", Long.class)
-                .setParameter("d", DESTROYED).setParameter("kek", kek).getSingleResult());
+        int rewrapped = rewrapAll(p, kek, held);
+        // every live key the provider can open must be under the new version before any older one goes
+        long behind = tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state <> :d AND k.kekId IN :held", Long.class)
+                .setParameter("d", DESTROYED).setParameter("held", held).getSingleResult())
+                + piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state <> :d AND k.kekId IN :held", Long.class)
+                .setParameter("d", DESTROYED).setParameter("held", held).getSingleResult());
         if (behind != 0) {
             throw new VaultException("cutoff-incomplete", behind + " key(s) are still wrapped under an older master key; "
                     + "no master key was destroyed.");
         }
         Instant at = clock.instant();
-        List<KeyEscrow.Entry> entries = escrowEntries();
+        // keys under a master key this provider never held (restored from an old backup) cannot be escrowed
+        List<KeyEscrow.Entry> entries = escrowEntries().stream().filter(e -> e.kekId().equals(kek)).collect(Collectors.toList());
         java.util.Set<String> destroyedKeks = new java.util.TreeSet<>();
         for (String list : tx(em -> em.createQuery("SELECT c.destroyedKeks FROM CutOff c", String.class).getResultList())) {
             destroyedKeks.addAll(splitIds(list));
         }
+        // the cut-off table may come from a restored backup: the last escrow remembers the rest
+        for (Path previous : escrowFiles()) {
+            if (Files.exists(previous)) {
+                try {
+                    destroyedKeks.addAll(KeyEscrow.read(previous).destroyedKekIds());
+                } catch (VaultException e) {
+                    LOG.warn("Previous key escrow {} unreadable ({}); its list of destroyed master keys is not carried over",
+                            previous, e.getMessage());
+                }
+            }
+        }
+        destroyedKeks.removeIf(id -> id.endsWith("…"));
         List<String> older = p.kekIds().stream().filter(id -> !id.equals(kek)).collect(Collectors.toList());
         destroyedKeks.addAll(older);
         writeEscrow(kek, at, entries, destroyedKeks);
@@ -556,7 +592,8 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
             return null;
         });
         LOG.warn("Key cut-off: master key {} current, {} key(s) re-wrapped, escrow {}, destroyed master key version(s) {}. "
-                + "Copy the keystore now: copies taken before no longer open anything.", kek, rewrapped, settings.escrow(), destroyed);
+                + "Copy the keystore and the escrow now: copies of the keystore taken before no longer open anything, and "
+                + "database backups taken before need this escrow.", kek, rewrapped, settings.escrow(), destroyed);
         return new KeyCutOff(kek, destroyed, rewrapped, settings.escrow().toString(), at);
     }
 
@@ -574,18 +611,25 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         return entries;
     }
 
-    /** Writes the escrow and reads it back: no master key is destroyed unless the escrow restores. */
+    /** Writes the escrow (and its copy) and reads it back: no master key is destroyed unless the escrow restores. */
     private void writeEscrow(String kek, Instant at, List<KeyEscrow.Entry> entries, java.util.Set<String> destroyedKeks) {
-        try {
-            SecureFiles.replace(settings.escrow(), KeyEscrow.format(kek, at, entries, destroyedKeks));
-            KeyEscrow.Contents back = KeyEscrow.read(settings.escrow());
-            if (!back.entries().equals(entries) || !back.kekId().equals(kek)) {
-                throw new IOException("the escrow read back differs from what was written");
+        byte[] content = KeyEscrow.format(kek, at, entries, destroyedKeks);
+        for (Path file : escrowFiles()) {
+            try {
+                SecureFiles.replace(file, content);
+                KeyEscrow.Contents back = KeyEscrow.read(file);
+                if (!back.entries().equals(entries) || !back.kekId().equals(kek)) {
+                    throw new IOException("the escrow read back differs from what was written");
+                }
+            } catch (IOException | VaultException e) {
+                throw new VaultException("escrow-write-failed", "Could not write the key escrow " + file + ": "
+                        + e.getMessage() + "; no master key was destroyed.", e);
             }
-        } catch (IOException | VaultException e) {
-            throw new VaultException("escrow-write-failed", "Could not write the key escrow " + settings.escrow() + ": "
-                    + e.getMessage() + "; no master key was destroyed.", e);
         }
+    }
+
+    private List<Path> escrowFiles() {
+        return settings.escrowCopy() == null ? List.of(settings.escrow()) : List.of(settings.escrow(), settings.escrowCopy());
     }
 
     private static List<String> splitIds(String list) {
@@ -892,24 +936,17 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
                 throw new KeyDestroyedException("Data key " + ref + " was destroyed; its data cannot be recovered.");
             }
             owned = unwrap(row, p);
+            if (!owned.tenantId.equals(tenantId) || owned.purpose != purpose) {
+                throw new DecryptionFailedException("The ciphertext does not decrypt for this tenant and purpose.");
+            }
             if (ARCHIVED.equals(row.state)) {
-                // re-encryption missed this blob: it still decrypts, and the key's expiry starts over
-                LOG.warn("Archived data key {} of tenant {} used: some {} data was not re-encrypted; its destruction is "
-                        + "postponed. Run mamori:vault-reencrypt again.", ref, row.tenantId, row.purpose);
-                long now = clock.millis();
-                tx(em -> {
-                    DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
-                    if (managed != null && ARCHIVED.equals(managed.state)) {
-                        managed.archivedAt = now;
-                    }
-                    return null;
-                });
-            } else {
-                byRef.put(ref, owned);
-                if (shredded.contains(owned.tenantId)) {
-                    byRef.remove(ref);
-                    throw new KeyDestroyedException("Data key " + ref + " was destroyed; its data cannot be recovered.");
-                }
+                postponeArchive(ref, row);
+                return owned.key;
+            }
+            byRef.put(ref, owned);
+            if (shredded.contains(owned.tenantId)) {
+                byRef.remove(ref);
+                throw new KeyDestroyedException("Data key " + ref + " was destroyed; its data cannot be recovered.");
             }
         }
         if (!owned.tenantId.equals(tenantId) || owned.purpose != purpose) {
@@ -978,35 +1015,58 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
 
     /** Versions below {@code target} that still decrypt (RETIRED). */
     List<Integer> retiredBelow(String tenantId, KeyPurpose purpose, int target) {
-        return tx(em -> em.createQuery("SELECT k.version FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p AND k.state = :s "
+        return tx(em -> em.createQuery("SELECT k.version FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p AND k.state IN :s "
                 + "AND k.version < :v ORDER BY k.version", Integer.class).setParameter("t", tenantId).setParameter("p", purpose.id())
-                .setParameter("s", RETIRED).setParameter("v", target).getResultList());
+                .setParameter("s", List.of(RETIRED, ARCHIVED)).setParameter("v", target).getResultList());
     }
 
     /**
-     * Archives the RETIRED versions below {@code target} once their data is re-encrypted: kept for
-     * restoring backups taken before, destroyed after the retention. Returns them.
+     * Archives the RETIRED (and re-archives the ARCHIVED) versions below {@code target} once their
+     * data is re-encrypted: kept for restoring backups taken before, destroyed after the retention.
+     * Runs in the caller's transaction, so archiving and the job's end commit together.
+     *
+     * @return the rows archived; announce them with {@link #archived} after the commit
      */
-    synchronized List<Integer> archiveRetired(String tenantId, KeyPurpose purpose, int target) {
+    List<DataKeyEntity> archiveRetired(javax.persistence.EntityManager em, String tenantId, KeyPurpose purpose, int target) {
         long now = clock.millis();
-        List<DataKeyEntity> archived = tx(em -> {
-            List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p "
-                    + "AND k.state = :s AND k.version < :v ORDER BY k.version", DataKeyEntity.class).setParameter("t", tenantId)
-                    .setParameter("p", purpose.id()).setParameter("s", RETIRED).setParameter("v", target).getResultList();
-            for (DataKeyEntity row : rows) {
-                row.state = ARCHIVED;
-                row.archivedAt = now;
-            }
-            return rows;
-        });
-        List<Integer> versions = new ArrayList<>();
-        for (DataKeyEntity row : archived) {
+        List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p "
+                + "AND k.state IN :s AND k.version < :v ORDER BY k.version", DataKeyEntity.class).setParameter("t", tenantId)
+                .setParameter("p", purpose.id()).setParameter("s", List.of(RETIRED, ARCHIVED)).setParameter("v", target)
+                .getResultList();
+        for (DataKeyEntity row : rows) {
+            row.state = ARCHIVED;
+            row.archivedAt = now;
+        }
+        return rows;
+    }
+
+    /** After the archiving transaction committed: drop cached keys, announce. */
+    void archived(List<DataKeyEntity> rows) {
+        for (DataKeyEntity row : rows) {
             KeyRef ref = new KeyRef(UUID.fromString(row.keyId), row.version);
             byRef.remove(ref);
-            versions.add(row.version);
-            emit(VaultEvent.Operation.DATA_KEY_ARCHIVED, tenantId, ref, null);
+            archivedSeen.remove(ref);
+            emit(VaultEvent.Operation.DATA_KEY_ARCHIVED, row.tenantId, ref, null);
         }
-        return versions;
+    }
+
+    /** Re-encryption missed a blob under an archived key: it still decrypts, and the key's end starts over. */
+    private void postponeArchive(KeyRef ref, DataKeyEntity row) {
+        long now = clock.millis();
+        Long last = archivedSeen.get(ref);
+        if (last != null && now - last < TimeUnit.HOURS.toMillis(1)) {
+            return;
+        }
+        archivedSeen.put(ref, now);
+        LOG.warn("Archived data key {} of tenant {} used: some {} data was not re-encrypted; its destruction is postponed. "
+                + "Run mamori:vault-reencrypt again.", ref, row.tenantId, row.purpose);
+        tx(em -> {
+            DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
+            if (managed != null && ARCHIVED.equals(managed.state)) {
+                managed.archivedAt = now;
+            }
+            return null;
+        });
     }
 
     /** Decrypts with any live version, encrypts under the current one; the tenant must be bound. */

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ class KeyLifecycleTest {
 
     private VaultServiceImpl vault(int batch) {
         VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants,
-                new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200));
+                new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200, dir.resolve("second/key-escrow")));
         started.add(v);
         v.clock = Clock.systemUTC();
         v.bindProvider(provider);
@@ -267,6 +268,7 @@ class KeyLifecycleTest {
         final List<String> cursorsSeen = new CopyOnWriteArrayList<>();
         volatile int failOnCall = -1;
         volatile boolean stuck;
+        volatile Runnable beforeBatch;
         int calls;
 
         MemoryRecords(String tenant) {
@@ -297,6 +299,9 @@ class KeyLifecycleTest {
             }
             if (stuck) {
                 return new ReEncryptionBatch("0", 0);
+            }
+            if (beforeBatch != null) {
+                beforeBatch.run();
             }
             int from = cursor == null ? Integer.MIN_VALUE : Integer.parseInt(cursor);
             int seen = 0;
@@ -569,5 +574,140 @@ class KeyLifecycleTest {
             }
         });
         assertArrayEquals(plain, back);
+    }
+
+    private byte[] record(VaultServiceImpl v, MemoryRecords store, int row) {
+        byte[] blob = as(store.tenant, () -> v.encrypt(store.tenant, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(store.tenant, row)));
+        store.rows.put(row, blob);
+        return blob;
+    }
+
+    @Test
+    @DisplayName("CRY-3: a failed job started again also walks a component that registered while it was stopped")
+    void failedJobAdoptsLateComponent() throws Exception {
+        VaultServiceImpl v = vault(2);
+        MemoryRecords a = new MemoryRecords(A, "a");
+        MemoryRecords b = new MemoryRecords(A, "b");
+        for (int i = 0; i < 3; i++) {
+            record(v, a, i);
+            record(v, b, i);
+        }
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        a.failOnCall = 1;
+        v.bindParticipant(a);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        await(v, job.id(), ReEncryptionJob.State.FAILED);
+        v.bindParticipant(b);
+        ReEncryptionJob resumed = v.reEncrypt(A, KeyPurpose.RECORDS);
+        assertEquals(job.id(), resumed.id());
+        assertEquals(List.of("a", "b"), resumed.participants());
+        ReEncryptionJob done = await(v, job.id(), ReEncryptionJob.State.DONE);
+        assertEquals(6, done.reEncrypted());
+        for (byte[] blob : b.rows.values()) {
+            assertEquals(2, KeyRef.named(blob).version(), "b's data was walked too");
+        }
+    }
+
+    @Test
+    @DisplayName("CRY-3: a cancelled job never archives, even when it was already queued")
+    void cancelBeatsTheJobThread() throws Exception {
+        VaultServiceImpl v = vault(2);
+        MemoryRecords store = new MemoryRecords(A);
+        record(v, store, 1);
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        v.bindParticipant(store);
+        java.util.concurrent.CountDownLatch hold = holdJobThread(v);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        assertEquals(ReEncryptionJob.State.CANCELLED, v.cancelReEncryption(job.id()).state());
+        hold.countDown();
+        v.jobs.submit(() -> null).get();
+        v.jobs.submit(() -> null).get();
+        assertEquals(ReEncryptionJob.State.CANCELLED, v.reEncryptionJobs().get(0).state());
+        assertEquals(KeyInfo.State.RETIRED, v.keys(A).get(0).state(), "nothing archived");
+        assertEquals(1, KeyRef.named(store.rows.get(1)).version(), "nothing re-encrypted either");
+    }
+
+    @Test
+    @DisplayName("CRY-3: data missed by a re-encryption still decrypts under the archived version, postpones its end, and a new run picks it up")
+    void missedDataUnderArchivedVersion() throws Exception {
+        VaultServiceImpl v = vault(10);
+        MemoryRecords store = new MemoryRecords(A);
+        byte[] missed = record(v, store, 1);
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        v.bindParticipant(store);
+        await(v, v.reEncrypt(A, KeyPurpose.RECORDS).id(), ReEncryptionJob.State.DONE);
+        store.rows.put(1, missed); // e.g. a write that committed with the old key after the job passed
+        Instant start = Instant.now();
+        v.clock = Clock.fixed(start.plus(java.time.Duration.ofDays(150)), java.time.ZoneOffset.UTC);
+        assertArrayEquals(new byte[] {1}, as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, missed, aad(A, 1))));
+        v.clock = Clock.fixed(start.plus(java.time.Duration.ofDays(250)), java.time.ZoneOffset.UTC);
+        v.maintain();
+        assertEquals(KeyInfo.State.ARCHIVED, v.keys(A).get(0).state(), "200 days from the last use, not from archiving");
+        ReEncryptionJob again = v.reEncrypt(A, KeyPurpose.RECORDS);
+        assertEquals(List.of(1), await(v, again.id(), ReEncryptionJob.State.DONE).retiredVersions());
+        assertEquals(2, KeyRef.named(store.rows.get(1)).version());
+    }
+
+    @Test
+    @DisplayName("CRY-3: forgetting a component releases a job that waits for it")
+    void forgetReleasesWaitingJob() throws Exception {
+        VaultServiceImpl v = vault(2);
+        MemoryRecords a = new MemoryRecords(A, "a");
+        MemoryRecords gone = new MemoryRecords(A, "gone");
+        record(v, a, 1);
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        v.bindParticipant(a);
+        v.bindParticipant(gone);
+        java.util.concurrent.CountDownLatch hold = holdJobThread(v);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        v.unbindParticipant(gone);
+        hold.countDown();
+        for (int i = 0; i < 300 && !String.valueOf(v.reEncryptionJobs().get(0).detail()).startsWith("waiting"); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals("waiting for component 'gone' to come back", v.reEncryptionJobs().get(0).detail());
+        assertTrue(v.forgetParticipant("gone", KeyPurpose.RECORDS));
+        ReEncryptionJob done = await(v, job.id(), ReEncryptionJob.State.DONE);
+        assertEquals(List.of("a"), done.participants());
+    }
+
+    @Test
+    @DisplayName("CRY-3: a shutdown in the middle of a batch leaves the job RUNNING, to resume at the next start")
+    void shutdownPausesTheJob() throws Exception {
+        VaultServiceImpl v = vault(2);
+        MemoryRecords store = new MemoryRecords(A);
+        for (int i = 0; i < 4; i++) {
+            record(v, store, i);
+        }
+        v.rotateTenantKey(A, KeyPurpose.RECORDS);
+        store.beforeBatch = () -> {
+            v.reEncryptions.stop();
+            throw new IllegalStateException("interrupted");
+        };
+        v.bindParticipant(store);
+        ReEncryptionJob job = v.reEncrypt(A, KeyPurpose.RECORDS);
+        v.jobs.submit(() -> null).get();
+        assertEquals(ReEncryptionJob.State.RUNNING, v.reEncryptionJobs().get(0).state());
+        store.beforeBatch = null;
+        VaultServiceImpl restarted = vault(2);
+        restarted.bindParticipant(store);
+        assertEquals(4, await(restarted, job.id(), ReEncryptionJob.State.DONE).reEncrypted(), "resumed on its own");
+    }
+
+    @Test
+    @DisplayName("CRY-5: a key under a master key nobody holds (an old backup's) blocks no cut-off; the escrow goes to both places")
+    void unknownKeysDoNotBlockCutOffs() throws Exception {
+        VaultServiceImpl v = vault(2);
+        byte[] blob = as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {3}, aad(A, 1)));
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO mamori_vault_data_key (key_id, version, tenant_id, purpose, kek_id, wrapped, state, created_at) "
+                    + "VALUES ('" + UUID.randomUUID() + "', 1, '" + B + "', 'records', 'kek-9-0badc0de', 'AAAA', 'ACTIVE', 0)");
+        }
+        KeyCutOff cut = v.cutOff();
+        assertEquals(1, cut.rewrapped(), "A's key; the unknown one is left alone");
+        assertEquals(Files.readString(Path.of(cut.escrow())), Files.readString(dir.resolve("second/key-escrow")));
+        assertEquals(new KeyRestoreReport(0, 1, 0, 1, false), v.restoreKeys(Path.of(cut.escrow()), false));
+        v.cutOff();
+        assertArrayEquals(new byte[] {3}, as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, 1))));
     }
 }
