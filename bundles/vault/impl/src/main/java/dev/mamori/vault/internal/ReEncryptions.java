@@ -78,10 +78,14 @@ final class ReEncryptions {
                     e.firstSeen = now;
                     em.persist(e);
                 }
-                for (ReEncryptionJobEntity j : em.createQuery("SELECT j FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state IN :s",
-                        ReEncryptionJobEntity.class).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
+                for (String jobId : em.createQuery("SELECT j.jobId FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state IN :s",
+                        String.class).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
                         .getResultList()) {
-                    addCursor(em, j.jobId, name);
+                    // holding the job row: a job finishing at this moment either sees the cursor or is already DONE
+                    ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+                    if (j != null && (RUNNING.equals(j.state) || FAILED.equals(j.state))) {
+                        addCursor(em, j.jobId, name);
+                    }
                 }
             }
             return null;
@@ -173,9 +177,12 @@ final class ReEncryptions {
         if (open.isPresent() && open.get().targetVersion == target) {
             String id = open.get().jobId;
             vault.vaultTx(em -> {
-                // every component registered now takes part, also one that arrived while the job was stopped
-                for (String name : registered(em, purpose.id())) {
-                    addCursor(em, id, name);
+                ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, id, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+                if (j != null && (RUNNING.equals(j.state) || FAILED.equals(j.state))) {
+                    // every component registered now takes part, also one that arrived while the job was stopped
+                    for (String name : registered(em, purpose.id())) {
+                        addCursor(em, id, name);
+                    }
                 }
                 return null;
             });
@@ -299,12 +306,16 @@ final class ReEncryptions {
                         + "without re-encrypting anything; stopped to avoid an endless loop.");
             }
             vault.vaultTx(em -> {
+                ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
                 ReEncryptionCursorEntity managed = em.find(ReEncryptionCursorEntity.class,
                         new ReEncryptionCursorEntity.Pk(jobId, c.participant));
-                managed.cursor = batch.nextCursor();
-                managed.done = batch.nextCursor() == null;
-                managed.processed += batch.reEncrypted();
-                em.find(ReEncryptionJobEntity.class, jobId).detail = "re-encrypting (" + c.participant + ")";
+                // a cancel, or a forget of this component, may have come during the batch
+                if (j != null && RUNNING.equals(j.state) && managed != null) {
+                    managed.cursor = batch.nextCursor();
+                    managed.done = batch.nextCursor() == null;
+                    managed.processed += batch.reEncrypted();
+                    j.detail = "re-encrypting (" + c.participant + ")";
+                }
                 return null;
             });
             return true;
@@ -332,7 +343,24 @@ final class ReEncryptions {
      * @return whether there is more to do (a component to walk first)
      */
     private boolean finish(ReEncryptionJobEntity job, KeyPurpose purpose) {
-        Finish outcome = vault.vaultTx(em -> {
+        Finish outcome;
+        // the vault's lock too: archiving must not interleave with a shredding or an expiry of the same keys
+        synchronized (vault) {
+            outcome = finishInTx(job, purpose);
+        }
+        if (!outcome.done()) {
+            return outcome.more();
+        }
+        vault.archived(outcome.archived());
+        LOG.info("Re-encryption {} done: tenant {} {} at version {}, archived version(s) {}", job.jobId, job.tenantId,
+                purpose.id(), job.targetVersion, outcome.archived().stream().map(r -> r.version).collect(Collectors.toList()));
+        vault.keyIdOfCurrent(job.tenantId, purpose).ifPresent(keyId ->
+                vault.emit(VaultEvent.Operation.REENCRYPTION_FINISHED, job.tenantId, new KeyRef(keyId, job.targetVersion), null));
+        return false;
+    }
+
+    private Finish finishInTx(ReEncryptionJobEntity job, KeyPurpose purpose) {
+        return vault.vaultTx(em -> {
             ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, job.jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
             if (j == null || !RUNNING.equals(j.state)) {
                 return new Finish(false, false, List.of());
@@ -344,7 +372,9 @@ final class ReEncryptions {
                     added = true;
                 }
             }
-            if (added) {
+            long open = em.createQuery("SELECT COUNT(c) FROM ReEncryptionCursor c WHERE c.jobId = :j AND c.done = false", Long.class)
+                    .setParameter("j", j.jobId).getSingleResult();
+            if (added || open > 0) {
                 return new Finish(true, false, List.of());
             }
             List<DataKeyEntity> rows = vault.archiveRetired(em, j.tenantId, purpose, j.targetVersion);
@@ -354,15 +384,6 @@ final class ReEncryptions {
             j.detail = rows.isEmpty() ? "no older version left" : "archived version(s) " + j.retired;
             return new Finish(false, true, rows);
         });
-        if (!outcome.done()) {
-            return outcome.more();
-        }
-        vault.archived(outcome.archived());
-        LOG.info("Re-encryption {} done: tenant {} {} at version {}, archived version(s) {}", job.jobId, job.tenantId,
-                purpose.id(), job.targetVersion, outcome.archived().stream().map(r -> r.version).collect(Collectors.toList()));
-        vault.keyIdOfCurrent(job.tenantId, purpose).ifPresent(keyId ->
-                vault.emit(VaultEvent.Operation.REENCRYPTION_FINISHED, job.tenantId, new KeyRef(keyId, job.targetVersion), null));
-        return false;
     }
 
     /** What {@link #finish} found. */
@@ -387,7 +408,10 @@ final class ReEncryptions {
 
     private void detail(String jobId, String detail) {
         vault.vaultTx(em -> {
-            em.find(ReEncryptionJobEntity.class, jobId).detail = detail;
+            ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (j != null && RUNNING.equals(j.state)) {
+                j.detail = detail;
+            }
             return null;
         });
     }

@@ -535,7 +535,7 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         }
         Instant at = clock.instant();
         // keys under a master key this provider never held (restored from an old backup) cannot be escrowed
-        List<KeyEscrow.Entry> entries = escrowEntries().stream().filter(e -> e.kekId().equals(kek)).collect(Collectors.toList());
+        List<KeyEscrow.Entry> entries = escrowEntries().stream().filter(e -> kek.equals(e.kekId())).collect(Collectors.toList());
         java.util.Set<String> destroyedKeks = new java.util.TreeSet<>();
         for (String list : tx(em -> em.createQuery("SELECT c.destroyedKeks FROM CutOff c", String.class).getResultList())) {
             destroyedKeks.addAll(splitIds(list));
@@ -1029,10 +1029,12 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
      */
     List<DataKeyEntity> archiveRetired(javax.persistence.EntityManager em, String tenantId, KeyPurpose purpose, int target) {
         long now = clock.millis();
+        // rows locked and re-checked: a shredding or expiry that committed meanwhile must not be undone
         List<DataKeyEntity> rows = em.createQuery("SELECT k FROM DataKey k WHERE k.tenantId = :t AND k.purpose = :p "
                 + "AND k.state IN :s AND k.version < :v ORDER BY k.version", DataKeyEntity.class).setParameter("t", tenantId)
                 .setParameter("p", purpose.id()).setParameter("s", List.of(RETIRED, ARCHIVED)).setParameter("v", target)
-                .getResultList();
+                .setLockMode(javax.persistence.LockModeType.PESSIMISTIC_WRITE).getResultList();
+        rows.removeIf(row -> !RETIRED.equals(row.state) && !ARCHIVED.equals(row.state));
         for (DataKeyEntity row : rows) {
             row.state = ARCHIVED;
             row.archivedAt = now;
@@ -1060,13 +1062,19 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         archivedSeen.put(ref, now);
         LOG.warn("Archived data key {} of tenant {} used: some {} data was not re-encrypted; its destruction is postponed. "
                 + "Run mamori:vault-reencrypt again.", ref, row.tenantId, row.purpose);
-        tx(em -> {
-            DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
-            if (managed != null && ARCHIVED.equals(managed.state)) {
-                managed.archivedAt = now;
-            }
-            return null;
-        });
+        try {
+            tx(em -> {
+                DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
+                if (managed != null && ARCHIVED.equals(managed.state)) {
+                    managed.archivedAt = now;
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // the decrypt itself must not fail for this; the next use within the retention tries again
+            archivedSeen.remove(ref);
+            LOG.warn("Could not postpone the end of archived key {}: {}", ref, e.toString());
+        }
     }
 
     /** Decrypts with any live version, encrypts under the current one; the tenant must be bound. */

@@ -16,6 +16,3 @@ CREATE TABLE mamori_vault_participant (
     first_seen BIGINT       NOT NULL,
     CONSTRAINT pk_mamori_vault_participant PRIMARY KEY (name, purpose)
 );
--- Keys destroyed before the last cut-off are already out of reach of older copies.
-UPDATE mamori_vault_data_key SET cut_off = TRUE
-    WHERE state = 'DESTROYED' AND destroyed_at <= (SELECT MAX(at_millis) FROM mamori_vault_cutoff);

@@ -609,7 +609,7 @@ class KeyLifecycleTest {
     }
 
     @Test
-    @DisplayName("CRY-3: a cancelled job never archives, even when it was already queued")
+    @DisplayName("CRY-3: a job cancelled while queued never runs, archives nothing and cannot be cancelled twice")
     void cancelBeatsTheJobThread() throws Exception {
         VaultServiceImpl v = vault(2);
         MemoryRecords store = new MemoryRecords(A);
@@ -705,9 +705,27 @@ class KeyLifecycleTest {
         }
         KeyCutOff cut = v.cutOff();
         assertEquals(1, cut.rewrapped(), "A's key; the unknown one is left alone");
+        assertFalse(Files.readString(Path.of(cut.escrow())).contains("kek-9-0badc0de"), "and it is not escrowed");
         assertEquals(Files.readString(Path.of(cut.escrow())), Files.readString(dir.resolve("second/key-escrow")));
         assertEquals(new KeyRestoreReport(0, 1, 0, 1, false), v.restoreKeys(Path.of(cut.escrow()), false));
         v.cutOff();
         assertArrayEquals(new byte[] {3}, as(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, 1))));
+    }
+
+    @Test
+    @DisplayName("CRY-5: the escrow keeps the list of destroyed master keys even when the cut-off table comes from an older backup")
+    void destroyedListSurvivesARestoredCutOffTable() throws Exception {
+        VaultServiceImpl v = vault(2);
+        as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, 1)));
+        String first = provider.currentKekId();
+        v.cutOff();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM mamori_vault_cutoff");
+        }
+        KeyCutOff second = v.cutOff();
+        String destroyedLine = Files.readAllLines(Path.of(second.escrow())).stream().filter(l -> l.startsWith("destroyed\t"))
+                .findFirst().orElseThrow();
+        assertTrue(destroyedLine.contains(first), destroyedLine);
+        assertEquals(2, destroyedLine.split(",").length, destroyedLine);
     }
 }
