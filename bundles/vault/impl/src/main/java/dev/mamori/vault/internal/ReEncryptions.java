@@ -66,6 +66,15 @@ final class ReEncryptions {
         if (vault.participants.stream().filter(x -> name.equals(x.name())).count() > 1) {
             LOG.error("Two components are named '{}'; re-encryptions will refuse to start until one is renamed", name);
         }
+        try {
+            register(p, name, now);
+        } finally {
+            // even if registering failed, jobs waiting for a component that runs again try once more
+            resumeAll();
+        }
+    }
+
+    private void register(ReEncryptionParticipant p, String name, long now) {
         vault.vaultTx(em -> {
             for (KeyPurpose purpose : KeyPurpose.values()) {
                 if (!p.holds(purpose)) {
@@ -78,8 +87,8 @@ final class ReEncryptions {
                     e.firstSeen = now;
                     em.persist(e);
                 }
-                for (String jobId : em.createQuery("SELECT j.jobId FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state IN :s",
-                        String.class).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
+                for (String jobId : em.createQuery("SELECT j.jobId FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state IN :s "
+                        + "ORDER BY j.jobId", String.class).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
                         .getResultList()) {
                     // holding the job row: a job finishing at this moment either sees the cursor or is already DONE
                     ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
@@ -90,7 +99,6 @@ final class ReEncryptions {
             }
             return null;
         });
-        resumeAll();
     }
 
     private static void addCursor(javax.persistence.EntityManager em, String jobId, String name) {
@@ -123,12 +131,15 @@ final class ReEncryptions {
             ParticipantEntity e = em.find(ParticipantEntity.class, new ParticipantEntity.Pk(name, purpose.id()));
             if (e != null) {
                 em.remove(e);
-                // open jobs stop waiting for it too
-                for (ReEncryptionCursorEntity c : em.createQuery("SELECT c FROM ReEncryptionCursor c, ReEncryptionJob j "
-                        + "WHERE c.jobId = j.jobId AND c.participant = :n AND c.done = false AND j.purpose = :p AND j.state IN :s",
-                        ReEncryptionCursorEntity.class).setParameter("n", name).setParameter("p", purpose.id())
-                        .setParameter("s", List.of(RUNNING, FAILED)).getResultList()) {
-                    em.remove(c);
+                // open jobs stop waiting for it too; each job row held, so a finishing job is left as it is
+                for (String jobId : em.createQuery("SELECT j.jobId FROM ReEncryptionJob j WHERE j.purpose = :p AND j.state IN :s "
+                        + "ORDER BY j.jobId", String.class).setParameter("p", purpose.id()).setParameter("s", List.of(RUNNING, FAILED))
+                        .getResultList()) {
+                    ReEncryptionJobEntity j = em.find(ReEncryptionJobEntity.class, jobId, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+                    ReEncryptionCursorEntity c = em.find(ReEncryptionCursorEntity.class, new ReEncryptionCursorEntity.Pk(jobId, name));
+                    if (j != null && (RUNNING.equals(j.state) || FAILED.equals(j.state)) && c != null && !c.done) {
+                        em.remove(c);
+                    }
                 }
             }
             return e != null;
@@ -323,6 +334,16 @@ final class ReEncryptions {
             detail(jobId, "waiting for the vault to be unsealed");
             return false;
         } catch (RuntimeException e) {
+            if (lockTimeout(e)) {
+                // another transaction held the job row too long (H2 gives up after 2 s): try again shortly
+                LOG.info("Re-encryption {} waits for a lock; retrying in 1 s", jobId);
+                try {
+                    vault.jobs.schedule(() -> submit(jobId), 1, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // resumed at the next start
+                }
+                return false;
+            }
             if (stopped) {
                 // shutting down (restart, reconfiguration): the job stays RUNNING and resumes at the next start
                 LOG.info("Re-encryption {} paused by shutdown: {}", jobId, e.toString());
@@ -384,6 +405,16 @@ final class ReEncryptions {
             j.detail = rows.isEmpty() ? "no older version left" : "archived version(s) " + j.retired;
             return new Finish(false, true, rows);
         });
+    }
+
+    private static boolean lockTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.persistence.PessimisticLockException || t instanceof javax.persistence.LockTimeoutException
+                    || t instanceof java.sql.SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What {@link #finish} found. */
