@@ -1,33 +1,20 @@
 package dev.mamori.shell.internal;
 
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.mamori.tenant.Tenant;
-import dev.mamori.tenant.TenantService;
 import dev.mamori.vault.KeyInfo;
 import dev.mamori.vault.ShredReport;
-import dev.mamori.vault.VaultAdmin;
 
 /** mamori:vault-shred */
 @Service
 @Command(scope = "mamori", name = "vault-shred",
         description = "Crypto-shreds every data and person key of a DELETED tenant, then runs a key cut-off: its data "
                 + "becomes unrecoverable everywhere, backups included. Irreversible; repeat the tenant with --confirm.")
-public class VaultShredCommand extends MamoriAction {
-    @Reference
-    VaultAdmin vault;
-    @Reference
-    TenantService tenants;
-
-    @Argument(index = 0, name = "tenant", required = true, description = "Tenant slug or id.")
-    @Completion(TenantCompleter.class)
-    String tenant;
+public class VaultShredCommand extends TenantVaultAction {
     @Option(name = "--confirm", required = true, description = "The tenant's slug or id again.")
     String confirm;
 

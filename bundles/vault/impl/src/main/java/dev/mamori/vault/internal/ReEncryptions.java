@@ -172,8 +172,9 @@ final class ReEncryptions {
                         + "'; a re-encryption could not tell their progress apart. Nothing started.");
             }
         }
-        // register what runs now, then require everything ever registered
-        bound.forEach(this::joined);
+        // register what runs now (bindParticipant did, unless that failed), then require everything ever registered
+        long now = vault.clock().millis();
+        bound.forEach(p -> register(p, p.name(), now));
         List<String> missing = participants(purpose).stream().filter(p -> !p.running()).map(ParticipantInfo::name)
                 .collect(Collectors.toList());
         if (!missing.isEmpty()) {
@@ -236,7 +237,7 @@ final class ReEncryptions {
         });
         LOG.info("Re-encryption {} started: tenant {} {} to version {}, participants {}", job.jobId, tenantId,
                 purpose.id(), target, names);
-        vault.keyIdOfCurrent(tenantId, purpose).ifPresent(keyId ->
+        vault.keyIdOf(tenantId, purpose).ifPresent(keyId ->
                 vault.emit(VaultEvent.Operation.REENCRYPTION_STARTED, tenantId, new KeyRef(keyId, target), null));
         submit(job.jobId);
         return get(job.jobId);
@@ -375,7 +376,7 @@ final class ReEncryptions {
         vault.archived(outcome.archived());
         LOG.info("Re-encryption {} done: tenant {} {} at version {}, archived version(s) {}", job.jobId, job.tenantId,
                 purpose.id(), job.targetVersion, outcome.archived().stream().map(r -> r.version).collect(Collectors.toList()));
-        vault.keyIdOfCurrent(job.tenantId, purpose).ifPresent(keyId ->
+        vault.keyIdOf(job.tenantId, purpose).ifPresent(keyId ->
                 vault.emit(VaultEvent.Operation.REENCRYPTION_FINISHED, job.tenantId, new KeyRef(keyId, job.targetVersion), null));
         return false;
     }

@@ -992,11 +992,8 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
         return reEncryptions.forget(name, purpose);
     }
 
-    Optional<UUID> keyIdOfCurrent(String tenantId, KeyPurpose purpose) {
-        return keyIdOf(tenantId, purpose);
-    }
-
-    private Optional<UUID> keyIdOf(String tenantId, KeyPurpose purpose) {
+    /** The id of a tenant's key for a purpose (the same for every version), if it has one. */
+    Optional<UUID> keyIdOf(String tenantId, KeyPurpose purpose) {
         Owned now = current.get(tenantId + '|' + purpose.id());
         if (now != null) {
             return Optional.of(now.key.ref().keyId());
@@ -1079,12 +1076,14 @@ public class VaultServiceImpl implements VaultService, VaultAdmin, HealthCheck {
 
     /** Decrypts with any live version, encrypts under the current one; the tenant must be bound. */
     ReEncryptor reEncryptor(String tenantId, KeyPurpose purpose, int target) {
+        // looked up once per batch, not once per blob
+        Optional<UUID> keyId = keyIdOf(tenantId, purpose);
         return new ReEncryptor() {
             @Override
             public boolean isCurrent(byte[] blob) {
                 KeyRef ref = KeyRef.named(blob);
                 // another key id is not this tenant's and purpose's: re-encrypting it fails loudly
-                return ref.version() >= target && keyIdOf(tenantId, purpose).map(ref.keyId()::equals).orElse(false);
+                return ref.version() >= target && keyId.map(ref.keyId()::equals).orElse(false);
             }
 
             @Override

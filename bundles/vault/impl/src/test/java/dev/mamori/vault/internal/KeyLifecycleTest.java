@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,15 +22,10 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-import javax.persistence.EntityManagerFactory;
-import javax.persistence.Persistence;
 
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.mamori.tenant.TenantState;
 import dev.mamori.vault.KeyCutOff;
@@ -45,7 +39,6 @@ import dev.mamori.vault.UnknownKeyException;
 import dev.mamori.vault.VaultException;
 import dev.mamori.vault.internal.crypto.Aad;
 import dev.mamori.vault.internal.crypto.KeyRef;
-import dev.mamori.vault.internal.crypto.KeystoreKeyProvider;
 import dev.mamori.vault.spi.KeyProvider;
 import dev.mamori.vault.spi.ReEncryptionBatch;
 import dev.mamori.vault.spi.ReEncryptionParticipant;
@@ -53,58 +46,12 @@ import dev.mamori.vault.spi.ReEncryptor;
 import dev.mamori.vault.spi.WrappedKey;
 
 /** Cut-offs (shredding that reaches backups), key escrow restore, and background re-encryption. */
-class KeyLifecycleTest {
+class KeyLifecycleTest extends VaultStores {
     private static final String A = UUID.randomUUID().toString();
     private static final String B = UUID.randomUUID().toString();
-    private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
-
-    @TempDir
-    Path dir;
-
-    private JdbcDataSource ds;
-    private JdbcDataSource piiDs;
-    private EntityManagerFactory emf;
-    private EntityManagerFactory piiEmf;
-    private KeystoreKeyProvider provider;
-    private final VaultServiceImplTest.FakeContext context = new VaultServiceImplTest.FakeContext();
-    private final VaultServiceImplTest.FakeTenants tenants = new VaultServiceImplTest.FakeTenants();
-    private final List<VaultServiceImpl> started = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        ds = h2("db/mamori");
-        piiDs = h2("piidb/mamori-pii");
-        openUnits();
-        provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), true);
-    }
-
-    private JdbcDataSource h2(String name) {
-        JdbcDataSource d = new JdbcDataSource();
-        d.setURL("jdbc:h2:file:" + dir.resolve(name) + ";WRITE_DELAY=0");
-        d.setUser("sa");
-        return d;
-    }
-
-    private void openUnits() {
-        emf = Persistence.createEntityManagerFactory("mamori-vault", Map.of("javax.persistence.nonJtaDataSource", ds));
-        piiEmf = Persistence.createEntityManagerFactory("mamori-vault-pii", Map.of("javax.persistence.nonJtaDataSource", piiDs));
-    }
-
-    @AfterEach
-    void tearDown() {
-        started.forEach(VaultServiceImpl::deactivate);
-        emf.close();
-        piiEmf.close();
-        provider.close();
-    }
-
     private VaultServiceImpl vault(int batch) {
-        VaultServiceImpl v = new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants,
-                new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200, dir.resolve("second/key-escrow")));
-        started.add(v);
-        v.clock = Clock.systemUTC();
-        v.bindProvider(provider);
-        return v;
+        return vault(new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200,
+                dir.resolve("second/key-escrow")));
     }
 
     private static byte[] aad(String tenant, int row) {
@@ -351,14 +298,12 @@ class KeyLifecycleTest {
         VaultServiceImpl v = vault(4);
         MemoryRecords store = new MemoryRecords(A);
         for (int i = 0; i < 25; i++) {
-            int row = i;
-            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+            record(v, store, i);
         }
         assertEquals("nothing-to-retire", assertThrows(VaultException.class, () -> v.reEncrypt(A, KeyPurpose.RECORDS)).code());
         v.rotateTenantKey(A, KeyPurpose.RECORDS);
         for (int i = 25; i < 30; i++) {
-            int row = i;
-            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+            record(v, store, i);
         }
         assertEquals("no-participants", assertThrows(VaultException.class, () -> v.reEncrypt(A, KeyPurpose.RECORDS)).code(),
                 "without a component that holds the data, the old version must not be retired");
@@ -426,9 +371,8 @@ class KeyLifecycleTest {
         MemoryRecords records = new MemoryRecords(A, "records");
         MemoryRecords index = new MemoryRecords(A, "search-index");
         for (int i = 0; i < 4; i++) {
-            int row = i;
-            records.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
-            index.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+            record(v, records, i);
+            record(v, index, i);
         }
         v.rotateTenantKey(A, KeyPurpose.RECORDS);
         v.bindParticipant(records);
@@ -486,8 +430,7 @@ class KeyLifecycleTest {
         VaultServiceImpl v = vault(5);
         MemoryRecords store = new MemoryRecords(A);
         for (int i = 0; i < 20; i++) {
-            int row = i;
-            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+            record(v, store, i);
         }
         v.rotateTenantKey(A, KeyPurpose.RECORDS);
         store.failOnCall = 3;
@@ -516,8 +459,7 @@ class KeyLifecycleTest {
         VaultServiceImpl v = vault(3);
         MemoryRecords store = new MemoryRecords(A);
         for (int i = 0; i < 6; i++) {
-            int row = i;
-            store.rows.put(row, as(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(A, row))));
+            record(v, store, i);
         }
         v.rotateTenantKey(A, KeyPurpose.RECORDS);
         v.bindParticipant(store);

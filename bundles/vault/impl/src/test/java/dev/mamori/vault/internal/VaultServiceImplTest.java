@@ -16,26 +16,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import dev.mamori.tenant.NewTenant;
 import dev.mamori.tenant.NoTenantContextException;
-import dev.mamori.tenant.Tenant;
-import dev.mamori.tenant.TenantContext;
-import dev.mamori.tenant.TenantService;
 import dev.mamori.tenant.TenantState;
 import dev.mamori.vault.KeyDestroyedException;
 import dev.mamori.vault.KeyInfo;
@@ -47,105 +37,17 @@ import dev.mamori.vault.internal.crypto.Aad;
 import dev.mamori.vault.internal.crypto.KeystoreKeyProvider;
 import dev.mamori.vault.spi.WrappedKey;
 
-class VaultServiceImplTest {
+class VaultServiceImplTest extends VaultStores {
     private static final String A = UUID.randomUUID().toString();
     private static final String B = UUID.randomUUID().toString();
-    private static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
-
-    @TempDir
-    Path dir;
-
-    private JdbcDataSource ds;
-    private EntityManagerFactory emf;
-    private JdbcDataSource piiDs;
-    private EntityManagerFactory piiEmf;
-    private KeystoreKeyProvider provider;
-    private final FakeContext context = new FakeContext();
-    private final FakeTenants tenants = new FakeTenants();
-
-    /** Tenant lookups only; states set by the test. */
-    static final class FakeTenants implements TenantService {
-        final Map<String, TenantState> states = new java.util.concurrent.ConcurrentHashMap<>();
-
-        @Override
-        public Optional<Tenant> find(String id) {
-            TenantState st = states.getOrDefault(id, TenantState.ACTIVE);
-            java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
-            return Optional.of(new Tenant(id, "slug-" + id.substring(0, 8), "T", st, "p", "jp", null, null, null, null, t, t, t));
-        }
-
-        @Override public Tenant create(NewTenant t) { throw new UnsupportedOperationException(); }
-        @Override public java.util.List<Tenant> list() { throw new UnsupportedOperationException(); }
-        @Override public Tenant activate(String i, String p, java.time.LocalDate a, java.time.LocalDate b) { throw new UnsupportedOperationException(); }
-        @Override public Tenant expire(String i) { throw new UnsupportedOperationException(); }
-        @Override public Tenant delete(String i, String c) { throw new UnsupportedOperationException(); }
-        @Override public Tenant terminate(String i, java.time.LocalDate d) { throw new UnsupportedOperationException(); }
-        @Override public Tenant markPurged(String i) { throw new UnsupportedOperationException(); }
-    }
-
-    /** The tenant context, reduced to what the vault uses. */
-    static final class FakeContext implements TenantContext {
-        private final ThreadLocal<String> bound = new ThreadLocal<>();
-
-        @Override
-        public <T> T callAs(String tenant, Supplier<T> work) {
-            bound.set(tenant);
-            try {
-                return work.get();
-            } finally {
-                bound.remove();
-            }
-        }
-
-        @Override
-        public <T> T callAsPlatform(String tenant, String purpose, Supplier<T> work) {
-            return callAs(tenant, work);
-        }
-
-        @Override
-        public Optional<String> currentTenantId() {
-            return Optional.ofNullable(bound.get());
-        }
-    }
-
-    @BeforeEach
-    void setUp() {
-        ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dir.resolve("db/mamori") + ";WRITE_DELAY=0");
-        ds.setUser("sa");
-        emf = Persistence.createEntityManagerFactory("mamori-vault", Map.of("javax.persistence.nonJtaDataSource", ds));
-        piiDs = new JdbcDataSource();
-        piiDs.setURL("jdbc:h2:file:" + dir.resolve("piidb/mamori-pii") + ";WRITE_DELAY=0");
-        piiDs.setUser("sa");
-        piiEmf = Persistence.createEntityManagerFactory("mamori-vault-pii", Map.of("javax.persistence.nonJtaDataSource", piiDs));
-        provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), true);
-    }
-
-    private final java.util.List<VaultServiceImpl> started = new java.util.ArrayList<>();
     int batch = 500;
 
     VaultServiceImpl.Settings settings() {
         return new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200);
     }
 
-    VaultServiceImpl track(VaultServiceImpl v) {
-        started.add(v);
-        return v;
-    }
-
-    @AfterEach
-    void tearDown() {
-        started.forEach(VaultServiceImpl::deactivate);
-        emf.close();
-        piiEmf.close();
-        provider.close();
-    }
-
     private VaultServiceImpl vault() {
-        VaultServiceImpl v = track(new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants, settings()));
-        v.clock = Clock.systemUTC();
-        v.bindProvider(provider);
-        return v;
+        return vault(settings());
     }
 
     private static byte[] aad(String tenant, String row) {
