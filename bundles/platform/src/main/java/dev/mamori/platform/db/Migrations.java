@@ -46,11 +46,36 @@ public final class Migrations {
      * @return the number of migrations applied now
      */
     public static int migrate(DataSource dataSource, Class<?> owner, String location, String historyTable) {
-        List<Sql> scripts = list(owner, location);
+        return apply(dataSource, list(FrameworkUtil.getBundle(owner), owner, location), location, historyTable).applied();
+    }
+
+    /**
+     * What a migration run did.
+     *
+     * @param applied how many migrations were applied now
+     * @param version the newest applied version afterwards
+     */
+    public record Result(int applied, String version) {
+    }
+
+    /**
+     * Applies the migrations a bundle carries (what the platform does for the {@value SchemaReady#HEADER} header).
+     *
+     * @param dataSource   target database
+     * @param bundle       the bundle that carries them
+     * @param location     folder of the migrations inside that bundle
+     * @param historyTable the schema's own Flyway history table
+     * @return what was applied
+     */
+    public static Result migrate(DataSource dataSource, Bundle bundle, String location, String historyTable) {
+        return apply(dataSource, list(bundle, null, location), location, historyTable);
+    }
+
+    private static Result apply(DataSource dataSource, List<Sql> scripts, String location, String historyTable) {
         if (scripts.isEmpty()) {
-            throw new IllegalStateException("No migrations in " + location + " of " + owner.getName());
+            throw new IllegalStateException("No migrations in " + location);
         }
-        return Flyway.configure(owner.getClassLoader())
+        Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .resourceProvider(new Provider(scripts))
                 .javaMigrationClassProvider(Collections::emptyList)
@@ -58,14 +83,14 @@ public final class Migrations {
                 // other bundles' tables may already be there: start this bundle's history at 0
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .load()
-                .migrate()
-                .migrationsExecuted;
+                .load();
+        int applied = flyway.migrate().migrationsExecuted;
+        org.flywaydb.core.api.MigrationInfo current = flyway.info().current();
+        return new Result(applied, current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion());
     }
 
-    static List<Sql> list(Class<?> owner, String location) {
+    static List<Sql> list(Bundle bundle, Class<?> owner, String location) {
         List<Sql> out = new ArrayList<>();
-        Bundle bundle = FrameworkUtil.getBundle(owner);
         if (bundle != null) {
             Enumeration<URL> entries = bundle.findEntries(location, "*.sql", false);
             while (entries != null && entries.hasMoreElements()) {
@@ -73,7 +98,7 @@ public final class Migrations {
                 String path = url.getPath();
                 out.add(new Sql(location, path.substring(path.lastIndexOf('/') + 1), url));
             }
-        } else {
+        } else if (owner != null) {
             URL dir = owner.getClassLoader().getResource(location);
             if (dir != null && "file".equals(dir.getProtocol())) {
                 try (Stream<Path> files = Files.list(Paths.get(dir.toURI()))) {

@@ -1,8 +1,10 @@
 /**
- * Database helpers shared by capability bundles: versioned schema migrations per bundle.
+ * Persistence support shared by capability bundles: schema migrations applied at bundle start
+ * (manifest header {@value dev.mamori.platform.db.SchemaReady#HEADER}, then a
+ * {@link dev.mamori.platform.db.SchemaReady} service), one transaction helper and the converters.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.mamori.platform.db;
 
 import org.osgi.annotation.bundle.Export;

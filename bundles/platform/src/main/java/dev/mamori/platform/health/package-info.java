@@ -1,9 +1,10 @@
 /**
- * Health checks: any bundle registers a {@link dev.mamori.platform.health.HealthCheck} and
- * {@code GET /api/v1/health} reports it; a failing check makes the server not ready.
+ * Health checks: any bundle registers a {@link dev.mamori.platform.health.HealthCheck};
+ * {@link dev.mamori.platform.health.HealthService} aggregates them with the configured list of
+ * required checks, and {@code GET /api/v1/health} reports it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.platform.health;
 
 import org.osgi.annotation.bundle.Export;

@@ -78,7 +78,7 @@ class MigrationsTest {
     @DisplayName("EXT-1: non-SQL files next to the migrations are ignored")
     void onlySql() {
         assertEquals(List.of("V1__items.sql", "V2__seed.sql"),
-                Migrations.list(MigrationsTest.class, A).stream().map(Migrations.Sql::getFilename).collect(Collectors.toList()));
+                Migrations.list(null, MigrationsTest.class, A).stream().map(Migrations.Sql::getFilename).collect(Collectors.toList()));
     }
 
     @Test

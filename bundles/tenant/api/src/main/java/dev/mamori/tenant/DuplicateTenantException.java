@@ -1,13 +1,13 @@
 package dev.mamori.tenant;
 
-/** A tenant with this slug already exists. Code {@value #CODE}. */
+/** A tenant with this slug already exists. Code {@link TenantErrors#DUPLICATE}. */
 public class DuplicateTenantException extends TenantException {
     private static final long serialVersionUID = 1L;
-    /** Stable error code. */
-    public static final String CODE = "duplicate-tenant";
+    /** The stable error code, as a string. */
+    public static final String CODE = TenantErrors.DUPLICATE.code();
 
     /** @param message what happened, safe to show */
     public DuplicateTenantException(String message) {
-        super(CODE, message);
+        super(TenantErrors.DUPLICATE, message);
     }
 }

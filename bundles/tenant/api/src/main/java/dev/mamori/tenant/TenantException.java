@@ -1,24 +1,20 @@
 package dev.mamori.tenant;
 
+import dev.mamori.platform.error.ErrorCode;
+import dev.mamori.platform.error.MamoriException;
+
 /**
- * Base of the tenant capability's typed errors. {@link #code()} is a stable, machine-readable
- * identifier that REST maps to a problem type and the shell prints.
+ * Base of the tenant capability's typed errors: a {@link MamoriException} with one of the codes
+ * of {@link TenantErrors}, which REST and the shell map by kind.
  */
-public class TenantException extends RuntimeException {
+public class TenantException extends MamoriException {
     private static final long serialVersionUID = 1L;
-    private final String code;
 
     /**
-     * @param code    stable error code
+     * @param code    the error code
      * @param message human-readable explanation, safe to show to the caller
      */
-    public TenantException(String code, String message) {
-        super(message);
-        this.code = code;
-    }
-
-    /** @return stable error code */
-    public String code() {
-        return code;
+    public TenantException(ErrorCode code, String message) {
+        super(code, message);
     }
 }

@@ -1,13 +1,13 @@
 package dev.mamori.tenant;
 
-/** The tenant's data is not accessible in its current state. Code {@value #CODE}. */
+/** The tenant's data is not accessible in its current state. Code {@link TenantErrors#NOT_ACCESSIBLE}. */
 public class TenantNotAccessibleException extends TenantException {
     private static final long serialVersionUID = 1L;
-    /** Stable error code. */
-    public static final String CODE = "tenant-not-accessible";
+    /** The stable error code, as a string. */
+    public static final String CODE = TenantErrors.NOT_ACCESSIBLE.code();
 
     /** @param message what happened, safe to show */
     public TenantNotAccessibleException(String message) {
-        super(CODE, message);
+        super(TenantErrors.NOT_ACCESSIBLE, message);
     }
 }

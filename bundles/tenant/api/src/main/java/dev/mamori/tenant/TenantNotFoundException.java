@@ -1,13 +1,13 @@
 package dev.mamori.tenant;
 
-/** No tenant matches the given id or slug. Code {@value #CODE}. */
+/** No tenant matches the given id or slug. Code {@link TenantErrors#NOT_FOUND}. */
 public class TenantNotFoundException extends TenantException {
     private static final long serialVersionUID = 1L;
-    /** Stable error code. */
-    public static final String CODE = "tenant-not-found";
+    /** The stable error code, as a string. */
+    public static final String CODE = TenantErrors.NOT_FOUND.code();
 
     /** @param message what happened, safe to show */
     public TenantNotFoundException(String message) {
-        super(CODE, message);
+        super(TenantErrors.NOT_FOUND, message);
     }
 }

@@ -8,8 +8,13 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Creates tenants and moves them through their lifecycle (TEN-2..TEN-5). Every transition is
- * checked against {@link TenantState#canMoveTo} and announced to
- * {@link dev.mamori.tenant.spi.TenantLifecycleListener}s after it is committed.
+ * checked against {@link TenantState#canMoveTo} and published as a {@link TenantEvents} event inside
+ * its transaction: a required listener's failure (the audit trail) undoes it.
+ *
+ * <p>Visibility follows the {@link dev.mamori.platform.context.ExecutionContext}: operators,
+ * support and the platform itself see every tenant; anyone else (tenant users, plugins, and code
+ * running with no context at all) sees no DELETED or PURGED tenant, as if it did not exist, and a
+ * user or tenant plugin sees only its own tenant.
  */
 @ProviderType
 public interface TenantService {

@@ -6,18 +6,17 @@ import java.util.function.Function;
 
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
-import javax.persistence.EntityTransaction;
 
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.db.Transactions;
+import dev.mamori.tenant.NoTenantContextException;
 import dev.mamori.tenant.TenantContext;
+import dev.mamori.tenant.TenantErrors;
 import dev.mamori.tenant.TenantException;
 
 /**
- * Runs JPA work in one resource-local transaction, with an EntityManager bound to the tenant
- * of the current {@link TenantContext}. Without a bound tenant nothing runs.
- *
- * <p>Typed {@link TenantException}s thrown anywhere inside the work (including by
- * {@link TenantGuard} deep inside EclipseLink) come out unwrapped, so callers see one error
- * type whatever layer raised it.
+ * Runs JPA work in one resource-local transaction, with an EntityManager bound to the tenant of
+ * the current {@link ExecutionContext}. Without a bound tenant nothing runs.
  */
 public final class TenantTransactions {
     private final EntityManagerFactory emf;
@@ -36,15 +35,17 @@ public final class TenantTransactions {
      * @param work what to do; it must not keep the EntityManager
      * @param <T>  result type
      * @return what {@code work} returned, after a successful commit
-     * @throws dev.mamori.tenant.NoTenantContextException if no tenant is bound
+     * @throws NoTenantContextException if no tenant is bound
      */
     public <T> T inTenant(Function<EntityManager, T> work) {
         String tenant = context.requireTenantId();
-        return inTransaction(emf, Map.of(TenantScoped.CONTEXT_PROPERTY, tenant), work);
+        return Transactions.inTransaction(emf, Map.of(TenantScoped.CONTEXT_PROPERTY, tenant), work);
     }
 
     /**
-     * Plain transaction helper for capabilities' own, non tenant-scoped entities.
+     * Transaction helper that also accepts explicit EntityManager properties. A tenant property, if
+     * given, must be the tenant bound in the execution context: nobody opens another tenant's data
+     * by naming it.
      *
      * @param emf        persistence unit
      * @param properties EntityManager properties
@@ -54,40 +55,15 @@ public final class TenantTransactions {
      */
     public static <T> T inTransaction(EntityManagerFactory emf, Map<String, Object> properties,
             Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager(properties);
-        EntityTransaction tx = em.getTransaction();
-        try {
-            tx.begin();
-            T result = work.apply(em);
-            tx.commit();
-            return result;
-        } catch (RuntimeException e) {
-            if (tx.isActive()) {
-                try {
-                    tx.rollback();
-                } catch (RuntimeException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-            }
-            throw unwrap(e);
-        } finally {
-            em.close();
-        }
-    }
-
-    /**
-     * @param e an exception from JPA work
-     * @return the first {@link TenantException} in its cause chain, else {@code e}
-     */
-    public static RuntimeException unwrap(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TenantException) {
-                return (TenantException) t;
-            }
-            if (t.getCause() == t) {
-                break;
+        Object tenant = properties.get(TenantScoped.CONTEXT_PROPERTY);
+        if (tenant != null) {
+            String bound = ExecutionContext.current().flatMap(ExecutionContext::tenantId).orElseThrow(
+                    () -> new NoTenantContextException("A tenant-scoped EntityManager needs a tenant context and none is bound."));
+            if (!bound.equals(tenant)) {
+                throw new TenantException(TenantErrors.CONTEXT_CONFLICT,
+                        "An EntityManager for another tenant than the one bound was refused.");
             }
         }
-        return e;
+        return Transactions.inTransaction(emf, properties, work);
     }
 }

@@ -8,82 +8,98 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PlatformPurpose;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.platform.event.PlatformEvents;
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantContext;
+import dev.mamori.tenant.TenantErrors;
 import dev.mamori.tenant.TenantException;
 import dev.mamori.tenant.TenantNotAccessibleException;
+import dev.mamori.tenant.TenantNotFoundException;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.tenant.TenantState;
 
 /**
- * Thread-bound tenant context. The state check happens here, once, for every caller (TEN-2).
+ * Binds a tenant into the execution context. The state check happens here, once, for every
+ * caller (TEN-2); so does the refusal to mix tenants on one thread.
  */
 @Component(service = TenantContext.class)
 public class TenantContextImpl implements TenantContext {
-
-    private static final class Binding {
-        final String tenantId;
-        final String purpose;
-
-        Binding(String tenantId, String purpose) {
-            this.tenantId = tenantId;
-            this.purpose = purpose;
-        }
-    }
-
-    private final ThreadLocal<Binding> current = new ThreadLocal<>();
     private final TenantService tenants;
+    private final EventPublisher events;
 
-    /** @param tenants where tenants are looked up */
+    /**
+     * @param tenants where tenants are looked up (with the caller's visibility)
+     * @param events  where platform accesses are published
+     */
     @Activate
-    public TenantContextImpl(@Reference TenantService tenants) {
+    public TenantContextImpl(@Reference TenantService tenants, @Reference EventPublisher events) {
         this.tenants = Objects.requireNonNull(tenants);
+        this.events = Objects.requireNonNull(events);
     }
 
     @Override
     public <T> T callAs(String idOrSlug, Supplier<T> work) {
-        Tenant tenant = tenants.get(idOrSlug);
+        // what a tenant's users see: a DELETED or PURGED tenant does not exist for them (TEN-4)
+        Tenant tenant = tenants.find(idOrSlug)
+                .filter(t -> t.state() != TenantState.DELETED && t.state() != TenantState.PURGED)
+                .filter(TenantContextImpl::ownTenantOfCaller)
+                .orElseThrow(() -> new TenantNotFoundException("No tenant '" + TenantServiceImpl.printable(idOrSlug) + "'."));
         if (!tenant.state().usersHaveAccess()) {
             throw new TenantNotAccessibleException("Tenant '" + tenant.slug() + "' is " + tenant.state()
                     + "; its data is not accessible.");
         }
-        return bind(tenant, null, work);
+        ExecutionContext base = ExecutionContext.current().orElseGet(() -> ExecutionContext.builder(Channel.INTERNAL).build());
+        return bind(base, tenant, null).call(work);
+    }
+
+    /** A user or tenant plugin reaches its own tenant only; the answer for another is "no such tenant". */
+    private static boolean ownTenantOfCaller(Tenant t) {
+        Optional<Principal> p = ExecutionContext.current().flatMap(ExecutionContext::principal);
+        return p.flatMap(Principal::tenantId).map(t.id()::equals).orElse(true);
     }
 
     @Override
-    public <T> T callAsPlatform(String idOrSlug, String purpose, Supplier<T> work) {
-        if (purpose == null || purpose.isBlank()) {
-            throw new IllegalArgumentException("A platform binding must say why it needs the tenant's data.");
+    public <T> T callAsPlatform(String idOrSlug, PlatformPurpose purpose, Supplier<T> work) {
+        Objects.requireNonNull(purpose, "purpose");
+        ExecutionContext current = ExecutionContext.require();
+        PrincipalKind kind = current.principal().map(Principal::kind).orElse(null);
+        if (kind != PrincipalKind.OPERATOR && kind != PrincipalKind.SYSTEM) {
+            // support reads metadata only, never records (OPS-2); users and plugins never act as the platform
+            throw new MamoriException(PlatformErrors.PLATFORM_ACCESS_DENIED, "Only operators and the platform itself may "
+                    + "reach a tenant's data for " + purpose.code() + ".");
         }
         Tenant tenant = tenants.get(idOrSlug);
         if (tenant.state() == TenantState.PURGED) {
             throw new TenantNotAccessibleException("Tenant '" + tenant.slug() + "' is PURGED; it has no data left.");
         }
-        return bind(tenant, purpose, work);
+        ExecutionContext bound = bind(current, tenant, purpose.code());
+        return bound.call(() -> {
+            events.publish(MamoriEvent.builder(PlatformEvents.PLATFORM_ACCESS).tenant(tenant.id()).target("tenant", tenant.id())
+                    .detail("purpose", purpose.code()).detail("state", tenant.state()));
+            return work.get();
+        });
     }
 
-    private <T> T bind(Tenant tenant, String purpose, Supplier<T> work) {
-        Binding outer = current.get();
-        if (outer != null && !outer.tenantId.equals(tenant.id())) {
+    private static ExecutionContext bind(ExecutionContext base, Tenant tenant, String purpose) {
+        Optional<String> outer = base.tenantId();
+        if (outer.isPresent() && !outer.get().equals(tenant.id())) {
             // mixing tenants on one thread is how data leaks: refuse, never switch silently
-            throw new TenantException("tenant-context-conflict", "A tenant context is already bound on this thread; "
+            throw new TenantException(TenantErrors.CONTEXT_CONFLICT, "A tenant context is already bound on this thread; "
                     + "work for another tenant must not run inside it.");
         }
-        current.set(new Binding(tenant.id(), purpose != null ? purpose : outer != null ? outer.purpose : null));
-        try {
-            return work.get();
-        } finally {
-            if (outer == null) {
-                current.remove();
-            } else {
-                current.set(outer);
-            }
+        ExecutionContext.Builder b = base.toBuilder().tenant(tenant.id());
+        if (purpose != null) {
+            b.purpose(purpose);
         }
-    }
-
-    @Override
-    public Optional<String> currentTenantId() {
-        Binding b = current.get();
-        return b == null ? Optional.empty() : Optional.of(b.tenantId);
+        return b.build();
     }
 }

@@ -12,6 +12,9 @@ import javax.persistence.Id;
 import javax.persistence.Table;
 import javax.persistence.Version;
 
+import dev.mamori.platform.db.InstantMillisConverter;
+import dev.mamori.platform.db.LocalDateConverter;
+
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantState;
 

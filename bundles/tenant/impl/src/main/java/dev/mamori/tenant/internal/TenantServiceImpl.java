@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -18,41 +17,41 @@ import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.PersistenceException;
 import javax.persistence.TypedQuery;
-import javax.sql.DataSource;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import dev.mamori.platform.db.Migrations;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.db.SchemaReady;
+import dev.mamori.platform.db.Transactions;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.tenant.DuplicateTenantException;
 import dev.mamori.tenant.IllegalTransitionException;
 import dev.mamori.tenant.InvalidTenantDataException;
 import dev.mamori.tenant.NewTenant;
 import dev.mamori.tenant.Tenant;
+import dev.mamori.tenant.TenantEvents;
+import dev.mamori.tenant.TenantNotFoundException;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.tenant.TenantState;
-import dev.mamori.tenant.jpa.TenantTransactions;
-import dev.mamori.tenant.spi.TenantLifecycleListener;
-import dev.mamori.tenant.spi.TenantTransition;
 
 /**
- * Tenants on the {@code mamori} DataSource. Applies the bundle's migrations before first use.
+ * Tenants on the {@code mamori} DataSource (schema {@code tenant}, migrated by the platform at
+ * bundle start). Every change publishes its event inside its own transaction.
  */
 @Component(service = TenantService.class, configurationPid = TenantServiceImpl.PID)
 @Designate(ocd = TenantServiceImpl.Config.class)
 public class TenantServiceImpl implements TenantService {
     static final String PID = "dev.mamori.tenant";
-    private static final Logger LOG = LoggerFactory.getLogger(TenantServiceImpl.class);
     private static final Pattern UUID_PATTERN = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
     private static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
@@ -71,29 +70,28 @@ public class TenantServiceImpl implements TenantService {
     }
 
     private final EntityManagerFactory emf;
+    private final EventPublisher events;
     private volatile Config config;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            service = TenantLifecycleListener.class)
-    final List<TenantLifecycleListener> listeners = new CopyOnWriteArrayList<>();
-
     /**
-     * @param emf        the tenant persistence unit
-     * @param dataSource the same database, for migrations
-     * @param config     configuration
+     * @param emf    the tenant persistence unit
+     * @param schema present once the tenant schema is migrated on the unit's DataSource
+     * @param events where every change is published
+     * @param config configuration
      */
     @Activate
     public TenantServiceImpl(@Reference(target = "(osgi.unit.name=mamori-tenant)") EntityManagerFactory emf,
-            @Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource, Config config) {
-        int applied = Migrations.migrate(dataSource, TenantServiceImpl.class, "dev/mamori/tenant/db",
-                "mamori_schema_tenant");
-        if (applied > 0) {
-            LOG.info("Tenant schema: {} migration(s) applied", applied);
-        }
+            @Reference(target = "(" + SchemaReady.NAME + "=tenant)") SchemaReady schema, @Reference EventPublisher events,
+            Config config) {
+        this(emf, events, config);
+    }
+
+    TenantServiceImpl(EntityManagerFactory emf, EventPublisher events, Config config) {
         this.emf = emf;
+        this.events = events;
         this.config = config;
     }
 
@@ -136,23 +134,25 @@ public class TenantServiceImpl implements TenantService {
         e.createdAt = now;
         e.updatedAt = now;
         e.stateChangedAt = now;
-        if (find(slug).isPresent()) {
+        // slugs stay taken by DELETED and PURGED tenants too (whoever asks)
+        if (tx(em -> findEntity(em, slug)).isPresent()) {
             throw new DuplicateTenantException("A tenant with slug '" + slug + "' already exists.");
         }
         try {
-            tx(em -> {
+            return tx(em -> {
                 em.persist(e);
-                return null;
+                em.flush();
+                Tenant created = e.toValue();
+                events.publish(publish(MamoriEvent.builder(TenantEvents.CREATED), created).detail("state", created.state())
+                        .detail("plan", created.plan()).detail("region", created.region()));
+                return created;
             });
         } catch (PersistenceException ex) {
-            if (find(slug).isPresent()) {
+            if (tx(em -> findEntity(em, slug)).isPresent()) {
                 throw new DuplicateTenantException("A tenant with slug '" + slug + "' already exists.");
             }
             throw ex;
         }
-        Tenant created = e.toValue();
-        announce(new TenantTransition(created, null, now));
-        return created;
     }
 
     @Override
@@ -160,13 +160,28 @@ public class TenantServiceImpl implements TenantService {
         if (idOrSlug == null || idOrSlug.isEmpty() || idOrSlug.length() > 63) {
             return Optional.empty();
         }
-        return tx(em -> findEntity(em, idOrSlug).map(TenantEntity::toValue));
+        return tx(em -> findEntity(em, idOrSlug).map(TenantEntity::toValue)).filter(TenantServiceImpl::visible);
     }
 
     @Override
     public List<Tenant> list() {
         return tx(em -> em.createQuery("SELECT t FROM Tenant t ORDER BY t.slug", TenantEntity.class)
-                .getResultList().stream().map(TenantEntity::toValue).collect(Collectors.toList()));
+                .getResultList().stream().map(TenantEntity::toValue).filter(TenantServiceImpl::visible).collect(Collectors.toList()));
+    }
+
+    /**
+     * Operators, support and the platform see every tenant; anyone else (and code with no context)
+     * sees no DELETED or PURGED tenant, and a user or tenant plugin only its own.
+     */
+    static boolean visible(Tenant t) {
+        Optional<Principal> p = ExecutionContext.current().flatMap(ExecutionContext::principal);
+        if (p.isPresent() && p.get().kind().isPlatform()) {
+            return true;
+        }
+        if (t.state() == TenantState.DELETED || t.state() == TenantState.PURGED) {
+            return false;
+        }
+        return p.flatMap(Principal::tenantId).map(t.id()::equals).orElse(true);
     }
 
     @Override
@@ -201,10 +216,9 @@ public class TenantServiceImpl implements TenantService {
     public Tenant terminate(String idOrSlug, LocalDate terminationDate) {
         require(terminationDate != null, "termination date is required");
         Instant now = clock.instant();
-        Tenant[] before = new Tenant[1];
-        Tenant after = tx(em -> {
+        return tx(em -> {
             TenantEntity e = lockedEntity(em, idOrSlug);
-            before[0] = e.toValue();
+            TenantState before = e.state;
             if (e.state == TenantState.DELETED || e.state == TenantState.PURGED) {
                 throw new IllegalTransitionException("Tenant '" + e.slug + "' is " + e.state
                         + "; a termination can only be recorded while the contract exists.");
@@ -215,12 +229,12 @@ public class TenantServiceImpl implements TenantService {
                 e.stateChangedAt = now;
             }
             e.updatedAt = now;
-            return e.toValue();
+            Tenant after = e.toValue();
+            em.flush();
+            events.publish(publish(MamoriEvent.builder(TenantEvents.TERMINATED), after).detail("terminationDate", terminationDate)
+                    .detail("from", before).detail("to", after.state()));
+            return after;
         });
-        if (before[0].state() != after.state()) {
-            announce(new TenantTransition(after, before[0].state(), now));
-        }
-        return after;
     }
 
     @Override
@@ -230,10 +244,9 @@ public class TenantServiceImpl implements TenantService {
 
     private Tenant transition(String idOrSlug, TenantState target, java.util.function.Consumer<TenantEntity> change) {
         Instant now = clock.instant();
-        TenantState[] from = new TenantState[1];
-        Tenant after = tx(em -> {
+        return tx(em -> {
             TenantEntity e = lockedEntity(em, idOrSlug);
-            from[0] = e.state;
+            TenantState from = e.state;
             if (!e.state.canMoveTo(target)) {
                 throw new IllegalTransitionException("Tenant '" + e.slug + "' cannot go from " + e.state + " to "
                         + target + "; allowed from " + e.state + ": " + describe(e.state.allowedTargets()) + ".");
@@ -242,10 +255,17 @@ public class TenantServiceImpl implements TenantService {
             e.state = target;
             e.stateChangedAt = now;
             e.updatedAt = now;
-            return e.toValue();
+            Tenant after = e.toValue();
+            em.flush();
+            // inside the transaction: a required listener (audit) that fails undoes the transition
+            events.publish(publish(MamoriEvent.builder(TenantEvents.STATE_CHANGED), after).detail("from", from)
+                    .detail("to", target));
+            return after;
         });
-        announce(new TenantTransition(after, from[0], now));
-        return after;
+    }
+
+    private static MamoriEvent.Builder publish(MamoriEvent.Builder b, Tenant t) {
+        return b.tenant(t.id()).target("tenant", t.id());
     }
 
     private static String describe(Set<TenantState> states) {
@@ -253,8 +273,8 @@ public class TenantServiceImpl implements TenantService {
     }
 
     private TenantEntity lockedEntity(EntityManager em, String idOrSlug) {
-        TenantEntity e = findEntity(em, idOrSlug).orElseThrow(
-                () -> new dev.mamori.tenant.TenantNotFoundException("No tenant '" + printable(idOrSlug) + "'."));
+        TenantEntity e = findEntity(em, idOrSlug).filter(t -> visible(t.toValue())).orElseThrow(
+                () -> new TenantNotFoundException("No tenant '" + printable(idOrSlug) + "'."));
         // serialises concurrent transitions of one tenant across nodes
         em.refresh(e, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
         return e;
@@ -272,17 +292,7 @@ public class TenantServiceImpl implements TenantService {
     }
 
     private <T> T tx(Function<EntityManager, T> work) {
-        return TenantTransactions.inTransaction(emf, Map.of(), work);
-    }
-
-    private void announce(TenantTransition transition) {
-        for (TenantLifecycleListener listener : listeners) {
-            try {
-                listener.onTransition(transition);
-            } catch (RuntimeException e) {
-                LOG.error("Tenant lifecycle listener {} failed on {}", listener.getClass().getName(), transition, e);
-            }
-        }
+        return Transactions.inTransaction(emf, Map.of(), work);
     }
 
     private Set<String> allowedRegions() {

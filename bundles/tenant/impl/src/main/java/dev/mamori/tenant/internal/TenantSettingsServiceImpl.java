@@ -19,7 +19,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import dev.mamori.tenant.InvalidTenantDataException;
 import dev.mamori.tenant.SettingNotFoundException;
 import dev.mamori.tenant.TenantContext;
-import dev.mamori.tenant.TenantService;
+import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.tenant.TenantSetting;
 import dev.mamori.tenant.TenantSettingsService;
 import dev.mamori.tenant.jpa.TenantTransactions;
@@ -36,12 +36,16 @@ public class TenantSettingsServiceImpl implements TenantSettingsService {
 
     /**
      * @param emf     the tenant persistence unit
+     * @param schema  present once the tenant schema is migrated
      * @param context the tenant context
-     * @param tenants present so that the schema is migrated before first use
      */
     @Activate
     public TenantSettingsServiceImpl(@Reference(target = "(osgi.unit.name=mamori-tenant)") EntityManagerFactory emf,
-            @Reference TenantContext context, @Reference TenantService tenants) {
+            @Reference(target = "(" + SchemaReady.NAME + "=tenant)") SchemaReady schema, @Reference TenantContext context) {
+        this(emf, context);
+    }
+
+    TenantSettingsServiceImpl(EntityManagerFactory emf, TenantContext context) {
         this.tx = new TenantTransactions(emf, context);
     }
 

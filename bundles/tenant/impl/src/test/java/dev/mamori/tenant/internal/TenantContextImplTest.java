@@ -23,9 +23,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.NullSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PlatformPurpose;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.platform.event.PlatformEvents;
 import dev.mamori.tenant.NewTenant;
 import dev.mamori.tenant.NoTenantContextException;
 import dev.mamori.tenant.Tenant;
@@ -64,15 +71,31 @@ class TenantContextImplTest {
         @Override public Tenant markPurged(String idOrSlug) { throw new UnsupportedOperationException(); }
     }
 
+    static final PlatformPurpose EXPORT = PlatformPurpose.of("test.export", "export for the customer");
+    static final PlatformPurpose PURGE = PlatformPurpose.of("test.purge", "purge after 30 days");
+
     private FakeTenants tenants;
     private TenantContextImpl context;
+    private final List<MamoriEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final EventPublisher publisher = e -> {
+        MamoriEvent ev = e.build(Instant.now(), ExecutionContext.current().orElse(null));
+        events.add(ev);
+        return ev;
+    };
+    private final ExecutionContext operator = ExecutionContext.builder(Channel.SHELL)
+            .principal(Principal.operator("op", java.util.Set.of("operator"))).clientIp("127.0.0.1").build();
     private Tenant a;
     private Tenant b;
+
+    /** Platform work as an operator, the way the shell binds it. */
+    private <T> T platform(String tenant, PlatformPurpose purpose, java.util.function.Supplier<T> work) {
+        return operator.call(() -> context.callAsPlatform(tenant, purpose, work));
+    }
 
     @BeforeEach
     void setUp() {
         tenants = new FakeTenants();
-        context = new TenantContextImpl(tenants);
+        context = new TenantContextImpl(tenants, publisher);
         a = tenants.add("alpha", TenantState.ACTIVE);
         b = tenants.add("bravo", TenantState.TRIAL);
     }
@@ -125,11 +148,14 @@ class TenantContextImplTest {
         String after = context.callAs("alpha", () -> {
             TenantException e = assertThrows(TenantException.class, () -> context.runAs("bravo", () -> innerRan.set(true)));
             assertEquals("tenant-context-conflict", e.code());
-            TenantException p = assertThrows(TenantException.class,
-                    () -> context.callAsPlatform("bravo", "export", () -> innerRan.getAndSet(true)));
-            assertEquals("tenant-context-conflict", p.code());
             return context.requireTenantId();
         });
+        operator.run(() -> context.callAs("alpha", () -> {
+            TenantException p = assertThrows(TenantException.class,
+                    () -> context.callAsPlatform("bravo", EXPORT, () -> innerRan.getAndSet(true)));
+            assertEquals("tenant-context-conflict", p.code());
+            return null;
+        }));
         assertFalse(innerRan.get());
         assertEquals(a.id(), after);
         assertEquals(Optional.empty(), context.currentTenantId());
@@ -144,7 +170,7 @@ class TenantContextImplTest {
         }));
         assertSame(boom, thrown);
         assertEquals(Optional.empty(), context.currentTenantId());
-        assertThrows(IllegalStateException.class, () -> context.callAsPlatform("alpha", "purge", () -> {
+        assertThrows(IllegalStateException.class, () -> platform("alpha", PURGE, () -> {
             throw boom;
         }));
         assertEquals(Optional.empty(), context.currentTenantId());
@@ -180,18 +206,40 @@ class TenantContextImplTest {
         assertEquals(t.id(), context.callAs(t.slug(), context::requireTenantId));
     }
 
-    @ParameterizedTest
-    @EnumSource(value = TenantState.class, names = {"EXPIRED", "DELETED", "PURGED"})
-    @DisplayName("TEN-2: users of EXPIRED, DELETED and PURGED tenants are blocked (TenantNotAccessibleException)")
-    void lockedStates(TenantState state) {
-        Tenant t = tenants.add("locked", state);
+    @Test
+    @DisplayName("TEN-2: users of an EXPIRED tenant are blocked (TenantNotAccessibleException)")
+    void expiredIsLocked() {
+        Tenant t = tenants.add("locked", TenantState.EXPIRED);
         AtomicBoolean ran = new AtomicBoolean();
         TenantNotAccessibleException e = assertThrows(TenantNotAccessibleException.class,
                 () -> context.callAs(t.id(), () -> ran.getAndSet(true)));
         assertEquals(TenantNotAccessibleException.CODE, e.code());
-        assertTrue(e.getMessage().contains(state.name()), e.getMessage());
+        assertTrue(e.getMessage().contains("EXPIRED"), e.getMessage());
         assertFalse(ran.get());
         assertEquals(Optional.empty(), context.currentTenantId());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TenantState.class, names = {"DELETED", "PURGED"})
+    @DisplayName("TEN-4: to tenant-facing calls a DELETED or PURGED tenant does not exist: the same answer as an unknown one")
+    void deletedIsUnknown(TenantState state) {
+        Tenant t = tenants.add("gone", state);
+        AtomicBoolean ran = new AtomicBoolean();
+        TenantNotFoundException byId = assertThrows(TenantNotFoundException.class, () -> context.callAs(t.id(), () -> ran.getAndSet(true)));
+        TenantNotFoundException unknown = assertThrows(TenantNotFoundException.class,
+                () -> context.callAs("c0ffee00-0000-4000-8000-000000000000", () -> ran.getAndSet(true)));
+        assertEquals(unknown.getMessage().replace("c0ffee00-0000-4000-8000-000000000000", t.id()), byId.getMessage());
+        assertEquals(TenantNotFoundException.CODE, byId.code());
+        assertFalse(byId.getMessage().contains(state.name()));
+        assertFalse(ran.get());
+    }
+
+    @Test
+    @DisplayName("TEN-1: a tenant's user reaches its own tenant only; another tenant is answered as unknown")
+    void usersReachTheirOwnTenantOnly() {
+        ExecutionContext user = ExecutionContext.builder(Channel.REST).principal(Principal.user("u-1", a.id(), java.util.Set.of())).build();
+        assertEquals(a.id(), user.call(() -> context.callAs("alpha", context::requireTenantId)));
+        assertThrows(TenantNotFoundException.class, () -> user.call(() -> context.callAs("bravo", () -> null)));
     }
 
     @Test
@@ -199,7 +247,7 @@ class TenantContextImplTest {
     void unknown() {
         AtomicBoolean ran = new AtomicBoolean();
         assertThrows(TenantNotFoundException.class, () -> context.callAs("nope", () -> ran.getAndSet(true)));
-        assertThrows(TenantNotFoundException.class, () -> context.callAsPlatform("nope", "purge", () -> ran.getAndSet(true)));
+        assertThrows(TenantNotFoundException.class, () -> platform("nope", PURGE, () -> ran.getAndSet(true)));
         assertFalse(ran.get());
     }
 
@@ -208,8 +256,15 @@ class TenantContextImplTest {
     @DisplayName("TEN-3/TEN-4: callAsPlatform reaches a tenant in any state but PURGED (purge, export of a locked tenant)")
     void platformReachesLocked(TenantState state) {
         Tenant t = tenants.add("locked", state);
-        assertEquals(t.id(), context.callAsPlatform("locked", "purge after 30 days", context::requireTenantId));
+        assertEquals(t.id(), platform("locked", PURGE, context::requireTenantId));
         assertEquals(Optional.empty(), context.currentTenantId());
+        MamoriEvent access = events.get(events.size() - 1);
+        assertEquals(PlatformEvents.PLATFORM_ACCESS, access.type());
+        assertEquals(t.id(), access.tenantId().orElseThrow());
+        assertEquals("test.purge", access.details().get("purpose"));
+        assertEquals("test.purge", access.purpose().orElseThrow());
+        assertEquals("op", access.principalId().orElseThrow());
+        assertEquals("127.0.0.1", access.clientIp().orElseThrow());
     }
 
     @Test
@@ -217,26 +272,33 @@ class TenantContextImplTest {
     void platformRefusesPurged() {
         tenants.add("gone", TenantState.PURGED);
         AtomicBoolean ran = new AtomicBoolean();
-        assertThrows(TenantNotAccessibleException.class, () -> context.callAsPlatform("gone", "export", () -> ran.getAndSet(true)));
+        assertThrows(TenantNotAccessibleException.class, () -> platform("gone", EXPORT, () -> ran.getAndSet(true)));
         assertFalse(ran.get());
     }
 
-    @ParameterizedTest
-    @NullSource
-    @ValueSource(strings = {"", "   ", "\t"})
-    @DisplayName("OPS-2: callAsPlatform must say why; a blank purpose is refused and nothing runs")
-    void platformNeedsPurpose(String purpose) {
+    @Test
+    @DisplayName("OPS-2: platform access is for operators and the platform only: not without a context, not for users, plugins or support")
+    void platformAccessIsRestricted() {
         AtomicBoolean ran = new AtomicBoolean();
-        assertThrows(IllegalArgumentException.class, () -> context.callAsPlatform("alpha", purpose, () -> ran.getAndSet(true)));
+        assertEquals(PlatformErrors.NO_EXECUTION_CONTEXT.code(), assertThrows(MamoriException.class,
+                () -> context.callAsPlatform("alpha", EXPORT, () -> ran.getAndSet(true))).code());
+        for (Principal p : List.of(Principal.user("u", a.id(), java.util.Set.of("tenant-admin")),
+                Principal.plugin("p", null, java.util.Set.of()), Principal.support("s", java.util.Set.of("support")))) {
+            MamoriException e = assertThrows(MamoriException.class, () -> ExecutionContext.builder(Channel.REST).principal(p).build()
+                    .call(() -> context.callAsPlatform("alpha", EXPORT, () -> ran.getAndSet(true))));
+            assertEquals(PlatformErrors.PLATFORM_ACCESS_DENIED.code(), e.code(), p.toString());
+        }
         assertFalse(ran.get());
-        assertEquals(Optional.empty(), context.currentTenantId());
+        assertTrue(events.isEmpty(), "nothing was accessed, nothing recorded");
+        assertThrows(NullPointerException.class, () -> platform("alpha", null, () -> ran.getAndSet(true)));
+        assertEquals(a.id(), ExecutionContext.system("test.retention").call(() -> context.callAsPlatform("alpha", PURGE, context::requireTenantId)));
     }
 
     @Test
     @DisplayName("TEN-2: a user call nested in a platform binding of the same locked tenant is still refused")
     void userCallInsidePlatformBindingOfLockedTenant() {
         Tenant t = tenants.add("locked", TenantState.EXPIRED);
-        context.callAsPlatform("locked", "export", () -> {
+        platform("locked", EXPORT, () -> {
             assertThrows(TenantNotAccessibleException.class, () -> context.callAs(t.id(), () -> null));
             assertEquals(Optional.of(t.id()), context.currentTenantId());
             return null;

@@ -54,8 +54,8 @@ class TenantIsolationTest {
     @BeforeEach
     void setUp() {
         db = TestDb.fresh();
-        context = new TenantContextImpl(db.tenants);
-        settings = new TenantSettingsServiceImpl(db.emf, context, db.tenants);
+        context = new TenantContextImpl(db.tenants, db.publisher);
+        settings = new TenantSettingsServiceImpl(db.emf, context);
         settings.clock = Clock.fixed(T0, TOKYO);
         a = db.tenants.create(NewTenant.builder("alpha", "Alpha").build());
         b = db.tenants.create(NewTenant.builder("bravo", "Bravo").build());
@@ -176,8 +176,9 @@ class TenantIsolationTest {
         void expiredTenantLocked() {
             db.tenants.expire(a.id());
             assertThrows(TenantNotAccessibleException.class, () -> asA(() -> settings.list()));
-            assertEquals(List.of("api.token"), context.callAsPlatform(a.id(), "export for the customer",
-                    () -> settings.list()).stream().map(TenantSetting::key).collect(Collectors.toList()));
+            assertEquals(List.of("api.token"), dev.mamori.platform.context.ExecutionContext.system("test.export").call(() ->
+                    context.callAsPlatform(a.id(), dev.mamori.platform.context.PlatformPurpose.of("test.export", "export"),
+                    () -> settings.list())).stream().map(TenantSetting::key).collect(Collectors.toList()));
         }
     }
 
@@ -310,15 +311,70 @@ class TenantIsolationTest {
         @DisplayName("TEN-1: with the tenant property set, EclipseLink scopes even an unfiltered query to that tenant")
         void discriminatorScopes() {
             asB(() -> settings.put("b.only", "x"));
-            EntityManager em = db.emf.createEntityManager(Map.of(TenantScoped.CONTEXT_PROPERTY, b.id()));
+            asB(() -> {
+                EntityManager em = db.emf.createEntityManager(Map.of(TenantScoped.CONTEXT_PROPERTY, b.id()));
+                try {
+                    List<String> keys = em.createQuery("SELECT s FROM TenantSetting s", TenantSettingEntity.class)
+                            .getResultList().stream().map(s -> s.key).collect(Collectors.toList());
+                    assertEquals(List.of("b.only"), keys);
+                    assertEquals(null, em.find(TenantSettingEntity.class, secret.id()));
+                } finally {
+                    em.close();
+                }
+                return null;
+            });
+        }
+
+        @Test
+        @DisplayName("TEN-1: an EntityManager opened for tenant A is refused while B is bound: the guard checks the context, not just the property")
+        void propertyMustMatchTheContext() {
+            EntityManager em = db.emf.createEntityManager(Map.of(TenantScoped.CONTEXT_PROPERTY, a.id()));
             try {
-                List<String> keys = em.createQuery("SELECT s FROM TenantSetting s", TenantSettingEntity.class)
-                        .getResultList().stream().map(s -> s.key).collect(Collectors.toList());
-                assertEquals(List.of("b.only"), keys);
-                assertEquals(null, em.find(TenantSettingEntity.class, secret.id()));
+                // no context at all
+                assertRefused(() -> em.createQuery("SELECT s FROM TenantSetting s", TenantSettingEntity.class).getResultList());
+                // B bound, A's EntityManager
+                Throwable t = assertThrows(Throwable.class, () -> asB(() -> em.createQuery("SELECT s FROM TenantSetting s",
+                        TenantSettingEntity.class).getResultList()));
+                assertTrue(dev.mamori.platform.error.MamoriException.find(t).map(m -> m.code()).orElse("").equals("tenant-context-conflict"),
+                        String.valueOf(t));
+                assertThrows(Throwable.class, () -> asB(() -> em.find(TenantSettingEntity.class, secret.id())));
             } finally {
                 em.close();
             }
+        }
+
+        @Test
+        @DisplayName("TEN-1, SEC-1: native SQL on the tenant-scoped unit is refused, also when a query hint lifts EclipseLink's own ban")
+        void nativeQueriesRefused() throws Exception {
+            String hint = "eclipselink.jdbc.allow-native-sql-query";
+            for (java.util.function.Function<EntityManager, javax.persistence.Query> query : List.<java.util.function.Function<EntityManager,
+                    javax.persistence.Query>>of(
+                    em -> em.createNativeQuery("SELECT setting_value FROM mamori_tenant_setting"),
+                    em -> em.createNativeQuery("DELETE FROM mamori_tenant_setting"),
+                    em -> em.createNativeQuery("SELECT * FROM mamori_tenant_setting", TenantSettingEntity.class))) {
+                // EclipseLink bans native SQL on a multitenant unit by default
+                assertThrows(Throwable.class, () -> asB(() -> tx(em -> run(query.apply(em)))));
+                // a hint lifts that ban for one query; the guard still refuses it, with or without a tenant bound
+                Throwable t = assertThrows(Throwable.class, () -> asB(() -> tx(em -> run(query.apply(em).setHint(hint, true)))));
+                assertTrue(dev.mamori.platform.error.MamoriException.find(t).isPresent(), String.valueOf(t));
+                Throwable unbound = assertThrows(Throwable.class, () -> tx(em -> run(query.apply(em).setHint(hint, true))));
+                assertTrue(dev.mamori.platform.error.MamoriException.find(unbound).isPresent(), String.valueOf(unbound));
+            }
+            assertEquals(1, rowsOf(a), "nothing was deleted");
+        }
+
+        private Object run(javax.persistence.Query q) {
+            return q.toString().contains("DELETE") || isDelete(q) ? q.executeUpdate() : q.getResultList();
+        }
+
+        private boolean isDelete(javax.persistence.Query q) {
+            return String.valueOf(q.unwrap(org.eclipse.persistence.queries.DatabaseQuery.class).getSQLString()).startsWith("DELETE");
+        }
+
+        private <T> T tx(java.util.function.Function<EntityManager, T> work) {
+            Map<String, Object> props = context.currentTenantId().<Map<String, Object>>map(id -> Map.of(TenantScoped.CONTEXT_PROPERTY, id))
+                    .orElse(Map.of());
+            return dev.mamori.platform.db.Transactions.inTransaction(db.emf, props, work);
         }
 
         @Test

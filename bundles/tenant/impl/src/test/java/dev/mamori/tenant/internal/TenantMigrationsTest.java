@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import dev.mamori.platform.db.Migrations;
 import dev.mamori.tenant.NewTenant;
 
-/** The tenant bundle's own Flyway history, on a database already migrated by an earlier service start. */
+/** The tenant bundle's own Flyway history, on a database already migrated (as at an earlier bundle start). */
 class TenantMigrationsTest {
 
     @Test
-    @DisplayName("EXT-1: restarting the tenant service re-applies nothing and keeps existing tenants")
+    @DisplayName("EXT-1: migrating again at the next bundle start re-applies nothing and keeps existing tenants")
     void restartAppliesNothing() throws Exception {
         TestDb db = TestDb.fresh();
         db.tenants.create(NewTenant.builder("acme", "Acme").build());

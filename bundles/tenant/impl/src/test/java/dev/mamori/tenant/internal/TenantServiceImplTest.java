@@ -2,6 +2,7 @@ package dev.mamori.tenant.internal;
 
 import static dev.mamori.tenant.internal.TestDb.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +14,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -35,7 +38,10 @@ import dev.mamori.tenant.NewTenant;
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantNotFoundException;
 import dev.mamori.tenant.TenantState;
-import dev.mamori.tenant.spi.TenantTransition;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.tenant.TenantEvents;
 
 /** TenantServiceImpl on a real H2 database, real EclipseLink and the real Flyway migrations. */
 class TenantServiceImplTest {
@@ -45,13 +51,66 @@ class TenantServiceImplTest {
 
     private TestDb db;
     private TenantServiceImpl service;
-    private final List<TenantTransition> seen = new CopyOnWriteArrayList<>();
+    private ExecutionContext.Binding operator;
+    /** The lifecycle moves in the published events (creation, state changes), as transitions. */
+    private final Moves seen = new Moves();
+
+    /** One lifecycle move read back from an event. */
+    record Move(TenantState from, TenantState to, String tenantId, Instant at) {
+    }
+
+    /** A view of the recorded events as moves; clear() forgets those seen so far. */
+    final class Moves {
+        private int from;
+
+        List<Move> list() {
+            List<Move> out = new ArrayList<>();
+            List<MamoriEvent> all = db.events;
+            for (MamoriEvent e : all.subList(Math.min(from, all.size()), all.size())) {
+                Map<String, String> d = e.details();
+                if (e.type().equals(TenantEvents.CREATED)) {
+                    out.add(new Move(null, TenantState.valueOf(d.get("state")), e.tenantId().orElseThrow(), e.at()));
+                } else if ((e.type().equals(TenantEvents.STATE_CHANGED) || e.type().equals(TenantEvents.TERMINATED))
+                        && !d.get("from").equals(d.get("to"))) {
+                    out.add(new Move(TenantState.valueOf(d.get("from")), TenantState.valueOf(d.get("to")), e.tenantId().orElseThrow(), e.at()));
+                }
+            }
+            return out;
+        }
+
+        Move get(int i) {
+            return list().get(i);
+        }
+
+        int size() {
+            return list().size();
+        }
+
+        boolean isEmpty() {
+            return list().isEmpty();
+        }
+
+        void clear() {
+            from = db.events.size();
+        }
+
+        java.util.stream.Stream<Move> stream() {
+            return list().stream();
+        }
+    }
 
     @BeforeEach
     void setUp() {
         db = TestDb.fresh();
         service = db.tenants;
-        service.listeners.add(seen::add);
+        // the lifecycle is an operator's business: operators see DELETED and PURGED tenants too
+        operator = ExecutionContext.bind(ExecutionContext.builder(dev.mamori.platform.context.Channel.SHELL)
+                .principal(Principal.operator("op", java.util.Set.of("operator"))).build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        operator.close();
     }
 
     private Tenant trial(String slug) {
@@ -226,15 +285,18 @@ class TenantServiceImplTest {
         }
 
         @Test
-        @DisplayName("TEN-2: creation is announced to listeners as null -> TRIAL at the clock's instant")
+        @DisplayName("TEN-2: creation is published as null -> TRIAL at the clock's instant, naming who acted")
         void creationAnnounced() {
             Tenant t = trial("acme");
             assertEquals(1, seen.size());
-            TenantTransition tr = seen.get(0);
+            Move tr = seen.get(0);
             assertNull(tr.from());
             assertEquals(TenantState.TRIAL, tr.to());
-            assertEquals(t.id(), tr.tenant().id());
+            assertEquals(t.id(), tr.tenantId());
             assertEquals(T0, tr.at());
+            MamoriEvent e = db.events.get(0);
+            assertEquals("op", e.principalId().orElseThrow(), "who created it is recorded");
+            assertEquals("tenant", e.targetType().orElseThrow());
         }
     }
 
@@ -547,6 +609,9 @@ class TenantServiceImplTest {
             assertEquals(expired.stateChangedAt(), after.stateChangedAt());
             assertEquals(T2, after.updatedAt());
             assertTrue(seen.isEmpty());
+            MamoriEvent recorded = db.events.get(db.events.size() - 1);
+            assertEquals(TenantEvents.TERMINATED, recorded.type(), "the termination is still recorded for the audit trail");
+            assertEquals("2024-06-30", recorded.details().get("terminationDate"));
         }
 
         @ParameterizedTest
@@ -574,11 +639,11 @@ class TenantServiceImplTest {
     }
 
     @Nested
-    @DisplayName("listeners")
-    class Listeners {
+    @DisplayName("events")
+    class Events {
 
         @Test
-        @DisplayName("TEN-2: listeners see every committed transition in order, with the tenant as it is after it")
+        @DisplayName("TEN-2: every committed transition is published in order, with the state after it")
         void sequence() {
             Tenant t = trial("acme");
             db.clock(T1);
@@ -589,40 +654,76 @@ class TenantServiceImplTest {
             service.markPurged("acme");
             List<String> moves = seen.stream().map(tr -> tr.from() + "->" + tr.to()).collect(Collectors.toList());
             assertEquals(List.of("null->TRIAL", "TRIAL->ACTIVE", "ACTIVE->EXPIRED", "EXPIRED->DELETED", "DELETED->PURGED"), moves);
-            assertTrue(seen.stream().allMatch(tr -> tr.tenant().id().equals(t.id())));
-            assertEquals("gold", seen.get(1).tenant().plan());
+            assertTrue(seen.stream().allMatch(tr -> tr.tenantId().equals(t.id())));
             assertEquals(T1, seen.get(1).at());
             assertEquals(T2, seen.get(4).at());
         }
 
         @Test
-        @DisplayName("TEN-2: a throwing listener neither undoes the transition nor stops the other listeners")
-        void throwingListener() {
+        @DisplayName("AUD-1: when the event cannot be recorded (a required listener failed) the transition does not happen")
+        void failedEventUndoesTheTransition() {
             trial("acme");
-            service.listeners.add(0, tr -> {
-                throw new IllegalStateException("listener bug");
-            });
-            seen.clear();
-            Tenant expired = service.expire("acme");
-            assertEquals(TenantState.EXPIRED, expired.state());
-            assertEquals(TenantState.EXPIRED, service.get("acme").state());
-            assertEquals(1, seen.size(), "the listener after the failing one was still told");
-            // the same for creation
-            Tenant created = trial("other");
-            assertEquals(TenantState.TRIAL, service.get("other").state());
-            assertEquals(created.id(), seen.get(1).tenant().id());
+            db.failPublishing = new dev.mamori.platform.error.MamoriException(dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED,
+                    "audit down");
+            assertThrows(dev.mamori.platform.error.MamoriException.class, () -> service.expire("acme"));
+            assertThrows(dev.mamori.platform.error.MamoriException.class, () -> service.delete("acme", "acme"));
+            assertThrows(dev.mamori.platform.error.MamoriException.class, () -> service.terminate("acme", TOKYO_TODAY));
+            assertThrows(dev.mamori.platform.error.MamoriException.class, () -> trial("other"));
+            db.failPublishing = null;
+            assertEquals(TenantState.TRIAL, service.get("acme").state(), "rolled back with the failed event");
+            assertEquals(Optional.empty(), service.get("acme").terminationDate());
+            assertFalse(service.find("other").isPresent(), "no tenant without its creation event");
+        }
+    }
+
+    @Nested
+    @DisplayName("visibility")
+    class Visibility {
+
+        @Test
+        @DisplayName("TEN-4: to anyone but operators, support and the platform, a DELETED or PURGED tenant does not exist")
+        void deletedTenantsAreInvisibleToUsers() {
+            Tenant gone = trial("gone");
+            service.delete("gone", "gone");
+            Tenant live = trial("live");
+            ExecutionContext user = ExecutionContext.builder(dev.mamori.platform.context.Channel.REST)
+                    .principal(Principal.user("u-1", live.id(), java.util.Set.of("employee"))).build();
+            ExecutionContext nobody = ExecutionContext.builder(dev.mamori.platform.context.Channel.INTERNAL).build();
+            for (ExecutionContext c : List.of(user, nobody)) {
+                c.run(() -> {
+                    assertFalse(service.find("gone").isPresent());
+                    assertFalse(service.find(gone.id()).isPresent());
+                    TenantNotFoundException e = assertThrows(TenantNotFoundException.class, () -> service.expire("gone"));
+                    assertEquals("No tenant 'gone'.", e.getMessage(), "the same answer as for a tenant that never was");
+                    assertEquals(e.getMessage().replace("gone", "never"),
+                            assertThrows(TenantNotFoundException.class, () -> service.expire("never")).getMessage());
+                    assertTrue(service.list().stream().noneMatch(x -> x.slug().equals("gone")));
+                });
+            }
+            assertEquals(TenantState.DELETED, service.get("gone").state(), "operators still see it");
         }
 
         @Test
-        @DisplayName("TEN-2: a listener that was removed is no longer told")
-        void removed() {
-            List<TenantTransition> other = new ArrayList<>();
-            service.listeners.add(other::add);
+        @DisplayName("TEN-1: a tenant's user sees its own tenant only")
+        void usersSeeTheirOwnTenant() {
+            Tenant a = trial("alpha");
+            Tenant b = trial("bravo");
+            ExecutionContext.builder(dev.mamori.platform.context.Channel.REST)
+                    .principal(Principal.user("u-1", a.id(), java.util.Set.of("employee"))).build().run(() -> {
+                        assertEquals(List.of("alpha"), service.list().stream().map(Tenant::slug).collect(Collectors.toList()));
+                        assertFalse(service.find(b.id()).isPresent());
+                        assertThrows(TenantNotFoundException.class, () -> service.expire("bravo"));
+                    });
+            assertEquals(TenantState.TRIAL, service.get("bravo").state());
+        }
+
+        @Test
+        @DisplayName("TEN-1: a slug stays taken by a DELETED tenant, also for callers who cannot see it")
+        void deletedSlugStaysTaken() {
             trial("acme");
-            service.listeners.clear();
-            service.expire("acme");
-            assertEquals(1, other.size());
-            assertEquals(TenantState.TRIAL, other.get(0).to());
+            service.delete("acme", "acme");
+            ExecutionContext.builder(dev.mamori.platform.context.Channel.INTERNAL).build().run(() ->
+                    assertThrows(DuplicateTenantException.class, () -> trial("acme")));
         }
     }
 }

@@ -11,10 +11,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
 import org.h2.jdbcx.JdbcDataSource;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.db.Migrations;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
 
 /**
  * An in-memory H2 database with the real "mamori-tenant" persistence unit (EclipseLink,
@@ -37,6 +45,19 @@ final class TestDb {
 
     final JdbcDataSource dataSource;
     final EntityManagerFactory emf;
+    /** Every event the services published, in order. */
+    final List<MamoriEvent> events = new CopyOnWriteArrayList<>();
+    /** When set, publishing fails as a required listener (the audit trail) would. */
+    volatile RuntimeException failPublishing;
+    /** The events seam as the platform provides it: synchronous, stamped with the service's clock and the context. */
+    final EventPublisher publisher = b -> {
+        if (failPublishing != null) {
+            throw failPublishing;
+        }
+        MamoriEvent e = b.build(this.tenants == null ? T0 : this.tenants.clock.instant(), ExecutionContext.current().orElse(null));
+        events.add(e);
+        return e;
+    };
     /** The service for the current test. */
     TenantServiceImpl tenants;
 
@@ -49,12 +70,14 @@ final class TestDb {
         props.put("eclipselink.session-name", name);
         // the guard tests provoke refusals on purpose; EclipseLink would log each with a stack trace
         props.put("eclipselink.logging.level", "SEVERE");
+        // what the platform's schema extender does at bundle start
+        Migrations.migrate(dataSource, TenantServiceImpl.class, "dev/mamori/tenant/db", "mamori_schema_tenant");
         emf = Persistence.createEntityManagerFactory("mamori-tenant", props);
     }
 
     /**
      * @return the shared database, emptied, with its TenantServiceImpl (30 trial days, region jp) reset to
-     *         a clock at T0 and no listeners; the service is made once, as each start runs Flyway
+     *         a clock at T0 and no events recorded
      */
     static synchronized TestDb fresh() {
         if (shared == null) {
@@ -62,7 +85,8 @@ final class TestDb {
             shared.tenants = shared.newService(config(30, "jp"));
         } else {
             shared.wipe();
-            shared.tenants.listeners.clear();
+            shared.events.clear();
+            shared.failPublishing = null;
             shared.clock(T0);
         }
         return shared;
@@ -70,7 +94,7 @@ final class TestDb {
 
     /** A further service on the same database, as a second node or a reconfigured component would be. */
     TenantServiceImpl newService(TenantServiceImpl.Config config) {
-        TenantServiceImpl s = new TenantServiceImpl(emf, dataSource, config);
+        TenantServiceImpl s = new TenantServiceImpl(emf, publisher, config);
         s.clock = Clock.fixed(T0, TOKYO);
         return s;
     }

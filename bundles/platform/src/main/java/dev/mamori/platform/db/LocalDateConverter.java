@@ -1,4 +1,4 @@
-package dev.mamori.tenant.internal;
+package dev.mamori.platform.db;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import javax.persistence.AttributeConverter;
 import javax.persistence.Converter;
 
-/** Calendar dates as SQL DATE; JPA 2.1 has no java.time mapping of its own. */
+/** Calendar dates as SQL DATE; JPA 2.1 has no java.time mapping of its own. List it in your persistence unit. */
 @Converter
 public class LocalDateConverter implements AttributeConverter<LocalDate, Date> {
     @Override

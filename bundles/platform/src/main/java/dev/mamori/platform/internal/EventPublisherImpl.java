@@ -1,0 +1,159 @@
+package dev.mamori.platform.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.platform.event.MamoriEventListener;
+
+/**
+ * Delivers events synchronously to every listener. A listener that is required (by its service
+ * property or by this configuration's list) and fails, or is required and not registered, makes
+ * {@link #publish} throw, so the action that raised the event fails too.
+ */
+@Component(service = EventPublisher.class, configurationPid = EventPublisherImpl.PID)
+@Designate(ocd = EventPublisherImpl.Config.class)
+public class EventPublisherImpl implements EventPublisher {
+    static final String PID = "dev.mamori.events";
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisherImpl.class);
+
+    /** Event configuration (PID dev.mamori.events). */
+    @ObjectClassDefinition(name = "Mamori events", description = "Delivery of events to listeners.")
+    public @interface Config {
+        /** @return names */
+        @AttributeDefinition(description = "Names (mamori.event.listener) of listeners without which no action may "
+                + "happen, e.g. audit: while one is not registered, every action that publishes an event fails.",
+                required = false)
+        String[] required_listeners() default {};
+    }
+
+    /** A registered listener and what its service properties say. */
+    record Registered(MamoriEventListener listener, String name, boolean required, List<String> types) {
+        boolean wants(String type) {
+            return types.isEmpty() || types.stream().anyMatch(type::startsWith);
+        }
+    }
+
+    /** Ordered by ranking (highest first), then service id, as OSGi orders services. */
+    private final Map<String, Registered> listeners = new ConcurrentSkipListMap<>();
+    private volatile Set<String> requiredNames;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Clock clock;
+
+    /** @param config configuration */
+    @Activate
+    public EventPublisherImpl(Config config) {
+        modified(config);
+    }
+
+    @Modified
+    void modified(Config config) {
+        Set<String> names = new TreeSet<>();
+        for (String n : config.required_listeners()) {
+            if (n != null && !n.isBlank()) {
+                names.add(n.trim());
+            }
+        }
+        requiredNames = names;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindListener(MamoriEventListener listener, Map<String, Object> props) {
+        listeners.put(sortKey(props), new Registered(listener, string(props.get(MamoriEventListener.NAME)),
+                Boolean.parseBoolean(String.valueOf(props.get(MamoriEventListener.REQUIRED))), strings(props.get(MamoriEventListener.TYPES))));
+    }
+
+    void unbindListener(MamoriEventListener listener, Map<String, Object> props) {
+        listeners.remove(sortKey(props));
+    }
+
+    private static String sortKey(Map<String, Object> props) {
+        Object ranking = props.get(Constants.SERVICE_RANKING);
+        int r = ranking instanceof Integer ? (Integer) ranking : 0;
+        long id = ((Number) props.get(Constants.SERVICE_ID)).longValue();
+        // highest ranking first, then lowest service id; fixed width keeps the string order numeric
+        return String.format("%011d-%020d", (long) Integer.MAX_VALUE - r, id);
+    }
+
+    @Override
+    public MamoriEvent publish(MamoriEvent.Builder builder) {
+        Clock c = clock;
+        MamoriEvent event = builder.build(c == null ? java.time.Instant.now() : c.instant(),
+                ExecutionContext.current().orElse(null));
+        List<Registered> now = new ArrayList<>(listeners.values());
+        Set<String> required = requiredNames;
+        if (!required.isEmpty()) {
+            Set<String> present = new TreeSet<>();
+            now.forEach(r -> present.add(r.name()));
+            Set<String> missing = new TreeSet<>(required);
+            missing.removeAll(present);
+            if (!missing.isEmpty()) {
+                LOG.error("Refused {}: required event listener(s) {} not registered", event.type(), missing);
+                throw new MamoriException(PlatformErrors.EVENT_LISTENER_MISSING, "The action cannot be recorded now: "
+                        + "a required event listener (" + String.join(", ", missing) + ") is not running; nothing was done.",
+                        null, java.time.Duration.ofSeconds(5));
+            }
+        }
+        for (Registered r : now) {
+            if (!r.wants(event.type())) {
+                continue;
+            }
+            try {
+                r.listener().onEvent(event);
+            } catch (RuntimeException e) {
+                if (r.required() || required.contains(r.name())) {
+                    LOG.error("Required event listener {} failed on {}; the action fails", r.name(), event, e);
+                    throw new MamoriException(PlatformErrors.EVENT_DELIVERY_FAILED, "The action cannot be recorded now "
+                            + "(event listener " + r.name() + " failed); nothing was done.", e, java.time.Duration.ofSeconds(5));
+                }
+                LOG.error("Event listener {} failed on {}", r.name() == null ? r.listener().getClass().getName() : r.name(),
+                        event, e);
+            }
+        }
+        return event;
+    }
+
+    private static String string(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static List<String> strings(Object o) {
+        if (o == null) {
+            return List.of();
+        }
+        if (o instanceof String[]) {
+            return Arrays.asList((String[]) o);
+        }
+        if (o instanceof java.util.Collection) {
+            List<String> out = new ArrayList<>();
+            ((java.util.Collection<?>) o).forEach(x -> out.add(String.valueOf(x)));
+            return out;
+        }
+        return Arrays.asList(o.toString().split("\\s*,\\s*"));
+    }
+}

@@ -1,0 +1,646 @@
+package dev.mamori.platform.internal;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.db.SchemaReady;
+import dev.mamori.platform.db.Transactions;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.platform.event.PlatformEvents;
+import dev.mamori.platform.job.JobHandler;
+import dev.mamori.platform.job.JobInfo;
+import dev.mamori.platform.job.JobRequest;
+import dev.mamori.platform.job.JobService;
+import dev.mamori.platform.job.JobState;
+import dev.mamori.platform.job.JobStep;
+
+/**
+ * The job service: jobs in {@code mamori_job}, run by a small pool on each node. A node takes a
+ * due job by a compare-and-set on its lease, then runs it step by step; each step runs while the
+ * node holds the job's row ({@code SELECT ... FOR UPDATE}), so a cancel waits for the step in
+ * flight, and another node can only take the job over once the lease has expired (the node died).
+ */
+@Component(service = JobService.class, configurationPid = JobServiceImpl.PID)
+@Designate(ocd = JobServiceImpl.Config.class)
+public class JobServiceImpl implements JobService {
+    static final String PID = "dev.mamori.jobs";
+    private static final Logger LOG = LoggerFactory.getLogger(JobServiceImpl.class);
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
+
+    /** Job configuration (PID dev.mamori.jobs). */
+    @ObjectClassDefinition(name = "Mamori jobs", description = "Durable background jobs.")
+    public @interface Config {
+        /** @return workers */
+        @AttributeDefinition(description = "Jobs this node runs at the same time.", min = "1", max = "16")
+        int workers() default 2;
+
+        /** @return seconds */
+        @AttributeDefinition(description = "How often this node looks for due jobs and schedules, in seconds.", min = "1")
+        int poll_interval_seconds() default 2;
+
+        /** @return seconds */
+        @AttributeDefinition(description = "How long a node's claim on a job lasts without a step; after it, another "
+                + "node takes the job over (the first one died).", min = "10")
+        int lease_seconds() default 60;
+    }
+
+    /** The configuration as plain values, so tests need no annotation instance. */
+    record Settings(int workers, Duration pollInterval, Duration lease, String node) {
+        static Settings of(Config c) {
+            return new Settings(c.workers(), Duration.ofSeconds(c.poll_interval_seconds()), Duration.ofSeconds(c.lease_seconds()),
+                    nodeName());
+        }
+
+        private static String nodeName() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "node";
+            }
+            String cut = host.length() > 60 ? host.substring(0, 60) : host;
+            return cut + "/" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+
+    /** A registered handler and its properties. */
+    record Handler(JobHandler handler, String type, String schedule, int ranking, long serviceId) {
+    }
+
+    private final JobStore store;
+    private final EventPublisher events;
+    private final Settings settings;
+    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> badSchedules = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService poller;
+    private final ExecutorService pool;
+    private volatile boolean stopped;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Clock clock;
+
+    /**
+     * @param dataSource the {@code mamori} database
+     * @param schema     present once the job tables exist
+     * @param events     where job events go
+     * @param config     configuration
+     */
+    @Activate
+    public JobServiceImpl(@Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource,
+            @Reference(target = "(" + SchemaReady.NAME + "=platform)") SchemaReady schema, @Reference EventPublisher events,
+            Config config) {
+        this(dataSource, events, Settings.of(config), null);
+        start();
+    }
+
+    JobServiceImpl(DataSource dataSource, EventPublisher events, Settings settings, Clock clock) {
+        this.store = new JobStore(dataSource);
+        this.events = events;
+        this.settings = settings;
+        this.clock = clock;
+        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("mamori-jobs-poll"));
+        this.pool = Executors.newFixedThreadPool(settings.workers(), daemon("mamori-jobs"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts polling (tests start it themselves, after binding handlers). */
+    void start() {
+        poller.scheduleWithFixedDelay(this::poll, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops taking jobs; a step in flight ends, and its job is given back for any node to resume. */
+    @Deactivate
+    void deactivate() {
+        stopped = true;
+        poller.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("A job step did not end within 30 s of shutdown; its lease expires on its own");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindHandler(JobHandler handler, Map<String, Object> props) {
+        Object type = props.get(JobHandler.TYPE);
+        if (type == null) {
+            LOG.error("Job handler {} has no {} property; ignored", handler.getClass().getName(), JobHandler.TYPE);
+            return;
+        }
+        Object schedule = props.get(JobHandler.SCHEDULE);
+        Object ranking = props.get(Constants.SERVICE_RANKING);
+        Handler h = new Handler(handler, type.toString(), schedule == null || schedule.toString().isBlank() ? null : schedule.toString(),
+                ranking instanceof Integer ? (Integer) ranking : 0, ((Number) props.get(Constants.SERVICE_ID)).longValue());
+        handlers.merge(h.type(), h, (a, b) -> b.ranking() > a.ranking() || b.ranking() == a.ranking() && b.serviceId() < a.serviceId() ? b : a);
+        badSchedules.remove(h.type());
+        nudge();
+    }
+
+    void unbindHandler(JobHandler handler, Map<String, Object> props) {
+        Object type = props.get(JobHandler.TYPE);
+        if (type != null) {
+            handlers.computeIfPresent(type.toString(), (k, h) -> h.handler() == handler ? null : h);
+        }
+    }
+
+    @Override
+    public JobInfo submit(JobRequest request) {
+        Optional<ExecutionContext> ctx = ExecutionContext.current();
+        String requestedBy = ctx.flatMap(ExecutionContext::principal)
+                .map(p -> p.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + p.id()).orElse("anonymous");
+        for (int attempt = 0; ; attempt++) {
+            try {
+                JobInfo job = inTx(c -> {
+                    long now = clock.millis();
+                    if (request.key().isPresent()) {
+                        Optional<JobStore.Row> open = JobStore.loadOpen(c, request.type(), request.key().get(), true);
+                        if (open.isPresent()) {
+                            JobStore.Row r = open.get();
+                            if (r.state == JobState.FAILED) {
+                                r.state = JobState.QUEUED;
+                                r.detail = "resumed from its last checkpoint";
+                                r.nextRunAt = now;
+                                r.owner = null;
+                                r.leaseUntil = null;
+                                r.updatedAt = now;
+                                JobStore.update(c, r);
+                                publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
+                            }
+                            return r.info();
+                        }
+                    }
+                    JobStore.Row r = new JobStore.Row(UUID.randomUUID().toString(), request.type(), request.key().orElse(null),
+                            request.tenantId().orElse(null), request.parameters(), requestedBy, now);
+                    r.state = JobState.QUEUED;
+                    r.detail = "queued";
+                    r.nextRunAt = now;
+                    r.updatedAt = now;
+                    JobStore.insert(c, r);
+                    publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
+                    return r.info();
+                });
+                nudge();
+                return job;
+            } catch (SqlFailure e) {
+                // another node submitted the same key at the same moment: take theirs
+                if (attempt < 3 && (isUniqueViolation(e.getCause()) || Transactions.isLockTimeout(e.getCause()))) {
+                    continue;
+                }
+                throw e.toMamori("submit job");
+            }
+        }
+    }
+
+    @Override
+    public Optional<JobInfo> find(String id) {
+        if (id == null || id.length() > 36) {
+            return Optional.empty();
+        }
+        try {
+            return store.find(id).map(JobStore.Row::info);
+        } catch (SQLException e) {
+            throw new SqlFailure(e).toMamori("read job");
+        }
+    }
+
+    @Override
+    public Optional<JobInfo> findOpen(String type, String key) {
+        try {
+            return store.findOpen(type, key).map(JobStore.Row::info);
+        } catch (SQLException e) {
+            throw new SqlFailure(e).toMamori("read job");
+        }
+    }
+
+    @Override
+    public List<JobInfo> list(String type, int limit) {
+        try {
+            return store.list(type, Math.max(1, Math.min(limit, 1000))).stream().map(JobStore.Row::info).collect(Collectors.toList());
+        } catch (SQLException e) {
+            throw new SqlFailure(e).toMamori("list jobs");
+        }
+    }
+
+    @Override
+    public JobInfo cancel(String id) {
+        long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
+        while (true) {
+            try {
+                return inTx(c -> {
+                    JobStore.Row r = (id == null || id.length() > 36 ? Optional.<JobStore.Row>empty() : JobStore.load(c, id, true))
+                            .orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + printable(id) + "'."));
+                    if (!r.state.isOpen()) {
+                        throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + r.id + " is already " + r.state + ".");
+                    }
+                    long now = clock.millis();
+                    r.state = JobState.CANCELLED;
+                    r.detail = "cancelled";
+                    r.owner = null;
+                    r.leaseUntil = null;
+                    r.finishedAt = now;
+                    r.updatedAt = now;
+                    JobStore.update(c, r);
+                    publish(PlatformEvents.JOB_CANCELLED, r, MamoriEvent.Outcome.SUCCESS);
+                    return r.info();
+                });
+            } catch (SqlFailure e) {
+                // the runner holds the row for the step in flight: wait for it
+                if (Transactions.isLockTimeout(e.getCause()) && System.nanoTime() < deadline) {
+                    sleep(100);
+                    continue;
+                }
+                throw e.toMamori("cancel job");
+            }
+        }
+    }
+
+    @Override
+    public void wake(String type) {
+        try {
+            if (store.wake(type, clock.millis()) > 0) {
+                nudge();
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not wake {} jobs: {}", type, e.toString());
+        }
+    }
+
+    /** Looks for due work now rather than at the next poll. */
+    void nudge() {
+        if (!stopped) {
+            try {
+                poller.execute(this::poll);
+            } catch (RejectedExecutionException shuttingDown) {
+                // nothing to do
+            }
+        }
+    }
+
+    /** One poll: fire due schedules, then take due jobs this node has handlers for, while workers are free. */
+    void poll() {
+        if (stopped) {
+            return;
+        }
+        try {
+            fireSchedules();
+            int free = settings.workers() - running.size();
+            if (free <= 0) {
+                return;
+            }
+            long now = clock.millis();
+            for (String[] due : store.due(now, free * 4 + running.size())) {
+                String id = due[0];
+                if (running.size() >= settings.workers() || stopped) {
+                    break;
+                }
+                if (!handlers.containsKey(due[1]) || running.contains(id)) {
+                    continue;
+                }
+                if (store.claim(id, settings.node(), now, now + settings.lease().toMillis())) {
+                    running.add(id);
+                    try {
+                        pool.execute(() -> run(id));
+                    } catch (RejectedExecutionException shuttingDown) {
+                        running.remove(id);
+                        store.release(id, settings.node(), now);
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Job poll failed (retried in {} s): {}", settings.pollInterval().toSeconds(), e.toString());
+        }
+    }
+
+    private void run(String id) {
+        try {
+            while (!stopped && stepOnce(id)) {
+                // next step
+            }
+            if (stopped) {
+                // any node resumes it at once, this one at its next start
+                store.release(id, settings.node(), clock.millis());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Job {} lost its runner: {}; it is picked up again when its lease ends", id, e.toString());
+        } finally {
+            running.remove(id);
+            nudge();
+        }
+    }
+
+    /**
+     * Runs one step of a job this node has claimed, holding the job's row.
+     *
+     * @return whether to go on with the next step
+     */
+    boolean stepOnce(String id) throws SQLException {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                JobStore.Row r = JobStore.load(c, id, true).orElse(null);
+                if (r == null || r.state != JobState.RUNNING || !settings.node().equals(r.owner)) {
+                    // cancelled, or taken over after this node's lease ran out
+                    c.rollback();
+                    return false;
+                }
+                Handler h = handlers.get(r.type);
+                if (h == null) {
+                    r.owner = null;
+                    r.leaseUntil = null;
+                    r.detail = "waiting for a handler of type " + r.type;
+                    r.updatedAt = clock.millis();
+                    JobStore.update(c, r);
+                    c.commit();
+                    return false;
+                }
+                boolean go = step(c, r, h);
+                c.commit();
+                return go;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (Transactions.isLockTimeout(e)) {
+                // a cancel (or an operator's query) holds the row: try again shortly
+                sleep(100);
+                return true;
+            }
+            throw e;
+        } catch (MamoriException e) {
+            if (e.errorCode().equals(PlatformErrors.EVENT_LISTENER_MISSING) || e.errorCode().equals(PlatformErrors.EVENT_DELIVERY_FAILED)) {
+                // the end could not be recorded: the step's own work stands; wait and try the end again
+                defer(id, "waiting to record its end: " + e.getMessage(), Duration.ofSeconds(30));
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs the handler's step on a row held locked, and writes the outcome; the caller commits. */
+    private boolean step(Connection c, JobStore.Row r, Handler h) throws SQLException {
+        JobStep step;
+        try {
+            step = stepContext(r).call(() -> h.handler().step(r));
+            if (step == null) {
+                throw new IllegalStateException("The job handler returned no step.");
+            }
+        } catch (RuntimeException e) {
+            failed(c, r, e);
+            return false;
+        }
+        long now = clock.millis();
+        r.done += step.doneIncrement();
+        step.total().ifPresent(t -> r.total = t);
+        step.detail().ifPresent(d -> r.detail = d);
+        r.updatedAt = now;
+        switch (step.kind()) {
+            case PROGRESS:
+                r.cursor = step.cursor().orElse(null);
+                r.leaseUntil = now + settings.lease().toMillis();
+                JobStore.update(c, r);
+                return true;
+            case WAITING:
+                r.state = JobState.WAITING;
+                r.owner = null;
+                r.leaseUntil = null;
+                r.nextRunAt = now + step.retryIn().orElseThrow().toMillis();
+                JobStore.update(c, r);
+                return false;
+            default:
+                r.state = JobState.DONE;
+                r.cursor = null;
+                r.owner = null;
+                r.leaseUntil = null;
+                r.finishedAt = now;
+                r.result = step.result().orElse(null);
+                if (r.detail == null) {
+                    r.detail = "done";
+                }
+                JobStore.update(c, r);
+                publish(PlatformEvents.JOB_ENDED, r, MamoriEvent.Outcome.SUCCESS);
+                return false;
+        }
+    }
+
+    /** A step threw: wait and retry (unavailable, lock timeout, shutdown), or fail the job (resumable). */
+    private void failed(Connection c, JobStore.Row r, RuntimeException e) throws SQLException {
+        long now = clock.millis();
+        Optional<MamoriException> typed = MamoriException.find(e);
+        r.owner = null;
+        r.leaseUntil = null;
+        r.updatedAt = now;
+        if (stopped) {
+            LOG.info("Job {} ({}) paused by shutdown: {}", r.id, r.type, e.toString());
+            r.detail = "paused by shutdown";
+        } else if (Transactions.isLockTimeout(e)) {
+            LOG.info("Job {} ({}) waits for a database lock; retrying", r.id, r.type);
+            r.nextRunAt = now + 1000;
+        } else if (typed.isPresent() && typed.get().kind() == ErrorKind.UNAVAILABLE) {
+            r.state = JobState.WAITING;
+            r.detail = limit(typed.get().getMessage());
+            r.nextRunAt = now + typed.get().retryAfter().orElse(Duration.ofSeconds(10)).toMillis();
+        } else {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.error("Job {} ({}) failed; submitting it again resumes from its last checkpoint: {}", r.id, r.type, why, e);
+            r.state = JobState.FAILED;
+            r.detail = limit(why);
+            JobStore.update(c, r);
+            publish(PlatformEvents.JOB_ENDED, r, MamoriEvent.Outcome.FAILURE);
+            return;
+        }
+        JobStore.update(c, r);
+    }
+
+    private void defer(String id, String detail, Duration delay) {
+        try {
+            inTx(c -> {
+                JobStore.Row r = JobStore.load(c, id, true).orElse(null);
+                if (r != null && r.state == JobState.RUNNING && settings.node().equals(r.owner)) {
+                    long now = clock.millis();
+                    r.state = JobState.WAITING;
+                    r.owner = null;
+                    r.leaseUntil = null;
+                    r.detail = limit(detail);
+                    r.nextRunAt = now + delay.toMillis();
+                    r.updatedAt = now;
+                    JobStore.update(c, r);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Job {} could not be deferred: {}", id, e.toString());
+        }
+    }
+
+    private ExecutionContext stepContext(JobStore.Row r) {
+        return ExecutionContext.builder(Channel.JOB).principal(Principal.system("job:" + r.type)).requestId(r.id).build();
+    }
+
+    private void fireSchedules() throws SQLException {
+        for (Handler h : handlers.values()) {
+            if (h.schedule() == null || badSchedules.contains(h.type())) {
+                continue;
+            }
+            CronSchedule cron;
+            try {
+                cron = CronSchedule.parse(h.schedule(), clock.getZone());
+            } catch (IllegalArgumentException e) {
+                badSchedules.add(h.type());
+                LOG.error("Job type {}: {}; it is not scheduled", h.type(), e.getMessage());
+                continue;
+            }
+            Instant now = clock.instant();
+            Optional<Object[]> recorded = store.schedule(h.type());
+            Instant next = cron.next(now);
+            long nextMillis = next == null ? Long.MAX_VALUE : next.toEpochMilli();
+            if (recorded.isEmpty()) {
+                store.insertSchedule(h.type(), cron.expression(), nextMillis);
+                continue;
+            }
+            String expression = (String) recorded.get()[0];
+            long fireAt = (Long) recorded.get()[1];
+            if (!expression.equals(cron.expression())) {
+                store.moveSchedule(h.type(), expression, fireAt, cron.expression(), nextMillis);
+            } else if (fireAt <= now.toEpochMilli() && store.moveSchedule(h.type(), expression, fireAt, expression, nextMillis)) {
+                // this node moved the schedule on: it submits the run (one open run at a time, by its key)
+                ExecutionContext.system("jobs.schedule").run(() -> submit(JobRequest.of(h.type()).key("schedule")));
+            }
+        }
+    }
+
+    private void publish(String type, JobStore.Row r, MamoriEvent.Outcome outcome) {
+        events.publish(MamoriEvent.builder(type).tenant(r.tenantId).target("job", r.id).outcome(outcome)
+                .detail("jobType", r.type).detail("state", r.state.name()).detail("done", r.done));
+    }
+
+    /** Work on one connection in one transaction. */
+    private <T> T inTx(SqlWork<T> work) {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException r) {
+            cause.addSuppressed(r);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /** A database failure inside {@link #inTx}. */
+    private static final class SqlFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SqlFailure(SQLException cause) {
+            super(cause);
+        }
+
+        MamoriException toMamori(String what) {
+            if (Transactions.isLockTimeout(getCause())) {
+                return new MamoriException(PlatformErrors.BUSY, "Could not " + what + ": the job is busy; try again.", getCause(),
+                        Duration.ofSeconds(1));
+            }
+            LOG.error("Could not {}", what, getCause());
+            return new MamoriException(PlatformErrors.JOB_STORE_UNAVAILABLE, "Could not " + what + ": the database is not available.", getCause(), Duration.ofSeconds(5));
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        return e instanceof SQLException && "23505".equals(((SQLException) e).getSQLState());
+    }
+
+    private static String limit(String s) {
+        return s == null ? null : s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+        return cut.codePoints().map(ch -> Character.isISOControl(ch) ? '?' : ch)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return this node's name (for tests and the shell) */
+    String node() {
+        return settings.node();
+    }
+}

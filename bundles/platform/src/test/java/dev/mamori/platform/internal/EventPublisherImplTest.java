@@ -1,0 +1,158 @@
+package dev.mamori.platform.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Constants;
+
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.platform.event.MamoriEventListener;
+
+class EventPublisherImplTest {
+    static final Instant NOW = Instant.parse("2026-11-29T00:00:00Z");
+    long ids;
+
+    static EventPublisherImpl.Config config(String... required) {
+        return new EventPublisherImpl.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return EventPublisherImpl.Config.class;
+            }
+
+            @Override
+            public String[] required_listeners() {
+                return required;
+            }
+        };
+    }
+
+    EventPublisherImpl publisher(String... required) {
+        EventPublisherImpl p = new EventPublisherImpl(config(required));
+        p.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return p;
+    }
+
+    Map<String, Object> props(String name, boolean required, Object types) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(Constants.SERVICE_ID, ++ids);
+        if (name != null) {
+            p.put(MamoriEventListener.NAME, name);
+        }
+        if (required) {
+            p.put(MamoriEventListener.REQUIRED, "true");
+        }
+        if (types != null) {
+            p.put(MamoriEventListener.TYPES, types);
+        }
+        return p;
+    }
+
+    @Test
+    @DisplayName("AUD-2: an event carries who acted, from which IP, in which request, stamped with the platform clock")
+    void stampsContext() {
+        EventPublisherImpl p = publisher();
+        List<MamoriEvent> seen = new CopyOnWriteArrayList<>();
+        p.bindListener(seen::add, props("audit", false, null));
+        ExecutionContext ctx = ExecutionContext.builder(Channel.REST).principal(Principal.user("u-1", "t-1", Set.of("employee")))
+                .tenant("t-1").clientIp("192.0.2.10").requestId("req-12345678").build();
+        ctx.run(() -> p.publish(MamoriEvent.builder("test.thing.done").target("thing", "x-1").detail("count", 3)));
+        MamoriEvent e = seen.get(0);
+        assertEquals("test.thing.done", e.type());
+        assertEquals(NOW, e.at());
+        assertEquals("u-1", e.principalId().orElseThrow());
+        assertEquals(PrincipalKind.USER, e.principalKind().orElseThrow());
+        assertEquals("192.0.2.10", e.clientIp().orElseThrow());
+        assertEquals("req-12345678", e.requestId().orElseThrow());
+        assertEquals("t-1", e.tenantId().orElseThrow());
+        assertEquals("REST", e.channel().orElseThrow());
+        assertEquals(Map.of("count", "3"), e.details());
+        assertEquals(MamoriEvent.Outcome.SUCCESS, e.outcome());
+    }
+
+    @Test
+    @DisplayName("AUD-1: a required listener that fails makes publish (and so the action) fail; an optional one is only logged")
+    void requiredListenerFailureFailsTheAction() {
+        EventPublisherImpl p = publisher();
+        List<String> after = new CopyOnWriteArrayList<>();
+        p.bindListener(e -> {
+            throw new IllegalStateException("log full");
+        }, props("flaky", false, null));
+        p.bindListener(e -> after.add(e.type()), props("other", false, null));
+        p.publish(MamoriEvent.builder("test.a"));
+        assertEquals(List.of("test.a"), after, "an optional listener's failure does not stop delivery");
+        p.bindListener(e -> {
+            throw new IllegalStateException("disk full");
+        }, props("audit", true, null));
+        MamoriException e = assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder("test.b")));
+        assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), e.code());
+    }
+
+    @Test
+    @DisplayName("AUD-1: while a listener the configuration requires is not registered, every publish fails; registered, it works")
+    void missingRequiredListener() {
+        EventPublisherImpl p = publisher("audit");
+        MamoriException e = assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder("test.a")));
+        assertEquals(PlatformErrors.EVENT_LISTENER_MISSING.code(), e.code());
+        assertTrue(e.retryAfter().isPresent());
+        List<String> seen = new CopyOnWriteArrayList<>();
+        MamoriEventListener audit = ev -> seen.add(ev.type());
+        Map<String, Object> props = props("audit", false, null);
+        p.bindListener(audit, props);
+        p.publish(MamoriEvent.builder("test.a"));
+        assertEquals(List.of("test.a"), seen);
+        p.unbindListener(audit, props);
+        assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder("test.a")));
+        // a listener named in the configuration is required even without the property
+        p.bindListener(ev -> {
+            throw new IllegalStateException("x");
+        }, props("audit", false, null));
+        assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), assertThrows(MamoriException.class,
+                () -> p.publish(MamoriEvent.builder("test.a"))).code());
+    }
+
+    @Test
+    @DisplayName("EXT-1: listeners choose types by prefix, in ranking order")
+    void typesAndOrder() {
+        EventPublisherImpl p = publisher();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Map<String, Object> low = props("low", false, "vault.");
+        p.bindListener(e -> seen.add("low:" + e.type()), low);
+        Map<String, Object> high = props("high", false, new String[] {"vault.", "tenant."});
+        high.put(Constants.SERVICE_RANKING, 10);
+        p.bindListener(e -> seen.add("high:" + e.type()), high);
+        p.publish(MamoriEvent.builder("vault.key.created"));
+        p.publish(MamoriEvent.builder("tenant.created"));
+        p.publish(MamoriEvent.builder("other.thing"));
+        assertEquals(List.of("high:vault.key.created", "low:vault.key.created", "high:tenant.created"), seen);
+    }
+
+    @Test
+    @DisplayName("SEC-7: event types, keys and values are checked: no control characters, bounded, no free-form keys")
+    void eventShapeIsChecked() {
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("Bad Type"));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("single"));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("bad key", "v"));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("k", "line\nbreak"));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("k", "x".repeat(257)));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").target("t", ""));
+    }
+}

@@ -1,0 +1,443 @@
+package dev.mamori.platform.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.db.Migrations;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.platform.event.PlatformEvents;
+import dev.mamori.platform.job.JobHandler;
+import dev.mamori.platform.job.JobInfo;
+import dev.mamori.platform.job.JobRequest;
+import dev.mamori.platform.job.JobRun;
+import dev.mamori.platform.job.JobState;
+import dev.mamori.platform.job.JobStep;
+import dev.mamori.testsupport.MutableClock;
+import dev.mamori.testsupport.TestDatabase;
+
+/** The job service on real databases (H2, and PostgreSQL for two nodes), outside OSGi. */
+class JobServiceImplTest {
+    static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    final MutableClock clock = new MutableClock(TOKYO);
+    final List<MamoriEvent> events = new CopyOnWriteArrayList<>();
+    final EventPublisher publisher = b -> {
+        MamoriEvent e = b.build(clock.instant(), ExecutionContext.current().orElse(null));
+        events.add(e);
+        return e;
+    };
+    final List<JobServiceImpl> services = new ArrayList<>();
+    final List<TestDatabase> databases = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        services.forEach(JobServiceImpl::deactivate);
+        databases.forEach(TestDatabase::close);
+    }
+
+    DataSource h2() {
+        TestDatabase db = TestDatabase.h2(dir, "jobs");
+        databases.add(db);
+        return migrated(db.dataSource());
+    }
+
+    DataSource postgres() {
+        TestDatabase db = TestDatabase.postgres("jobs");
+        databases.add(db);
+        return migrated(db.dataSource());
+    }
+
+    static DataSource migrated(DataSource ds) {
+        Migrations.migrate(ds, JobServiceImpl.class, "dev/mamori/platform/schema", "mamori_schema_platform");
+        return ds;
+    }
+
+    JobServiceImpl service(DataSource ds, String node, JobHandler handler, String type) {
+        return service(ds, node, handler, type, null);
+    }
+
+    JobServiceImpl service(DataSource ds, String node, JobHandler handler, String type, String schedule) {
+        JobServiceImpl s = new JobServiceImpl(ds, publisher,
+                new JobServiceImpl.Settings(2, Duration.ofMillis(50), Duration.ofSeconds(30), node), clock);
+        services.add(s);
+        Map<String, Object> props = new java.util.HashMap<>();
+        props.put(JobHandler.TYPE, type);
+        props.put(org.osgi.framework.Constants.SERVICE_ID, (long) services.size());
+        if (schedule != null) {
+            props.put(JobHandler.SCHEDULE, schedule);
+        }
+        s.bindHandler(handler, props);
+        s.start();
+        return s;
+    }
+
+    /** Counts to {@code steps} one step at a time; the cursor is the count. */
+    static final class Counter implements JobHandler {
+        final int steps;
+        final List<String> cursors = new CopyOnWriteArrayList<>();
+        final List<String> principals = new CopyOnWriteArrayList<>();
+        volatile Function<JobRun, JobStep> override;
+
+        Counter(int steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public JobStep step(JobRun run) {
+            cursors.add(run.cursor().orElse("-"));
+            principals.add(ExecutionContext.require().principal().map(Principal::id).orElse("?"));
+            if (override != null) {
+                JobStep s = override.apply(run);
+                if (s != null) {
+                    return s;
+                }
+            }
+            int at = run.cursor().map(Integer::parseInt).orElse(0) + 1;
+            return at >= steps ? JobStep.finished("counted to " + at).withDone(1).withResult(String.valueOf(at))
+                    : JobStep.progress(String.valueOf(at), 1).withTotal((long) steps);
+        }
+    }
+
+    static JobInfo await(JobServiceImpl s, String id, JobState state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JobInfo j = null;
+        while (System.nanoTime() < deadline) {
+            j = s.find(id).orElseThrow();
+            if (j.state() == state) {
+                return j;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + id + " never reached " + state + ": " + j);
+    }
+
+    static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    @DisplayName("EXT-1: a job runs step by step to DONE with its checkpoints, progress and result, as the system, and is recorded as events")
+    void runsToTheEnd() throws Exception {
+        Counter counter = new Counter(5);
+        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
+        JobInfo submitted = ExecutionContext.builder(dev.mamori.platform.context.Channel.SHELL)
+                .principal(Principal.operator("alice", Set.of("operator"))).clientIp("10.0.0.7").build()
+                .call(() -> s.submit(JobRequest.of("test.count").tenant("t-1").parameters("p")));
+        assertEquals("operator:alice", submitted.requestedBy());
+        JobInfo done = await(s, submitted.id(), JobState.DONE);
+        assertEquals(List.of("-", "1", "2", "3", "4"), counter.cursors);
+        assertEquals(5, done.done());
+        assertEquals(5L, done.total());
+        assertEquals("5", done.result());
+        assertEquals("counted to 5", done.detail());
+        assertTrue(done.finishedAt() != null);
+        assertEquals(Set.of("job:test.count"), Set.copyOf(counter.principals), "steps run as the platform, not as the submitter");
+        MamoriEvent sub = events.stream().filter(e -> e.type().equals(PlatformEvents.JOB_SUBMITTED)).findFirst().orElseThrow();
+        assertEquals("alice", sub.principalId().orElseThrow());
+        assertEquals("10.0.0.7", sub.clientIp().orElseThrow());
+        assertEquals("t-1", sub.tenantId().orElseThrow());
+        until("end event", () -> events.stream().anyMatch(e -> e.type().equals(PlatformEvents.JOB_ENDED)
+                && e.outcome() == MamoriEvent.Outcome.SUCCESS && e.targetId().orElse("").equals(submitted.id())));
+    }
+
+    @Test
+    @DisplayName("EXT-1: one open job per type and key; a FAILED job submitted again resumes from its last checkpoint")
+    void keysAndResume() throws Exception {
+        Counter counter = new Counter(4);
+        AtomicBoolean fail = new AtomicBoolean(true);
+        counter.override = run -> {
+            if (run.cursor().orElse("").equals("2") && fail.get()) {
+                throw new IllegalStateException("disk full");
+            }
+            return null;
+        };
+        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
+        JobInfo first = s.submit(JobRequest.of("test.count").key("tenant-a"));
+        JobInfo failed = await(s, first.id(), JobState.FAILED);
+        assertEquals("disk full", failed.detail());
+        assertEquals(2, failed.done());
+        assertTrue(events.stream().anyMatch(e -> e.type().equals(PlatformEvents.JOB_ENDED) && e.outcome() == MamoriEvent.Outcome.FAILURE));
+        fail.set(false);
+        JobInfo resumed = s.submit(JobRequest.of("test.count").key("tenant-a"));
+        assertEquals(first.id(), resumed.id(), "the same job, not a new one");
+        await(s, first.id(), JobState.DONE);
+        assertEquals(List.of("-", "1", "2", "2", "3"), counter.cursors, "resumed at the checkpoint 2, not from the start");
+        JobInfo next = s.submit(JobRequest.of("test.count").key("tenant-a"));
+        assertNotEquals(first.id(), next.id(), "a DONE job frees its key");
+        await(s, next.id(), JobState.DONE);
+        JobInfo other = s.submit(JobRequest.of("test.count").key("tenant-b"));
+        assertNotEquals(next.id(), other.id());
+    }
+
+    @Test
+    @DisplayName("EXT-1: a waiting job runs again when woken; an unavailable dependency makes it wait, not fail")
+    void waitAndWake() throws Exception {
+        Counter counter = new Counter(2);
+        AtomicInteger mode = new AtomicInteger(0);
+        counter.override = run -> {
+            if (mode.get() == 0) {
+                return JobStep.waiting("waiting for the vault", Duration.ofHours(1));
+            }
+            if (mode.get() == 1) {
+                throw new MamoriException(PlatformErrors.SCHEMA_NOT_READY, "schema not ready", null, Duration.ofHours(1));
+            }
+            return null;
+        };
+        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
+        JobInfo job = s.submit(JobRequest.of("test.count"));
+        assertEquals("waiting for the vault", await(s, job.id(), JobState.WAITING).detail());
+        int calls = counter.cursors.size();
+        Thread.sleep(300);
+        assertEquals(calls, counter.cursors.size(), "not run again before it is due");
+        mode.set(1);
+        s.wake("test.count");
+        until("second wait", () -> counter.cursors.size() > calls);
+        JobInfo waiting = await(s, job.id(), JobState.WAITING);
+        assertEquals("schema not ready", waiting.detail());
+        mode.set(2);
+        clock.advance(Duration.ofHours(2));
+        assertEquals(2, await(s, job.id(), JobState.DONE).done());
+    }
+
+    @Test
+    @DisplayName("EXT-1: a cancel waits for the step in flight; no step runs after it; a finished or unknown job cannot be cancelled")
+    void cancelWaitsForTheStep() throws Exception {
+        Counter counter = new Counter(100);
+        CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        counter.override = run -> {
+            if (run.cursor().orElse("").equals("1")) {
+                inStep.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
+        };
+        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
+        JobInfo job = ExecutionContext.system("test").call(() -> s.submit(JobRequest.of("test.count")));
+        assertTrue(inStep.await(30, TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture<JobInfo> cancel = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> s.cancel(job.id()));
+        Thread.sleep(300);
+        assertFalse(cancel.isDone(), "the cancel waits while the step holds the job");
+        release.countDown();
+        assertEquals(JobState.CANCELLED, cancel.get(30, TimeUnit.SECONDS).state());
+        Thread.sleep(300);
+        assertEquals(List.of("-", "1"), counter.cursors, "no step after the cancel");
+        assertEquals(2, s.find(job.id()).orElseThrow().done(), "the step in flight was checkpointed before the cancel");
+        assertEquals(PlatformErrors.JOB_FINISHED.code(), assertThrows(MamoriException.class, () -> s.cancel(job.id())).code());
+        assertEquals(PlatformErrors.NO_SUCH_JOB.code(), assertThrows(MamoriException.class, () -> s.cancel("nope")).code());
+        assertTrue(events.stream().anyMatch(e -> e.type().equals(PlatformEvents.JOB_CANCELLED)));
+    }
+
+    @Test
+    @DisplayName("EXT-1, OPS-4: a node killed in the middle of a step: another node takes the job over when the lease ends and resumes at the last checkpoint")
+    void killedNodeResumesElsewhere() throws Exception {
+        DataSource ds = h2();
+        Counter counter = new Counter(4);
+        CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        Set<String> nodes = ConcurrentHashMap.newKeySet();
+        counter.override = run -> {
+            if (run.cursor().orElse("").equals("2") && inStep.getCount() > 0) {
+                inStep.countDown();
+                try {
+                    never.await(); // node A hangs here until it is "killed"
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("node died");
+            }
+            return null;
+        };
+        Killable a = new Killable(ds);
+        JobServiceImpl nodeA = service(a, "node-a", counter, "test.count");
+        JobInfo job = nodeA.submit(JobRequest.of("test.count"));
+        assertTrue(inStep.await(30, TimeUnit.SECONDS));
+        a.kill();
+        never.countDown();
+        // node B sees a leased job and leaves it alone until the lease has run out
+        JobServiceImpl nodeB = service(ds, "node-b", counter, "test.count");
+        Thread.sleep(300);
+        assertEquals(3, counter.cursors.size());
+        clock.advance(Duration.ofSeconds(31));
+        JobInfo done = await(nodeB, job.id(), JobState.DONE);
+        assertEquals(List.of("-", "1", "2", "2", "3"), counter.cursors, "the lost step ran again from checkpoint 2");
+        assertEquals(4, done.done());
+    }
+
+    @Test
+    @DisplayName("EXT-1, OPS-4: two nodes on one PostgreSQL database never run one job twice, nor one step twice")
+    void twoNodesOnePostgres() throws Exception {
+        DataSource ds = postgres();
+        twoNodes(ds);
+    }
+
+    @Test
+    @DisplayName("EXT-1, OPS-4: two nodes on one H2 database never run one job twice, nor one step twice")
+    void twoNodesOneH2() throws Exception {
+        twoNodes(h2());
+    }
+
+    private void twoNodes(DataSource ds) throws Exception {
+        Map<String, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
+        Map<String, Integer> steps = new ConcurrentHashMap<>();
+        Set<String> overlaps = ConcurrentHashMap.newKeySet();
+        Map<String, Set<String>> nodesOf = new ConcurrentHashMap<>();
+        JobHandler handler = run -> {
+            AtomicBoolean busy = inFlight.computeIfAbsent(run.id(), k -> new AtomicBoolean());
+            if (!busy.compareAndSet(false, true)) {
+                overlaps.add(run.id());
+            }
+            try {
+                Thread.sleep(2);
+                String key = run.id() + "@" + run.cursor().orElse("-");
+                steps.merge(key, 1, Integer::sum);
+                nodesOf.computeIfAbsent(run.id(), k -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName());
+                int at = run.cursor().map(Integer::parseInt).orElse(0) + 1;
+                return at >= 5 ? JobStep.finished("ok").withDone(1) : JobStep.progress(String.valueOf(at), 1);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                busy.set(false);
+            }
+        };
+        JobServiceImpl n1 = service(ds, "node-1", handler, "test.two");
+        JobServiceImpl n2 = service(ds, "node-2", handler, "test.two");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add((i % 2 == 0 ? n1 : n2).submit(JobRequest.of("test.two")).id());
+        }
+        for (String id : ids) {
+            assertEquals(5, await(n1, id, JobState.DONE).done());
+        }
+        assertEquals(Set.of(), overlaps, "no job ran on two threads at once");
+        assertEquals(30 * 5, steps.size());
+        assertEquals(Set.of(1), Set.copyOf(steps.values()), "every step ran exactly once");
+    }
+
+    @Test
+    @DisplayName("EXT-1, AUD-6: a schedule fires at 01:00 Tokyo time, once per firing across two nodes, and never overlaps a run still open")
+    void schedulesInTheConfiguredZone() throws Exception {
+        DataSource ds = h2();
+        clock.set(ZonedDateTime.of(2026, 3, 1, 0, 59, 0, 0, TOKYO).toInstant());
+        Counter counter = new Counter(1);
+        JobServiceImpl n1 = service(ds, "node-1", counter, "test.nightly", "0 0 1 * * ?");
+        JobServiceImpl n2 = service(ds, "node-2", counter, "test.nightly", "0 0 1 * * ?");
+        Thread.sleep(300);
+        assertEquals(List.of(), n1.list("test.nightly", 10), "not before 01:00");
+        clock.set(ZonedDateTime.of(2026, 3, 1, 1, 0, 1, 0, TOKYO).toInstant());
+        until("one run", () -> n1.list("test.nightly", 10).size() == 1);
+        Thread.sleep(300);
+        assertEquals(1, n2.list("test.nightly", 10).size(), "two nodes, one run");
+        await(n1, n1.list("test.nightly", 10).get(0).id(), JobState.DONE);
+        assertEquals("system:jobs.schedule", n1.list("test.nightly", 10).get(0).requestedBy());
+        clock.set(ZonedDateTime.of(2026, 3, 2, 0, 30, 0, 0, TOKYO).toInstant());
+        Thread.sleep(300);
+        assertEquals(1, n1.list("test.nightly", 10).size(), "nothing at 00:30 the next day");
+        clock.set(ZonedDateTime.of(2026, 3, 2, 1, 0, 0, 0, TOKYO).toInstant());
+        until("second run", () -> n1.list("test.nightly", 10).size() == 2);
+    }
+
+    /** A DataSource whose connections can be cut at once, as a node's are when its JVM dies. */
+    static final class Killable implements DataSource {
+        private final DataSource delegate;
+        private final Set<Connection> open = Collections.newSetFromMap(new ConcurrentHashMap<>());
+        private volatile boolean dead;
+
+        Killable(DataSource delegate) {
+            this.delegate = delegate;
+        }
+
+        void kill() throws Exception {
+            dead = true;
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+
+        @Override
+        public Connection getConnection() throws java.sql.SQLException {
+            if (dead) {
+                throw new java.sql.SQLException("node is dead");
+            }
+            Connection c = delegate.getConnection();
+            open.add(c);
+            InvocationHandler h = (proxy, m, args) -> {
+                if (dead && !m.getName().equals("close")) {
+                    throw new java.sql.SQLException("node is dead");
+                }
+                if (m.getName().equals("close")) {
+                    open.remove(c);
+                }
+                try {
+                    return m.invoke(c, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            };
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
+        }
+
+        @Override
+        public Connection getConnection(String u, String p) throws java.sql.SQLException {
+            return getConnection();
+        }
+
+        @Override public java.io.PrintWriter getLogWriter() { return null; }
+        @Override public void setLogWriter(java.io.PrintWriter out) { }
+        @Override public void setLoginTimeout(int seconds) { }
+        @Override public int getLoginTimeout() { return 0; }
+        @Override public java.util.logging.Logger getParentLogger() { return null; }
+        @Override public <T> T unwrap(Class<T> iface) { return null; }
+        @Override public boolean isWrapperFor(Class<?> iface) { return false; }
+    }
+}
