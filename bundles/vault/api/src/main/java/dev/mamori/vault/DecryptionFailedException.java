@@ -3,16 +3,16 @@ package dev.mamori.vault;
 /**
  * A ciphertext did not authenticate: it was tampered with, truncated, moved to another row or
  * tenant (other associated data), or it was offered with the wrong key. The vault deliberately
- * does not say which. No plaintext is returned. Code {@value #CODE}.
+ * does not say which. No plaintext is returned. Code {@link VaultErrors#DECRYPTION_FAILED}.
  */
 public class DecryptionFailedException extends VaultException {
     private static final long serialVersionUID = 1L;
-    /** Stable error code. */
-    public static final String CODE = "decryption-failed";
+    /** The stable error code, as a string. */
+    public static final String CODE = VaultErrors.DECRYPTION_FAILED.code();
 
     /** @param message what happened, safe to show */
     public DecryptionFailedException(String message) {
-        super(CODE, message);
+        super(VaultErrors.DECRYPTION_FAILED, message);
     }
 
     /**
@@ -20,6 +20,6 @@ public class DecryptionFailedException extends VaultException {
      * @param cause   the underlying error
      */
     public DecryptionFailedException(String message, Throwable cause) {
-        super(CODE, message, cause);
+        super(VaultErrors.DECRYPTION_FAILED, message, cause);
     }
 }

@@ -33,6 +33,9 @@ class VaultApiTest {
         assertSame(cause, sealed.getCause());
         assertEquals("locked", sealed.getMessage());
         assertInstanceOf(VaultException.class, new DecryptionFailedException("m", cause));
-        assertEquals("custom", new VaultException("custom", "m").code());
+        assertEquals("escrow-stale", new VaultException(VaultErrors.ESCROW_STALE, "m").code());
+        assertEquals(dev.mamori.platform.error.ErrorKind.UNAVAILABLE, new VaultSealedException("sealed").kind());
+        assertEquals(java.time.Duration.ofSeconds(30), new VaultSealedException("sealed").retryAfter().orElseThrow(),
+                "a sealed vault tells callers when to retry (503 with Retry-After)");
     }
 }

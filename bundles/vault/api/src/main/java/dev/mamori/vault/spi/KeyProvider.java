@@ -10,7 +10,10 @@ import dev.mamori.vault.VaultSealedException;
  * Source of the master key (KEK) that wraps every data key (DEK) of the vault (CRY-3).
  *
  * <p>The KEK never has to leave the provider: the vault hands in a DEK to {@link #wrap} and gets
- * opaque bytes back, and hands those back to {@link #unwrap}. So a provider can keep its KEKs in a
+ * opaque bytes back, and hands those back to {@link #unwrap}. Wrapping is authenticated encryption
+ * bound to a <em>context</em> the vault names (tenant, purpose, key id and version, or the person):
+ * a wrapped key copied into another key's row does not unwrap there, so nobody with write access
+ * to the database can swap one tenant's key into another tenant's place. So a provider can keep its KEKs in a
  * keystore file (the default), in an HSM through PKCS#11 ({@code C_WrapKey}/{@code C_UnwrapKey}
  * with {@code CKM_AES_KEY_WRAP_KWP}, the KEK a non-extractable token object) or in a cloud KMS
  * (its encrypt/decrypt or wrap calls, the KEK id being the KMS key version) without any change to
@@ -21,7 +24,8 @@ import dev.mamori.vault.VaultSealedException;
  * master-key rotation re-wraps DEKs online without re-encrypting any data.
  *
  * <p>Register implementations as OSGi services with the {@value #PROVIDER_ID} property; the vault
- * uses the one its configuration names. Implementations must be thread-safe, must never log key
+ * binds only the one its configuration names (its {@code keyProvider.target} filter, default
+ * {@code (vault.key.provider=keystore)}), never whichever ranks highest. Implementations must be thread-safe, must never log key
  * material, and must fail closed: while the KEK cannot be reached every method except {@link #id()}
  * and {@link #available()} throws {@link VaultSealedException} — never a fallback that leaves data
  * in clear.
@@ -50,26 +54,29 @@ public interface KeyProvider {
     String currentKekId();
 
     /**
-     * Wraps a data key under the current KEK version.
+     * Wraps a data key under the current KEK version, bound to {@code context} (AEAD associated data).
      *
-     * @param dek the raw data key (typically 32 bytes); not kept and not changed, the caller
-     *            clears it
+     * @param dek     the raw data key (typically 32 bytes); not kept and not changed, the caller
+     *                clears it
+     * @param context what the key is (tenant, purpose, key id, version); the same bytes are needed
+     *                to unwrap
      * @return the wrapped key, naming the KEK version that wrapped it
      * @throws VaultSealedException if the KEK cannot be reached
      */
-    WrappedKey wrap(byte[] dek);
+    WrappedKey wrap(byte[] dek, byte[] context);
 
     /**
      * Unwraps a data key with the KEK version named in it, current or older.
      *
      * @param wrapped a key returned by {@link #wrap} or {@link #rewrap} of this provider
+     * @param context the context it was wrapped with
      * @return the raw data key in a fresh array that the caller owns and must clear after use
      * @throws UnknownKeyException        if the named KEK version does not exist here
      * @throws DecryptionFailedException  if the wrapped bytes fail their integrity check
-     *                                    (tampered with, or wrapped by another KEK)
+     *                                    (tampered with, wrapped by another KEK, or for another context)
      * @throws VaultSealedException       if the KEK cannot be reached
      */
-    byte[] unwrap(WrappedKey wrapped);
+    byte[] unwrap(WrappedKey wrapped, byte[] context);
 
     /**
      * Creates a new KEK version and makes it current. Older versions are kept for
@@ -89,18 +96,19 @@ public interface KeyProvider {
      * it to re-wrap inside the device so the DEK is never in clear here at all.
      *
      * @param wrapped a key wrapped by any KEK version of this provider
+     * @param context the context it was wrapped with (and is wrapped with again)
      * @return the same key wrapped by the current KEK version (the same object if it already is)
      * @throws UnknownKeyException       if the named KEK version does not exist here
      * @throws DecryptionFailedException if the wrapped bytes fail their integrity check
      * @throws VaultSealedException      if the KEK cannot be reached
      */
-    default WrappedKey rewrap(WrappedKey wrapped) {
+    default WrappedKey rewrap(WrappedKey wrapped, byte[] context) {
         if (wrapped.kekId().equals(currentKekId())) {
             return wrapped;
         }
-        byte[] dek = unwrap(wrapped);
+        byte[] dek = unwrap(wrapped, context);
         try {
-            return wrap(dek);
+            return wrap(dek, context);
         } finally {
             java.util.Arrays.fill(dek, (byte) 0);
         }

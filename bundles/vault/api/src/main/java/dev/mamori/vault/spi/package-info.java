@@ -5,7 +5,7 @@
  * to the vault, because the KEK never has to leave the provider.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package dev.mamori.vault.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class KeyProviderTest {
+    static final byte[] CONTEXT = {'k', 'e', 'y', '-', '1'};
 
     @Test
     @DisplayName("CRY-3: a wrapped key is an immutable value: bytes copied in and out, no bytes in toString")
@@ -58,7 +59,8 @@ class KeyProviderTest {
             }
 
             @Override
-            public WrappedKey wrap(byte[] dek) {
+            public WrappedKey wrap(byte[] dek, byte[] context) {
+                assertArrayEquals(CONTEXT, context, "the context reaches the provider");
                 byte[] x = dek.clone();
                 for (int i = 0; i < x.length; i++) {
                     x[i] ^= current.length();
@@ -67,7 +69,8 @@ class KeyProviderTest {
             }
 
             @Override
-            public byte[] unwrap(WrappedKey wrapped) {
+            public byte[] unwrap(WrappedKey wrapped, byte[] context) {
+                assertArrayEquals(CONTEXT, context, "the context reaches the provider");
                 byte[] x = wrapped.bytes();
                 for (int i = 0; i < x.length; i++) {
                     x[i] ^= wrapped.kekId().length();
@@ -82,12 +85,12 @@ class KeyProviderTest {
                 return current;
             }
         };
-        WrappedKey old = p.wrap(new byte[] {10, 20});
-        assertSame(old, p.rewrap(old), "already current");
+        WrappedKey old = p.wrap(new byte[] {10, 20}, CONTEXT);
+        assertSame(old, p.rewrap(old, CONTEXT), "already current");
         p.rotate();
-        WrappedKey re = p.rewrap(old);
+        WrappedKey re = p.rewrap(old, CONTEXT);
         assertEquals("newer", re.kekId());
-        assertArrayEquals(new byte[] {10, 20}, p.unwrap(re));
+        assertArrayEquals(new byte[] {10, 20}, p.unwrap(re, CONTEXT));
         assertFalse(Arrays.equals(new byte[2], handedOut.get(1)));
         assertArrayEquals(new byte[2], handedOut.get(0), "the clear key from the rewrap was cleared");
         assertEquals("vault.key.provider", KeyProvider.PROVIDER_ID);
