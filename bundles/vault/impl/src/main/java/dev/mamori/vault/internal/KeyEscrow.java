@@ -7,13 +7,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import dev.mamori.vault.DecryptionFailedException;
+import dev.mamori.vault.UnknownKeyException;
+import dev.mamori.vault.VaultErrors;
 import dev.mamori.vault.VaultException;
+import dev.mamori.vault.internal.crypto.Aad;
+import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.WrappedKey;
 
 /**
  * The key escrow a cut-off writes: every surviving data and person key, wrapped under the master
@@ -26,7 +33,11 @@ import dev.mamori.vault.VaultException;
  * kek        &lt;master key id everything is wrapped under&gt;
  * destroyed  &lt;master key ids, comma-separated&gt;
  * D|P  key id  version  tenant id  purpose|person id  master key id  wrapped (Base64)
+ * seal       &lt;master key id&gt;  &lt;SHA-256 of every line above, wrapped by the key provider (Base64)&gt;
  * </pre>
+ * The seal authenticates the file: only the key provider can make it (the digest is wrapped with
+ * authenticated encryption under the master key), so a changed list of destroyed master keys, a
+ * dropped or added line, or an escrow of another installation is refused before anything is restored.
  */
 final class KeyEscrow {
     static final String MAGIC = "# mamori key escrow v1";
@@ -36,8 +47,50 @@ final class KeyEscrow {
     record Entry(char kind, String keyId, int version, String tenantId, String scope, String kekId, String wrapped) {
     }
 
-    /** A whole escrow. */
-    record Contents(String kekId, Set<String> destroyedKekIds, List<Entry> entries) {
+    /** A whole escrow, with the bytes its seal covers. */
+    record Contents(String kekId, Set<String> destroyedKekIds, List<Entry> entries, byte[] body, String sealKekId, String seal) {
+    }
+
+    private static final byte[] SEAL_CONTEXT = Aad.of("mamori key escrow seal v1");
+
+    /** @return the body followed by its seal line */
+    static byte[] seal(byte[] body, KeyProvider p) {
+        WrappedKey w = p.wrap(sha256(body), SEAL_CONTEXT);
+        String line = "seal\t" + check(w.kekId()) + "\t" + Base64.getEncoder().encodeToString(w.bytes()) + "\n";
+        byte[] tail = line.getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf(body, body.length + tail.length);
+        System.arraycopy(tail, 0, out, body.length, tail.length);
+        return out;
+    }
+
+    /**
+     * @throws VaultException {@code escrow-invalid} if the seal is missing or does not match the
+     *         content, {@code escrow-stale} if it was sealed under a master key the provider does not hold
+     */
+    static void verify(Contents c, KeyProvider p) {
+        if (c.seal() == null) {
+            throw new VaultException(VaultErrors.ESCROW_INVALID, "The key escrow has no seal; it cannot be trusted.");
+        }
+        byte[] digest;
+        try {
+            digest = p.unwrap(new WrappedKey(c.sealKekId(), Base64.getDecoder().decode(c.seal())), SEAL_CONTEXT);
+        } catch (UnknownKeyException e) {
+            throw new VaultException(VaultErrors.ESCROW_STALE, "The key escrow was sealed under master key " + c.sealKekId()
+                    + ", which this key provider does not hold.");
+        } catch (DecryptionFailedException | IllegalArgumentException e) {
+            throw new VaultException(VaultErrors.ESCROW_INVALID, "The key escrow's seal is not valid; it cannot be trusted.");
+        }
+        if (!java.security.MessageDigest.isEqual(digest, sha256(c.body()))) {
+            throw new VaultException(VaultErrors.ESCROW_INVALID, "The key escrow was changed after it was written; it cannot be trusted.");
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private KeyEscrow() {
@@ -65,20 +118,29 @@ final class KeyEscrow {
     /** A value that would break the line format is a bug: refuse to write rather than write an unreadable escrow. */
     private static String check(String field) {
         if (field == null || !FIELD.matcher(field).matches()) {
-            throw new VaultException("escrow-invalid", "A key escrow field cannot hold '" + field + "'.");
+            throw new VaultException(VaultErrors.ESCROW_INVALID, "A key escrow field cannot hold '" + field + "'.");
         }
         return field;
     }
 
     static Contents read(Path file) {
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new VaultException("escrow-invalid", "Cannot read key escrow " + file + ": " + e.getMessage(), e);
+            throw new VaultException(VaultErrors.ESCROW_INVALID, "Cannot read key escrow " + file + ": " + e.getMessage(), e);
         }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int sealAt = text.lastIndexOf("\nseal\t");
+        String sealLine = null;
+        byte[] body = bytes;
+        if (sealAt >= 0) {
+            body = text.substring(0, sealAt + 1).getBytes(StandardCharsets.UTF_8);
+            sealLine = text.substring(sealAt + 1).strip();
+        }
+        List<String> lines = new String(body, StandardCharsets.UTF_8).lines().collect(java.util.stream.Collectors.toList());
         if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-            throw new VaultException("escrow-invalid", file + " is not a Mamori key escrow.");
+            throw new VaultException(VaultErrors.ESCROW_INVALID, file + " is not a Mamori key escrow.");
         }
         String kek = null;
         Set<String> destroyed = null;
@@ -98,13 +160,23 @@ final class KeyEscrow {
             }
         }
         if (kek == null || destroyed == null) {
-            throw new VaultException("escrow-invalid", "Key escrow " + file + " lacks its kek or destroyed line.");
+            throw new VaultException(VaultErrors.ESCROW_INVALID, "Key escrow " + file + " lacks its kek or destroyed line.");
         }
-        return new Contents(kek, destroyed, out);
+        String sealKek = null;
+        String seal = null;
+        if (sealLine != null) {
+            String[] f = sealLine.split("\t", -1);
+            if (f.length != 3 || !FIELD.matcher(f[1]).matches() || !FIELD.matcher(f[2]).matches()) {
+                throw new VaultException(VaultErrors.ESCROW_INVALID, "Key escrow " + file + " has a malformed seal.");
+            }
+            sealKek = f[1];
+            seal = f[2];
+        }
+        return new Contents(kek, destroyed, out, body, sealKek, seal);
     }
 
     private static Entry entry(String[] f, Path file, int i) {
-        VaultException malformed = new VaultException("escrow-invalid", "Key escrow " + file + " line " + (i + 1) + " is malformed.");
+        VaultException malformed = new VaultException(VaultErrors.ESCROW_INVALID, "Key escrow " + file + " line " + (i + 1) + " is malformed.");
         if (f.length != 7 || f[0].length() != 1 || "DP".indexOf(f[0].charAt(0)) < 0) {
             throw malformed;
         }

@@ -33,7 +33,7 @@ public abstract class StoredKey {
      * @param cutOff whether older copies of the key tables need no cut-off for it (not a shredding)
      */
     void destroy(long at, boolean cutOff) {
-        this.state = VaultServiceImpl.DESTROYED;
+        this.state = VaultKeys.DESTROYED;
         this.wrapped = null;
         this.kekId = null;
         this.destroyedAt = at;

@@ -62,12 +62,13 @@ public final class DataKey {
      * Wraps this key for storage; the temporary clear copy is cleared at once.
      *
      * @param provider the master key provider
+     * @param context  what the key is (bound into the wrapping)
      * @return the wrapped key
      */
-    public WrappedKey wrapWith(KeyProvider provider) {
+    public WrappedKey wrapWith(KeyProvider provider, byte[] context) {
         byte[] raw = key.getEncoded();
         try {
-            return provider.wrap(raw);
+            return provider.wrap(raw, context);
         } finally {
             Zeroize.wipe(raw);
         }
