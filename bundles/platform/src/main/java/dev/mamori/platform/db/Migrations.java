@@ -108,6 +108,23 @@ public final class Migrations {
                 } catch (IOException | URISyntaxException e) {
                     throw new IllegalStateException("cannot list migrations in " + dir, e);
                 }
+            } else if (dir != null && "jar".equals(dir.getProtocol())) {
+                // another bundle's migrations on a plain class path (tests of a bundle that needs the platform's tables)
+                try {
+                    java.net.JarURLConnection jar = (java.net.JarURLConnection) dir.openConnection();
+                    jar.setUseCaches(false);
+                    try (java.util.jar.JarFile file = jar.getJarFile()) {
+                        String prefix = location.endsWith("/") ? location : location + "/";
+                        for (java.util.jar.JarEntry e : Collections.list(file.entries())) {
+                            String name = e.getName();
+                            if (name.startsWith(prefix) && name.endsWith(".sql") && name.indexOf('/', prefix.length()) < 0) {
+                                out.add(new Sql(location, name.substring(prefix.length()), owner.getClassLoader().getResource(name)));
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot list migrations in " + dir, e);
+                }
             }
         }
         Collections.sort(out);

@@ -115,6 +115,8 @@ public class JobServiceImpl implements JobService {
     private final ScheduledExecutorService poller;
     private final ExecutorService pool;
     private volatile boolean stopped;
+    private volatile boolean started;
+    private final java.util.concurrent.atomic.AtomicLong lockRetries = new java.util.concurrent.atomic.AtomicLong();
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
@@ -151,17 +153,40 @@ public class JobServiceImpl implements JobService {
         };
     }
 
+    /**
+     * A job service outside OSGi, for the tests of bundles that run jobs (the package is not
+     * exported, so no bundle can reach it in the container). Bind handlers, then {@link #start()}.
+     *
+     * @param dataSource a database with the platform schema
+     * @param events     where job events go
+     * @param clock      the clock
+     * @param node       this node's name
+     * @param poll       how often to look for due jobs
+     * @param lease      how long a claim lasts without a step
+     * @return the service, not started
+     */
+    public static JobServiceImpl standalone(DataSource dataSource, EventPublisher events, Clock clock, String node, Duration poll,
+            Duration lease) {
+        return new JobServiceImpl(dataSource, events, new Settings(2, poll, lease, node), clock);
+    }
+
     /** Starts polling (tests start it themselves, after binding handlers). */
-    void start() {
+    public void start() {
+        started = true;
         poller.scheduleWithFixedDelay(this::poll, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops taking jobs at once, without waiting (safe from inside a step); see {@link #deactivate()}. */
+    public void stop() {
+        stopped = true;
+        poller.shutdownNow();
+        pool.shutdown();
     }
 
     /** Stops taking jobs; a step in flight ends, and its job is given back for any node to resume. */
     @Deactivate
-    void deactivate() {
-        stopped = true;
-        poller.shutdownNow();
-        pool.shutdown();
+    public void deactivate() {
+        stop();
         try {
             if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("A job step did not end within 30 s of shutdown; its lease expires on its own");
@@ -172,8 +197,13 @@ public class JobServiceImpl implements JobService {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindHandler(JobHandler handler, Map<String, Object> props) {
+    /**
+     * @param handler a job handler
+     * @param props   its service properties ({@value JobHandler#TYPE}, optionally {@value JobHandler#SCHEDULE},
+     *                {@code service.id}, {@code service.ranking})
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, updated = "updatedHandler")
+    public void bindHandler(JobHandler handler, Map<String, Object> props) {
         Object type = props.get(JobHandler.TYPE);
         if (type == null) {
             LOG.error("Job handler {} has no {} property; ignored", handler.getClass().getName(), JobHandler.TYPE);
@@ -188,7 +218,14 @@ public class JobServiceImpl implements JobService {
         nudge();
     }
 
-    void unbindHandler(JobHandler handler, Map<String, Object> props) {
+    /** A handler's properties changed (a new schedule). */
+    void updatedHandler(JobHandler handler, Map<String, Object> props) {
+        unbindHandler(handler, props);
+        bindHandler(handler, props);
+    }
+
+    /** @param handler a handler going away @param props its service properties */
+    public void unbindHandler(JobHandler handler, Map<String, Object> props) {
         Object type = props.get(JobHandler.TYPE);
         if (type != null) {
             handlers.computeIfPresent(type.toString(), (k, h) -> h.handler() == handler ? null : h);
@@ -319,7 +356,7 @@ public class JobServiceImpl implements JobService {
 
     /** Looks for due work now rather than at the next poll. */
     void nudge() {
-        if (!stopped) {
+        if (started && !stopped) {
             try {
                 poller.execute(this::poll);
             } catch (RejectedExecutionException shuttingDown) {
@@ -328,8 +365,8 @@ public class JobServiceImpl implements JobService {
         }
     }
 
-    /** One poll: fire due schedules, then take due jobs this node has handlers for, while workers are free. */
-    void poll() {
+    /** One poll, now: fire due schedules, then take due jobs this node has handlers for, while workers are free. */
+    public void poll() {
         if (stopped) {
             return;
         }
@@ -415,6 +452,7 @@ public class JobServiceImpl implements JobService {
         } catch (SQLException e) {
             if (Transactions.isLockTimeout(e)) {
                 // a cancel (or an operator's query) holds the row: try again shortly
+                lockRetries.incrementAndGet();
                 sleep(100);
                 return true;
             }
@@ -637,6 +675,11 @@ public class JobServiceImpl implements JobService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return how often a step waited for a job row another transaction held, and tried again */
+    public long lockRetries() {
+        return lockRetries.get();
     }
 
     /** @return this node's name (for tests and the shell) */

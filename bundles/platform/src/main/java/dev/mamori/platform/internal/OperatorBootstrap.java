@@ -50,6 +50,15 @@ public class OperatorBootstrap {
         /** @return password file */
         @AttributeDefinition(description = "Where the initial password is handed over (mode 0600).")
         String password_file() default "${karaf.data}/mamori/initial-operator-password";
+
+        /** @return keys file */
+        @AttributeDefinition(description = "Karaf public-key realm file.")
+        String keys_file() default "${karaf.etc}/keys.properties";
+
+        /** @return key file */
+        @AttributeDefinition(description = "The operator's SSH private key for bin/mamori (mode 0600), created with the account: "
+                + "scripts log in with it, so no password ever appears on a command line.")
+        String ssh_key_file() default "${karaf.data}/mamori/operator-ssh-key";
     }
 
     /** @param config configuration */
@@ -61,6 +70,46 @@ public class OperatorBootstrap {
             LOG.warn("Created operator account '{}'. Its initial password is in {} (owner-only); "
                     + "change it with jaas:user-add and delete that file.", config.username(), handover);
         }
+        Path keys = Paths.get(Placeholders.expand(config.keys_file()));
+        Path sshKey = Paths.get(Placeholders.expand(config.ssh_key_file()));
+        if (ensureSshKey(keys, sshKey, config.username(), config.group())) {
+            LOG.warn("Created an SSH key for operator '{}' in {} (owner-only), for bin/mamori; remove its line from {} to "
+                    + "revoke it.", config.username(), sshKey, keys);
+        }
+    }
+
+    /**
+     * Gives the operator an SSH key (EC P-256) for scripts, unless the account has one: the private
+     * key owner-only, the public key in Karaf's key realm. It is created with the installation, not
+     * shipped: no installation trusts another's key.
+     *
+     * @return whether a key was created
+     */
+    static boolean ensureSshKey(Path keys, Path privateKeyFile, String username, String group) throws IOException {
+        List<String> lines = Files.exists(keys) ? Files.readAllLines(keys, StandardCharsets.ISO_8859_1) : new ArrayList<>();
+        String prefix = escape(username);
+        boolean hasKey = lines.stream().map(String::strip).anyMatch(t -> !t.startsWith("#")
+                && (t.startsWith(prefix + " ") || t.startsWith(prefix + "=") || t.startsWith(prefix + "\t")));
+        if (hasKey && Files.exists(privateKeyFile)) {
+            return false;
+        }
+        if (hasKey) {
+            // the realm trusts a key this installation no longer has: leave the realm to its owner
+            return false;
+        }
+        java.security.KeyPair pair;
+        try {
+            java.security.KeyPairGenerator kpg = java.security.KeyPairGenerator.getInstance("EC");
+            kpg.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            pair = kpg.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot create the operator's SSH key", e);
+        }
+        Secrets.writeOwnerOnly(privateKeyFile, SshKeys.privateKeyPem(pair).getBytes(StandardCharsets.US_ASCII));
+        List<String> out = new ArrayList<>(lines);
+        out.add(prefix + " = " + SshKeys.publicKeyBase64(pair.getPublic()) + ",_g_:" + group);
+        Secrets.writeOwnerOnly(keys, String.join("\n", out).concat("\n").getBytes(StandardCharsets.ISO_8859_1));
+        return true;
     }
 
     /**

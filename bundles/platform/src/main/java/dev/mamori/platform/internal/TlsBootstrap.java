@@ -39,6 +39,17 @@ public class TlsBootstrap {
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
     static final String KEYSTORE = "org.ops4j.pax.web.ssl.keystore";
     static final String PROTOCOLS = "TLSv1.2,TLSv1.3";
+    /**
+     * AEAD suites with forward secrecy only (CRY-1): the TLS 1.3 suites, and ECDHE with AES-GCM or
+     * ChaCha20-Poly1305 for TLS 1.2. Jetty reads these as patterns; the exclusions repeat Jetty's own
+     * defaults (which Pax Web drops as soon as any exclusion is set) and add every CBC and 3DES suite.
+     */
+    static final String CIPHERS = "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,"
+            + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
+            + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
+            + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+    static final String CIPHERS_EXCLUDED = "^.*_(MD5|SHA|SHA1)$,^TLS_RSA_.*$,^SSL_.*$,^.*_NULL_.*$,^.*_anon_.*$,^.*_CBC_.*$,"
+            + "^.*_3DES_.*$,^.*_RC4_.*$";
     private static final Logger LOG = LoggerFactory.getLogger(TlsBootstrap.class);
 
     /** TLS bootstrap configuration (PID dev.mamori.tls). */
@@ -63,6 +74,9 @@ public class TlsBootstrap {
      */
     @Activate
     public TlsBootstrap(@Reference ConfigurationAdmin configAdmin, Config config) throws IOException {
+        // the keystore password lands in this file: readable by the owner only (before and after the update)
+        Path cfg = Paths.get(Placeholders.expand("${karaf.etc}"), PAX_WEB_PID + ".cfg");
+        ownerOnly(cfg);
         Configuration web = configAdmin.getConfiguration(PAX_WEB_PID, null);
         Dictionary<String, Object> current = web.getProperties() != null ? web.getProperties() : new Hashtable<>();
         Map<String, Object> wanted = wantedProperties(current, config);
@@ -73,7 +87,26 @@ public class TlsBootstrap {
             }
             wanted.forEach(updated::put);
             web.update(updated);
-            LOG.info("HTTPS enabled on port {} ({})", updated.get("org.osgi.service.http.port.secure"), PROTOCOLS);
+            LOG.info("HTTPS enabled on port {} ({}, AEAD cipher suites only)", updated.get("org.osgi.service.http.port.secure"),
+                    PROTOCOLS);
+        }
+        ownerOnly(cfg);
+    }
+
+    /** A file holding a secret (the TLS keystore password): rw------- if the file system has POSIX permissions. */
+    static void ownerOnly(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+            if (!owner.containsAll(Files.getPosixFilePermissions(file))) {
+                Files.setPosixFilePermissions(file, owner);
+                LOG.info("{} holds the TLS keystore password: made readable by its owner only", file);
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            LOG.warn("Could not restrict {} to its owner: {}", file, e.toString());
         }
     }
 
@@ -105,6 +138,8 @@ public class TlsBootstrap {
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.included", PROTOCOLS);
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.excluded", "SSLv3,TLSv1,TLSv1.1");
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.renegotiationAllowed", "false");
+        putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.ciphersuites.included", CIPHERS);
+        putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.ciphersuites.excluded", CIPHERS_EXCLUDED);
         return wanted;
     }
 

@@ -119,4 +119,29 @@ class OperatorBootstrapTest {
     void hex() {
         assertEquals("00017f80ff", OperatorBootstrap.hex(new byte[] {0, 1, 0x7f, (byte) 0x80, (byte) 0xff}));
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("OPS-6: the operator gets an SSH key for scripts: private key owner-only, public key in the realm, made once")
+    void sshKeyForScripts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path keys = tmp.resolve("keys.properties");
+        java.nio.file.Path key = tmp.resolve("data/operator-ssh-key");
+        java.nio.file.Files.writeString(keys, "# no keys shipped\n");
+        org.junit.jupiter.api.Assertions.assertTrue(OperatorBootstrap.ensureSshKey(keys, key, "admin", "operators"));
+        org.junit.jupiter.api.Assertions.assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(key)));
+        String pem = java.nio.file.Files.readString(key);
+        org.junit.jupiter.api.Assertions.assertTrue(pem.startsWith("-----BEGIN EC PRIVATE KEY-----"), pem);
+        String line = java.nio.file.Files.readAllLines(keys).stream().filter(l -> l.startsWith("admin")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(line.endsWith(",_g_:operators"), line);
+        byte[] blob = java.util.Base64.getDecoder().decode(line.substring(line.indexOf('=') + 1, line.indexOf(',')).strip());
+        // SSH wire format: string "ecdsa-sha2-nistp256", string "nistp256", string Q
+        org.junit.jupiter.api.Assertions.assertEquals("ecdsa-sha2-nistp256", new String(blob, 4, 19, java.nio.charset.StandardCharsets.US_ASCII));
+        // the public key in the realm belongs to the private key on disk
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
+                java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(sec1.getPublicKey().getBytes(),
+                java.util.Arrays.copyOfRange(blob, blob.length - 65, blob.length));
+        org.junit.jupiter.api.Assertions.assertFalse(OperatorBootstrap.ensureSshKey(keys, key, "admin", "operators"), "once");
+        org.junit.jupiter.api.Assertions.assertEquals(1, java.nio.file.Files.readAllLines(keys).stream().filter(l -> l.startsWith("admin")).count());
+    }
 }

@@ -79,7 +79,15 @@ class TlsBootstrapTest {
         assertEquals(Set.of(KS, KS_PASSWORD, "org.ops4j.pax.web.ssl.key.password", "org.ops4j.pax.web.ssl.keystore.type",
                 "org.ops4j.pax.web.ssl.key.alias", "org.osgi.service.http.secure.enabled",
                 "org.ops4j.pax.web.ssl.protocols.included", "org.ops4j.pax.web.ssl.protocols.excluded",
-                "org.ops4j.pax.web.ssl.renegotiationAllowed"), wanted.keySet());
+                "org.ops4j.pax.web.ssl.renegotiationAllowed", "org.ops4j.pax.web.ssl.ciphersuites.included",
+                "org.ops4j.pax.web.ssl.ciphersuites.excluded"), wanted.keySet());
+        String ciphers = (String) wanted.get("org.ops4j.pax.web.ssl.ciphersuites.included");
+        for (String suite : ciphers.split(",")) {
+            assertTrue(suite.contains("_GCM_") || suite.contains("CHACHA20_POLY1305"), "AEAD only: " + suite);
+            assertTrue(suite.startsWith("TLS_ECDHE_") || !suite.contains("_WITH_"), "forward secrecy: " + suite);
+        }
+        String excludedSuites = (String) wanted.get("org.ops4j.pax.web.ssl.ciphersuites.excluded");
+        assertTrue(excludedSuites.contains("_CBC_") && excludedSuites.contains("^TLS_RSA_"), excludedSuites);
         assertEquals("true", wanted.get("org.osgi.service.http.secure.enabled"));
         assertEquals("TLSv1.2,TLSv1.3", wanted.get("org.ops4j.pax.web.ssl.protocols.included"));
         Set<String> excluded = Set.of(((String) wanted.get("org.ops4j.pax.web.ssl.protocols.excluded")).split(","));
@@ -124,14 +132,26 @@ class TlsBootstrapTest {
     }
 
     @Test
+    @DisplayName("CRY-1: the Pax Web configuration file, which holds the TLS keystore password, is made owner-only")
+    void configFileOwnerOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path cfg = tmp.resolve("org.ops4j.pax.web.cfg");
+        java.nio.file.Files.writeString(cfg, "org.ops4j.pax.web.ssl.keystore.password = secret\n");
+        java.nio.file.Files.setPosixFilePermissions(cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        TlsBootstrap.ownerOnly(cfg);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(cfg)));
+    }
+
+    @Test
     @DisplayName("CRY-1: weaker protocols or disabled HTTPS in an existing config are corrected")
     void weakSettingsCorrected() throws Exception {
         Map<String, Object> first = TlsBootstrap.wantedProperties(new Hashtable<>(), ourConfig());
         Hashtable<String, Object> current = new Hashtable<>(first);
         current.put("org.ops4j.pax.web.ssl.protocols.included", "TLSv1,TLSv1.1,TLSv1.2,TLSv1.3");
         current.put("org.osgi.service.http.secure.enabled", "false");
+        current.put("org.ops4j.pax.web.ssl.ciphersuites.included", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256");
         assertEquals(Map.of("org.ops4j.pax.web.ssl.protocols.included", "TLSv1.2,TLSv1.3",
-                "org.osgi.service.http.secure.enabled", "true"), TlsBootstrap.wantedProperties(current, ourConfig()));
+                "org.osgi.service.http.secure.enabled", "true", "org.ops4j.pax.web.ssl.ciphersuites.included", TlsBootstrap.CIPHERS),
+                TlsBootstrap.wantedProperties(current, ourConfig()));
     }
 
     @Test

@@ -37,16 +37,16 @@ import dev.mamori.vault.internal.crypto.Aad;
 import dev.mamori.vault.internal.crypto.KeystoreKeyProvider;
 import dev.mamori.vault.spi.WrappedKey;
 
-class VaultServiceImplTest extends VaultStores {
+class VaultServiceImplTest extends VaultFixture {
     private static final String A = UUID.randomUUID().toString();
     private static final String B = UUID.randomUUID().toString();
     int batch = 500;
 
-    VaultServiceImpl.Settings settings() {
-        return new VaultServiceImpl.Settings(dir.resolve("escrow/key-escrow"), 60, batch, 200);
+    VaultSettings settings() {
+        return settings(batch);
     }
 
-    private VaultServiceImpl vault() {
+    private TestVault vault() {
         return vault(settings());
     }
 
@@ -57,7 +57,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-2: encrypt and decrypt inside the tenant's context, streams too")
     void roundTrip() throws Exception {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] plain = "年収 9,000,000".getBytes(StandardCharsets.UTF_8);
         byte[] blob = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, plain, aad(A, "r1")));
         assertFalse(new String(blob, StandardCharsets.ISO_8859_1).contains("9,000,000"));
@@ -87,7 +87,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("TEN-1: without a context, or for another tenant than the bound one, the vault refuses")
     void tenantBound() {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] plain = {1, 2, 3};
         assertThrows(NoTenantContextException.class, () -> v.encrypt(A, KeyPurpose.RECORDS, plain, aad(A, "r")));
         assertThrows(NoTenantContextException.class,
@@ -100,7 +100,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-2, TEN-1: a blob moved to another tenant, purpose or row does not decrypt")
     void movedBlobsFail() {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] blob = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {9}, aad(A, "r1")));
         assertThrows(DecryptionFailedException.class,
                 () -> context.callAs(B, () -> v.decrypt(B, KeyPurpose.RECORDS, blob, aad(A, "r1"))));
@@ -113,7 +113,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-3: one data key per tenant and purpose, reused, and different between tenants")
     void oneKeyPerTenantAndPurpose() {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[1], aad(A, "1")));
         context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[1], aad(A, "2")));
         context.callAs(A, () -> v.encrypt(A, KeyPurpose.AUDIT, new byte[1], aad(A, "3")));
@@ -124,15 +124,16 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-3: sealed (no master key) means every operation fails closed, and unbinding seals")
     void sealedFailsClosed() {
-        VaultServiceImpl v = track(new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants, settings()));
-        v.clock = Clock.systemUTC();
+        TestVault v = vault(settings());
+        v.unbindProvider(provider);
+        VaultHealth health = new VaultHealth(v);
         assertTrue(v.status().sealed());
-        assertFalse(v.check().isUp());
+        assertFalse(health.check().isUp());
         assertThrows(VaultSealedException.class,
                 () -> context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[1], aad(A, "r"))));
         v.bindProvider(provider);
         byte[] blob = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {5}, aad(A, "r")));
-        assertTrue(v.check().isUp());
+        assertTrue(health.check().isUp());
         v.unbindProvider(provider);
         assertThrows(VaultSealedException.class,
                 () -> context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, "r"))));
@@ -151,20 +152,20 @@ class VaultServiceImplTest extends VaultStores {
         assertThrows(VaultSealedException.class,
                 () -> new KeystoreKeyProvider(dir.resolve("master.bcfks"), "wrong".toCharArray(), false));
         provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), false);
-        VaultServiceImpl restarted = vault();
+        TestVault restarted = vault();
         assertArrayEquals(new byte[] {4, 2}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, blob, aad(A, "r"))));
     }
 
     @Test
     @DisplayName("CRY-3: the database holds data keys only wrapped: no key in clear in rows or in the raw file")
     void noKeyMaterialInTheDatabase() throws Exception {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, "r")));
         DataKeyEntity row = TxCount.first(emf);
-        byte[] dek = provider.unwrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)));
+        byte[] dek = provider.unwrap(new WrappedKey(row.kekId, Base64.getDecoder().decode(row.wrapped)), VaultKeys.context(row));
         assertEquals(32, dek.length);
         emf.close();
-        emf = Persistence.createEntityManagerFactory("mamori-vault", Map.of("javax.persistence.nonJtaDataSource", ds));
+        emf = dev.mamori.testsupport.Units.open("mamori-vault", ds);
         try (java.sql.Connection c = ds.getConnection()) {
             c.createStatement().execute("SHUTDOWN");
         }
@@ -187,7 +188,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-3: online master-key rotation re-wraps every data key; old blobs keep decrypting")
     void masterRotation() {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] a = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, "r")));
         byte[] b = context.callAs(B, () -> v.encrypt(B, KeyPurpose.BACKUP, new byte[] {2}, aad(B, "r")));
         String before = provider.currentKekId();
@@ -198,7 +199,7 @@ class VaultServiceImplTest extends VaultStores {
         assertTrue(v.keys(A).stream().allMatch(k -> k.kekId().orElseThrow().equals(after)));
         assertTrue(v.keys(B).stream().allMatch(k -> k.kekId().orElseThrow().equals(after)));
         // a fresh vault (empty cache) unwraps with the new master key
-        VaultServiceImpl restarted = vault();
+        TestVault restarted = vault();
         assertArrayEquals(new byte[] {1}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
         assertArrayEquals(new byte[] {2}, context.callAs(B, () -> restarted.decrypt(B, KeyPurpose.BACKUP, b, aad(B, "r"))));
         // person keys on the PII store are re-wrapped too
@@ -206,7 +207,7 @@ class VaultServiceImplTest extends VaultStores {
         String third = restarted.rotateMaster().split(" ")[0];
         provider.close();
         provider = new KeystoreKeyProvider(dir.resolve("master.bcfks"), PASSPHRASE.clone(), false);
-        VaultServiceImpl again = vault();
+        TestVault again = vault();
         assertEquals("山田 太郎", new String(context.callAs(A, () -> again.decryptPersonal(A, "E1001", name, aad(A, "p"))), StandardCharsets.UTF_8));
         assertFalse(third.equals(after));
     }
@@ -214,7 +215,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-3: tenant key rotation: new writes use the new version, old versions keep decrypting")
     void tenantKeyRotation() {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] old = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {7}, aad(A, "r")));
         KeyInfo next = v.rotateTenantKey(A, KeyPurpose.RECORDS);
         assertEquals(2, next.version());
@@ -222,7 +223,7 @@ class VaultServiceImplTest extends VaultStores {
         byte[] fresh = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {8}, aad(A, "r")));
         assertEquals(2, java.nio.ByteBuffer.wrap(fresh, 20, 4).getInt(), "new writes name version 2 in their header");
         assertEquals(1, java.nio.ByteBuffer.wrap(old, 20, 4).getInt());
-        VaultServiceImpl restarted = vault();
+        TestVault restarted = vault();
         assertArrayEquals(new byte[] {7}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, old, aad(A, "r"))));
         assertArrayEquals(new byte[] {8}, context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, fresh, aad(A, "r"))));
         assertEquals(java.util.List.of(KeyInfo.State.RETIRED, KeyInfo.State.ACTIVE),
@@ -232,7 +233,7 @@ class VaultServiceImplTest extends VaultStores {
     @Test
     @DisplayName("CRY-3, TEN-4: crypto-shredding only for a DELETED tenant, confirmed; its data is then unrecoverable")
     void shredding() {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] a = context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {3}, aad(A, "r")));
         byte[] b = context.callAs(B, () -> v.encrypt(B, KeyPurpose.RECORDS, new byte[] {4}, aad(B, "r")));
         VaultException refused = assertThrows(VaultException.class, () -> v.shredTenant(A, A));
@@ -246,7 +247,7 @@ class VaultServiceImplTest extends VaultStores {
         assertEquals(1, destroyed.size());
         assertEquals(KeyInfo.State.DESTROYED, destroyed.get(0).state());
         assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> v.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
-        VaultServiceImpl restarted = vault();
+        TestVault restarted = vault();
         assertThrows(KeyDestroyedException.class, () -> context.callAs(A, () -> restarted.decrypt(A, KeyPurpose.RECORDS, a, aad(A, "r"))));
         assertTrue(v.keys(A).stream().allMatch(k -> k.kekId().isEmpty()), "no wrapped key left");
         assertArrayEquals(new byte[] {4}, context.callAs(B, () -> v.decrypt(B, KeyPurpose.RECORDS, b, aad(B, "r"))),
@@ -254,39 +255,64 @@ class VaultServiceImplTest extends VaultStores {
     }
 
     @Test
-    @DisplayName("CRY-3, AUD-1: every key operation is announced with ids, versions and actor, never key material")
+    @DisplayName("CRY-3, AUD-1: every key operation is published with ids, versions and who acted, never key material")
     void events() {
-        java.util.List<dev.mamori.vault.VaultEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        VaultServiceImpl v = track(new VaultServiceImpl(emf, ds, piiEmf, piiDs, context, tenants, settings()));
-        v.clock = Clock.systemUTC();
-        v.listeners.add(seen::add);
-        v.listeners.add(e -> {
-            throw new IllegalStateException("a broken listener must not stop the vault");
-        });
-        v.bindProvider(provider);
+        TestVault v = vault(settings());
+        events.clear();
+        dev.mamori.platform.context.ExecutionContext operator = dev.mamori.platform.context.ExecutionContext
+                .builder(dev.mamori.platform.context.Channel.SHELL)
+                .principal(dev.mamori.platform.context.Principal.operator("alice", java.util.Set.of("operator")))
+                .clientIp("127.0.0.1").build();
         context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, "r")));
-        v.rotateTenantKey(A, KeyPurpose.RECORDS);
-        v.rotateMaster();
-        tenants.states.put(A, TenantState.DELETED);
-        v.shredTenant(A, A);
+        operator.run(() -> {
+            v.rotateTenantKey(A, KeyPurpose.RECORDS);
+            v.rotateMaster();
+            tenants.states.put(A, TenantState.DELETED);
+            v.shredTenant(A, A);
+        });
         v.unbindProvider(provider);
-        assertEquals(java.util.List.of("UNSEALED", "DATA_KEY_CREATED", "DATA_KEY_CREATED", "DATA_KEY_ROTATED",
-                "MASTER_KEY_ROTATED", "DATA_KEY_DESTROYED", "DATA_KEY_DESTROYED", "MASTER_KEY_ROTATED", "MASTER_KEY_DESTROYED",
-                "MASTER_KEY_DESTROYED",
-                "SEALED"),
-                seen.stream().map(e -> e.operation().name()).collect(java.util.stream.Collectors.toList()));
-        dev.mamori.vault.VaultEvent created = seen.get(1);
-        assertEquals(A, created.tenantId());
-        assertEquals(1, created.version());
-        assertEquals("system", created.actor());
-        assertTrue(created.kekId() != null && created.kekId().startsWith("kek-"));
-        assertEquals(2, seen.get(3).version());
+        assertEquals(java.util.List.of("vault.data-key.created", "vault.data-key.created", "vault.data-key.rotated",
+                "vault.master-key.rotated", "vault.data-key.destroyed", "vault.data-key.destroyed", "vault.master-key.rotated",
+                "vault.master-key.destroyed", "vault.master-key.destroyed", "vault.sealed"),
+                events.stream().map(dev.mamori.platform.event.MamoriEvent::type).collect(java.util.stream.Collectors.toList()));
+        dev.mamori.platform.event.MamoriEvent created = events.get(0);
+        assertEquals(A, created.tenantId().orElseThrow());
+        assertEquals("1", created.details().get("version"));
+        assertEquals("records", created.details().get("purpose"));
+        assertEquals("test", created.principalId().orElseThrow(), "the context that encrypted");
+        assertTrue(created.details().get("kekId").startsWith("kek-"));
+        dev.mamori.platform.event.MamoriEvent rotated = events.get(2);
+        assertEquals("2", rotated.details().get("version"));
+        assertEquals("alice", rotated.principalId().orElseThrow(), "the operator behind a shell call, from the execution context");
+        assertEquals("127.0.0.1", rotated.clientIp().orElseThrow());
+        for (dev.mamori.platform.event.MamoriEvent e : events) {
+            assertTrue(e.details().keySet().stream().allMatch(k -> java.util.Set.of("keyId", "version", "purpose", "kekId").contains(k)),
+                    "ids and versions only: " + e.details());
+        }
+    }
+
+    @Test
+    @DisplayName("AUD-1: when the key operation cannot be recorded (a required listener fails), no key is created")
+    void failedEventMeansNoKey() {
+        TestVault ok = vault(settings());
+        RuntimeException down = new dev.mamori.platform.error.MamoriException(
+                dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED, "audit down");
+        TestVault v = new TestVault(new VaultStores(emf, piiEmf), ds, context, tenants, b -> {
+            throw down;
+        }, settings());
+        started.add(v);
+        v.bindProvider(provider);
+        assertThrows(dev.mamori.platform.error.MamoriException.class,
+                () -> context.callAs(A, () -> v.encrypt(A, KeyPurpose.RECORDS, new byte[] {1}, aad(A, "r"))));
+        assertEquals(0, ok.keys(A).size(), "the key row was rolled back with its event");
+        assertThrows(dev.mamori.platform.error.MamoriException.class,
+                () -> context.callAs(A, () -> v.encryptPersonal(A, "E1", new byte[] {1}, aad(A, "n"))));
     }
 
     @Test
     @DisplayName("CRY-4, IAM-5: one key per person on the PII store; erasing the person destroys exactly that key")
     void personalData() throws Exception {
-        VaultServiceImpl v = vault();
+        TestVault v = vault();
         byte[] taro = context.callAs(A, () -> v.encryptPersonal(A, "E1001", "山田 太郎".getBytes(StandardCharsets.UTF_8), aad(A, "name")));
         byte[] hanako = context.callAs(A, () -> v.encryptPersonal(A, "E1002", "佐藤 花子".getBytes(StandardCharsets.UTF_8), aad(A, "name")));
         assertEquals("山田 太郎", new String(context.callAs(A, () -> v.decryptPersonal(A, "E1001", taro, aad(A, "name"))), StandardCharsets.UTF_8));

@@ -1,0 +1,213 @@
+package dev.mamori.vault.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.osgi.framework.Constants;
+
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.internal.JobServiceImpl;
+import dev.mamori.platform.job.JobHandler;
+import dev.mamori.tenant.TenantContext;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.vault.KeyCutOff;
+import dev.mamori.vault.KeyInfo;
+import dev.mamori.vault.KeyPurpose;
+import dev.mamori.vault.KeyRestoreReport;
+import dev.mamori.vault.ParticipantInfo;
+import dev.mamori.vault.ReEncryptionJob;
+import dev.mamori.vault.ShredReport;
+import dev.mamori.vault.VaultAdmin;
+import dev.mamori.vault.VaultService;
+import dev.mamori.vault.VaultStatus;
+import dev.mamori.vault.spi.KeyProvider;
+import dev.mamori.vault.spi.ReEncryptionParticipant;
+import dev.mamori.vault.spi.ReEncryptor;
+
+/**
+ * The vault's components wired by hand as Declarative Services wires them in the container, with
+ * the real job service, behind one object that is both {@link VaultService} and {@link VaultAdmin}.
+ */
+final class TestVault implements VaultService, VaultAdmin {
+    final VaultKeys keys;
+    final VaultServiceImpl service;
+    final CutOffs cutOffs;
+    final KeyLifecycle lifecycle;
+    final ReEncryptionJobs reEncryptions;
+    final VaultMaintenance maintenance;
+    final VaultAdminImpl admin;
+    final JobServiceImpl jobs;
+
+    TestVault(VaultStores stores, DataSource ds, TenantContext context, TenantService tenants, EventPublisher events,
+            VaultSettings settings) {
+        keys = new VaultKeys(stores, context, events);
+        keys.clock = Clock.systemUTC();
+        service = new VaultServiceImpl(keys);
+        cutOffs = new CutOffs(keys, settings);
+        lifecycle = new KeyLifecycle(keys, cutOffs, tenants, settings);
+        jobs = JobServiceImpl.standalone(ds, events, Clock.systemUTC(), "test-node-" + System.identityHashCode(this),
+                Duration.ofMillis(50), Duration.ofSeconds(60));
+        reEncryptions = new ReEncryptionJobs(keys, lifecycle, service, jobs, context, tenants, settings);
+        maintenance = new VaultMaintenance(keys, lifecycle, cutOffs);
+        admin = new VaultAdminImpl(keys, lifecycle, cutOffs, reEncryptions);
+        Map<String, Object> props = new HashMap<>();
+        props.put(JobHandler.TYPE, ReEncryptionJobs.TYPE);
+        props.put(Constants.SERVICE_ID, 1L);
+        jobs.bindHandler(reEncryptions, props);
+    }
+
+    void startJobs() {
+        jobs.start();
+    }
+
+    void deactivate() {
+        jobs.deactivate();
+    }
+
+    void clock(Clock clock) {
+        keys.clock = clock;
+    }
+
+    void bindProvider(KeyProvider p) {
+        keys.bindKeyProvider(p);
+    }
+
+    void unbindProvider(KeyProvider p) {
+        keys.unbindKeyProvider(p);
+    }
+
+    void bindParticipant(ReEncryptionParticipant p) {
+        reEncryptions.bindParticipant(p);
+    }
+
+    void unbindParticipant(ReEncryptionParticipant p) {
+        reEncryptions.unbindParticipant(p);
+    }
+
+    /** What the scheduled maintenance job does; its failures are recorded on the job, not thrown. */
+    void maintain() {
+        try {
+            maintenance.maintain();
+        } catch (RuntimeException e) {
+            // the job service records a failed run; the test checks the effects
+        }
+    }
+
+    boolean cutOffPending() {
+        return cutOffs.cutOffPending();
+    }
+
+    ReEncryptor reEncryptor(String tenantId, KeyPurpose purpose, int target) {
+        return lifecycle.reEncryptor(service, tenantId, purpose, target);
+    }
+
+    int destroyExpiredArchives() {
+        return lifecycle.destroyExpiredArchives();
+    }
+
+    @Override
+    public byte[] encrypt(String tenantId, KeyPurpose purpose, byte[] plaintext, byte[] associatedData) {
+        return service.encrypt(tenantId, purpose, plaintext, associatedData);
+    }
+
+    @Override
+    public byte[] decrypt(String tenantId, KeyPurpose purpose, byte[] blob, byte[] associatedData) {
+        return service.decrypt(tenantId, purpose, blob, associatedData);
+    }
+
+    @Override
+    public OutputStream encryptingStream(String tenantId, KeyPurpose purpose, OutputStream sink, byte[] associatedData)
+            throws IOException {
+        return service.encryptingStream(tenantId, purpose, sink, associatedData);
+    }
+
+    @Override
+    public InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData)
+            throws IOException {
+        return service.decryptingStream(tenantId, purpose, source, associatedData);
+    }
+
+    @Override
+    public byte[] encryptPersonal(String tenantId, String personId, byte[] plaintext, byte[] associatedData) {
+        return service.encryptPersonal(tenantId, personId, plaintext, associatedData);
+    }
+
+    @Override
+    public byte[] decryptPersonal(String tenantId, String personId, byte[] blob, byte[] associatedData) {
+        return service.decryptPersonal(tenantId, personId, blob, associatedData);
+    }
+
+    @Override
+    public boolean erasePerson(String tenantId, String personId, String confirmation) {
+        return service.erasePerson(tenantId, personId, confirmation);
+    }
+
+    @Override
+    public VaultStatus status() {
+        return service.status();
+    }
+
+    @Override
+    public String rotateMaster() {
+        return admin.rotateMaster();
+    }
+
+    @Override
+    public KeyInfo rotateTenantKey(String tenantId, KeyPurpose purpose) {
+        return admin.rotateTenantKey(tenantId, purpose);
+    }
+
+    @Override
+    public ShredReport shredTenant(String tenantId, String confirmation) {
+        return admin.shredTenant(tenantId, confirmation);
+    }
+
+    @Override
+    public KeyCutOff cutOff() {
+        return admin.cutOff();
+    }
+
+    @Override
+    public KeyRestoreReport restoreKeys(Path escrow, boolean apply) {
+        return admin.restoreKeys(escrow, apply);
+    }
+
+    @Override
+    public ReEncryptionJob reEncrypt(String tenantId, KeyPurpose purpose) {
+        return admin.reEncrypt(tenantId, purpose);
+    }
+
+    @Override
+    public ReEncryptionJob cancelReEncryption(String jobId) {
+        return admin.cancelReEncryption(jobId);
+    }
+
+    @Override
+    public List<ParticipantInfo> participants(KeyPurpose purpose) {
+        return admin.participants(purpose);
+    }
+
+    @Override
+    public boolean forgetParticipant(String name, KeyPurpose purpose) {
+        return admin.forgetParticipant(name, purpose);
+    }
+
+    @Override
+    public List<ReEncryptionJob> reEncryptionJobs() {
+        return admin.reEncryptionJobs();
+    }
+
+    @Override
+    public List<KeyInfo> keys(String tenantId) {
+        return admin.keys(tenantId);
+    }
+}
