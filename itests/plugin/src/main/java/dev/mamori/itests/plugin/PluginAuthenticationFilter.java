@@ -1,0 +1,30 @@
+package dev.mamori.itests.plugin;
+
+import java.util.Set;
+
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+
+import org.osgi.service.component.annotations.Component;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.rest.spi.RestConstants;
+
+/**
+ * A stand-in authentication filter in the authentication slot: {@code X-It-Operator: <name>}
+ * makes the caller an operator; {@code X-It-Refuse} is refused with the plugin's own error.
+ */
+@Component(service = ContainerRequestFilter.class, property = RestConstants.SLOT + "=" + RestConstants.SLOT_AUTHENTICATION)
+public class PluginAuthenticationFilter implements ContainerRequestFilter {
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (request.getHeaderString("X-It-Refuse") != null) {
+            throw new PluginRefusedException("The test plugin refuses this request.");
+        }
+        String operator = request.getHeaderString("X-It-Operator");
+        if (operator != null && operator.matches("[a-z]{1,20}")) {
+            ExecutionContext.amend(c -> c.withPrincipal(Principal.operator(operator, Set.of("operator"))));
+        }
+    }
+}
