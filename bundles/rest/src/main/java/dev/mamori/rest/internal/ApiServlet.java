@@ -1,61 +1,110 @@
 package dev.mamori.rest.internal;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import javax.servlet.ServletConfig;
+import javax.servlet.ServletContext;
 import javax.servlet.ServletException;
+import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.apache.cxf.Bus;
-import org.apache.cxf.transport.http.DestinationRegistry;
-import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import org.slf4j.MDC;
+
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.rest.spi.RestConstants;
 
 /**
- * CXF's servlet over the API's own destination registry, registered at
- * {@link dev.mamori.rest.spi.RestConstants#BASE_PATH} by {@link RestServer}.
+ * The servlet at {@link RestConstants#BASE_PATH}: the entry of every API request. It binds the
+ * request's {@link ExecutionContext} and the log MDC for the whole call, then hands the request
+ * to the current {@link Generation} of the CXF server (through {@link Generations}, which counts
+ * it in flight there).
  */
-final class ApiServlet extends CXFNonSpringServlet {
+final class ApiServlet extends HttpServlet {
+    /** Log MDC key of the request id. */
+    static final String MDC_KEY = "requestId";
+    /** Name of the servlet, also the name each generation's CXF controller sees. */
+    static final String NAME = "mamori-api";
+    /** What each generation's CXF servlet controller reads: no service list, no shared address updates. */
+    static final Map<String, String> INIT_PARAMS;
     private static final long serialVersionUID = 1L;
-    private final transient DestinationRegistry registry;
+
+    static {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("hide-service-list-page", "true");
+        p.put("disable-address-updates", "true");
+        INIT_PARAMS = Collections.unmodifiableMap(p);
+    }
+
+    private final transient Generations generations;
+
+    ApiServlet(Generations generations) {
+        this.generations = generations;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        ExecutionContext context = contextOf(request, true);
+        MDC.put(MDC_KEY, context.requestId());
+        try (ExecutionContext.Binding bound = ExecutionContext.bind(context)) {
+            if (!generations.dispatch(request, response)) {
+                // no live server before the first build or between create and start: CXF would
+                // answer text/plain (and log "Can't find the request ... Observer")
+                response.setHeader("Retry-After", "1");
+                ServletProblems.write(request, response, 503, "unavailable", "Service Unavailable",
+                        "The API is starting; retry shortly.");
+            }
+        } finally {
+            MDC.remove(MDC_KEY);
+        }
+    }
 
     /**
-     * @param registry where RestServer's endpoint lives; passing it marks it as not ours, so
-     *                 {@link #destroy()} leaves the endpoint to the server that owns it
-     * @param bus      the bus the endpoint is built on
+     * @param request      the servlet request
+     * @param reuseCallerId whether a safe {@code X-Request-Id} from the caller becomes the request id
+     * @return the request's context: channel REST, request id, client address, user agent
      */
-    ApiServlet(DestinationRegistry registry, Bus bus) {
-        super(registry, bus);
-        this.registry = registry;
-    }
-
-    @Override
-    protected void invoke(HttpServletRequest request, HttpServletResponse response) throws ServletException {
-        // no live endpoint before the first build, during a rebuild, or between create and start:
-        // CXF would answer text/plain (and log "Can't find the request ... Observer")
-        if (!ready()) {
-            try {
-                response.setHeader("Retry-After", "1");
-                FallbackServlet.problem(request, response, 503, "unavailable", "Service Unavailable",
-                        "The API is starting; retry shortly.");
-            } catch (IOException e) {
-                throw new ServletException(e);
-            }
-            return;
+    static ExecutionContext contextOf(HttpServletRequest request, boolean reuseCallerId) {
+        String supplied = request.getHeader(RestConstants.REQUEST_ID_HEADER);
+        ExecutionContext.Builder b = ExecutionContext.builder(Channel.REST)
+                .clientIp(request.getRemoteAddr())
+                .userAgent(request.getHeader("User-Agent"));
+        if (reuseCallerId && ExecutionContext.isSafeRequestId(supplied)) {
+            b.requestId(supplied);
         }
-        super.invoke(request, response);
+        return b.build();
     }
 
-    @Override
-    public void destroyBus() {
-        // CXF shuts the bus down when the servlet is unregistered; the bus is RestServer's to manage
-    }
-
-    private boolean ready() {
-        for (org.apache.cxf.transport.http.AbstractHTTPDestination d : registry.getDestinations()) {
-            if (d.getMessageObserver() != null) {
-                return true;
+    /**
+     * @return the servlet configuration a generation's CXF controller reads; the servlet context is
+     *         this servlet's, looked up when a request needs it (after the container's init)
+     */
+    ServletConfig controllerConfig() {
+        return new ServletConfig() {
+            @Override
+            public String getServletName() {
+                return NAME;
             }
-        }
-        return false;
+
+            @Override
+            public ServletContext getServletContext() {
+                return ApiServlet.this.getServletContext();
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return INIT_PARAMS.get(name);
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(INIT_PARAMS.keySet());
+            }
+        };
     }
 }

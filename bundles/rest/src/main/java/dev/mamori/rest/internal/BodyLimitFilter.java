@@ -3,6 +3,7 @@ package dev.mamori.rest.internal;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongSupplier;
 
 import javax.annotation.Priority;
 import javax.ws.rs.container.ContainerRequestContext;
@@ -18,17 +19,23 @@ import dev.mamori.rest.spi.RestConstants;
 @PreMatching
 @Priority(RestConstants.PRIORITY_BODY_LIMIT)
 public final class BodyLimitFilter implements ContainerRequestFilter {
-    private final long limit;
+    private final LongSupplier limits;
 
     BodyLimitFilter(long limit) {
-        this.limit = limit;
+        this(() -> limit);
+    }
+
+    /** @param limits the current limit; read per request, so a configuration change needs no rebuild */
+    BodyLimitFilter(LongSupplier limits) {
+        this.limits = limits;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
+        long limit = limits.getAsLong();
         int declared = request.getLength();
         if (declared > limit) {
-            request.abortWith(tooLarge(request).toResponse());
+            request.abortWith(tooLarge(request, limit).toResponse());
             return;
         }
         if (request.hasEntity()) {
@@ -36,7 +43,7 @@ public final class BodyLimitFilter implements ContainerRequestFilter {
         }
     }
 
-    private Problem tooLarge(ContainerRequestContext request) {
+    private static Problem tooLarge(ContainerRequestContext request, long limit) {
         return Problems.of(request, "payload-too-large", 413, "Payload too large",
                 "The request body exceeds the limit of " + limit + " bytes.");
     }

@@ -1,9 +1,7 @@
 package dev.mamori.rest.internal;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -18,18 +16,23 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-import dev.mamori.platform.health.HealthCheck;
+import dev.mamori.platform.health.HealthReport;
+import dev.mamori.platform.health.HealthService;
 import dev.mamori.platform.health.HealthStatus;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.servers.Server;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.servers.Server;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Liveness and readiness, unauthenticated, with nothing secret in it. */
+/**
+ * Liveness and readiness, unauthenticated, with nothing secret in it: the platform's
+ * {@link HealthService} report (registered checks plus the configured required ones, a missing
+ * required check being DOWN "not registered").
+ */
 @Component(service = HealthResource.class, property = RestConstants.RESOURCE + "=true")
 @Path("/health")
 // the document-wide base URL rides on the one resource that is always there; relative, so it is
@@ -37,9 +40,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @OpenAPIDefinition(servers = @Server(url = RestConstants.BASE_PATH, description = "This server"))
 @Tag(name = "health", description = "Liveness and readiness of the server")
 public class HealthResource {
+    /** Name under which a missing health service itself is reported. */
+    static final String SERVICE_CHECK = "health-service";
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
+    // optional, so /health keeps answering (503) while the platform bundle is being updated
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile HealthService service;
 
     /** The health report. */
     @JsonPropertyOrder({"status", "live", "ready", "checks"})
@@ -48,7 +54,7 @@ public class HealthResource {
         public String status;
         /** The process answers. */
         public boolean live;
-        /** Every check is up. */
+        /** Every required check is registered and every check is up. */
         public boolean ready;
         /** Each check's state. */
         public Map<String, Check> checks;
@@ -66,8 +72,8 @@ public class HealthResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "getHealth", summary = "Liveness and readiness",
-            description = "Always answers while the process lives; ready when every health check (both DataSources, "
-                    + "and later the key vault) is up.",
+            description = "Always answers while the process lives; ready when every required health check (both "
+                    + "DataSources, the key vault, ...) is registered and every registered check is up.",
             responses = {
                 @ApiResponse(responseCode = "200", description = "Ready",
                         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Report.class))),
@@ -76,30 +82,43 @@ public class HealthResource {
                 @ApiResponse(responseCode = "406", description = "The client accepts no JSON",
                         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))})
     public Response health() {
-        Report r = report(checks);
+        Report r = report(service);
         return Response.status(r.ready ? 200 : 503).entity(r).build();
     }
 
-    static Report report(List<HealthCheck> checks) {
+    /**
+     * @param service the platform's health service, or null while there is none
+     * @return the report; without a service (or if it fails) not ready
+     */
+    static Report report(HealthService service) {
         Report r = new Report();
         r.live = true;
         r.checks = new TreeMap<>();
-        boolean ready = !checks.isEmpty();
-        for (HealthCheck c : checks) {
-            HealthStatus s;
-            try {
-                s = c.check();
-            } catch (RuntimeException e) {
-                s = HealthStatus.down("check failed");
-            }
-            Check out = new Check();
-            out.status = s.isUp() ? "UP" : "DOWN";
-            out.detail = s.detail();
-            r.checks.put(c.name(), out);
-            ready &= s.isUp();
+        if (service == null) {
+            r.checks.put(SERVICE_CHECK, check(HealthStatus.down("not registered")));
+            return ready(r, false);
         }
+        HealthReport report;
+        try {
+            report = service.report();
+        } catch (RuntimeException e) {
+            r.checks.put(SERVICE_CHECK, check(HealthStatus.down("health service failed")));
+            return ready(r, false);
+        }
+        report.checks().forEach((name, status) -> r.checks.put(name, check(status)));
+        return ready(r, report.ready());
+    }
+
+    private static Report ready(Report r, boolean ready) {
         r.ready = ready;
         r.status = ready ? "UP" : "DOWN";
         return r;
+    }
+
+    private static Check check(HealthStatus s) {
+        Check out = new Check();
+        out.status = s.isUp() ? "UP" : "DOWN";
+        out.detail = s.detail();
+        return out;
     }
 }

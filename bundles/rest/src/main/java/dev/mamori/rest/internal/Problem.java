@@ -23,17 +23,40 @@ public final class Problem {
     public final String instance;
     /** Request id, to find the server's log entry. */
     public final String requestId;
+    // a header, not part of the body: private and without a getter, so neither Jackson nor the OpenAPI schema sees it
+    private final long retryAfterSeconds;
 
     Problem(String code, String title, int status, String detail, String instance, String requestId) {
+        this(code, title, status, detail, instance, requestId, -1);
+    }
+
+    private Problem(String code, String title, int status, String detail, String instance, String requestId,
+            long retryAfterSeconds) {
         this.type = "urn:mamori:problem:" + code;
         this.title = title;
         this.status = status;
         this.detail = detail;
         this.instance = instance;
         this.requestId = requestId;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** @param seconds when to retry @return this problem answered with a {@code Retry-After} header */
+    Problem retryAfter(long seconds) {
+        return new Problem(type.substring("urn:mamori:problem:".length()), title, status, detail, instance, requestId,
+                seconds);
+    }
+
+    /** @return the {@code Retry-After} seconds, or -1 for none */
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     Response toResponse() {
-        return Response.status(status).type(RestConstants.PROBLEM_JSON).entity(this).build();
+        Response.ResponseBuilder r = Response.status(status).type(RestConstants.PROBLEM_JSON).entity(this);
+        if (retryAfterSeconds >= 0) {
+            r.header("Retry-After", Long.toString(retryAfterSeconds));
+        }
+        return r.build();
     }
 }

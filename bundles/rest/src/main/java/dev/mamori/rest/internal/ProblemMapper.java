@@ -1,6 +1,6 @@
 package dev.mamori.rest.internal;
 
-import java.util.Map;
+import java.time.Duration;
 
 import javax.ws.rs.NotAllowedException;
 import javax.ws.rs.WebApplicationException;
@@ -12,28 +12,20 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.mamori.tenant.DuplicateTenantException;
-import dev.mamori.tenant.IllegalTransitionException;
-import dev.mamori.tenant.InvalidTenantDataException;
-import dev.mamori.tenant.SettingNotFoundException;
-import dev.mamori.tenant.TenantException;
-import dev.mamori.tenant.TenantNotAccessibleException;
-import dev.mamori.tenant.TenantNotFoundException;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.error.MamoriException;
 
 /**
- * Last in the chain: every error becomes RFC 7807 problem+json. Client mistakes get a 4xx with
- * a useful detail; anything unexpected is logged with the request id and answered 500 with
- * nothing internal in it.
+ * Last in the chain: every error becomes RFC 7807 problem+json. A {@link MamoriException}
+ * anywhere in the cause chain is mapped by its kind, never its class, so capabilities need no
+ * change here (one with special needs registers a more specific mapper as an extension). Client
+ * mistakes get a 4xx with a useful detail; anything unexpected is logged with the request id and
+ * answered 500 with nothing internal in it.
  */
 public final class ProblemMapper implements ExceptionMapper<Throwable> {
+    /** Retry-After for a 503 or 429 whose exception does not say. */
+    static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
     private static final Logger LOG = LoggerFactory.getLogger(ProblemMapper.class);
-    private static final Map<String, Integer> TENANT_STATUS = Map.of(
-            TenantNotFoundException.CODE, 404,
-            SettingNotFoundException.CODE, 404,
-            InvalidTenantDataException.CODE, 400,
-            DuplicateTenantException.CODE, 409,
-            IllegalTransitionException.CODE, 409,
-            TenantNotAccessibleException.CODE, 403);
 
     @Override
     public Response toResponse(Throwable e) {
@@ -41,7 +33,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     Problem problemFor(Throwable e) {
-        Throwable cause = rootOfInterest(e);
+        Throwable cause = firstOfInterest(e);
         if (cause instanceof BodyLimitFilter.TooLargeException) {
             return Problems.ofCurrent("payload-too-large", 413, "Payload too large",
                     "The request body exceeds the limit of " + ((BodyLimitFilter.TooLargeException) cause).limit + " bytes.");
@@ -50,12 +42,8 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             return Problems.ofCurrent("malformed-json", 400, "Malformed JSON",
                     "The request body is not valid JSON for this endpoint: " + jsonMessage((JsonProcessingException) cause));
         }
-        if (cause instanceof TenantException) {
-            TenantException te = (TenantException) cause;
-            Integer status = TENANT_STATUS.get(te.code());
-            if (status != null) {
-                return Problems.ofCurrent(te.code(), status, title(status), te.getMessage());
-            }
+        if (cause instanceof MamoriException) {
+            return typed((MamoriException) cause, e);
         }
         if (e instanceof WebApplicationException) {
             int status = ((WebApplicationException) e).getResponse().getStatus();
@@ -63,16 +51,67 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
                 return Problems.ofCurrent(code(status), status, title(status), detail(e, status));
             }
         }
-        String id = Problems.currentRequestId();
-        LOG.error("Request {} failed", id, e);
-        return Problems.ofCurrent("internal-error", 500, "Internal server error",
-                "The server failed to handle the request. Quote request id " + id + " when reporting it.");
+        return internal(e);
     }
 
-    private static Throwable rootOfInterest(Throwable e) {
+    private static Problem typed(MamoriException m, Throwable thrown) {
+        ErrorKind kind = m.kind();
+        if (kind == ErrorKind.INTERNAL) {
+            String id = Problems.currentRequestId();
+            LOG.error("Request {} failed: {}", id, m.code(), thrown);
+            return Problems.ofCurrent(m.code(), 500, m.errorCode().title(), internalDetail(id));
+        }
+        int status = status(kind);
+        LOG.debug("Request {} answered {} {}", Problems.currentRequestId(), status, m.code());
+        Problem p = Problems.ofCurrent(m.code(), status, m.errorCode().title(), m.getMessage());
+        if (kind == ErrorKind.UNAVAILABLE || kind == ErrorKind.TOO_MANY_REQUESTS) {
+            p = p.retryAfter(m.retryAfter().map(ProblemMapper::seconds).orElse(DEFAULT_RETRY_AFTER_SECONDS));
+        }
+        return p;
+    }
+
+    private static Problem internal(Throwable e) {
+        String id = Problems.currentRequestId();
+        LOG.error("Request {} failed", id, e);
+        return Problems.ofCurrent("internal-error", 500, "Internal server error", internalDetail(id));
+    }
+
+    private static String internalDetail(String requestId) {
+        return "The server failed to handle the request. Quote request id " + requestId + " when reporting it.";
+    }
+
+    /**
+     * @param kind an error kind
+     * @return its HTTP status
+     */
+    static int status(ErrorKind kind) {
+        switch (kind) {
+            case INVALID: return 400;
+            case UNAUTHENTICATED: return 401;
+            case FORBIDDEN: return 403;
+            case NOT_FOUND: return 404;
+            case CONFLICT: return 409;
+            case GONE: return 410;
+            case PAYLOAD_TOO_LARGE: return 413;
+            case TOO_MANY_REQUESTS: return 429;
+            case UNAVAILABLE: return 503;
+            case INTERNAL:
+            default:
+                return 500;
+        }
+    }
+
+    /** Whole seconds, rounded up, at least one: a client told "0" would retry at once in a loop. */
+    static long seconds(Duration d) {
+        long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+        return Math.max(1, s);
+    }
+
+    /** The outermost exception in the chain this mapper knows how to explain. */
+    private static Throwable firstOfInterest(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodyLimitFilter.TooLargeException || t instanceof JsonProcessingException
-                    || t instanceof TenantException) {
+                    || t instanceof MamoriException) {
                 return t;
             }
             if (t.getCause() == t) {

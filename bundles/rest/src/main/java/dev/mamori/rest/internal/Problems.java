@@ -5,6 +5,8 @@ import javax.ws.rs.container.ContainerRequestContext;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.PhaseInterceptorChain;
 
+import dev.mamori.platform.context.ExecutionContext;
+
 /** Builds problems bound to the current request. */
 final class Problems {
     private Problems() {
@@ -12,8 +14,9 @@ final class Problems {
 
     static Problem of(ContainerRequestContext request, String code, int status, String title, String detail) {
         String path = request == null ? null : "/" + request.getUriInfo().getPath();
+        String id = RequestIdFilter.of(request);
         return new Problem(code, title, status, detail, path == null ? null : path.replace("//", "/"),
-                RequestIdFilter.of(request));
+                id != null ? id : currentRequestId());
     }
 
     /** For exception mappers, which see the CXF message rather than the request context. */
@@ -27,16 +30,8 @@ final class Problems {
         return new Problem(code, title, status, detail, path, currentRequestId());
     }
 
-    /** The request id of this thread's request: the filter put it in the log MDC for the whole call. */
+    /** The request id of this thread's request: the API servlet bound it with the execution context. */
     static String currentRequestId() {
-        Message m = PhaseInterceptorChain.getCurrentMessage();
-        Object rid = m == null ? null : m.get(RequestIdFilter.PROPERTY);
-        if (rid == null && m != null && m.getExchange() != null && m.getExchange().getInMessage() != null) {
-            rid = m.getExchange().getInMessage().get(RequestIdFilter.PROPERTY);
-        }
-        if (rid == null) {
-            rid = org.slf4j.MDC.get(RequestIdFilter.MDC_KEY);
-        }
-        return rid == null ? null : rid.toString();
+        return ExecutionContext.current().map(ExecutionContext::requestId).orElse(null);
     }
 }

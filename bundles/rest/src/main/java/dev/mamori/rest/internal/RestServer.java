@@ -1,30 +1,35 @@
 package dev.mamori.rest.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import javax.servlet.ServletConfig;
+import javax.servlet.ServletException;
 
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.apache.cxf.jaxrs.openapi.OpenApiFeature;
-import org.apache.cxf.transport.http.DestinationRegistry;
-import org.apache.cxf.transport.http.DestinationRegistryImpl;
-import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.http.HttpContext;
 import org.osgi.service.http.HttpService;
@@ -41,25 +46,30 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 
-import javax.servlet.ServletException;
-
 import dev.mamori.rest.spi.RestConstants;
 
 /**
- * The one JAX-RS server of the API. Resources are whiteboard services with
- * {@code osgi.jaxrs.resource=true}; the server is rebuilt (debounced) when they come and go.
- * The filter chain is explicit here, in order, rather than left to discovery.
+ * The one JAX-RS server of the API, assembled from whiteboard services (see
+ * {@link RestConstants}): resources and extension providers make it build a new
+ * {@link Generation} (debounced) that replaces the current one without failing requests in
+ * flight; slot filters go to {@link SlotFilters} and take effect on the next request without a
+ * rebuild. The built-in chain is explicit here, in order, rather than left to discovery.
  *
- * <p>It also owns the HTTP routing: CXF's servlet at {@link RestConstants#BASE_PATH} and the
+ * <p>It also owns the HTTP routing: the API servlet at {@link RestConstants#BASE_PATH} and the
  * fallback at "/", both in one HttpContext so the container always prefers the longer alias.
- * The endpoint lives in a destination registry of its own, so no other CXF servlet (such as the
- * one cxf-rt-transports-http exports, disabled in the distribution) can serve it.
+ * Each generation's endpoint lives in a destination registry of its own, so no other CXF servlet
+ * (such as the one cxf-rt-transports-http exports, disabled in the distribution) can serve it.
  */
 @Component(immediate = true, configurationPid = RestServer.PID)
 @Designate(ocd = RestServer.Config.class)
 public class RestServer {
     static final String PID = "dev.mamori.rest";
+    /** Longest wait for a replaced generation's requests before it is destroyed anyway. */
+    static final Duration GRACE = Duration.ofSeconds(30);
+    /** Resources of one bundle arrive one by one: one rebuild for all of them. */
+    static final long DEBOUNCE_MILLIS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
+    private static final String OPENAPI_RESOURCE = "io.swagger.v3.jaxrs2.integration.resources.OpenApiResource";
 
     /** REST configuration (PID dev.mamori.rest). */
     @ObjectClassDefinition(name = "Mamori REST", description = "The API server at /api/v1.")
@@ -67,22 +77,33 @@ public class RestServer {
         /** @return limit */
         @AttributeDefinition(description = "Largest request body accepted, in bytes (SEC-10).", min = "1024")
         long max_body_bytes() default 1_048_576L;
+
+        /** @return required slots */
+        @AttributeDefinition(description = "Filter slots (authentication, tenant, mfa, permission, audit) that must "
+                + "hold at least one filter service before the API serves anything. While one of them is empty, "
+                + "every request under /api/v1 - health included - is answered 503 problem+json "
+                + "(required-slot-empty, Retry-After 5). A value may list several slots separated by commas. An "
+                + "unknown name can never be filled and so keeps the API closed. Changes apply at once.")
+        String[] required_slots() default {};
     }
 
     private final Map<Long, Object> resources = new ConcurrentSkipListMap<>();
+    private final Map<Long, Object> extensions = new ConcurrentSkipListMap<>();
+    private final SlotFilters slots = new SlotFilters();
     private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mamori-rest-rebuild");
         t.setDaemon(true);
         return t;
     });
+    private final AtomicBoolean rebuildPending = new AtomicBoolean();
+    private final AtomicLong generationNumbers = new AtomicLong();
     private final HttpService http;
     private final Bus bus;
-    private final HTTPTransportFactory transport;
+    private final Generations generations;
+    private final ApiServlet api;
+    private final List<Whiteboard> trackers;
     private volatile Config config;
     private volatile boolean active;
-    private Server server;
-
-    private final ServiceTracker<Object, Object> tracker;
 
     /**
      * @param context bundle context
@@ -95,41 +116,52 @@ public class RestServer {
     @Activate
     public RestServer(BundleContext context, Config config, @Reference HttpService http)
             throws InvalidSyntaxException, ServletException, NamespaceException {
-        this.config = config;
         this.http = http;
         this.bus = defaultBus();
-        DestinationRegistry registry = new DestinationRegistryImpl();
-        this.transport = new HTTPTransportFactory(registry);
-        registerServlets(http, registry, bus);
+        this.generations = new Generations(rebuilder, GRACE);
+        this.api = new ApiServlet(generations);
+        this.trackers = List.of(
+                new Whiteboard(context, "(" + RestConstants.RESOURCE + "=true)", rebuildingOn(resources)),
+                new Whiteboard(context, "(" + RestConstants.EXTENSION + "=true)", rebuildingOn(extensions)),
+                new Whiteboard(context, "(" + RestConstants.SLOT + "=*)", new SlotListener()));
+        modified(config);
+        try {
+            registerServlets(http, api);
+        } catch (ServletException | NamespaceException | RuntimeException e) {
+            rebuilder.shutdownNow();
+            throw e;
+        }
         this.active = true;
-        // resources register under their own class names, so the tracker matches on the property alone
-        tracker = new ServiceTracker<>(context, context.createFilter("(" + RestConstants.RESOURCE + "=true)"), null) {
-            @Override
-            public Object addingService(ServiceReference<Object> ref) {
-                Object resource = super.addingService(ref);
-                if (resource != null) {
-                    resources.put((Long) ref.getProperty(Constants.SERVICE_ID), resource);
-                    scheduleRebuild();
-                }
-                return resource;
-            }
+        for (Whiteboard t : trackers) {
+            t.open(true);
+        }
+    }
 
-            @Override
-            public void removedService(ServiceReference<Object> ref, Object resource) {
-                resources.remove((Long) ref.getProperty(Constants.SERVICE_ID));
-                scheduleRebuild();
-                super.removedService(ref, resource);
+    /**
+     * Applies a configuration change without a rebuild: the body limit is read per request, the
+     * required slots per request by the gate.
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    void modified(Config config) {
+        this.config = config;
+        slots.require(Arrays.asList(config.required_slots()));
+        for (String s : slots.required()) {
+            if (!RestConstants.SLOTS.contains(s)) {
+                LOG.error("required.slots names '{}', which is no slot ({}): the API stays closed", s, RestConstants.SLOTS);
             }
-        };
-        // each resource found schedules a (debounced) rebuild
-        tracker.open(true);
+        }
+        List<String> missing = slots.missing();
+        if (!missing.isEmpty()) {
+            LOG.warn("Required REST slot(s) {} hold no filter: the API answers 503 until they do", missing);
+        }
     }
 
     /** Both aliases through one HttpContext object: one context model, so routing cannot race. */
-    static void registerServlets(HttpService http, DestinationRegistry registry, Bus bus)
-            throws ServletException, NamespaceException {
+    static void registerServlets(HttpService http, ApiServlet api) throws ServletException, NamespaceException {
         HttpContext context = http.createDefaultHttpContext();
-        http.registerServlet(RestConstants.BASE_PATH, new ApiServlet(registry, bus), apiInitParams(), context);
+        http.registerServlet(RestConstants.BASE_PATH, api, apiInitParams(), context);
         try {
             http.registerServlet("/", new FallbackServlet(), name("mamori-fallback"), context);
         } catch (ServletException | NamespaceException | RuntimeException e) {
@@ -138,13 +170,10 @@ public class RestServer {
         }
     }
 
-    /** What the org.apache.cxf.osgi configuration used to give CXF's own servlet. */
+    /** The API servlet's init parameters, as CXF's controller reads them. */
     static Hashtable<String, String> apiInitParams() {
-        Hashtable<String, String> p = name("mamori-api");
-        p.put("hide-service-list-page", "true");
-        p.put("disable-address-updates", "true");
-        // a resolver per registration would pile up on the shared bus across restarts
-        p.put("ignore.servlet.context.resolver", "true");
+        Hashtable<String, String> p = name(ApiServlet.NAME);
+        p.putAll(ApiServlet.INIT_PARAMS);
         return p;
     }
 
@@ -168,17 +197,14 @@ public class RestServer {
     @Deactivate
     void deactivate() {
         active = false;
-        tracker.close();
-        rebuilder.shutdownNow();
-        // no more requests reach the endpoint before it goes
+        for (Whiteboard t : trackers) {
+            t.close();
+        }
+        // no more requests reach a generation before they go
         unregister(RestConstants.BASE_PATH);
         unregister("/");
-        synchronized (this) {
-            if (server != null) {
-                server.destroy();
-                server = null;
-            }
-        }
+        generations.close();
+        rebuilder.shutdownNow();
     }
 
     private void unregister(String alias) {
@@ -189,60 +215,111 @@ public class RestServer {
         }
     }
 
-    private void scheduleRebuild() {
-        if (active) {
-            rebuilder.schedule(this::rebuild, 100, TimeUnit.MILLISECONDS);
+    private Whiteboard.Listener rebuildingOn(Map<Long, Object> services) {
+        return new Whiteboard.Listener() {
+            @Override
+            public void added(ServiceReference<Object> ref, Object service) {
+                services.put(Whiteboard.id(ref), service);
+                scheduleRebuild();
+            }
+
+            @Override
+            public void removed(ServiceReference<Object> ref, Object service) {
+                services.remove(Whiteboard.id(ref));
+                scheduleRebuild();
+            }
+        };
+    }
+
+    /** Slot filters need no rebuild: the dispatcher reads the new snapshot on the next request. */
+    private final class SlotListener implements Whiteboard.Listener {
+        @Override
+        public void added(ServiceReference<Object> ref, Object service) {
+            String slot = String.valueOf(ref.getProperty(RestConstants.SLOT));
+            try {
+                slots.add(Whiteboard.id(ref), slot, Whiteboard.ranking(ref), service);
+                LOG.info("REST filter {} in slot {}", service.getClass().getName(), slot);
+            } catch (IllegalArgumentException e) {
+                // also when a filter's properties changed to something invalid: it leaves its old slot
+                slots.remove(Whiteboard.id(ref));
+                LOG.error("REST filter service {} ignored: {}", Whiteboard.id(ref), e.getMessage());
+            }
+        }
+
+        @Override
+        public void removed(ServiceReference<Object> ref, Object service) {
+            slots.remove(Whiteboard.id(ref));
         }
     }
 
-    private synchronized void rebuild() {
+    private void scheduleRebuild() {
+        if (active && rebuildPending.compareAndSet(false, true)) {
+            try {
+                rebuilder.schedule(this::rebuild, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("REST server shutting down; no rebuild", e);
+            }
+        }
+    }
+
+    /** Runs on the rebuild thread only. */
+    private void rebuild() {
+        // a change from here on schedules another rebuild, which sees it
+        rebuildPending.set(false);
         if (!active) {
             return;
         }
         List<Object> beans = new ArrayList<>(resources.values());
-        if (server != null) {
-            server.destroy();
-            server = null;
-        }
         if (beans.isEmpty()) {
+            generations.install(null);
+            LOG.info("REST server at {} has no resources", RestConstants.BASE_PATH);
             return;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(RestServer.class.getClassLoader());
         try {
-            JAXRSServerFactoryBean factory = endpoint(bus, transport);
-            factory.setServiceBeans(beans);
-            factory.setProviders(providers(config));
-            factory.getFeatures().add(openApi());
-            server = factory.create();
-            LOG.info("REST server at {} with {} resource(s)", RestConstants.BASE_PATH, beans.size());
+            Generation next = build(generationNumbers.incrementAndGet(), bus, beans, extensions.values(),
+                    () -> config.max_body_bytes(), slots, api.controllerConfig());
+            generations.install(next);
+            LOG.info("REST server at {} with {} resource(s) and {} extension(s): {}", RestConstants.BASE_PATH,
+                    beans.size(), extensions.size(), next);
         } catch (RuntimeException | LinkageError e) {
-            LOG.error("REST server could not be built", e);
-        } finally {
-            thread.setContextClassLoader(previous);
+            LOG.error("REST server could not be rebuilt; the previous generation keeps serving", e);
         }
     }
 
-    /** The endpoint at "/" relative to the API servlet, on the given transport (and so its registry). */
-    static JAXRSServerFactoryBean endpoint(Bus bus, HTTPTransportFactory transport) {
-        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
-        factory.setBus(bus);
-        factory.setDestinationFactory(transport);
-        factory.setTransportId(HTTPTransportFactory.DEFAULT_NAMESPACES.get(0));
-        factory.setAddress("/");
-        return factory;
+    /**
+     * Builds a complete generation (not yet installed).
+     *
+     * @param number        generation number
+     * @param bus           the bus
+     * @param resources     resource objects
+     * @param extensions    extension providers
+     * @param maxBody       the body limit, read per request
+     * @param slots         the slot filters, read per request
+     * @param servletConfig the API servlet's configuration for CXF's controller
+     * @return the started generation
+     */
+    static Generation build(long number, Bus bus, List<Object> resources, Collection<Object> extensions,
+            LongSupplier maxBody, SlotFilters slots, ServletConfig servletConfig) {
+        return Generation.build(number, bus, resources, providers(maxBody, slots, extensions), List.of(openApi()),
+                servletConfig);
     }
 
-    /** The chain, in order: request id, body limit, security headers, (auth slots), error mapping. */
-    static List<Object> providers(Config config) {
+    /**
+     * The chain, in order: request id, required-slot gate, body limit, security headers, the slot
+     * filters, error mapping; then the capabilities' extensions.
+     */
+    static List<Object> providers(LongSupplier maxBody, SlotFilters slots, Collection<Object> extensions) {
+        RequiredSlotGate gate = new RequiredSlotGate(slots);
         List<Object> p = new ArrayList<>();
         p.add(new RequestIdFilter());
-        p.add(new BodyLimitFilter(config.max_body_bytes()));
+        p.add(gate);
+        p.add(new BodyLimitFilter(maxBody));
         p.add(new SecurityHeaders());
+        p.add(new SlotDispatcher(slots));
         p.add(new ProblemMapper());
         p.add(new JacksonJsonProvider(objectMapper()));
-        p.add(new NoWadl());
+        p.add(new NoWadl(gate));
+        p.addAll(extensions);
         return p;
     }
 
@@ -255,7 +332,7 @@ public class RestServer {
         return mapper;
     }
 
-    private static OpenApiFeature openApi() {
+    static OpenApiFeature openApi() {
         OpenApiFeature f = new OpenApiFeature();
         f.setTitle("Mamori API");
         f.setVersion("1.0.0");
@@ -263,6 +340,10 @@ public class RestServer {
         f.setLicense("Proprietary");
         f.setContactName("Mamori operators");
         f.setScan(false);
+        // a non-empty class list stops swagger from scanning the class path for @Path classes (which
+        // would document resources this generation does not serve); the name is one swagger ignores,
+        // so the document holds exactly the generation's resources
+        f.setResourceClasses(Set.of(OPENAPI_RESOURCE));
         f.setSupportSwaggerUi(false);
         f.setPrettyPrint(true);
         f.setRunAsFilter(false);

@@ -1,11 +1,74 @@
 package dev.mamori.rest.spi;
 
+import java.util.List;
+
 /**
- * Constants shared by the REST server and the resources that plug into it.
+ * Constants shared by the REST server and the bundles that plug into it. A capability adds to
+ * the API without editing the REST bundle, by registering OSGi services:
+ * <ul>
+ * <li><b>resources</b>: any object with JAX-RS annotations, with {@value #RESOURCE}{@code =true};</li>
+ * <li><b>extensions</b>: JAX-RS providers such as an {@code ExceptionMapper} for its own exception
+ * types or a {@code MessageBodyReader}/{@code MessageBodyWriter}, with {@value #EXTENSION}{@code =true}.
+ * A mapper for a specific exception type is preferred over the built-in
+ * {@code ExceptionMapper<Throwable>}, which maps every {@code MamoriException} by its kind;</li>
+ * <li><b>slot filters</b>: a {@code ContainerRequestFilter} and/or {@code ContainerResponseFilter}
+ * with {@value #SLOT}{@code =<slot>}, one of {@link #SLOTS}. Request filters run slot by slot in
+ * that order, within a slot by {@code service.ranking} (highest first) then service id; the
+ * chain stops at the first filter that aborts. Response filters run in the reverse order, for
+ * every request that reached the slot chain (a matched resource), also when a slot filter
+ * aborted it or threw. Their {@code @Priority} is ignored. Filters come and go at run time
+ * without a rebuild of the server; the next request sees the change.</li>
+ * </ul>
+ *
+ * <p>Slot filters run with the request's {@code dev.mamori.platform.context.ExecutionContext}
+ * bound (channel REST, request id, client address, user agent). They refine it for the rest of
+ * the request with {@code ExecutionContext.amend(...)}: the authentication slot adds the
+ * principal, the tenant slot the tenant; resources and services then read it with
+ * {@code ExecutionContext.current()}. A filter that rejects a request throws a
+ * {@code MamoriException} (for example kind UNAUTHENTICATED, answered 401 problem+json) or
+ * aborts with a response of its own. The matched resource class and method are request
+ * properties ({@link #RESOURCE_CLASS}, {@link #RESOURCE_METHOD}), so a permission filter can
+ * read their annotations.
+ *
+ * <p>Slots listed in the configuration {@code dev.mamori.rest/required.slots} must hold at least
+ * one filter: while one is empty, every API request is answered 503 problem+json
+ * ({@code urn:mamori:problem:required-slot-empty}), never served unguarded.
  */
 public final class RestConstants {
     /** Service property that marks a JAX-RS resource for the Mamori API server. */
     public static final String RESOURCE = "osgi.jaxrs.resource";
+    /** Service property ({@code true}) that adds a JAX-RS provider (exception mapper, body reader or writer) to the server. */
+    public static final String EXTENSION = "mamori.rest.extension";
+    /** Service property naming the slot of a request/response filter; the value is one of {@link #SLOTS}. */
+    public static final String SLOT = "mamori.rest.slot";
+
+    /** Slot that establishes who calls (adds the principal to the execution context). */
+    public static final String SLOT_AUTHENTICATION = "authentication";
+    /** Slot that binds the tenant and checks its IP allow-list. */
+    public static final String SLOT_TENANT = "tenant";
+    /** Slot for multi-factor step-up. */
+    public static final String SLOT_MFA = "mfa";
+    /** Slot for permission checks (may read {@link #RESOURCE_CLASS} and {@link #RESOURCE_METHOD}). */
+    public static final String SLOT_PERMISSION = "permission";
+    /** Slot for audit records. */
+    public static final String SLOT_AUDIT = "audit";
+    /** Every slot, in the order their request filters run. */
+    public static final List<String> SLOTS = List.of(SLOT_AUTHENTICATION, SLOT_TENANT, SLOT_MFA, SLOT_PERMISSION,
+            SLOT_AUDIT);
+
+    /** Request property holding the matched resource's {@link Class}, set before the slot filters run. */
+    public static final String RESOURCE_CLASS = "mamori.rest.resourceClass";
+    /** Request property holding the matched resource {@link java.lang.reflect.Method}, set before the slot filters run. */
+    public static final String RESOURCE_METHOD = "mamori.rest.resourceMethod";
+
+    /**
+     * Name of the OpenAPI security scheme (HTTP bearer) of the API. A secured resource declares
+     * it on its class ({@code @SecurityScheme(name = SECURITY_SCHEME, type = HTTP, scheme = "bearer")};
+     * declarations of the same name merge) and names it on every operation
+     * ({@code @SecurityRequirement(name = SECURITY_SCHEME)}).
+     */
+    public static final String SECURITY_SCHEME = "bearer";
+
     /** Base path of the API. */
     public static final String BASE_PATH = "/api/v1";
     /** RFC 7807 media type of every error. */
@@ -13,22 +76,16 @@ public final class RestConstants {
     /** Header carrying the request id, on every response. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
-    /** Slots of the filter chain, in order (JAX-RS priorities; lower runs first on requests). */
+    /** JAX-RS priority of the built-in request id filter (lower runs first on requests). */
     public static final int PRIORITY_REQUEST_ID = 100;
+    /** Priority of the built-in gate that answers 503 while a required slot is empty. */
+    public static final int PRIORITY_REQUIRED_SLOTS = 150;
     /** Body-size limit (SEC-10). */
     public static final int PRIORITY_BODY_LIMIT = 200;
     /** Security headers (SEC-9), applied on the way out. */
     public static final int PRIORITY_SECURITY_HEADERS = 300;
-    /** Authentication slot. */
-    public static final int PRIORITY_AUTHENTICATION = 1000;
-    /** Tenant and IP allow-list slot. */
-    public static final int PRIORITY_TENANT = 1100;
-    /** MFA step-up slot. */
-    public static final int PRIORITY_MFA = 1200;
-    /** Permission check slot. */
-    public static final int PRIORITY_PERMISSION = 1300;
-    /** Audit slot. */
-    public static final int PRIORITY_AUDIT = 1400;
+    /** The slot chain: every slot filter runs inside it, in slot order. */
+    public static final int PRIORITY_SLOTS = 1000;
 
     private RestConstants() {
     }

@@ -1,9 +1,10 @@
 /**
- * What capability bundles need to plug REST resources into the one Mamori API server:
- * register a JAX-RS resource object as a service with {@code osgi.jaxrs.resource=true}.
+ * What capability bundles need to plug into the one Mamori API server: JAX-RS resources,
+ * providers and filters in named slots, registered as OSGi services with the properties of
+ * {@link dev.mamori.rest.spi.RestConstants}.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.mamori.rest.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,10 +2,13 @@ package dev.mamori.rest.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.stream.Stream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 
 import javax.ws.rs.NotFoundException;
 import javax.ws.rs.core.Response;
@@ -13,52 +16,88 @@ import javax.ws.rs.core.Response;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.error.ErrorCode;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.error.MamoriException;
 import dev.mamori.rest.spi.RestConstants;
-import dev.mamori.tenant.DuplicateTenantException;
-import dev.mamori.tenant.IllegalTransitionException;
-import dev.mamori.tenant.InvalidTenantDataException;
-import dev.mamori.tenant.NoTenantContextException;
-import dev.mamori.tenant.SettingNotFoundException;
-import dev.mamori.tenant.TenantException;
-import dev.mamori.tenant.TenantNotAccessibleException;
-import dev.mamori.tenant.TenantNotFoundException;
 
 class ProblemMapperTest {
+    private static final Map<ErrorKind, Integer> STATUS = Map.of(ErrorKind.INVALID, 400, ErrorKind.UNAUTHENTICATED, 401,
+            ErrorKind.FORBIDDEN, 403, ErrorKind.NOT_FOUND, 404, ErrorKind.CONFLICT, 409, ErrorKind.GONE, 410,
+            ErrorKind.PAYLOAD_TOO_LARGE, 413, ErrorKind.TOO_MANY_REQUESTS, 429, ErrorKind.UNAVAILABLE, 503,
+            ErrorKind.INTERNAL, 500);
     private final ProblemMapper mapper = new ProblemMapper();
 
-    static Stream<Arguments> tenantErrors() {
-        return Stream.of(
-                Arguments.of(new TenantNotFoundException("No tenant 'x'."), 404),
-                Arguments.of(new SettingNotFoundException("No setting."), 404),
-                Arguments.of(new InvalidTenantDataException("Invalid tenant: slug."), 400),
-                Arguments.of(new DuplicateTenantException("Taken."), 409),
-                Arguments.of(new IllegalTransitionException("Cannot go from A to B."), 409),
-                Arguments.of(new TenantNotAccessibleException("Tenant is EXPIRED."), 403));
+    /** A capability's own exception class, unknown to the REST bundle. */
+    static final class GadgetException extends MamoriException {
+        private static final long serialVersionUID = 1L;
+
+        GadgetException(ErrorCode code, String message, Duration retryAfter) {
+            super(code, message, null, retryAfter);
+        }
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("tenantErrors")
-    @DisplayName("EXT-3: typed tenant errors become problem+json with their code as type and their message as detail")
-    void tenantErrors(TenantException e, int status) {
-        Problem p = mapper.problemFor(e);
+    static ErrorCode code(ErrorKind kind) {
+        return ErrorCode.of("gadget-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), kind,
+                "Gadget " + kind.name().toLowerCase(Locale.ROOT));
+    }
+
+    private static <T> T withRequestId(String id, java.util.function.Supplier<T> work) {
+        return ExecutionContext.builder(Channel.REST).requestId(id).build().call(work);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ErrorKind.class)
+    @DisplayName("EXT-3/SEC-11: any MamoriException is mapped by its kind: status, urn:mamori:problem:<code>, the code's title")
+    void everyKind(ErrorKind kind) {
+        GadgetException e = new GadgetException(code(kind), "The gadget says no (" + kind + ").", null);
+        Problem p = withRequestId("request-0001", () -> mapper.problemFor(e));
+        int status = STATUS.get(kind);
         assertEquals(status, p.status);
         assertEquals("urn:mamori:problem:" + e.code(), p.type);
-        assertEquals(e.getMessage(), p.detail);
-        Response r = mapper.toResponse(e);
+        assertEquals(e.errorCode().title(), p.title);
+        assertEquals("request-0001", p.requestId);
+        if (kind == ErrorKind.INTERNAL) {
+            assertFalse(p.detail.contains("gadget says"), "SEC-11: no internals in a 500: " + p.detail);
+            assertTrue(p.detail.contains("request-0001"), p.detail);
+        } else {
+            assertEquals(e.getMessage(), p.detail);
+        }
+        Response r = withRequestId("request-0001", () -> mapper.toResponse(e));
         assertEquals(status, r.getStatus());
         assertEquals(RestConstants.PROBLEM_JSON, r.getMediaType().toString());
+        boolean retry = kind == ErrorKind.UNAVAILABLE || kind == ErrorKind.TOO_MANY_REQUESTS;
+        assertEquals(retry ? "1" : null, r.getHeaderString("Retry-After"), "Retry-After defaults to 1 s for 429/503 only");
     }
 
     @Test
-    @DisplayName("TEN-2: a typed error wrapped by a persistence layer is still recognised")
+    @DisplayName("SEC-4: Retry-After carries the exception's own delay, in whole seconds rounded up")
+    void retryAfter() {
+        Response r = mapper.toResponse(new GadgetException(code(ErrorKind.UNAVAILABLE), "Sealed.", Duration.ofSeconds(30)));
+        assertEquals("30", r.getHeaderString("Retry-After"));
+        r = mapper.toResponse(new GadgetException(code(ErrorKind.TOO_MANY_REQUESTS), "Slow down.", Duration.ofMillis(1500)));
+        assertEquals(429, r.getStatus());
+        assertEquals("2", r.getHeaderString("Retry-After"));
+        r = mapper.toResponse(new GadgetException(code(ErrorKind.UNAVAILABLE), "Busy.", Duration.ZERO));
+        assertEquals("1", r.getHeaderString("Retry-After"), "never 0: a client would retry in a tight loop");
+        r = mapper.toResponse(new GadgetException(code(ErrorKind.CONFLICT), "Taken.", Duration.ofSeconds(9)));
+        assertNull(r.getHeaderString("Retry-After"), "only 429 and 503 carry it");
+    }
+
+    @Test
+    @DisplayName("TEN-2: a typed error wrapped by a persistence layer is still found in the cause chain")
     void wrapped() {
-        Problem p = mapper.problemFor(new RuntimeException("wrapper", new TenantNotAccessibleException("Tenant is EXPIRED.")));
+        Problem p = mapper.problemFor(new RuntimeException("wrapper",
+                new IllegalStateException(new GadgetException(code(ErrorKind.FORBIDDEN), "Tenant is EXPIRED.", null))));
         assertEquals(403, p.status);
+        assertEquals("urn:mamori:problem:gadget-forbidden", p.type);
+        assertEquals("Tenant is EXPIRED.", p.detail);
     }
 
     @Test
@@ -71,16 +110,15 @@ class ProblemMapperTest {
     }
 
     @Test
-    @DisplayName("SEC-1/SEC-11: unexpected errors are 500 without internals; a tenant code without a mapping is not exposed either")
+    @DisplayName("SEC-1/SEC-11: unexpected errors are 500 without internals, quoting the request id")
     void unexpected() {
-        Problem p = mapper.problemFor(new IllegalStateException("SELECT * FROM mamori_tenant failed at db.internal"));
+        Problem p = withRequestId("request-0002",
+                () -> mapper.problemFor(new IllegalStateException("SELECT * FROM mamori_tenant failed at db.internal")));
         assertEquals(500, p.status);
         assertEquals("urn:mamori:problem:internal-error", p.type);
         assertFalse(p.detail.contains("mamori_tenant"), p.detail);
         assertFalse(p.detail.contains("db.internal"), p.detail);
-        Problem unmapped = mapper.problemFor(new NoTenantContextException("Query on tenant-scoped X refused"));
-        assertEquals(500, unmapped.status);
-        assertFalse(unmapped.detail.contains("tenant-scoped"), unmapped.detail);
+        assertTrue(p.detail.contains("request-0002"), p.detail);
     }
 
     @Test
@@ -106,5 +144,14 @@ class ProblemMapperTest {
         assertEquals(404, p.status);
         assertEquals("urn:mamori:problem:not-found", p.type);
         assertEquals("No resource at this path.", p.detail);
+    }
+
+    @Test
+    @DisplayName("SEC-4: retry delays round up to whole seconds and are at least one")
+    void seconds() {
+        assertEquals(1, ProblemMapper.seconds(Duration.ZERO));
+        assertEquals(1, ProblemMapper.seconds(Duration.ofMillis(1)));
+        assertEquals(5, ProblemMapper.seconds(Duration.ofSeconds(5)));
+        assertEquals(6, ProblemMapper.seconds(Duration.ofMillis(5001)));
     }
 }

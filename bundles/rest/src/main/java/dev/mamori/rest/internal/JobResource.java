@@ -1,0 +1,243 @@
+package dev.mamori.rest.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.JobInfo;
+import dev.mamori.platform.job.JobService;
+import dev.mamori.rest.spi.RestConstants;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * The platform's durable background jobs over REST: list, inspect, cancel. Operators and support
+ * read; only operators cancel. Every call checks the principal the authentication slot put into
+ * the execution context first, so without one it answers 401 (fail closed).
+ */
+@Component(service = JobResource.class, property = RestConstants.RESOURCE + "=true")
+@Path("/jobs")
+@Tag(name = "jobs", description = "Durable background jobs of the platform: progress, results, cancellation")
+@SecurityScheme(name = RestConstants.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A bearer token of an authenticated operator or support account")
+public class JobResource {
+    /** Jobs listed when the caller gives no limit. */
+    static final int DEFAULT_LIMIT = 50;
+    /** Most jobs one call lists. */
+    static final int MAX_LIMIT = 1000;
+    // the job service's own rules: dotted lower-case type names, ids of at most 36 characters
+    private static final Pattern TYPE = Pattern.compile("[a-z]+(\\.[a-z0-9-]+)+");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
+
+    private final JobService jobs;
+
+    /** @param jobs the platform's job service */
+    @Activate
+    public JobResource(@Reference JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    /** A job as the API shows it; instants in ISO-8601 UTC, absent values left out. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"id", "type", "tenantId", "state", "done", "total", "detail", "result", "requestedBy",
+        "createdAt", "updatedAt", "finishedAt"})
+    @Schema(name = "Job", description = "A durable background job")
+    public static final class JobView {
+        /** Job id. */
+        @Schema(description = "Job id")
+        public String id;
+        /** Job type. */
+        @Schema(description = "Job type, e.g. vault.reencrypt")
+        public String type;
+        /** Tenant, if any. */
+        @Schema(description = "Tenant the job works for, if any")
+        public String tenantId;
+        /** State. */
+        @Schema(description = "QUEUED, RUNNING, WAITING, DONE, FAILED or CANCELLED")
+        public String state;
+        /** Work done. */
+        @Schema(description = "Work done so far")
+        public long done;
+        /** Total work, if known. */
+        @Schema(description = "Total work, if known")
+        public Long total;
+        /** What it does, waits for, or why it failed. */
+        @Schema(description = "What it does, waits for, or why it failed")
+        public String detail;
+        /** Result of a finished job. */
+        @Schema(description = "Result of a finished job")
+        public String result;
+        /** Who submitted it. */
+        @Schema(description = "Who submitted it (kind:id)")
+        public String requestedBy;
+        /** Submitted. */
+        @Schema(description = "When it was submitted")
+        public Instant createdAt;
+        /** Last change. */
+        @Schema(description = "When it last changed")
+        public Instant updatedAt;
+        /** Ended, if it did. */
+        @Schema(description = "When it ended, if it did")
+        public Instant finishedAt;
+
+        static JobView of(JobInfo j) {
+            JobView v = new JobView();
+            v.id = j.id();
+            v.type = j.type();
+            v.tenantId = j.tenantId();
+            v.state = j.state().name();
+            v.done = j.done();
+            v.total = j.total();
+            v.detail = j.detail();
+            v.result = j.result();
+            v.requestedBy = j.requestedBy();
+            v.createdAt = j.createdAt();
+            v.updatedAt = j.updatedAt();
+            v.finishedAt = j.finishedAt();
+            return v;
+        }
+    }
+
+    /**
+     * @param type  only jobs of this type, or null
+     * @param limit at most this many (1 to 1000, default 50)
+     * @return jobs, newest first
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "listJobs", summary = "List jobs",
+            description = "Jobs newest first, optionally of one type. Operators and support.",
+            security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The jobs",
+                        content = @Content(mediaType = "application/json",
+                                array = @ArraySchema(schema = @Schema(implementation = JobView.class)))),
+                @ApiResponse(responseCode = "400", description = "Invalid type or limit", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "401", description = "Not authenticated", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "403", description = "Not an operator or support account", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))})
+    public List<JobView> list(
+            @Parameter(description = "Only jobs of this type, e.g. vault.reencrypt") @QueryParam("type") String type,
+            @Parameter(description = "At most this many jobs (1-1000)",
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "1000", defaultValue = "50"))
+            @QueryParam("limit") String limit) {
+        readable();
+        if (type != null && (type.length() > 100 || !TYPE.matcher(type).matches())) {
+            throw new MamoriException(PlatformErrors.INVALID, "A job type is dotted lower-case words, e.g. vault.reencrypt.");
+        }
+        return jobs.list(type, limit(limit)).stream().map(JobView::of).collect(Collectors.toList());
+    }
+
+    /**
+     * @param id job id
+     * @return the job
+     */
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "getJob", summary = "Get a job", description = "One job and its progress. Operators and support.",
+            security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The job", content = @Content(
+                        mediaType = "application/json", schema = @Schema(implementation = JobView.class))),
+                @ApiResponse(responseCode = "401", description = "Not authenticated", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "403", description = "Not an operator or support account", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "404", description = "No such job", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))})
+    public JobView get(@Parameter(description = "Job id") @PathParam("id") String id) {
+        readable();
+        if (!validId(id)) {
+            throw noSuchJob();
+        }
+        return JobView.of(jobs.find(id).orElseThrow(JobResource::noSuchJob));
+    }
+
+    /**
+     * @param id job id
+     * @return the job, cancelled
+     */
+    @POST
+    @Path("/{id}/cancel")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "cancelJob", summary = "Cancel a job",
+            description = "Cancels an open job; a step in flight finishes first, no further step runs. Operators only.",
+            security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The job, cancelled", content = @Content(
+                        mediaType = "application/json", schema = @Schema(implementation = JobView.class))),
+                @ApiResponse(responseCode = "401", description = "Not authenticated", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "403", description = "Not an operator", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "404", description = "No such job", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "409", description = "The job already ended", content = @Content(
+                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))})
+    public JobView cancel(@Parameter(description = "Job id") @PathParam("id") String id) {
+        ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR);
+        if (!validId(id)) {
+            throw noSuchJob();
+        }
+        return JobView.of(jobs.cancel(id));
+    }
+
+    private static void readable() {
+        ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SUPPORT);
+    }
+
+    private static int limit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, like any other value out of range
+        }
+        throw new MamoriException(PlatformErrors.INVALID, "limit is a whole number from 1 to " + MAX_LIMIT + ".");
+    }
+
+    private static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    // the caller's id is not echoed: it may be anything
+    private static MamoriException noSuchJob() {
+        return new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job with this id.");
+    }
+}

@@ -1,0 +1,222 @@
+package dev.mamori.rest.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.JobInfo;
+import dev.mamori.platform.job.JobRequest;
+import dev.mamori.platform.job.JobService;
+import dev.mamori.platform.job.JobState;
+import dev.mamori.rest.internal.ApiHarness.Resp;
+import dev.mamori.rest.spi.RestConstants;
+
+/** Jobs over REST, behind an authentication slot filter that sets the principal from a test header. */
+class JobResourceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-11-29T08:00:00Z");
+    private ApiHarness api;
+    private Jobs jobs;
+
+    /** An in-memory job service that answers as the platform's does. */
+    static final class Jobs implements JobService {
+        final Map<String, JobInfo> byId = new ConcurrentHashMap<>();
+        String listedType;
+        int listedLimit;
+
+        void put(String id, JobState state) {
+            byId.put(id, new JobInfo(id, "vault.reencrypt", "k-" + id, "tenant-a", "{}", state, 3, 10L, "batch 3 of 10",
+                    null, "operator:op-1", null, T0, T0.plusSeconds(60), state.isOpen() ? null : T0.plusSeconds(120)));
+        }
+
+        @Override
+        public JobInfo submit(JobRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<JobInfo> find(String id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public Optional<JobInfo> findOpen(String type, String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<JobInfo> list(String type, int limit) {
+            listedType = type;
+            listedLimit = limit;
+            return byId.values().stream().filter(j -> type == null || j.type().equals(type)).limit(limit)
+                    .collect(Collectors.toList());
+        }
+
+        @Override
+        public JobInfo cancel(String id) {
+            JobInfo j = find(id).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + id + "'."));
+            if (!j.state().isOpen()) {
+                throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + id + " is already " + j.state() + ".");
+            }
+            put(id, JobState.CANCELLED);
+            return byId.get(id);
+        }
+
+        @Override
+        public void wake(String type) {
+        }
+    }
+
+    /** Stands in for an authentication bundle: X-Test-Principal names the kind. */
+    static final class TestAuthentication implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext request) {
+            String kind = request.getHeaderString("X-Test-Principal");
+            if (kind == null) {
+                return;
+            }
+            Principal p;
+            switch (kind) {
+                case "operator":
+                    p = Principal.operator("op-1", Set.of("operator"));
+                    break;
+                case "support":
+                    p = Principal.support("sup-1", Set.of());
+                    break;
+                default:
+                    p = Principal.user("user-1", "tenant-a", Set.of("member"));
+            }
+            ExecutionContext.amend(c -> c.withPrincipal(p));
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new ApiHarness();
+        jobs = new Jobs();
+        jobs.put("job-running-1", JobState.RUNNING);
+        jobs.put("job-done-1", JobState.DONE);
+        api.deploy(new JobResource(jobs));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        api.close();
+    }
+
+    private void authenticate() {
+        api.slots.add(1, RestConstants.SLOT_AUTHENTICATION, 0, new TestAuthentication());
+    }
+
+    private static void assertProblem(Resp r, int status, String code) {
+        assertEquals(status, r.status, r.body);
+        assertTrue(r.get("Content-Type").startsWith(RestConstants.PROBLEM_JSON), r.get("Content-Type"));
+        assertTrue(r.body.contains("\"type\":\"urn:mamori:problem:" + code + "\""), r.body);
+    }
+
+    @Test
+    @DisplayName("SEC-4: without an authentication filter every job call is 401 (fail closed)")
+    void noAuthenticationBundle() throws Exception {
+        assertProblem(api.get("/api/v1/jobs"), 401, "unauthenticated");
+        assertProblem(api.get("/api/v1/jobs/job-running-1"), 401, "unauthenticated");
+        assertProblem(api.request("POST", "/api/v1/jobs/job-running-1/cancel"), 401, "unauthenticated");
+        assertEquals(JobState.RUNNING, jobs.byId.get("job-running-1").state());
+    }
+
+    @Test
+    @DisplayName("SEC-4/OPS-1: no principal 401, a tenant user 403, support reads, an operator reads")
+    void readAccess() throws Exception {
+        authenticate();
+        assertProblem(api.get("/api/v1/jobs"), 401, "unauthenticated");
+        assertProblem(api.get("/api/v1/jobs", "X-Test-Principal: user"), 403, "forbidden");
+        assertProblem(api.get("/api/v1/jobs/job-running-1", "X-Test-Principal: user"), 403, "forbidden");
+        assertEquals(200, api.get("/api/v1/jobs", "X-Test-Principal: support").status);
+        Resp r = api.get("/api/v1/jobs?type=vault.reencrypt&limit=5", "X-Test-Principal: operator");
+        assertEquals(200, r.status, r.body);
+        assertEquals("vault.reencrypt", jobs.listedType);
+        assertEquals(5, jobs.listedLimit);
+        assertEquals(2, JSON.readTree(r.body).size());
+    }
+
+    @Test
+    @DisplayName("OPS-2: a job reads as JSON with ISO instants and no absent fields")
+    void view() throws Exception {
+        authenticate();
+        Resp r = api.get("/api/v1/jobs/job-done-1", "X-Test-Principal: operator");
+        assertEquals(200, r.status, r.body);
+        JsonNode j = JSON.readTree(r.body);
+        assertEquals("job-done-1", j.get("id").asText());
+        assertEquals("vault.reencrypt", j.get("type").asText());
+        assertEquals("tenant-a", j.get("tenantId").asText());
+        assertEquals("DONE", j.get("state").asText());
+        assertEquals(3, j.get("done").asLong());
+        assertEquals(10, j.get("total").asLong());
+        assertEquals("batch 3 of 10", j.get("detail").asText());
+        assertEquals("operator:op-1", j.get("requestedBy").asText());
+        assertEquals("2026-11-29T08:00:00Z", j.get("createdAt").asText());
+        assertEquals("2026-11-29T08:01:00Z", j.get("updatedAt").asText());
+        assertEquals("2026-11-29T08:02:00Z", j.get("finishedAt").asText());
+        assertFalse(j.has("result"));
+        assertFalse(j.has("parameters"), "the handler's parameters are not shown");
+        assertFalse(j.has("node"));
+    }
+
+    @Test
+    @DisplayName("SEC-4: only an operator cancels; support is 403")
+    void cancelAccess() throws Exception {
+        authenticate();
+        assertProblem(api.request("POST", "/api/v1/jobs/job-running-1/cancel", "X-Test-Principal: support"), 403, "forbidden");
+        Resp r = api.request("POST", "/api/v1/jobs/job-running-1/cancel", "X-Test-Principal: operator");
+        assertEquals(200, r.status, r.body);
+        assertEquals("CANCELLED", JSON.readTree(r.body).get("state").asText());
+    }
+
+    @Test
+    @DisplayName("EXT-3: cancel maps job-finished to 409 and no-such-job to 404")
+    void cancelErrors() throws Exception {
+        authenticate();
+        Resp finished = api.request("POST", "/api/v1/jobs/job-done-1/cancel", "X-Test-Principal: operator");
+        assertProblem(finished, 409, "job-finished");
+        assertTrue(finished.body.contains("\"title\":\"Job finished\""), finished.body);
+        assertProblem(api.request("POST", "/api/v1/jobs/job-nope-1/cancel", "X-Test-Principal: operator"), 404, "no-such-job");
+        assertProblem(api.get("/api/v1/jobs/job-nope-1", "X-Test-Principal: operator"), 404, "no-such-job");
+    }
+
+    @Test
+    @DisplayName("SEC-5: invalid limit, type or id are refused without echoing them")
+    void invalidInput() throws Exception {
+        authenticate();
+        for (String q : List.of("limit=abc", "limit=0", "limit=1001", "type=DROP%20TABLE")) {
+            Resp r = api.get("/api/v1/jobs?" + q, "X-Test-Principal: operator");
+            assertProblem(r, 400, "invalid-request");
+            assertFalse(r.body.contains("DROP") || r.body.contains("abc"), r.body);
+        }
+        Resp r = api.get("/api/v1/jobs/%3Cscript%3E", "X-Test-Principal: operator");
+        assertProblem(r, 404, "no-such-job");
+        assertFalse(JSON.readTree(r.body).get("detail").asText().contains("script"), r.body);
+        assertEquals(401, api.get("/api/v1/jobs?limit=abc").status, "authorisation comes before validation");
+    }
+}
