@@ -78,8 +78,16 @@ public class DistributionIT {
         assertFalse("stock karaf user", users.matches("(?s).*(^|\\n)\\s*karaf\\s*=.*"));
         assertFalse("plain password in the realm", users.contains(password));
         assertTrue(users.contains("admin = {CRYPT}"));
+        // no key is shipped: the one trusted key is the operator's, made by this installation for bin/mamori
         String keys = Files.readString(dist.home.resolve("etc/keys.properties"));
-        assertFalse("no trusted SSH key by default", keys.lines().anyMatch(l -> !l.isBlank() && !l.startsWith("#")));
+        List<String> trusted = keys.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).collect(java.util.stream.Collectors.toList());
+        assertEquals(trusted.toString(), 1, trusted.size());
+        assertTrue(trusted.get(0), trusted.get(0).startsWith("admin = AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYA") && trusted.get(0).endsWith(",_g_:operators"));
+        Path sshKey = dist.home.resolve("data/mamori/operator-ssh-key");
+        assertEquals(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(sshKey));
+        // the TLS keystore password lives in the Pax Web configuration: owner-only (CRY-1)
+        assertEquals(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(dist.home.resolve("etc/org.ops4j.pax.web.cfg")));
         String log = Files.readString(dist.home.resolve("data/log/karaf.log"));
         assertTrue(log.contains("initial-operator-password"));
         assertFalse("password in the log", log.contains(password));
@@ -111,6 +119,51 @@ public class DistributionIT {
                 assertFalse("the client refused, not the server: " + expected.getMessage(),
                         String.valueOf(expected.getMessage()).contains("No appropriate protocol"));
             }
+        }
+    }
+
+    @Test
+    public void cry1_tls12OffersAeadSuitesOnly() throws Exception {
+        for (String cbc : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384")) {
+            try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.setEnabledCipherSuites(new String[] {cbc});
+                socket.startHandshake();
+                fail(cbc + " was accepted");
+            } catch (SSLHandshakeException | java.net.SocketException expected) {
+                // the server has no CBC suite to offer
+            }
+        }
+        try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            String suite = socket.getSession().getCipherSuite();
+            assertTrue(suite, suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20")));
+        }
+    }
+
+    /** Errors Jetty makes itself, before any servlet: problem+json with the security headers, nothing echoed. */
+    @Test
+    public void sec9_jettysOwnErrorsAreProblemJsonWithHeaders() throws Exception {
+        String big = "x".repeat(20_000);
+        for (String[] req : new String[][] {
+            {"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + big + "\r\nConnection: close\r\n\r\n", "431"},
+            {"GET /%zz<script> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", "400"}}) {
+            String response = raw(req[0]);
+            assertTrue(response, response.startsWith("HTTP/1.1 " + req[1]));
+            assertTrue(response, response.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"));
+            assertTrue(response, response.contains("X-Content-Type-Options: nosniff"));
+            assertTrue(response, response.contains("X-Frame-Options: DENY"));
+            assertFalse(response, response.contains("<html") || response.contains("<script>") || response.contains(big.substring(0, 100)));
+        }
+    }
+
+    private static String raw(String request) throws Exception {
+        try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -155,7 +208,7 @@ public class DistributionIT {
 
     @Test
     public void cry3_sealedVaultFailsClosedAndUnsealsWithoutRestart() throws Exception {
-        Path passphrase = dist.home.resolve("data/mamori/vault/master-passphrase");
+        Path passphrase = dist.home.resolve("vault-passphrase/master-passphrase");
         Path aside = dist.home.resolve("master-passphrase.aside");
         dist.stop();
         Files.move(passphrase, aside);
@@ -184,6 +237,39 @@ public class DistributionIT {
                 Files.move(aside, passphrase);
             }
         }
+    }
+
+    /**
+     * A keystore that goes missing while wrapped keys exist (an unmounted volume) is never replaced:
+     * the vault stays sealed and says why; the keystore back in place, it opens again.
+     */
+    @Test
+    public void cry3_aMissingKeystoreIsNeverReplaced() throws Exception {
+        dist.mamori("mamori:tenant-create keystore-co \"Keystore Co\"");
+        // a data key stored, wrapped: from now on this installation's keystore can never be made anew
+        assertTrue(dist.mamori("mamori:vault-rotate-tenant keystore-co").toString().contains("version 1"));
+        Path keystore = dist.home.resolve("vault/master.bcfks");
+        byte[] before = Files.readAllBytes(keystore);
+        Path aside = dist.home.resolve("master.bcfks.aside");
+        dist.stop();
+        Files.move(keystore, aside);
+        try {
+            dist.start();
+            java.net.http.HttpResponse<String> sealed = Wait.until("health says why the vault is sealed", Duration.ofSeconds(120), () -> {
+                java.net.http.HttpResponse<String> r = dist.client().get("/api/v1/health");
+                return r.statusCode() == 503 && r.body().contains("keystore missing") ? r : null;
+            });
+            assertTrue(sealed.body(), sealed.body().contains("\"vault\":{\"status\":\"DOWN\""));
+            assertFalse("no new keystore was made", Files.exists(keystore));
+            String log = Files.readString(dist.home.resolve("data/log/karaf.log"));
+            assertTrue(log.contains("master keystore missing while wrapped keys exist"));
+            dist.stop();
+        } finally {
+            Files.move(aside, keystore, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        dist.start();
+        dist.awaitHealthy(Duration.ofSeconds(120));
+        org.junit.Assert.assertArrayEquals("the original keystore, untouched", before, Files.readAllBytes(keystore));
     }
 
     /**

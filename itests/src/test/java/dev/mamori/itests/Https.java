@@ -50,6 +50,11 @@ public final class Https {
         return new Https(client, base);
     }
 
+    /** @return the base URL, e.g. https://localhost:8443 */
+    public String base() {
+        return base;
+    }
+
     /** @return the SSL context trusting the server */
     public SSLContext sslContext() {
         return client.sslContext();

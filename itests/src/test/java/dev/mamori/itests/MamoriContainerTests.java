@@ -51,7 +51,12 @@ import dev.mamori.tenant.TenantState;
  * under their ACL, and tenant isolation on the real database. Subclasses choose the database.
  */
 public abstract class MamoriContainerTests {
-    private static final String[] FEATURES = {"mamori", "mamori-platform", "mamori-tenant", "mamori-rest", "mamori-shell"};
+    private static final String[] FEATURES = {"mamori", "mamori-platform", "mamori-tenant", "mamori-vault", "mamori-rest",
+        "mamori-shell"};
+    /** Platform work in the tests: the platform itself acts, as a job would. */
+    static final dev.mamori.platform.context.ExecutionContext SYSTEM = dev.mamori.platform.context.ExecutionContext.system("it");
+    static final dev.mamori.platform.context.PlatformPurpose IT_PURPOSE = dev.mamori.platform.context.PlatformPurpose.of(
+            "it.test", "integration test");
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY",
@@ -74,6 +79,8 @@ public abstract class MamoriContainerTests {
     protected ConfigurationAdmin configAdmin;
     @Inject
     protected dev.mamori.vault.VaultService vault;
+    @Inject
+    protected dev.mamori.platform.job.JobService jobs;
 
     private static Https https;
     private static ServiceRegistration<?> probe;
@@ -105,6 +112,114 @@ public abstract class MamoriContainerTests {
         }
     }
 
+    /**
+     * A bundle built like a third-party plugin (itests/plugin) plugs a resource, a filter in the
+     * authentication slot, an exception mapper, a health check, a shell command, a migration and a job
+     * into the running server without any change to a Mamori bundle; uninstalled, every trace is gone.
+     * Meanwhile: a required slot left empty closes the whole API (503), a required health check that
+     * is missing makes the server not ready.
+     */
+    @Test
+    public void ext1_aPluginPlugsIntoEverySeamAndLeavesNoTrace() throws Exception {
+        org.osgi.framework.Bundle plugin = bundleContext.installBundle(
+                new java.io.File(System.getProperty("mamori.it.plugin")).toURI().toString());
+        Dictionary<String, Object> restBefore = config("dev.mamori.rest");
+        Dictionary<String, Object> healthBefore = config("dev.mamori.health");
+        try {
+            plugin.start();
+            HttpResponse<String> anonymous = Wait.until("the plugin's resource", Duration.ofSeconds(30), () -> {
+                HttpResponse<String> r = https.get("/api/v1/it-plugin");
+                return r.statusCode() == 200 ? r : null;
+            });
+            assertTrue(anonymous.body(), anonymous.body().replace(" ", "").contains("\"principal\":\"anonymous\""));
+            // the slot filter authenticates: the jobs API, closed to anonymous callers, opens to the operator it names
+            assertProblem(https.get("/api/v1/jobs"), 401, "unauthenticated");
+            HttpResponse<String> who = https.send(request("/api/v1/it-plugin").header("X-It-Operator", "alice").GET());
+            assertTrue(who.body(), who.body().replace(" ", "").contains("\"principal\":\"OPERATOR:alice\""));
+            assertTrue(who.body(), who.body().replace(" ", "").contains("\"clientIp\":\"127.0.0.1\""));
+            assertEquals(200, https.send(request("/api/v1/jobs").header("X-It-Operator", "alice").GET()).statusCode());
+            // the plugin's own exception mapper answers for its own error
+            HttpResponse<String> refused = https.send(request("/api/v1/it-plugin").header("X-It-Refuse", "1").GET());
+            assertEquals(refused.body(), 418, refused.statusCode());
+            assertTrue(refused.body(), refused.body().contains("urn:mamori:problem:it-plugin-refused"));
+            // its health check, its command, its schema, its job
+            assertTrue(https.get("/api/v1/health").body().contains("\"it-plugin\""));
+            assertTrue(operator("mamori:it-plugin-hello").contains("hello OPERATOR:it-operator via SHELL"));
+            Wait.until("the plugin's schema", Duration.ofSeconds(30), () -> !bundleContext.getServiceReferences(
+                    dev.mamori.platform.db.SchemaReady.class, "(mamori.schema=it-plugin)").isEmpty());
+            dev.mamori.platform.job.JobInfo job = SYSTEM.call(() -> jobs.submit(
+                    dev.mamori.platform.job.JobRequest.of("it.plugin.notes").parameters("it")));
+            dev.mamori.platform.job.JobInfo done = Wait.until("the plugin's job", Duration.ofSeconds(60), () -> {
+                dev.mamori.platform.job.JobInfo j = jobs.find(job.id()).orElseThrow();
+                return j.state() == dev.mamori.platform.job.JobState.DONE ? j : null;
+            });
+            assertEquals(3, done.done());
+            try (java.sql.Connection c = dataSource("mamori").getConnection(); java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM it_plugin_note WHERE id LIKE '"
+                            + job.id().substring(0, 30) + "%'")) {
+                rs.next();
+                assertEquals("each step wrote its note once", 3, rs.getInt(1));
+            }
+            String list = operator("mamori:job-list --type it.plugin.notes --no-format");
+            assertTrue(list, list.contains(job.id()) && list.contains("DONE") && list.contains("system:it"));
+            // required parts, while present: the API serves, the server is ready
+            update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication"});
+            update("dev.mamori.health", healthBefore, "required", new String[] {"database", "pii-database", "schema", "vault", "it-plugin"});
+            Wait.until("the API with its required slot filled", Duration.ofSeconds(30),
+                    () -> https.get("/api/v1/health").statusCode() == 200 && https.get("/api/v1/it-plugin").statusCode() == 200);
+        } finally {
+            plugin.uninstall();
+        }
+        // the required authentication slot is empty now: every API path answers 503, never unguarded
+        Wait.until("503 on every API path", Duration.ofSeconds(30), () -> https.get("/api/v1/health").statusCode() == 503);
+        for (String path : List.of("/api/v1/health", "/api/v1/it-plugin", "/api/v1/no-such-thing", "/api/v1/jobs", "/api/v1/openapi.json")) {
+            HttpResponse<String> r = https.get(path);
+            assertProblem(r, 503, "required-slot-empty");
+            assertTrue(path, r.headers().firstValue("Retry-After").isPresent());
+            assertTrue(r.body(), r.body().contains("authentication"));
+        }
+        update("dev.mamori.rest", restBefore, "required.slots", null);
+        // the required health check is missing: the server is not ready, and says why
+        HttpResponse<String> notReady = Wait.until("not ready without the required check", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> r = https.get("/api/v1/health");
+            return r.statusCode() == 503 && r.body().contains("it-plugin") ? r : null;
+        });
+        assertTrue(notReady.body(), notReady.body().replace(" ", "").contains("\"it-plugin\":{\"status\":\"DOWN\",\"detail\":\"notregistered\""));
+        update("dev.mamori.health", healthBefore, "required", null);
+        Wait.until("ready again", Duration.ofSeconds(30), () -> https.get("/api/v1/health").statusCode() == 200);
+        // every trace of the plugin is gone: resource, command, schema service, job handler, health check
+        Wait.until("the plugin's resource gone", Duration.ofSeconds(30), () -> https.get("/api/v1/it-plugin").statusCode() == 404);
+        assertFalse(https.get("/api/v1/health").body().contains("it-plugin"));
+        String gone = operatorError("mamori:it-plugin-hello");
+        assertTrue(gone, gone.contains("Command not found"));
+        assertEquals(null, bundleContext.getServiceReferences(dev.mamori.platform.db.SchemaReady.class, "(mamori.schema=it-plugin)"));
+        assertEquals(null, bundleContext.getServiceReferences(dev.mamori.platform.job.JobHandler.class,
+                "(mamori.job.type=it.plugin.notes)"));
+        assertEquals(0, java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "dev.mamori.itests.plugin".equals(b.getSymbolicName())).count());
+    }
+
+    private Dictionary<String, Object> config(String pid) throws Exception {
+        Dictionary<String, Object> p = configAdmin.getConfiguration(pid, null).getProperties();
+        return p == null ? new Hashtable<>() : p;
+    }
+
+    /** Sets one property of a configuration (null: back to what it was), keeping the others. */
+    private void update(String pid, Dictionary<String, Object> before, String key, Object value) throws Exception {
+        Hashtable<String, Object> next = new Hashtable<>();
+        for (String k : java.util.Collections.list(before.keys())) {
+            next.put(k, before.get(k));
+        }
+        if (value != null) {
+            next.put(key, value);
+        }
+        configAdmin.getConfiguration(pid, null).update(next);
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(java.net.URI.create(https.base() + path));
+    }
+
     @Test
     public void health_reportsLiveAndReadyWithBothDataSources() throws Exception {
         HttpResponse<String> r = https.get("/api/v1/health");
@@ -115,6 +230,7 @@ public abstract class MamoriContainerTests {
         assertTrue(body, body.contains("\"database\":{\"status\":\"UP\""));
         assertTrue(body, body.contains("\"pii-database\":{\"status\":\"UP\""));
         assertTrue(body, body.contains("\"vault\":{\"status\":\"UP\""));
+        assertTrue(body, body.contains("\"schema\":{\"status\":\"UP\""));
     }
 
     @Test
@@ -211,6 +327,8 @@ public abstract class MamoriContainerTests {
         assertTrue(operator("mamori:tenant-activate --plan standard " + slug).contains("ACTIVE"));
         assertTrue(operator("mamori:tenant-terminate " + slug + " 2026-12-31").contains("terminated on 2026-12-31"));
         assertEquals(TenantState.EXPIRED, tenants.get(slug).state());
+        String badDate = operatorError("mamori:tenant-terminate " + slug + " 31/12/2026");
+        assertTrue(badDate, badDate.contains("invalid-request: date must be a date like 2026-12-31"));
         String refused = operatorError("mamori:tenant-delete --confirm wrong " + slug);
         assertTrue(refused, refused.contains("confirmation must repeat the slug"));
         assertEquals(TenantState.EXPIRED, tenants.get(slug).state());
@@ -218,7 +336,15 @@ public abstract class MamoriContainerTests {
         String illegal = operatorError("mamori:tenant-activate --plan standard " + slug);
         assertTrue(illegal, illegal.contains("cannot go from DELETED to ACTIVE"));
         String unknown = operatorError("mamori:tenant-show no-such-tenant");
-        assertTrue(unknown, unknown.contains("No tenant 'no-such-tenant'"));
+        assertTrue(unknown, unknown.contains("tenant-not-found: No tenant 'no-such-tenant'"));
+        // operators still see a DELETED tenant; tenant-facing calls answer as if it did not exist
+        assertTrue(operator("mamori:tenant-show " + slug).contains("DELETED"));
+        try {
+            context.callAs(slug, () -> null);
+            fail("a DELETED tenant was bound for its users");
+        } catch (dev.mamori.tenant.TenantNotFoundException expected) {
+            assertEquals("No tenant '" + slug + "'.", expected.getMessage());
+        }
     }
 
     @Test
@@ -287,12 +413,13 @@ public abstract class MamoriContainerTests {
         } catch (TenantNotAccessibleException expected) {
         }
         // platform work (retention, export) still reaches it, and says why
-        assertEquals(1, (int) context.callAsPlatform(t.id(), "test: retention", () -> settings.list().size()));
+        assertEquals(1, (int) SYSTEM.call(() -> context.callAsPlatform(t.id(), IT_PURPOSE, () -> settings.list().size())));
         tenants.delete(t.id(), t.slug());
         try {
             context.runAs(t.id(), settings::list);
             fail("a DELETED tenant's data was reachable");
-        } catch (TenantNotAccessibleException expected) {
+        } catch (dev.mamori.tenant.TenantNotFoundException expected) {
+            // users are told nothing: a DELETED tenant does not exist for them
         }
     }
 
@@ -331,9 +458,9 @@ public abstract class MamoriContainerTests {
 
     @Test
     public void cry3_rotateAndShredThroughTheShell() throws Exception {
-        java.util.List<dev.mamori.vault.VaultEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ServiceRegistration<dev.mamori.vault.spi.VaultEventListener> listener = bundleContext.registerService(
-                dev.mamori.vault.spi.VaultEventListener.class, events::add, null);
+        java.util.List<dev.mamori.platform.event.MamoriEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServiceRegistration<dev.mamori.platform.event.MamoriEventListener> listener = bundleContext.registerService(
+                dev.mamori.platform.event.MamoriEventListener.class, events::add, null);
         Tenant t = tenants.create(NewTenant.builder("shred-" + shortId(), "Shred KK").build());
         byte[] aad = ("records/" + t.id() + "/1").getBytes(StandardCharsets.UTF_8);
         byte[] v1 = context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, new byte[] {1}, aad));
@@ -351,20 +478,23 @@ public abstract class MamoriContainerTests {
         assertTrue(shredded, shredded.contains("2 data key(s) and 0 person key(s) destroyed"));
         assertTrue(shredded, shredded.contains("Key cut-off: master key kek-"));
         try {
-            context.callAsPlatform(t.id(), "test: read after shred",
-                    () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v2, aad));
+            SYSTEM.call(() -> context.callAsPlatform(t.id(), IT_PURPOSE,
+                    () -> vault.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, v2, aad)));
             fail("shredded data decrypted");
         } catch (dev.mamori.vault.KeyDestroyedException expected) {
         } finally {
             listener.unregister();
         }
-        // AUD-2/OPS-3 groundwork: shell-driven key operations name the operator, never key material
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.DATA_KEY_ROTATED
-                && t.id().equals(e.tenantId()) && "it-operator".equals(e.actor())));
-        assertTrue(events.toString(), events.stream().filter(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.DATA_KEY_DESTROYED)
+        // AUD-2/OPS-3: shell-driven key operations name the operator, from the execution context, never key material
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.DATA_KEY_ROTATED)
+                && t.id().equals(e.tenantId().orElse(null)) && "it-operator".equals(e.principalId().orElse(null))
+                && "SHELL".equals(e.channel().orElse(null))));
+        assertTrue(events.toString(), events.stream().filter(e -> e.type().equals(dev.mamori.vault.VaultEvents.DATA_KEY_DESTROYED))
                 .count() == 2);
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.platform.event.PlatformEvents.PLATFORM_ACCESS)
+                && "it.test".equals(e.details().get("purpose"))));
         // CRY-5: the cut-off left one master key version; every earlier copy of the key tables is dead
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.operation() == dev.mamori.vault.VaultEvent.Operation.MASTER_KEY_DESTROYED));
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.MASTER_KEY_DESTROYED)));
         assertEquals(1, keyProvider().kekIds().size());
     }
 
@@ -477,11 +607,16 @@ public abstract class MamoriContainerTests {
         List<byte[]> keys = new java.util.ArrayList<>();
         java.util.Set<String> owners = new java.util.HashSet<>();
         for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori-pii", "mamori_vault_person_key"}}) {
+            boolean data = table[1].equals("mamori_vault_data_key");
+            String columns = data ? "kek_id, wrapped, tenant_id, purpose, key_id, version" : "kek_id, wrapped, tenant_id, person_id, key_id";
             try (java.sql.Connection c = dataSource(table[0]).getConnection(); java.sql.Statement st = c.createStatement();
-                    java.sql.ResultSet rs = st.executeQuery("SELECT kek_id, wrapped, tenant_id FROM " + table[1] + " WHERE wrapped IS NOT NULL")) {
+                    java.sql.ResultSet rs = st.executeQuery("SELECT " + columns + " FROM " + table[1] + " WHERE wrapped IS NOT NULL")) {
                 while (rs.next()) {
+                    // a wrapped key opens only with what it is (tenant, purpose, key id, version), as the vault binds it
+                    byte[] context = data ? aadOf("mamori data key v1", rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6))
+                            : aadOf("mamori person key v1", rs.getString(3), rs.getString(4), rs.getString(5));
                     keys.add(keyProvider().unwrap(new dev.mamori.vault.spi.WrappedKey(rs.getString(1),
-                            java.util.Base64.getDecoder().decode(rs.getString(2)))));
+                            java.util.Base64.getDecoder().decode(rs.getString(2))), context));
                     owners.add(rs.getString(3));
                 }
             }
@@ -489,7 +624,7 @@ public abstract class MamoriContainerTests {
         assertTrue("keys of this test's two tenants at least: " + owners, owners.contains(t.id()) && owners.contains(other.id()));
         assertTrue("data keys (v1 archived, v2) and a person key: " + keys.size(), keys.size() >= 4);
         for (String[] table : new String[][] {{"mamori", "mamori_vault_data_key"}, {"mamori", "mamori_vault_cutoff"},
-                {"mamori", "mamori_vault_reencrypt_job"}, {"mamori", "mamori_vault_reencrypt_cursor"},
+                {"mamori", "mamori_job"},
                 {"mamori", "mamori_vault_participant"}, {"mamori-pii", "mamori_vault_person_key"}}) {
             try (java.sql.Connection c = dataSource(table[0]).getConnection(); java.sql.Statement st = c.createStatement();
                     java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table[1])) {
@@ -525,6 +660,17 @@ public abstract class MamoriContainerTests {
                     () -> fresh.decrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, e.getValue(), MemoryRecords.aad(t.id(), e.getKey()))));
         }
         vault = fresh;
+    }
+
+    /** The vault's associated-data format: each part as a 4-byte length and its UTF-8 bytes. */
+    static byte[] aadOf(String... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String p : parts) {
+            byte[] b = p.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
     }
 
     private javax.sql.DataSource dataSource(String name) throws Exception {
