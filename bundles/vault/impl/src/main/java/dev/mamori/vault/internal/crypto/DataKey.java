@@ -1,7 +1,10 @@
 package dev.mamori.vault.internal.crypto;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Objects;
 
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -13,17 +16,42 @@ import dev.mamori.vault.spi.WrappedKey;
  * (a cache of the vault while unsealed); what is persisted is its {@link #wrapWith wrapped} form.
  * {@link #toString()} shows the reference only. See {@link Zeroize} for why the key inside the
  * {@link SecretKeySpec} cannot be cleared.
+ *
+ * <p>Key separation (CRY-3): the data key itself is never used directly by the current formats.
+ * Each use gets its own subkey, derived once when the key is made and kept here:
+ * <pre>
+ * envelope subkey = HKDF-Expand-SHA256(PRK = DEK, info = "mamori envelope v2", 32)   the XAES-256-GCM key of {@link Envelope} v2
+ * stream subkey   = HKDF-Expand-SHA256(PRK = DEK, info = "mamori stream v2", 32)     the HMAC key of {@link StreamCipher} v2's per-stream KDF
+ * </pre>
+ * (RFC 5869; the extract step is skipped because a DEK is already 32 uniformly random bytes.
+ * HKDF-Expand of one block is HMAC-SHA256(DEK, info || 0x01).) The raw key is used only to read
+ * the version 1 formats written before the separation, and as the HKDF key.
  */
 public final class DataKey {
     /** Length of a data key in bytes (AES-256). */
     public static final int LENGTH = 32;
 
+    static final byte[] ENVELOPE_LABEL = "mamori envelope v2".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] STREAM_LABEL = "mamori stream v2".getBytes(StandardCharsets.US_ASCII);
+
     private final KeyRef ref;
     private final SecretKeySpec key;
+    private final Xaes256Gcm envelopeKey;
+    private final SecretKeySpec streamKey;
 
-    private DataKey(KeyRef ref, SecretKeySpec key) {
+    private DataKey(KeyRef ref, byte[] raw) {
         this.ref = ref;
-        this.key = key;
+        this.key = new SecretKeySpec(raw, "AES");
+        byte[] env = null;
+        byte[] str = null;
+        try {
+            env = hkdfExpand(raw, ENVELOPE_LABEL);
+            str = hkdfExpand(raw, STREAM_LABEL);
+            this.envelopeKey = new Xaes256Gcm(env);
+            this.streamKey = new SecretKeySpec(str, "HmacSHA256");
+        } finally {
+            Zeroize.wipe(env, str);
+        }
     }
 
     /**
@@ -36,12 +64,12 @@ public final class DataKey {
         if (raw == null || raw.length != LENGTH) {
             throw new IllegalArgumentException("a data key has " + LENGTH + " bytes");
         }
-        return new DataKey(ref, new SecretKeySpec(raw, "AES"));
+        return new DataKey(ref, raw);
     }
 
     /**
      * @param ref what to call the new key
-     * @return a new random key from the system's strong random source
+     * @return a new random key from the thread's DRBG, instantiated at 256-bit strength
      */
     public static DataKey generate(KeyRef ref) {
         byte[] raw = new byte[LENGTH];
@@ -59,13 +87,17 @@ public final class DataKey {
     }
 
     /**
-     * Wraps this key for storage; the temporary clear copy is cleared at once.
+     * Wraps this key for storage, bound to {@code context}; the temporary clear copy is cleared
+     * at once.
      *
      * @param provider the master key provider
-     * @param context  what the key is (bound into the wrapping)
+     * @param context  what the key is (tenant, purpose, key id, version); the same bytes are
+     *                 needed to unwrap it
      * @return the wrapped key
      */
     public WrappedKey wrapWith(KeyProvider provider, byte[] context) {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(context, "context");
         byte[] raw = key.getEncoded();
         try {
             return provider.wrap(raw, context);
@@ -74,8 +106,32 @@ public final class DataKey {
         }
     }
 
+    /** @return the raw data key: only for the version 1 formats */
     SecretKey secretKey() {
         return key;
+    }
+
+    /** @return XAES-256-GCM under the envelope subkey */
+    Xaes256Gcm envelopeKey() {
+        return envelopeKey;
+    }
+
+    /** @return the stream subkey, an HMAC-SHA256 key */
+    SecretKey streamKey() {
+        return streamKey;
+    }
+
+    /** RFC 5869 HKDF-Expand with SHA-256 for one 32-byte block: HMAC(prk, info || 0x01). */
+    static byte[] hkdfExpand(byte[] prk, byte[] info) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+            mac.update(info);
+            mac.update((byte) 1);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 not available", e);
+        }
     }
 
     @Override

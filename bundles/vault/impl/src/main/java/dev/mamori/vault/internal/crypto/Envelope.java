@@ -11,43 +11,53 @@ import javax.crypto.spec.GCMParameterSpec;
 import dev.mamori.vault.DecryptionFailedException;
 
 /**
- * Single-shot envelope encryption of a value (a record field, a small document) with AES-256-GCM
- * under a data key (CRY-2, CRY-4). The result is a self-describing, versioned blob:
+ * Single-shot envelope encryption of a value (a record field, a small document) under a data key
+ * (CRY-2, CRY-4). The result is a self-describing, versioned blob. {@link #encrypt} writes format
+ * version 2, XAES-256-GCM ({@link Xaes256Gcm}) under the data key's envelope subkey
+ * ({@link DataKey}):
  *
  * <pre>
  * offset length
  *      0      3  magic "MVE" (0x4D 0x56 0x45)
- *      3      1  format version, 0x01
+ *      3      1  format version, 0x02
  *      4     16  data key id (UUID, most significant byte first)
  *     20      4  data key version (big-endian, at least 1)
- *     24     12  nonce (random)
- *     36      n  ciphertext (n = plaintext length)
- *   36+n     16  GCM tag
+ *     24     24  nonce (random, 192 bits)
+ *     48      n  ciphertext (n = plaintext length)
+ *   48+n     16  GCM tag
  * </pre>
  *
- * The GCM associated data is the 36 header bytes followed by the caller's associated data, which
+ * The associated data is the 48 header bytes followed by the caller's associated data, which
  * binds the blob to its place (tenant, table, row, field; see {@link Aad}). So a flipped bit
  * anywhere, a header pointing at another key, or a blob copied to another row or tenant all fail
  * with {@link DecryptionFailedException}, and nothing is returned. The header has a fixed length
  * per format version, so header and caller data cannot be confused.
  *
- * <p>Nonces are 96 random bits per blob (NIST SP 800-38D, 8.2.2): the vault must retire a data
- * key version before it has encrypted 2<sup>32</sup> blobs. Uses the JDK's AES/GCM (AES-NI and
- * carry-less multiply intrinsics), one {@link Cipher} per thread.
+ * <p>Why XAES: with AES-GCM's 96-bit random nonces a key must be retired before 2<sup>32</sup>
+ * messages (NIST SP 800-38D, 8.3), a limit nothing enforced. XAES-256-GCM derives a fresh
+ * AES-256-GCM key from the first 96 bits of a 192-bit random nonce for every blob, so random
+ * nonces can be used for practically unlimited blobs under one data key.
+ *
+ * <p>{@link #decrypt} also reads format version 1, written before: a 36-byte header (magic,
+ * 0x01, key id, key version, 12-byte random nonce), AES-256-GCM directly under the raw data key,
+ * associated data = the 36 header bytes || the caller's. One {@link Cipher} per thread (the JDK's
+ * AES-NI and carry-less multiply intrinsics).
  */
 public final class Envelope {
     /** Format version written by this class. */
-    public static final int FORMAT_VERSION = 1;
-    /** Length of the header. */
-    public static final int HEADER_LENGTH = 36;
+    public static final int FORMAT_VERSION = 2;
+    /** Length of the header written by this class. */
+    public static final int HEADER_LENGTH = 48;
     /** Length of the GCM tag. */
     public static final int TAG_LENGTH = 16;
-    /** Bytes a blob adds to its plaintext. */
+    /** Bytes a blob written by this class adds to its plaintext. */
     public static final int OVERHEAD = HEADER_LENGTH + TAG_LENGTH;
 
     static final byte[] MAGIC = {'M', 'V', 'E'};
+    /** Header length of format version 1. */
+    static final int V1_HEADER_LENGTH = 36;
     private static final int NONCE_OFFSET = 24;
-    private static final int NONCE_LENGTH = 12;
+    private static final int V1_NONCE_LENGTH = 12;
     private static final int MAX_PLAINTEXT = Integer.MAX_VALUE - 64;
 
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(Envelope::newCipher);
@@ -77,7 +87,7 @@ public final class Envelope {
             return key;
         }
 
-        /** @return the nonce (a copy) */
+        /** @return the nonce (a copy): 24 bytes in format version 2, 12 in version 1 */
         public byte[] nonce() {
             return nonce.clone();
         }
@@ -92,7 +102,7 @@ public final class Envelope {
      * @param key       the data key
      * @param plaintext the value, not changed
      * @param aad       associated data that must be presented again to decrypt (may be empty)
-     * @return a new blob of {@code plaintext.length + }{@value #OVERHEAD} bytes
+     * @return a new blob of {@code plaintext.length + }{@value #OVERHEAD} bytes, format version 2
      */
     public static byte[] encrypt(DataKey key, byte[] plaintext, byte[] aad) {
         Objects.requireNonNull(key, "key");
@@ -107,11 +117,10 @@ public final class Envelope {
         out[2] = MAGIC[2];
         out[3] = FORMAT_VERSION;
         key.ref().writeTo(out, 4);
-        Nonces.next(out, NONCE_OFFSET, NONCE_LENGTH);
+        Nonces.next(out, NONCE_OFFSET, Xaes256Gcm.NONCE_LENGTH);
         Cipher c = CIPHER.get();
         try {
-            c.init(Cipher.ENCRYPT_MODE, key.secretKey(),
-                    new GCMParameterSpec(TAG_LENGTH * 8, out, NONCE_OFFSET, NONCE_LENGTH));
+            key.envelopeKey().init(c, Cipher.ENCRYPT_MODE, out, NONCE_OFFSET);
             c.updateAAD(out, 0, HEADER_LENGTH);
             if (aad.length > 0) {
                 c.updateAAD(aad);
@@ -119,7 +128,7 @@ public final class Envelope {
             c.doFinal(plaintext, 0, plaintext.length, out, HEADER_LENGTH);
         } catch (GeneralSecurityException e) {
             // includes the JDK's refusal to reuse a key and nonce: a broken random source
-            throw new IllegalStateException("AES-GCM encryption failed", e);
+            throw new IllegalStateException("XAES-256-GCM encryption failed", e);
         }
         return out;
     }
@@ -133,20 +142,30 @@ public final class Envelope {
      */
     public static Header parseHeader(byte[] blob) {
         Objects.requireNonNull(blob, "blob");
-        if (blob.length < OVERHEAD) {
+        if (blob.length < 4) {
             throw new DecryptionFailedException("Not an encrypted value: too short.");
         }
         if (blob[0] != MAGIC[0] || blob[1] != MAGIC[1] || blob[2] != MAGIC[2]) {
             throw new DecryptionFailedException("Not an encrypted value: unknown format.");
         }
-        if (blob[3] != FORMAT_VERSION) {
+        int version = blob[3];
+        int nonceLength;
+        if (version == FORMAT_VERSION) {
+            nonceLength = Xaes256Gcm.NONCE_LENGTH;
+        } else if (version == 1) {
+            nonceLength = V1_NONCE_LENGTH;
+        } else {
             throw new DecryptionFailedException("Unsupported encrypted value format version " + (blob[3] & 0xff) + ".");
+        }
+        // header (key reference, then the nonce) and a tag at least
+        if (blob.length < NONCE_OFFSET + nonceLength + TAG_LENGTH) {
+            throw new DecryptionFailedException("Not an encrypted value: too short.");
         }
         KeyRef ref = KeyRef.readFrom(blob, 4);
         if (ref == null) {
             throw new DecryptionFailedException("Not an encrypted value: invalid key version.");
         }
-        return new Header(FORMAT_VERSION, ref, Arrays.copyOfRange(blob, NONCE_OFFSET, NONCE_OFFSET + NONCE_LENGTH));
+        return new Header(version, ref, Arrays.copyOfRange(blob, NONCE_OFFSET, NONCE_OFFSET + nonceLength));
     }
 
     /**
@@ -167,7 +186,7 @@ public final class Envelope {
 
     /**
      * @param key  the data key the blob was encrypted under
-     * @param blob a blob from {@link #encrypt}
+     * @param blob a blob from {@link #encrypt}, format version 2 or 1
      * @param aad  the associated data given to {@link #encrypt}
      * @return the plaintext
      * @throws DecryptionFailedException if the blob is malformed, names another key, was tampered
@@ -180,16 +199,23 @@ public final class Envelope {
         if (!h.key().equals(key.ref())) {
             throw new DecryptionFailedException("Encrypted value belongs to another key.");
         }
-        byte[] out = new byte[blob.length - OVERHEAD];
+        boolean v2 = h.formatVersion() == FORMAT_VERSION;
+        int headerLength = v2 ? HEADER_LENGTH : V1_HEADER_LENGTH;
+        byte[] out = new byte[blob.length - headerLength - TAG_LENGTH];
         Cipher c = CIPHER.get();
         try {
-            c.init(Cipher.DECRYPT_MODE, key.secretKey(),
-                    new GCMParameterSpec(TAG_LENGTH * 8, blob, NONCE_OFFSET, NONCE_LENGTH));
-            c.updateAAD(blob, 0, HEADER_LENGTH);
+            if (v2) {
+                key.envelopeKey().init(c, Cipher.DECRYPT_MODE, blob, NONCE_OFFSET);
+            } else {
+                // the format before key separation: AES-GCM under the raw data key
+                c.init(Cipher.DECRYPT_MODE, key.secretKey(),
+                        new GCMParameterSpec(TAG_LENGTH * 8, blob, NONCE_OFFSET, V1_NONCE_LENGTH));
+            }
+            c.updateAAD(blob, 0, headerLength);
             if (aad.length > 0) {
                 c.updateAAD(aad);
             }
-            c.doFinal(blob, HEADER_LENGTH, blob.length - HEADER_LENGTH, out, 0);
+            c.doFinal(blob, headerLength, blob.length - headerLength, out, 0);
             return out;
         } catch (AEADBadTagException e) {
             Zeroize.wipe(out);

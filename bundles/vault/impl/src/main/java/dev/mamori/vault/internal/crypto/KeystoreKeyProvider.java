@@ -27,11 +27,14 @@ import java.util.regex.Pattern;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.bouncycastle.crypto.util.PBKDF2Config;
+import org.bouncycastle.jcajce.BCFKSLoadStoreParameter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mamori.vault.UnknownKeyException;
+import dev.mamori.vault.VaultErrors;
 import dev.mamori.vault.VaultException;
 import dev.mamori.vault.VaultSealedException;
 import dev.mamori.vault.spi.KeyProvider;
@@ -39,11 +42,22 @@ import dev.mamori.vault.spi.WrappedKey;
 
 /**
  * The default {@link KeyProvider}: master keys (KEKs) are random AES-256 keys in a Bouncy Castle
- * FIPS-format keystore file (BCFKS: PBKDF2-derived keys, AES-CCM encrypted entries, HMAC-checked
- * file) protected by a passphrase. Each KEK version is one entry, aliased
+ * FIPS-format keystore file (BCFKS) protected by a passphrase of at least
+ * {@value #MIN_PASSPHRASE_LENGTH} characters. Each KEK version is one entry, aliased
  * {@code kek-<version>-<8 random hex digits>}; that alias is its KEK id, unique even across a
  * keystore that was lost and created anew. The highest version is current. Data keys are wrapped
- * with AES-KWP (RFC 5649, {@link KeyWrap}).
+ * with AES-256-GCM bound to the KEK id and the caller's context ({@link KeyWrap}).
+ *
+ * <p>Passphrase-derived keys (CRY-3): the file is written with its store key derived by
+ * PBKDF2-HMAC-SHA512 with {@value #KDF_ITERATIONS} iterations and a 64-byte salt (OWASP's
+ * minimum for that PRF), the whole entry set AES-256-CCM encrypted under it and the file
+ * HMAC-SHA512-checked with a second key derived the same way. Bouncy Castle protects each entry
+ * again with a fixed PBKDF2-HMAC-SHA512 of 51,200 iterations (not configurable in BC 1.83), but
+ * those entries are only reachable inside the encrypted store, so the store KDF is what an
+ * attacker with the file has to break. A file written with Bouncy Castle's defaults (51,200
+ * iterations for the store too, as by earlier versions of this class) still opens, since reading
+ * takes the parameters from the file, and is written with the parameters above at its next
+ * change ({@link #rotate()}, {@link #destroy(String)}).
  *
  * <p>Opening reads every KEK into memory; {@link #close()} clears them and the passphrase copy
  * and seals the provider. A missing file (unless creation is allowed), a wrong passphrase or a
@@ -59,6 +73,16 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
     public static final String ID = "keystore";
     /** The keystore type. */
     public static final String KEYSTORE_TYPE = "BCFKS";
+    /** The shortest passphrase accepted, in characters. */
+    public static final int MIN_PASSPHRASE_LENGTH = 16;
+    /** PBKDF2-HMAC-SHA512 iterations for the keystore's store key and integrity key. */
+    public static final int KDF_ITERATIONS = 210_000;
+
+    private static final PBKDF2Config STORE_KDF = new PBKDF2Config.Builder()
+            .withIterationCount(KDF_ITERATIONS)
+            .withPRF(PBKDF2Config.PRF_SHA512)
+            .withSaltLength(64)
+            .build();
 
     private static final Logger LOG = LoggerFactory.getLogger(KeystoreKeyProvider.class);
     private static final Pattern ALIAS = Pattern.compile("kek-(\\d+)-[0-9a-f]{8}");
@@ -77,17 +101,23 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
      * Opens (or creates) the keystore and reads its master keys.
      *
      * @param file             the keystore file
-     * @param passphrase       its passphrase; copied, so the caller can clear its array at once
+     * @param passphrase       its passphrase, at least {@value #MIN_PASSPHRASE_LENGTH} characters;
+     *                         copied, so the caller can clear its array at once
      * @param createIfMissing  whether to create the file with a first random KEK when it does not
      *                         exist (the zero-setup default); otherwise a missing file seals
-     * @throws VaultSealedException if the file is missing (and may not be created), cannot be
-     *                              read, the passphrase is wrong or empty, or the file is corrupt
+     * @throws VaultSealedException if the passphrase is too short, the file is missing (and may
+     *                              not be created) or cannot be read, the passphrase is wrong,
+     *                              or the file is corrupt
      */
     public KeystoreKeyProvider(Path file, char[] passphrase, boolean createIfMissing) {
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
         Objects.requireNonNull(passphrase, "passphrase");
         if (passphrase.length == 0) {
             throw new VaultSealedException("The master keystore passphrase is empty.");
+        }
+        if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+            throw new VaultSealedException("The master keystore passphrase is too short: it needs at least "
+                    + MIN_PASSPHRASE_LENGTH + " characters.");
         }
         this.passphrase = passphrase.clone();
         try {
@@ -153,21 +183,31 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
         }
     }
 
+    /**
+     * Wraps with AES-256-GCM under the current KEK, bound to its KEK id and {@code context}
+     * ({@link KeyWrap}).
+     */
     @Override
-    public WrappedKey wrap(byte[] dek) {
+    public WrappedKey wrap(byte[] dek, byte[] context) {
         Objects.requireNonNull(dek, "dek");
+        Objects.requireNonNull(context, "context");
         lock.readLock().lock();
         try {
             ensureOpen();
-            return new WrappedKey(current, KeyWrap.wrap(keks.get(current), dek));
+            return new WrappedKey(current, KeyWrap.wrap(keks.get(current), current, dek, context));
         } finally {
             lock.readLock().unlock();
         }
     }
 
+    /**
+     * @throws dev.mamori.vault.DecryptionFailedException also for a wrapped key in the legacy
+     *         AES-KWP format, which carries no context and is never unwrapped
+     */
     @Override
-    public byte[] unwrap(WrappedKey wrapped) {
+    public byte[] unwrap(WrappedKey wrapped, byte[] context) {
         Objects.requireNonNull(wrapped, "wrapped");
+        Objects.requireNonNull(context, "context");
         lock.readLock().lock();
         try {
             ensureOpen();
@@ -175,7 +215,7 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
             if (kek == null) {
                 throw new UnknownKeyException("Master key '" + wrapped.kekId() + "' is not in the keystore.");
             }
-            return KeyWrap.unwrap(kek, wrapped.bytes());
+            return KeyWrap.unwrap(kek, wrapped.kekId(), wrapped.bytes(), context);
         } finally {
             lock.readLock().unlock();
         }
@@ -208,7 +248,7 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
                 } catch (GeneralSecurityException ignored) {
                     // it was never added
                 }
-                throw new VaultException("keystore-write-failed",
+                throw new VaultException(VaultErrors.KEYSTORE_WRITE_FAILED,
                         "Could not store a new master key version in " + file + ": " + e.getMessage(), e);
             }
             keks.put(alias, kek);
@@ -247,7 +287,7 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
                     throw e;
                 }
             } catch (IOException | GeneralSecurityException e) {
-                throw new VaultException("keystore-write-failed",
+                throw new VaultException(VaultErrors.KEYSTORE_WRITE_FAILED,
                         "Could not remove master key version " + kekId + " from " + file + ": " + e.getMessage(), e);
             }
             Zeroize.wipe(keks.remove(kekId));
@@ -343,9 +383,14 @@ public final class KeystoreKeyProvider implements KeyProvider, AutoCloseable {
         LOG.info("Master keystore {} created with master key {}", file, alias);
     }
 
+    /** The whole keystore with the store parameters of this class, whatever the file had before. */
     private byte[] serialize(KeyStore ks) throws IOException, GeneralSecurityException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        ks.store(out, passphrase);
+        ks.store(new BCFKSLoadStoreParameter.Builder(out, passphrase)
+                .withStorePBKDFConfig(STORE_KDF)
+                .withStoreMacAlgorithm(BCFKSLoadStoreParameter.MacAlgorithm.HmacSHA512)
+                .withStoreEncryptionAlgorithm(BCFKSLoadStoreParameter.EncryptionAlgorithm.AES256_CCM)
+                .build());
         return out.toByteArray();
     }
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,7 +24,7 @@ import dev.mamori.vault.DecryptionFailedException;
  * <pre>
  * offset length
  *      0      3  magic "MVS" (0x4D 0x56 0x53)
- *      3      1  format version, 0x01
+ *      3      1  format version, 0x02 (0x01 is still read)
  *      4     16  data key id (UUID)
  *     20      4  data key version (big-endian)
  *     24      1  log2 of the plaintext chunk size (10..20; default 16 = 64 KiB)
@@ -36,10 +37,14 @@ import dev.mamori.vault.DecryptionFailedException;
  * size (0 only when the whole input is empty), and it is the one the stream ends with.
  *
  * <ul>
- * <li><b>Per-stream key.</b> Chunks are encrypted under a key derived from the data key and the
- * whole header (NIST SP 800-108 counter-mode KDF with HMAC-SHA256), so each stream has its own
+ * <li><b>Per-stream key.</b> Chunks are encrypted under a key derived from the whole header (NIST
+ * SP 800-108 counter-mode KDF with HMAC-SHA256):
+ * {@code HMAC-SHA256(k, [1]_4 || label || 0x00 || header || [256]_4)}, so each stream has its own
  * key and nonce collisions between streams under one long-lived data key do not matter. The
- * random salt makes the derived key unique; the random prefix is belt and braces.</li>
+ * random salt makes the derived key unique; the random prefix is belt and braces. In format
+ * version 2, {@code k} is the data key's stream subkey (see {@link DataKey}; key separation from
+ * the envelope encryption) and the label {@code "mamori vault stream v2"}; in version 1, written
+ * before, {@code k} is the raw data key and the label {@code "mamori vault stream v1"}.</li>
  * <li><b>Chunk nonce</b> = nonce prefix (7) || chunk index (4, big-endian) || last-chunk flag
  * (1: 0x01 on the last chunk, else 0x00). Moving, dropping or duplicating a chunk changes its
  * index, cutting the stream at a chunk boundary turns a non-last chunk into the last one, and
@@ -55,7 +60,7 @@ import dev.mamori.vault.DecryptionFailedException;
  */
 public final class StreamCipher {
     /** Format version written by this class. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Length of the stream header. */
     public static final int HEADER_LENGTH = 48;
     /** Length of each chunk's GCM tag. */
@@ -74,7 +79,8 @@ public final class StreamCipher {
     static final int PREFIX_OFFSET = 41;
     static final int PREFIX_LENGTH = 7;
     static final int NONCE_LENGTH = 12;
-    private static final byte[] KDF_LABEL = "mamori vault stream v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KDF_LABEL = "mamori vault stream v2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] V1_KDF_LABEL = "mamori vault stream v1".getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_CHUNKS = 1L << 32;
 
     private StreamCipher() {
@@ -123,7 +129,8 @@ public final class StreamCipher {
     }
 
     /**
-     * Reads the header from {@code source}, finds its key and returns the plaintext stream.
+     * Reads the header from {@code source} (format version 2 or 1), finds its key and returns the
+     * plaintext stream.
      *
      * @param keys   finds the key the header names
      * @param source the ciphertext, positioned at the header
@@ -178,7 +185,7 @@ public final class StreamCipher {
         if (header[0] != MAGIC[0] || header[1] != MAGIC[1] || header[2] != MAGIC[2]) {
             throw new DecryptionFailedException("Not an encrypted stream: unknown format.");
         }
-        if (header[3] != FORMAT_VERSION) {
+        if (header[3] != FORMAT_VERSION && header[3] != 1) {
             throw new DecryptionFailedException("Unsupported encrypted stream format version " + (header[3] & 0xff) + ".");
         }
         int log2 = header[SIZE_OFFSET];
@@ -206,7 +213,10 @@ public final class StreamCipher {
             this.header = header;
             this.ref = key.ref();
             this.chunkSize = 1 << header[SIZE_OFFSET];
-            this.streamKey = deriveKey(key, header);
+            this.streamKey = header[3] == FORMAT_VERSION
+                    ? deriveKey(key.streamKey(), KDF_LABEL, header)
+                    // the format before key separation: the raw data key as the KDF key
+                    : deriveKey(key.secretKey(), V1_KDF_LABEL, header);
             this.chunkAad = new byte[HEADER_LENGTH + aad.length];
             System.arraycopy(header, 0, chunkAad, 0, HEADER_LENGTH);
             System.arraycopy(aad, 0, chunkAad, HEADER_LENGTH, aad.length);
@@ -232,13 +242,13 @@ public final class StreamCipher {
         }
 
         /** NIST SP 800-108 counter mode, one HMAC-SHA256 block: [1]_4 || label || 0x00 || header || [256]_4. */
-        private static SecretKeySpec deriveKey(DataKey key, byte[] header) {
+        private static SecretKeySpec deriveKey(SecretKey kdfKey, byte[] label, byte[] header) {
             byte[] k = null;
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key.secretKey());
+                mac.init(kdfKey);
                 mac.update(new byte[] {0, 0, 0, 1});
-                mac.update(KDF_LABEL);
+                mac.update(label);
                 mac.update((byte) 0);
                 mac.update(header);
                 mac.update(new byte[] {0, 0, 1, 0});

@@ -12,8 +12,10 @@ import java.util.Arrays;
  * here after use); the SunJCE AES and HMAC implementations keep expanded round keys and a copy of
  * the last key inside the {@code Cipher}/{@code Mac}; Bouncy Castle's engines keep their round
  * keys. So a clear key lives on in those objects until they are garbage collected or re-keyed;
- * we keep such objects only while a key is in use (a cached data key, a thread's cipher) and
- * never write them anywhere. Strings are never used for keys or passphrases.
+ * we keep such objects only while a key is in use (a cached data key and its subkeys, a thread's
+ * cipher) and never write them anywhere. XAES-256-GCM hands each blob's derived key to the JCE as
+ * a new {@code SecretKeySpec}, which is left to the garbage collector like the others. Strings
+ * are never used for keys or passphrases.
  */
 public final class Zeroize {
     private Zeroize() {

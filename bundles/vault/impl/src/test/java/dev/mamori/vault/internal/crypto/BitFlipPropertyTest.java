@@ -31,7 +31,7 @@ class BitFlipPropertyTest {
     private static final DataKey KEY = DataKey.of(new KeyRef(UUID.randomUUID(), 3), Bytes.random(11, 32));
     private static final byte[] AAD = Aad.of("tenant-a", "attachment", "row-9");
 
-    /** ~1 KiB record blob. */
+    /** ~1 KiB record blob: 1000 bytes of plaintext, 1064 bytes of blob. */
     private static final byte[] RECORD = Envelope.encrypt(KEY, Bytes.random(12, 1000), AAD);
     /** 5.5 chunks of 1 KiB: header, 5 full chunks, a short last one. */
     private static final byte[] SMALL_CHUNKS = encryptStream(Bytes.random(13, 5 * 1024 + 512), 1024);
@@ -62,7 +62,7 @@ class BitFlipPropertyTest {
 
     @Property(tries = 1000)
     @Label("CRY-2: random changes of 1..8 distinct random bytes of a record blob are rejected")
-    void envelopeByteChanges(@ForAll @Size(min = 1, max = 8) @UniqueElements java.util.List<@IntRange(min = 0, max = 1051) Integer> positions,
+    void envelopeByteChanges(@ForAll @Size(min = 1, max = 8) @UniqueElements java.util.List<@IntRange(min = 0, max = 1063) Integer> positions,
                              @ForAll @IntRange(min = 1, max = 255) int xor) {
         byte[] bad = RECORD.clone();
         for (int p : positions) {
@@ -95,6 +95,7 @@ class BitFlipPropertyTest {
     @Example
     @Label("CRY-2: the unmodified samples decrypt (the properties above test tampering, not a broken encoder)")
     void samplesAreValid() throws IOException {
+        org.junit.jupiter.api.Assertions.assertEquals(1064, RECORD.length, "the byte positions above cover the whole blob");
         assertArrayEquals(Bytes.random(12, 1000), Envelope.decrypt(KEY, RECORD, AAD));
         assertArrayEquals(Bytes.random(13, 5 * 1024 + 512), decryptStream(SMALL_CHUNKS));
         assertArrayEquals(Bytes.random(14, 2 * 65536 + 100), decryptStream(DEFAULT_CHUNKS));

@@ -21,7 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -41,12 +43,13 @@ class EnvelopeTest {
 
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {0, 1, 15, 16, 17, 31, 32, 33, 1023, 1024, 1025, 65535, 65536, 65537, 1 << 20, (3 << 20) + 5})
-    @DisplayName("CRY-2: AES-256-GCM envelope round trip for many sizes; blob is plaintext + 52 bytes")
+    @DisplayName("CRY-2: XAES-256-GCM envelope round trip for many sizes; blob is plaintext + 64 bytes")
     void roundTrip(int size) {
         byte[] pt = Bytes.random(size, size);
         byte[] copy = pt.clone();
         byte[] blob = Envelope.encrypt(KEY, pt, AAD);
-        assertEquals(size + Envelope.OVERHEAD, blob.length);
+        assertEquals(size + 64, blob.length);
+        assertEquals(64, Envelope.OVERHEAD);
         assertArrayEquals(copy, pt, "plaintext must not be changed");
         assertArrayEquals(pt, Envelope.decrypt(KEY, blob, AAD));
         assertArrayEquals(pt, Envelope.decrypt(ref -> KEY, blob, AAD));
@@ -61,31 +64,105 @@ class EnvelopeTest {
     }
 
     @Test
-    @DisplayName("CRY-2: the header is self-describing: magic, format version, key id, key version, nonce")
+    @DisplayName("CRY-2: the v2 header is self-describing: magic, format version 2, key id, key version, 24-byte nonce")
     void header() {
         byte[] blob = Envelope.encrypt(KEY, "x".getBytes(StandardCharsets.UTF_8), AAD);
         assertEquals('M', blob[0]);
         assertEquals('V', blob[1]);
         assertEquals('E', blob[2]);
-        assertEquals(1, blob[3]);
+        assertEquals(2, blob[3]);
         ByteBuffer b = ByteBuffer.wrap(blob, 4, 20);
         assertEquals(KEY.ref().keyId(), new UUID(b.getLong(), b.getLong()));
         assertEquals(7, b.getInt());
         Envelope.Header h = Envelope.parseHeader(blob);
-        assertEquals(1, h.formatVersion());
+        assertEquals(2, h.formatVersion());
         assertEquals(KEY.ref(), h.key());
-        assertArrayEquals(Bytes.slice(blob, 24, 36), h.nonce());
+        assertArrayEquals(Bytes.slice(blob, 24, 48), h.nonce());
+        assertEquals(48 + 1 + 16, blob.length);
+    }
+
+    /** HKDF-Expand-SHA256(DEK, "mamori envelope v2", 32), computed here independently of DataKey. */
+    private static byte[] envelopeSubkey() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(RAW, "HmacSHA256"));
+        return mac.doFinal(Bytes.concat("mamori envelope v2".getBytes(StandardCharsets.US_ASCII), new byte[] {1}));
     }
 
     @Test
-    @DisplayName("CRY-2: the documented layout is the whole story: plain JCE decrypts with IV = bytes 24..36, AAD = header || caller AAD")
+    @DisplayName("CRY-2: the documented v2 layout is the whole story: XAES-256-GCM under HKDF(DEK, \"mamori envelope v2\"), nonce = bytes 24..48, AAD = header (48) || caller AAD")
     void layoutMatchesSpecification() throws Exception {
         byte[] pt = Bytes.random(9, 100);
         byte[] blob = Envelope.encrypt(KEY, pt, AAD);
+        byte[] nonce = Bytes.slice(blob, 24, 48);
+        byte[] aad = Bytes.concat(Bytes.slice(blob, 0, 48), AAD);
+        byte[] ct = Bytes.slice(blob, 48, blob.length);
+        assertArrayEquals(pt, new Xaes256Gcm(envelopeSubkey()).decrypt(nonce, ct, aad));
+        // key separation: neither the raw data key nor the stream subkey opens it
+        assertThrows(AEADBadTagException.class, () -> new Xaes256Gcm(RAW).decrypt(nonce, ct, aad));
+        assertThrows(AEADBadTagException.class, () -> new Xaes256Gcm(KEY.streamKey().getEncoded()).decrypt(nonce, ct, aad));
+    }
+
+    /** A blob in format version 1 as written before this version, built with plain JCE: AES-256-GCM under the raw key. */
+    private static byte[] v1Blob(byte[] pt, byte[] aad) throws Exception {
+        byte[] header = new byte[36];
+        header[0] = 'M';
+        header[1] = 'V';
+        header[2] = 'E';
+        header[3] = 1;
+        ByteBuffer.wrap(header, 4, 20).putLong(KEY.ref().keyId().getMostSignificantBits())
+                .putLong(KEY.ref().keyId().getLeastSignificantBits()).putInt(KEY.ref().version());
+        System.arraycopy(Bytes.random(pt.length + 1000L, 12), 0, header, 24, 12);
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(RAW, "AES"), new GCMParameterSpec(128, blob, 24, 12));
-        c.updateAAD(Bytes.concat(Bytes.slice(blob, 0, 36), AAD));
-        assertArrayEquals(pt, c.doFinal(blob, 36, blob.length - 36));
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(RAW, "AES"), new GCMParameterSpec(128, header, 24, 12));
+        c.updateAAD(Bytes.concat(header, aad));
+        return Bytes.concat(header, c.doFinal(pt));
+    }
+
+    @Test
+    @DisplayName("CRY-2: format version 1 blobs (36-byte header, AES-256-GCM under the raw key) still decrypt, with every check")
+    void version1StillDecrypts() throws Exception {
+        for (int size : new int[] {0, 1, 17, 1024}) {
+            byte[] pt = Bytes.random(size, size);
+            byte[] blob = v1Blob(pt, AAD);
+            assertEquals(size + 52, blob.length);
+            assertArrayEquals(pt, Envelope.decrypt(KEY, blob, AAD));
+            assertArrayEquals(pt, Envelope.decrypt(ref -> KEY, blob, AAD));
+            Envelope.Header h = Envelope.parseHeader(blob);
+            assertEquals(1, h.formatVersion());
+            assertArrayEquals(Bytes.slice(blob, 24, 36), h.nonce());
+            assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(KEY, blob, Aad.of("tenant-b")));
+        }
+        byte[] small = v1Blob(Bytes.random(3, 5), AAD);
+        for (int bit = 0; bit < small.length * 8; bit++) {
+            byte[] bad = Bytes.flip(small, bit);
+            int at = bit;
+            assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(KEY, bad, AAD), "v1 flip of bit " + at);
+        }
+    }
+
+    @Test
+    @DisplayName("CRY-2: a v2 blob relabelled as v1 and a v1 blob relabelled as v2 are rejected (no downgrade or cross-format reading)")
+    void versionRelabelRejected() throws Exception {
+        byte[] v2 = Envelope.encrypt(KEY, Bytes.random(5, 64), AAD);
+        byte[] asV1 = v2.clone();
+        asV1[3] = 1;
+        assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(KEY, asV1, AAD));
+        byte[] v1 = v1Blob(Bytes.random(5, 64), AAD);
+        byte[] asV2 = v1.clone();
+        asV2[3] = 2;
+        assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(KEY, asV2, AAD));
+    }
+
+    @Test
+    @DisplayName("CRY-2: a header naming another version of the same key is rejected by authentication, not only by the reference check")
+    void headerTamperingRejected() {
+        byte[] blob = Envelope.encrypt(KEY, new byte[] {1, 2, 3}, AAD);
+        byte[] other = blob.clone();
+        ByteBuffer.wrap(other, 20, 4).putInt(8);
+        // the subkeys come from the key bytes only, so this key has the very same XAES key: only the AAD protects
+        DataKey sameBytesVersion8 = DataKey.of(new KeyRef(KEY.ref().keyId(), 8), RAW);
+        assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(sameBytesVersion8, other, AAD));
+        assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(ref -> sameBytesVersion8, other, AAD));
     }
 
     @Test
@@ -164,14 +241,20 @@ class EnvelopeTest {
         byte[] magic = blob.clone();
         magic[0] = 'X';
         assertThrows(DecryptionFailedException.class, () -> Envelope.parseHeader(magic));
+        for (int v : new int[] {0, 3, 0x82}) {
+            byte[] version = blob.clone();
+            version[3] = (byte) v;
+            DecryptionFailedException e = assertThrows(DecryptionFailedException.class, () -> Envelope.parseHeader(version));
+            assertTrue(e.getMessage().contains("version " + v), e.getMessage());
+        }
         byte[] version = blob.clone();
-        version[3] = 2;
+        version[3] = 3;
         DecryptionFailedException e = assertThrows(DecryptionFailedException.class, () -> Envelope.parseHeader(version));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
         byte[] keyVersion = blob.clone();
         keyVersion[20] = (byte) 0x80; // negative
         assertThrows(DecryptionFailedException.class, () -> Envelope.parseHeader(keyVersion));
         assertThrows(DecryptionFailedException.class, () -> Envelope.parseHeader(new byte[51]));
+        assertThrows(DecryptionFailedException.class, () -> Envelope.parseHeader(Bytes.slice(blob, 0, 63)), "v2 needs 64 bytes");
         assertEquals(DecryptionFailedException.CODE, e.code());
     }
 
@@ -187,7 +270,7 @@ class EnvelopeTest {
                     byte[] pt = new byte[16];
                     for (int i = 0; i < 50_000; i++) {
                         byte[] blob = Envelope.encrypt(KEY, pt, AAD);
-                        assertTrue(nonces.add(ByteBuffer.wrap(Bytes.slice(blob, 24, 36))), "nonce repeated");
+                        assertTrue(nonces.add(ByteBuffer.wrap(Bytes.slice(blob, 24, 48))), "nonce repeated");
                     }
                 }));
             }
@@ -246,7 +329,7 @@ class EnvelopeTest {
         assertArrayEquals(new byte[] {5, 6}, Envelope.decrypt(KEY, blob, AAD));
         byte[] again = Envelope.encrypt(KEY, new byte[] {7}, AAD);
         assertArrayEquals(new byte[] {7}, Envelope.decrypt(KEY, again, AAD));
-        assertNotEquals(ByteBuffer.wrap(blob, 24, 12), ByteBuffer.wrap(again, 24, 12));
+        assertNotEquals(ByteBuffer.wrap(blob, 24, 24), ByteBuffer.wrap(again, 24, 24));
     }
 
     @Test

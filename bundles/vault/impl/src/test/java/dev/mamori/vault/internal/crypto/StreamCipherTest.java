@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -88,29 +90,48 @@ class StreamCipherTest {
     }
 
     @Test
-    @DisplayName("CRY-2: the layout is as documented: header fields, per-stream key by SP 800-108 HMAC-SHA256, chunk nonce prefix||index||last, AAD header||caller AAD")
+    @DisplayName("CRY-2: the v2 layout is as documented: header fields, per-stream key by SP 800-108 HMAC-SHA256 under the stream subkey, chunk nonce prefix||index||last, AAD header||caller AAD")
     void layoutMatchesSpecification() throws Exception {
         byte[] pt = Bytes.random(3, 2 * K + 10);
         byte[] ct = encrypt(pt, K, pt.length);
         assertEquals('M', ct[0]);
         assertEquals('V', ct[1]);
         assertEquals('S', ct[2]);
-        assertEquals(1, ct[3]);
+        assertEquals(2, ct[3]);
         ByteBuffer b = ByteBuffer.wrap(ct, 4, 20);
         assertEquals(KEY.ref().keyId(), new UUID(b.getLong(), b.getLong()));
         assertEquals(2, b.getInt());
         assertEquals(10, ct[24]);
         byte[] header = Bytes.slice(ct, 0, H);
+        assertArrayEquals(pt, decryptByHand(ct, hmac(streamSubkey(), "mamori vault stream v2", header), K));
+        // key separation: the v1 derivation from the raw key does not open a v2 stream
+        assertThrows(AEADBadTagException.class, () -> decryptByHand(ct, hmac(RAW, "mamori vault stream v2", header), K));
+        assertThrows(AEADBadTagException.class, () -> decryptByHand(ct, hmac(RAW, "mamori vault stream v1", header), K));
+    }
 
+    /** HKDF-Expand-SHA256(DEK, "mamori stream v2", 32), computed here independently of DataKey. */
+    private static byte[] streamSubkey() throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(RAW, "HmacSHA256"));
-        byte[] streamKey = mac.doFinal(Bytes.concat(new byte[] {0, 0, 0, 1}, "mamori vault stream v1".getBytes("US-ASCII"),
+        return mac.doFinal(Bytes.concat("mamori stream v2".getBytes(StandardCharsets.US_ASCII), new byte[] {1}));
+    }
+
+    /** The per-stream key: HMAC-SHA256(k, [1]_4 || label || 0x00 || header || [256]_4). */
+    private static byte[] hmac(byte[] k, String label, byte[] header) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(k, "HmacSHA256"));
+        return mac.doFinal(Bytes.concat(new byte[] {0, 0, 0, 1}, label.getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0}, header, new byte[] {0, 0, 1, 0}));
+    }
+
+    /** Decrypts a whole stream with plain JCE, following the documented layout. */
+    private static byte[] decryptByHand(byte[] ct, byte[] streamKey, int chunk) throws Exception {
+        byte[] header = Bytes.slice(ct, 0, H);
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         int off = H;
-        for (int i = 0; i < 3; i++) {
-            boolean last = i == 2;
-            int segLen = last ? 10 + T : K + T;
+        for (int i = 0; off < ct.length; i++) {
+            boolean last = ct.length - off <= chunk + T;
+            int segLen = last ? ct.length - off : chunk + T;
             byte[] nonce = Bytes.concat(Bytes.slice(header, 41, 48), ByteBuffer.allocate(4).putInt(i).array(), new byte[] {(byte) (last ? 1 : 0)});
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(streamKey, "AES"), new GCMParameterSpec(128, nonce));
@@ -118,8 +139,66 @@ class StreamCipherTest {
             plain.write(c.doFinal(ct, off, segLen));
             off += segLen;
         }
-        assertEquals(ct.length, off);
-        assertArrayEquals(pt, plain.toByteArray());
+        return plain.toByteArray();
+    }
+
+    /** A stream in format version 1 as written before this version, built with plain JCE: per-stream key from the raw key. */
+    private static byte[] v1Stream(byte[] pt, int chunk) throws Exception {
+        byte[] header = new byte[H];
+        header[0] = 'M';
+        header[1] = 'V';
+        header[2] = 'S';
+        header[3] = 1;
+        ByteBuffer.wrap(header, 4, 20).putLong(KEY.ref().keyId().getMostSignificantBits())
+                .putLong(KEY.ref().keyId().getLeastSignificantBits()).putInt(KEY.ref().version());
+        header[24] = (byte) Integer.numberOfTrailingZeros(chunk);
+        System.arraycopy(Bytes.random(pt.length + 7L, 23), 0, header, 25, 23);
+        byte[] streamKey = hmac(RAW, "mamori vault stream v1", header);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(header);
+        int chunks = pt.length == 0 ? 1 : (pt.length + chunk - 1) / chunk;
+        for (int i = 0; i < chunks; i++) {
+            boolean last = i == chunks - 1;
+            byte[] nonce = Bytes.concat(Bytes.slice(header, 41, 48), ByteBuffer.allocate(4).putInt(i).array(), new byte[] {(byte) (last ? 1 : 0)});
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(streamKey, "AES"), new GCMParameterSpec(128, nonce));
+            c.updateAAD(Bytes.concat(header, AAD));
+            out.write(c.doFinal(pt, i * chunk, Math.min(chunk, pt.length - i * chunk)));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    @DisplayName("CRY-2: format version 1 streams (per-stream key from the raw data key) still decrypt, and tampering is still caught")
+    void version1StillDecrypts() throws Exception {
+        for (int size : new int[] {0, 10, K, 3 * K + 5}) {
+            byte[] pt = Bytes.random(size, size);
+            byte[] v1 = v1Stream(pt, K);
+            assertEquals(StreamCipher.ciphertextLength(size, K), v1.length);
+            assertArrayEquals(pt, decrypt(v1));
+            assertArrayEquals(pt, decryptInPieces(v1, 77));
+            assertRejected(Bytes.flip(v1, 8 * (v1.length - 1)), "v1 tag flip, size " + size);
+            assertRejected(Bytes.slice(v1, 0, v1.length - 1), "v1 truncated, size " + size);
+        }
+        byte[] v1 = v1Stream(PT5, K);
+        List<byte[]> segs = segments(v1, K);
+        List<byte[]> swapped = new ArrayList<>(segs);
+        swapped.set(0, segs.get(1));
+        swapped.set(1, segs.get(0));
+        assertRejected(assemble(Bytes.slice(v1, 0, H), swapped), "v1 chunks swapped");
+    }
+
+    @Test
+    @DisplayName("CRY-2: a v2 stream relabelled as v1 and a v1 stream relabelled as v2 are rejected (no downgrade)")
+    void versionRelabelRejected() throws Exception {
+        byte[] v2 = encrypt(PT5, K, PT5.length);
+        byte[] asV1 = v2.clone();
+        asV1[3] = 1;
+        assertRejected(asV1, "v2 read as v1");
+        byte[] v1 = v1Stream(PT5, K);
+        byte[] asV2 = v1.clone();
+        asV2[3] = 2;
+        assertRejected(asV2, "v1 read as v2");
     }
 
     // ---- tampering with chunks ---------------------------------------------------------------
@@ -298,7 +377,7 @@ class StreamCipherTest {
             looked.set(true);
             return KEY;
         };
-        for (int[] change : new int[][] {{0, 'X'}, {3, 2}, {24, 9}, {24, 21}, {20, 0x80}}) {
+        for (int[] change : new int[][] {{0, 'X'}, {3, 0}, {3, 3}, {24, 9}, {24, 21}, {20, 0x80}}) {
             byte[] bad = ct.clone();
             bad[change[0]] = (byte) change[1];
             assertThrows(DecryptionFailedException.class, () -> StreamCipher.decrypt(spy, new ByteArrayInputStream(bad), AAD));
