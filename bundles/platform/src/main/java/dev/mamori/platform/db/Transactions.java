@@ -81,8 +81,10 @@ public final class Transactions {
             }
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
-                // H2: HYT00 lock timeout; PostgreSQL: 55P03 lock not available, 40P01 deadlock, 40001 serialization
-                if ("HYT00".equals(state) || "55P03".equals(state) || "40P01".equals(state) || "40001".equals(state)) {
+                // H2: HYT00 lock timeout; PostgreSQL: 55P03 lock not available, 40P01 deadlock, 40001 serialization;
+                // both: 57014 a statement cancelled by its query timeout
+                if ("HYT00".equals(state) || "55P03".equals(state) || "40P01".equals(state) || "40001".equals(state)
+                        || "57014".equals(state)) {
                     return true;
                 }
             }

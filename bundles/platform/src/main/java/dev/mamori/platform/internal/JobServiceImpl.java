@@ -179,7 +179,8 @@ public class JobServiceImpl implements JobService {
     /** Stops taking jobs at once, without waiting (safe from inside a step); see {@link #deactivate()}. */
     public void stop() {
         stopped = true;
-        poller.shutdownNow();
+        // no interrupts: an interrupted JDBC call can close the embedded database's files under it
+        poller.shutdown();
         pool.shutdown();
     }
 
@@ -188,6 +189,7 @@ public class JobServiceImpl implements JobService {
     public void deactivate() {
         stop();
         try {
+            poller.awaitTermination(10, TimeUnit.SECONDS);
             if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("A job step did not end within 30 s of shutdown; its lease expires on its own");
                 pool.shutdownNow();
@@ -385,7 +387,18 @@ public class JobServiceImpl implements JobService {
                 if (!handlers.containsKey(due[1]) || running.contains(id)) {
                     continue;
                 }
-                if (store.claim(id, settings.node(), now, now + settings.lease().toMillis())) {
+                boolean claimed;
+                try {
+                    claimed = store.claim(id, settings.node(), now, now + settings.lease().toMillis());
+                } catch (SQLException e) {
+                    if (!Transactions.isLockTimeout(e)) {
+                        throw e;
+                    }
+                    // someone holds the row (a cancel, an operator's query): the next poll tries again
+                    lockRetries.incrementAndGet();
+                    continue;
+                }
+                if (claimed) {
                     running.add(id);
                     try {
                         pool.execute(() -> run(id));

@@ -231,6 +231,8 @@ final class JobStore {
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("UPDATE mamori_job SET owner_node = ?, "
                 + "lease_until = ?, state = 'RUNNING', updated_at = ? WHERE id = ? AND state IN " + RUNNABLE
                 + " AND next_run_at <= ? AND (owner_node IS NULL OR lease_until < ?)")) {
+            // a row someone holds (PostgreSQL would wait for ever): give up and try at the next poll
+            ps.setQueryTimeout(5);
             ps.setString(1, node);
             ps.setLong(2, leaseUntil);
             ps.setLong(3, now);

@@ -62,7 +62,7 @@ class KeyLifecycleTest extends VaultFixture {
         return paused(settingsWithCopy(batch));
     }
 
-    private static byte[] aad(String tenant, int row) {
+    static byte[] aad(String tenant, int row) {
         return Aad.of(tenant, "records", Integer.toString(row), "salary");
     }
 
@@ -409,8 +409,10 @@ class KeyLifecycleTest extends VaultFixture {
         assertTrue(failed.detail().contains("same position twice"), failed.detail());
         ReEncryptionJob cancelled = v.cancelReEncryption(job.id());
         assertEquals(ReEncryptionJob.State.CANCELLED, cancelled.state());
-        assertEquals("job-finished", assertThrows(VaultException.class, () -> v.cancelReEncryption(job.id())).code());
-        assertEquals("no-such-job", assertThrows(VaultException.class, () -> v.cancelReEncryption("nope")).code());
+        assertEquals("job-finished", assertThrows(dev.mamori.platform.error.MamoriException.class,
+                () -> v.cancelReEncryption(job.id())).code());
+        assertEquals("no-such-job", assertThrows(dev.mamori.platform.error.MamoriException.class,
+                () -> v.cancelReEncryption("nope")).code());
         assertEquals(KeyInfo.State.RETIRED, v.keys(A).get(0).state(), "nothing archived");
         store.stuck = false;
         ReEncryptionJob again = v.reEncrypt(A, KeyPurpose.RECORDS);
@@ -511,7 +513,7 @@ class KeyLifecycleTest extends VaultFixture {
         assertArrayEquals(plain, back);
     }
 
-    private byte[] record(VaultServiceImpl v, MemoryRecords store, int row) {
+    private byte[] record(TestVault v, MemoryRecords store, int row) {
         byte[] blob = as(store.tenant, () -> v.encrypt(store.tenant, KeyPurpose.RECORDS, new byte[] {(byte) row}, aad(store.tenant, row)));
         store.rows.put(row, blob);
         return blob;

@@ -112,6 +112,14 @@ abstract class VaultFixture {
         emf.close();
         piiEmf.close();
         provider.close();
+        // close the database files before the temporary folder goes
+        for (JdbcDataSource d : new JdbcDataSource[] {ds, piiDs}) {
+            try (java.sql.Connection c = d.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            } catch (java.sql.SQLException e) {
+                // already closed
+            }
+        }
     }
 
     JdbcDataSource h2(String name) {
