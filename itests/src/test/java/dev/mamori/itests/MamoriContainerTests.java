@@ -192,9 +192,9 @@ public abstract class MamoriContainerTests {
         assertFalse(https.get("/api/v1/health").body().contains("it-plugin"));
         String gone = operatorError("mamori:it-plugin-hello");
         assertTrue(gone, gone.contains("Command not found"));
-        assertEquals(null, bundleContext.getServiceReferences(dev.mamori.platform.db.SchemaReady.class, "(mamori.schema=it-plugin)"));
-        assertEquals(null, bundleContext.getServiceReferences(dev.mamori.platform.job.JobHandler.class,
-                "(mamori.job.type=it.plugin.notes)"));
+        assertTrue(bundleContext.getServiceReferences(dev.mamori.platform.db.SchemaReady.class, "(mamori.schema=it-plugin)").isEmpty());
+        assertTrue(bundleContext.getServiceReferences(dev.mamori.platform.job.JobHandler.class,
+                "(mamori.job.type=it.plugin.notes)").isEmpty());
         assertEquals(0, java.util.Arrays.stream(bundleContext.getBundles())
                 .filter(b -> "dev.mamori.itests.plugin".equals(b.getSymbolicName())).count());
     }

@@ -42,6 +42,9 @@ final class PaxExamOptions {
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
                         "https://repo1.maven.org/maven2@id=central"),
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                // the third-party-style plugin the container tests install
+                systemProperty("mamori.it.plugin").value(new File(System.getProperty("mamori.it.plugin", "plugin/target/none.jar"))
+                        .getAbsolutePath()),
                 vmOption("-Xmx512m")));
         options.addAll(Arrays.asList(extra));
         return options.toArray(new Option[0]);

@@ -73,13 +73,7 @@ public class EventPublisherImpl implements EventPublisher {
 
     @Modified
     void modified(Config config) {
-        Set<String> names = new TreeSet<>();
-        for (String n : config.required_listeners()) {
-            if (n != null && !n.isBlank()) {
-                names.add(n.trim());
-            }
-        }
-        requiredNames = names;
+        requiredNames = HealthServiceImpl.names(config.required_listeners());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -50,13 +50,22 @@ public class HealthServiceImpl implements HealthService {
 
     @Modified
     void modified(Config config) {
-        Set<String> r = new TreeSet<>();
-        for (String n : config.required()) {
-            if (n != null && !n.isBlank()) {
-                r.add(n.trim());
+        required = names(config.required());
+    }
+
+    /** A .cfg file has no arrays: {@code a,b,c} arrives as one value. */
+    static Set<String> names(String[] values) {
+        Set<String> out = new TreeSet<>();
+        for (String v : values) {
+            if (v != null) {
+                for (String n : v.split(",")) {
+                    if (!n.isBlank()) {
+                        out.add(n.trim());
+                    }
+                }
             }
         }
-        required = r;
+        return out;
     }
 
     @Override

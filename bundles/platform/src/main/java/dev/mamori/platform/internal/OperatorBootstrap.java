@@ -72,7 +72,7 @@ public class OperatorBootstrap {
         }
         Path keys = Paths.get(Placeholders.expand(config.keys_file()));
         Path sshKey = Paths.get(Placeholders.expand(config.ssh_key_file()));
-        if (ensureSshKey(keys, sshKey, config.username(), config.group())) {
+        if (ensureSshKey(keys, sshKey, config.username(), config.group(), users)) {
             LOG.warn("Created an SSH key for operator '{}' in {} (owner-only), for bin/mamori; remove its line from {} to "
                     + "revoke it.", config.username(), sshKey, keys);
         }
@@ -85,7 +85,7 @@ public class OperatorBootstrap {
      *
      * @return whether a key was created
      */
-    static boolean ensureSshKey(Path keys, Path privateKeyFile, String username, String group) throws IOException {
+    static boolean ensureSshKey(Path keys, Path privateKeyFile, String username, String group, Path users) throws IOException {
         List<String> lines = Files.exists(keys) ? Files.readAllLines(keys, StandardCharsets.ISO_8859_1) : new ArrayList<>();
         String prefix = escape(username);
         boolean hasKey = lines.stream().map(String::strip).anyMatch(t -> !t.startsWith("#")
@@ -107,6 +107,13 @@ public class OperatorBootstrap {
         }
         Secrets.writeOwnerOnly(privateKeyFile, SshKeys.privateKeyPem(pair).getBytes(StandardCharsets.US_ASCII));
         List<String> out = new ArrayList<>(lines);
+        // the key realm resolves the group's roles (ssh among them) in its own file: the same definition as the password realm's
+        String groupKey = escape("_g_:" + group);
+        if (out.stream().map(String::strip).noneMatch(t -> t.startsWith(groupKey + " ") || t.startsWith(groupKey + "="))
+                && Files.exists(users)) {
+            Files.readAllLines(users, StandardCharsets.ISO_8859_1).stream().map(String::strip)
+                    .filter(t -> t.startsWith(groupKey + " ") || t.startsWith(groupKey + "=")).findFirst().ifPresent(out::add);
+        }
         out.add(prefix + " = " + SshKeys.publicKeyBase64(pair.getPublic()) + ",_g_:" + group);
         Secrets.writeOwnerOnly(keys, String.join("\n", out).concat("\n").getBytes(StandardCharsets.ISO_8859_1));
         return true;

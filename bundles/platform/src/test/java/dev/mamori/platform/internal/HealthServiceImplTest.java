@@ -64,4 +64,10 @@ class HealthServiceImplTest {
         assertFalse(twice.ready());
         assertFalse(twice.checks().get("vault").isUp());
     }
+
+    @Test
+    @DisplayName("OPS-5: a .cfg file's comma-separated list is read as several names")
+    void commaSeparatedNames() {
+        assertEquals(Set.of("database", "vault", "schema"), HealthServiceImpl.names(new String[] {"database, vault", "schema", ""}));
+    }
 }

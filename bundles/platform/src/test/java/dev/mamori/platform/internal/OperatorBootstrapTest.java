@@ -126,7 +126,11 @@ class OperatorBootstrapTest {
         java.nio.file.Path keys = tmp.resolve("keys.properties");
         java.nio.file.Path key = tmp.resolve("data/operator-ssh-key");
         java.nio.file.Files.writeString(keys, "# no keys shipped\n");
-        org.junit.jupiter.api.Assertions.assertTrue(OperatorBootstrap.ensureSshKey(keys, key, "admin", "operators"));
+        java.nio.file.Path users = tmp.resolve("users.properties");
+        java.nio.file.Files.writeString(users, "_g_\\:operators = group,operator,ssh\n");
+        org.junit.jupiter.api.Assertions.assertTrue(OperatorBootstrap.ensureSshKey(keys, key, "admin", "operators", users));
+        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.readString(keys).contains("_g_\\:operators = group,operator,ssh"),
+                "the group's roles (ssh to log in) are defined in the key realm too");
         org.junit.jupiter.api.Assertions.assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(key)));
         String pem = java.nio.file.Files.readString(key);
@@ -141,7 +145,7 @@ class OperatorBootstrapTest {
                 java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "")));
         org.junit.jupiter.api.Assertions.assertArrayEquals(sec1.getPublicKey().getBytes(),
                 java.util.Arrays.copyOfRange(blob, blob.length - 65, blob.length));
-        org.junit.jupiter.api.Assertions.assertFalse(OperatorBootstrap.ensureSshKey(keys, key, "admin", "operators"), "once");
+        org.junit.jupiter.api.Assertions.assertFalse(OperatorBootstrap.ensureSshKey(keys, key, "admin", "operators", users), "once");
         org.junit.jupiter.api.Assertions.assertEquals(1, java.nio.file.Files.readAllLines(keys).stream().filter(l -> l.startsWith("admin")).count());
     }
 }

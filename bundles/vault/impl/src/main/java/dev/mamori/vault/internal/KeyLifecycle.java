@@ -247,7 +247,7 @@ public class KeyLifecycle {
     }
 
     /** Decrypts with any live version, encrypts under the current one; the tenant must be bound. */
-    ReEncryptor reEncryptor(VaultServiceImpl vault, String tenantId, KeyPurpose purpose, int target) {
+    ReEncryptor reEncryptor(dev.mamori.vault.VaultService vault, String tenantId, KeyPurpose purpose, int target) {
         // looked up once per batch, not once per blob
         Optional<UUID> keyId = keys.keyIdOf(tenantId, purpose);
         return new ReEncryptor() {

@@ -39,6 +39,7 @@ import dev.mamori.vault.ReEncryptionJob;
 import dev.mamori.vault.VaultErrors;
 import dev.mamori.vault.VaultEvents;
 import dev.mamori.vault.VaultException;
+import dev.mamori.vault.VaultService;
 import dev.mamori.vault.internal.crypto.KeyRef;
 import dev.mamori.vault.spi.ReEncryptionBatch;
 import dev.mamori.vault.spi.ReEncryptionParticipant;
@@ -61,7 +62,7 @@ public class ReEncryptionJobs implements JobHandler {
 
     private final VaultKeys keys;
     private final KeyLifecycle lifecycle;
-    private final VaultServiceImpl vault;
+    private final VaultService vault;
     private final JobService jobs;
     private final TenantContext context;
     private final TenantService tenants;
@@ -78,13 +79,13 @@ public class ReEncryptionJobs implements JobHandler {
      * @param config    configuration
      */
     @Activate
-    public ReEncryptionJobs(@Reference VaultKeys keys, @Reference KeyLifecycle lifecycle, @Reference VaultServiceImpl vault,
+    public ReEncryptionJobs(@Reference VaultKeys keys, @Reference KeyLifecycle lifecycle, @Reference VaultService vault,
             @Reference JobService jobs, @Reference TenantContext context, @Reference TenantService tenants,
             VaultSettings.Config config) {
         this(keys, lifecycle, vault, jobs, context, tenants, VaultSettings.of(config));
     }
 
-    ReEncryptionJobs(VaultKeys keys, KeyLifecycle lifecycle, VaultServiceImpl vault, JobService jobs, TenantContext context,
+    ReEncryptionJobs(VaultKeys keys, KeyLifecycle lifecycle, VaultService vault, JobService jobs, TenantContext context,
             TenantService tenants, VaultSettings settings) {
         this.keys = keys;
         this.lifecycle = lifecycle;
