@@ -236,9 +236,7 @@ public class JobServiceImpl implements JobService {
 
     @Override
     public JobInfo submit(JobRequest request) {
-        Optional<ExecutionContext> ctx = ExecutionContext.current();
-        String requestedBy = ctx.flatMap(ExecutionContext::principal)
-                .map(p -> p.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + p.id()).orElse("anonymous");
+        String requestedBy = requester();
         for (int attempt = 0; ; attempt++) {
             try {
                 JobInfo job = inTx(c -> {
@@ -314,24 +312,32 @@ public class JobServiceImpl implements JobService {
 
     @Override
     public JobInfo cancel(String id) {
+        JobStore.Row found = (id == null || id.length() > 36 ? Optional.<JobStore.Row>empty() : findRow(id))
+                .orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + printable(id) + "'."));
+        if (!found.state.isOpen()) {
+            throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + found.id + " is already " + found.state + ".");
+        }
+        try {
+            // first, without waiting for the row: from now on no step starts
+            store.requestCancel(id, requester(), clock.millis());
+        } catch (SQLException e) {
+            throw new SqlFailure(e).toMamori("cancel job");
+        }
         long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
         while (true) {
             try {
                 return inTx(c -> {
-                    JobStore.Row r = (id == null || id.length() > 36 ? Optional.<JobStore.Row>empty() : JobStore.load(c, id, true))
-                            .orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + printable(id) + "'."));
+                    JobStore.Row r = JobStore.load(c, id, true).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
+                            "No job '" + printable(id) + "'."));
                     if (!r.state.isOpen()) {
+                        JobStore.clearCancel(c, id);
+                        if (r.state == JobState.CANCELLED) {
+                            // the runner saw the request at its next step and ended the job itself
+                            return r.info();
+                        }
                         throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + r.id + " is already " + r.state + ".");
                     }
-                    long now = clock.millis();
-                    r.state = JobState.CANCELLED;
-                    r.detail = "cancelled";
-                    r.owner = null;
-                    r.leaseUntil = null;
-                    r.finishedAt = now;
-                    r.updatedAt = now;
-                    JobStore.update(c, r);
-                    publish(PlatformEvents.JOB_CANCELLED, r, MamoriEvent.Outcome.SUCCESS);
+                    cancelled(c, r);
                     return r.info();
                 });
             } catch (SqlFailure e) {
@@ -343,6 +349,33 @@ public class JobServiceImpl implements JobService {
                 throw e.toMamori("cancel job");
             }
         }
+    }
+
+    private Optional<JobStore.Row> findRow(String id) {
+        try {
+            return store.find(id);
+        } catch (SQLException e) {
+            throw new SqlFailure(e).toMamori("read job");
+        }
+    }
+
+    private static String requester() {
+        return ExecutionContext.current().flatMap(ExecutionContext::principal)
+                .map(p -> p.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + p.id()).orElse("anonymous");
+    }
+
+    /** Ends a job held locked as CANCELLED; the caller commits. */
+    private void cancelled(Connection c, JobStore.Row r) throws SQLException {
+        long now = clock.millis();
+        r.state = JobState.CANCELLED;
+        r.detail = "cancelled";
+        r.owner = null;
+        r.leaseUntil = null;
+        r.finishedAt = now;
+        r.updatedAt = now;
+        JobStore.update(c, r);
+        JobStore.clearCancel(c, r.id);
+        publish(PlatformEvents.JOB_CANCELLED, r, MamoriEvent.Outcome.SUCCESS);
     }
 
     @Override
@@ -443,6 +476,18 @@ public class JobServiceImpl implements JobService {
                 if (r == null || r.state != JobState.RUNNING || !settings.node().equals(r.owner)) {
                     // cancelled, or taken over after this node's lease ran out
                     c.rollback();
+                    return false;
+                }
+                if (JobStore.cancelRequested(c, id)) {
+                    // asked for while the previous step ran: no further step
+                    ExecutionContext.system("jobs").run(() -> {
+                        try {
+                            cancelled(c, r);
+                        } catch (SQLException e) {
+                            throw new SqlFailure(e);
+                        }
+                    });
+                    c.commit();
                     return false;
                 }
                 Handler h = handlers.get(r.type);

@@ -293,6 +293,39 @@ final class JobStore {
         return out;
     }
 
+    /** Records that a cancel was asked for; needs no lock on the job's row. */
+    void requestCancel(String id, String by, long now) throws SQLException {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO mamori_job_cancel (job_id, requested_at, requested_by) VALUES (?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setLong(2, now);
+            ps.setString(3, by);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            // asked for already
+        }
+    }
+
+    /** @return whether a cancel was asked for (the caller holds the job's row) */
+    static boolean cancelRequested(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM mamori_job_cancel WHERE job_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static void clearCancel(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mamori_job_cancel WHERE job_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
     /** @return the next firing recorded for a schedule and its expression, if recorded */
     Optional<Object[]> schedule(String type) throws SQLException {
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
