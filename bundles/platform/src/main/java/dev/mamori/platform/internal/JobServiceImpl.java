@@ -1,11 +1,9 @@
 package dev.mamori.platform.internal;
 
 import java.net.InetAddress;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +33,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mamori.platform.context.Channel;
 import dev.mamori.platform.context.ExecutionContext;
-import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.db.Transactions;
-import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
@@ -51,7 +46,6 @@ import dev.mamori.platform.job.JobInfo;
 import dev.mamori.platform.job.JobRequest;
 import dev.mamori.platform.job.JobService;
 import dev.mamori.platform.job.JobState;
-import dev.mamori.platform.job.JobStep;
 
 /**
  * The job service: jobs in {@code mamori_job}, run by a small pool on each node. A node takes a
@@ -111,12 +105,13 @@ public class JobServiceImpl implements JobService {
     private final Settings settings;
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final Set<String> badSchedules = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService poller;
     private final ExecutorService pool;
     private volatile boolean stopped;
     private volatile boolean started;
     private final java.util.concurrent.atomic.AtomicLong lockRetries = new java.util.concurrent.atomic.AtomicLong();
+    private final JobRunner runner;
+    private final JobSchedules schedules;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
@@ -140,6 +135,8 @@ public class JobServiceImpl implements JobService {
         this.events = events;
         this.settings = settings;
         this.clock = clock;
+        this.runner = new JobRunner(store, settings, handlers, events, () -> this.clock, () -> stopped, lockRetries);
+        this.schedules = new JobSchedules(store, handlers, () -> this.clock, this::submit);
         this.poller = Executors.newSingleThreadScheduledExecutor(daemon("mamori-jobs-poll"));
         this.pool = Executors.newFixedThreadPool(settings.workers(), daemon("mamori-jobs"));
     }
@@ -216,7 +213,7 @@ public class JobServiceImpl implements JobService {
         Handler h = new Handler(handler, type.toString(), schedule == null || schedule.toString().isBlank() ? null : schedule.toString(),
                 ranking instanceof Integer ? (Integer) ranking : 0, ((Number) props.get(Constants.SERVICE_ID)).longValue());
         handlers.merge(h.type(), h, (a, b) -> b.ranking() > a.ranking() || b.ranking() == a.ranking() && b.serviceId() < a.serviceId() ? b : a);
-        badSchedules.remove(h.type());
+        schedules.changed(h.type());
         nudge();
     }
 
@@ -239,7 +236,7 @@ public class JobServiceImpl implements JobService {
         String requestedBy = requester();
         for (int attempt = 0; ; attempt++) {
             try {
-                JobInfo job = inTx(c -> {
+                JobInfo job = JobTx.inTx(store, c -> {
                     long now = clock.millis();
                     if (request.key().isPresent()) {
                         Optional<JobStore.Row> open = JobStore.loadOpen(c, request.type(), request.key().get(), true);
@@ -253,7 +250,7 @@ public class JobServiceImpl implements JobService {
                                 r.leaseUntil = null;
                                 r.updatedAt = now;
                                 JobStore.update(c, r);
-                                publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
+                                runner.publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
                             }
                             return r.info();
                         }
@@ -265,14 +262,14 @@ public class JobServiceImpl implements JobService {
                     r.nextRunAt = now;
                     r.updatedAt = now;
                     JobStore.insert(c, r);
-                    publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
+                    runner.publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
                     return r.info();
                 });
                 nudge();
                 return job;
-            } catch (SqlFailure e) {
+            } catch (JobTx.SqlFailure e) {
                 // another node submitted the same key at the same moment: take theirs
-                if (attempt < 3 && (isUniqueViolation(e.getCause()) || Transactions.isLockTimeout(e.getCause()))) {
+                if (attempt < 3 && (JobTx.isUniqueViolation(e.getCause()) || Transactions.isLockTimeout(e.getCause()))) {
                     continue;
                 }
                 throw e.toMamori("submit job");
@@ -288,7 +285,7 @@ public class JobServiceImpl implements JobService {
         try {
             return store.find(id).map(JobStore.Row::info);
         } catch (SQLException e) {
-            throw new SqlFailure(e).toMamori("read job");
+            throw new JobTx.SqlFailure(e).toMamori("read job");
         }
     }
 
@@ -297,7 +294,7 @@ public class JobServiceImpl implements JobService {
         try {
             return store.findOpen(type, key).map(JobStore.Row::info);
         } catch (SQLException e) {
-            throw new SqlFailure(e).toMamori("read job");
+            throw new JobTx.SqlFailure(e).toMamori("read job");
         }
     }
 
@@ -306,14 +303,14 @@ public class JobServiceImpl implements JobService {
         try {
             return store.list(type, Math.max(1, Math.min(limit, 1000))).stream().map(JobStore.Row::info).collect(Collectors.toList());
         } catch (SQLException e) {
-            throw new SqlFailure(e).toMamori("list jobs");
+            throw new JobTx.SqlFailure(e).toMamori("list jobs");
         }
     }
 
     @Override
     public JobInfo cancel(String id) {
         JobStore.Row found = (id == null || id.length() > 36 ? Optional.<JobStore.Row>empty() : findRow(id))
-                .orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + printable(id) + "'."));
+                .orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + JobTx.printable(id) + "'."));
         if (!found.state.isOpen()) {
             throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + found.id + " is already " + found.state + ".");
         }
@@ -321,14 +318,14 @@ public class JobServiceImpl implements JobService {
             // first, without waiting for the row: from now on no step starts
             store.requestCancel(id, requester(), clock.millis());
         } catch (SQLException e) {
-            throw new SqlFailure(e).toMamori("cancel job");
+            throw new JobTx.SqlFailure(e).toMamori("cancel job");
         }
         long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
         while (true) {
             try {
-                return inTx(c -> {
+                return JobTx.inTx(store, c -> {
                     JobStore.Row r = JobStore.load(c, id, true).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
-                            "No job '" + printable(id) + "'."));
+                            "No job '" + JobTx.printable(id) + "'."));
                     if (!r.state.isOpen()) {
                         JobStore.clearCancel(c, id);
                         if (r.state == JobState.CANCELLED) {
@@ -337,13 +334,13 @@ public class JobServiceImpl implements JobService {
                         }
                         throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + r.id + " is already " + r.state + ".");
                     }
-                    cancelled(c, r);
+                    runner.cancelled(c, r);
                     return r.info();
                 });
-            } catch (SqlFailure e) {
+            } catch (JobTx.SqlFailure e) {
                 // the runner holds the row for the step in flight: wait for it
                 if (Transactions.isLockTimeout(e.getCause()) && System.nanoTime() < deadline) {
-                    sleep(100);
+                    JobTx.sleep(100);
                     continue;
                 }
                 throw e.toMamori("cancel job");
@@ -355,27 +352,13 @@ public class JobServiceImpl implements JobService {
         try {
             return store.find(id);
         } catch (SQLException e) {
-            throw new SqlFailure(e).toMamori("read job");
+            throw new JobTx.SqlFailure(e).toMamori("read job");
         }
     }
 
     private static String requester() {
         return ExecutionContext.current().flatMap(ExecutionContext::principal)
                 .map(p -> p.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + p.id()).orElse("anonymous");
-    }
-
-    /** Ends a job held locked as CANCELLED; the caller commits. */
-    private void cancelled(Connection c, JobStore.Row r) throws SQLException {
-        long now = clock.millis();
-        r.state = JobState.CANCELLED;
-        r.detail = "cancelled";
-        r.owner = null;
-        r.leaseUntil = null;
-        r.finishedAt = now;
-        r.updatedAt = now;
-        JobStore.update(c, r);
-        JobStore.clearCancel(c, r.id);
-        publish(PlatformEvents.JOB_CANCELLED, r, MamoriEvent.Outcome.SUCCESS);
     }
 
     @Override
@@ -406,7 +389,7 @@ public class JobServiceImpl implements JobService {
             return;
         }
         try {
-            fireSchedules();
+            schedules.fire();
             int free = settings.workers() - running.size();
             if (free <= 0) {
                 return;
@@ -448,7 +431,7 @@ public class JobServiceImpl implements JobService {
 
     private void run(String id) {
         try {
-            while (!stopped && stepOnce(id)) {
+            while (!stopped && runner.stepOnce(id)) {
                 // next step
             }
             if (stopped) {
@@ -460,278 +443,6 @@ public class JobServiceImpl implements JobService {
         } finally {
             running.remove(id);
             nudge();
-        }
-    }
-
-    /**
-     * Runs one step of a job this node has claimed, holding the job's row.
-     *
-     * @return whether to go on with the next step
-     */
-    boolean stepOnce(String id) throws SQLException {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                JobStore.Row r = JobStore.load(c, id, true).orElse(null);
-                if (r == null || r.state != JobState.RUNNING || !settings.node().equals(r.owner)) {
-                    // cancelled, or taken over after this node's lease ran out
-                    c.rollback();
-                    return false;
-                }
-                if (JobStore.cancelRequested(c, id)) {
-                    // asked for while the previous step ran: no further step
-                    ExecutionContext.system("jobs").run(() -> {
-                        try {
-                            cancelled(c, r);
-                        } catch (SQLException e) {
-                            throw new SqlFailure(e);
-                        }
-                    });
-                    c.commit();
-                    return false;
-                }
-                Handler h = handlers.get(r.type);
-                if (h == null) {
-                    r.owner = null;
-                    r.leaseUntil = null;
-                    r.detail = "waiting for a handler of type " + r.type;
-                    r.updatedAt = clock.millis();
-                    JobStore.update(c, r);
-                    c.commit();
-                    return false;
-                }
-                boolean go = step(c, r, h);
-                c.commit();
-                return go;
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            if (Transactions.isLockTimeout(e)) {
-                // a cancel (or an operator's query) holds the row: try again shortly
-                lockRetries.incrementAndGet();
-                sleep(100);
-                return true;
-            }
-            throw e;
-        } catch (MamoriException e) {
-            if (e.errorCode().equals(PlatformErrors.EVENT_LISTENER_MISSING) || e.errorCode().equals(PlatformErrors.EVENT_DELIVERY_FAILED)) {
-                // the end could not be recorded: the step's own work stands; wait and try the end again
-                defer(id, "waiting to record its end: " + e.getMessage(), Duration.ofSeconds(30));
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /** Runs the handler's step on a row held locked, and writes the outcome; the caller commits. */
-    private boolean step(Connection c, JobStore.Row r, Handler h) throws SQLException {
-        JobStep step;
-        try {
-            step = stepContext(r).call(() -> h.handler().step(r));
-            if (step == null) {
-                throw new IllegalStateException("The job handler returned no step.");
-            }
-        } catch (RuntimeException e) {
-            failed(c, r, e);
-            return false;
-        }
-        long now = clock.millis();
-        r.done += step.doneIncrement();
-        step.total().ifPresent(t -> r.total = t);
-        step.detail().ifPresent(d -> r.detail = d);
-        r.updatedAt = now;
-        switch (step.kind()) {
-            case PROGRESS:
-                r.cursor = step.cursor().orElse(null);
-                r.leaseUntil = now + settings.lease().toMillis();
-                JobStore.update(c, r);
-                return true;
-            case WAITING:
-                r.state = JobState.WAITING;
-                r.owner = null;
-                r.leaseUntil = null;
-                r.nextRunAt = now + step.retryIn().orElseThrow().toMillis();
-                JobStore.update(c, r);
-                return false;
-            default:
-                r.state = JobState.DONE;
-                r.cursor = null;
-                r.owner = null;
-                r.leaseUntil = null;
-                r.finishedAt = now;
-                r.result = step.result().orElse(null);
-                if (r.detail == null) {
-                    r.detail = "done";
-                }
-                JobStore.update(c, r);
-                publish(PlatformEvents.JOB_ENDED, r, MamoriEvent.Outcome.SUCCESS);
-                return false;
-        }
-    }
-
-    /** A step threw: wait and retry (unavailable, lock timeout, shutdown), or fail the job (resumable). */
-    private void failed(Connection c, JobStore.Row r, RuntimeException e) throws SQLException {
-        long now = clock.millis();
-        Optional<MamoriException> typed = MamoriException.find(e);
-        r.owner = null;
-        r.leaseUntil = null;
-        r.updatedAt = now;
-        if (stopped) {
-            LOG.info("Job {} ({}) paused by shutdown: {}", r.id, r.type, e.toString());
-            r.detail = "paused by shutdown";
-        } else if (Transactions.isLockTimeout(e)) {
-            LOG.info("Job {} ({}) waits for a database lock; retrying", r.id, r.type);
-            r.nextRunAt = now + 1000;
-        } else if (typed.isPresent() && typed.get().kind() == ErrorKind.UNAVAILABLE) {
-            r.state = JobState.WAITING;
-            r.detail = limit(typed.get().getMessage());
-            r.nextRunAt = now + typed.get().retryAfter().orElse(Duration.ofSeconds(10)).toMillis();
-        } else {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.error("Job {} ({}) failed; submitting it again resumes from its last checkpoint: {}", r.id, r.type, why, e);
-            r.state = JobState.FAILED;
-            r.detail = limit(why);
-            JobStore.update(c, r);
-            publish(PlatformEvents.JOB_ENDED, r, MamoriEvent.Outcome.FAILURE);
-            return;
-        }
-        JobStore.update(c, r);
-    }
-
-    private void defer(String id, String detail, Duration delay) {
-        try {
-            inTx(c -> {
-                JobStore.Row r = JobStore.load(c, id, true).orElse(null);
-                if (r != null && r.state == JobState.RUNNING && settings.node().equals(r.owner)) {
-                    long now = clock.millis();
-                    r.state = JobState.WAITING;
-                    r.owner = null;
-                    r.leaseUntil = null;
-                    r.detail = limit(detail);
-                    r.nextRunAt = now + delay.toMillis();
-                    r.updatedAt = now;
-                    JobStore.update(c, r);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("Job {} could not be deferred: {}", id, e.toString());
-        }
-    }
-
-    private ExecutionContext stepContext(JobStore.Row r) {
-        return ExecutionContext.builder(Channel.JOB).principal(Principal.system("job:" + r.type)).requestId(r.id).build();
-    }
-
-    private void fireSchedules() throws SQLException {
-        for (Handler h : handlers.values()) {
-            if (h.schedule() == null || badSchedules.contains(h.type())) {
-                continue;
-            }
-            CronSchedule cron;
-            try {
-                cron = CronSchedule.parse(h.schedule(), clock.getZone());
-            } catch (IllegalArgumentException e) {
-                badSchedules.add(h.type());
-                LOG.error("Job type {}: {}; it is not scheduled", h.type(), e.getMessage());
-                continue;
-            }
-            Instant now = clock.instant();
-            Optional<Object[]> recorded = store.schedule(h.type());
-            Instant next = cron.next(now);
-            long nextMillis = next == null ? Long.MAX_VALUE : next.toEpochMilli();
-            if (recorded.isEmpty()) {
-                store.insertSchedule(h.type(), cron.expression(), nextMillis);
-                continue;
-            }
-            String expression = (String) recorded.get()[0];
-            long fireAt = (Long) recorded.get()[1];
-            if (!expression.equals(cron.expression())) {
-                store.moveSchedule(h.type(), expression, fireAt, cron.expression(), nextMillis);
-            } else if (fireAt <= now.toEpochMilli() && store.moveSchedule(h.type(), expression, fireAt, expression, nextMillis)) {
-                // this node moved the schedule on: it submits the run (one open run at a time, by its key)
-                ExecutionContext.system("jobs.schedule").run(() -> submit(JobRequest.of(h.type()).key("schedule")));
-            }
-        }
-    }
-
-    private void publish(String type, JobStore.Row r, MamoriEvent.Outcome outcome) {
-        events.publish(MamoriEvent.builder(type).tenant(r.tenantId).target("job", r.id).outcome(outcome)
-                .detail("jobType", r.type).detail("state", r.state.name()).detail("done", r.done));
-    }
-
-    /** Work on one connection in one transaction. */
-    private <T> T inTx(SqlWork<T> work) {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new SqlFailure(e);
-        }
-    }
-
-    private static void rollback(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException r) {
-            cause.addSuppressed(r);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    /** A database failure inside {@link #inTx}. */
-    private static final class SqlFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SqlFailure(SQLException cause) {
-            super(cause);
-        }
-
-        MamoriException toMamori(String what) {
-            if (Transactions.isLockTimeout(getCause())) {
-                return new MamoriException(PlatformErrors.BUSY, "Could not " + what + ": the job is busy; try again.", getCause(),
-                        Duration.ofSeconds(1));
-            }
-            LOG.error("Could not {}", what, getCause());
-            return new MamoriException(PlatformErrors.JOB_STORE_UNAVAILABLE, "Could not " + what + ": the database is not available.", getCause(), Duration.ofSeconds(5));
-        }
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        return e instanceof SQLException && "23505".equals(((SQLException) e).getSQLState());
-    }
-
-    private static String limit(String s) {
-        return s == null ? null : s.length() > 1000 ? s.substring(0, 1000) : s;
-    }
-
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        return cut.codePoints().map(ch -> Character.isISOControl(ch) ? '?' : ch)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
