@@ -22,7 +22,7 @@ import dev.mamori.vault.DecryptionFailedException;
  *      3      1  format version, 0x02
  *      4     16  data key id (UUID, most significant byte first)
  *     20      4  data key version (big-endian, at least 1)
- *     24     24  nonce (random, 192 bits)
+ *     24     24  nonce: 12-byte random prefix, shared by a thread's batch of blobs, || 12 random bytes
  *     48      n  ciphertext (n = plaintext length)
  *   48+n     16  GCM tag
  * </pre>
@@ -34,14 +34,20 @@ import dev.mamori.vault.DecryptionFailedException;
  * per format version, so header and caller data cannot be confused.
  *
  * <p>Why XAES: with AES-GCM's 96-bit random nonces a key must be retired before 2<sup>32</sup>
- * messages (NIST SP 800-38D, 8.3), a limit nothing enforced. XAES-256-GCM derives a fresh
- * AES-256-GCM key from the first 96 bits of a 192-bit random nonce for every blob, so random
- * nonces can be used for practically unlimited blobs under one data key.
+ * messages (NIST SP 800-38D, 8.3), a limit nothing enforced. XAES-256-GCM derives an AES-256-GCM
+ * key from the key and the first 96 bits of the 192-bit nonce, so one data key can encrypt
+ * practically without limit. Speed: per thread and data key, the nonce's first 12 bytes are one
+ * random prefix for a batch of at most 2<sup>20</sup> blobs or 60 seconds, the last 12 fresh
+ * random bytes per blob ({@link DerivedKeyCache}), so the derived key and its AES key schedule are
+ * reused within the batch; 2<sup>20</sup> random 96-bit GCM nonces per derived key collide with
+ * probability about 2<sup>-57</sup>. Blobs of one batch share bytes 24..36, which shows that they
+ * were written together by one thread, nothing about their contents. Decryption caches the derived
+ * keys of recently seen prefixes per thread.
  *
  * <p>{@link #decrypt} also reads format version 1, written before: a 36-byte header (magic,
  * 0x01, key id, key version, 12-byte random nonce), AES-256-GCM directly under the raw data key,
- * associated data = the 36 header bytes || the caller's. One {@link Cipher} per thread (the JDK's
- * AES-NI and carry-less multiply intrinsics).
+ * associated data = the 36 header bytes || the caller's. JDK {@link Cipher}s, per thread (the
+ * JDK's AES-NI and carry-less multiply intrinsics).
  */
 public final class Envelope {
     /** Format version written by this class. */
@@ -60,7 +66,8 @@ public final class Envelope {
     private static final int V1_NONCE_LENGTH = 12;
     private static final int MAX_PLAINTEXT = Integer.MAX_VALUE - 64;
 
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(Envelope::newCipher);
+    /** Reads format version 1 (v2 uses the ciphers of {@link DerivedKeyCache}). */
+    private static final ThreadLocal<Cipher> V1_CIPHER = ThreadLocal.withInitial(Envelope::newCipher);
 
     private Envelope() {
     }
@@ -117,10 +124,9 @@ public final class Envelope {
         out[2] = MAGIC[2];
         out[3] = FORMAT_VERSION;
         key.ref().writeTo(out, 4);
-        Nonces.next(out, NONCE_OFFSET, Xaes256Gcm.NONCE_LENGTH);
-        Cipher c = CIPHER.get();
         try {
-            key.envelopeKey().init(c, Cipher.ENCRYPT_MODE, out, NONCE_OFFSET);
+            // writes the nonce: the thread's batch prefix for this key || 12 fresh random bytes
+            Cipher c = key.envelopeKey().encryptCipher(out, NONCE_OFFSET);
             c.updateAAD(out, 0, HEADER_LENGTH);
             if (aad.length > 0) {
                 c.updateAAD(aad);
@@ -202,12 +208,13 @@ public final class Envelope {
         boolean v2 = h.formatVersion() == FORMAT_VERSION;
         int headerLength = v2 ? HEADER_LENGTH : V1_HEADER_LENGTH;
         byte[] out = new byte[blob.length - headerLength - TAG_LENGTH];
-        Cipher c = CIPHER.get();
         try {
+            Cipher c;
             if (v2) {
-                key.envelopeKey().init(c, Cipher.DECRYPT_MODE, blob, NONCE_OFFSET);
+                c = key.envelopeKey().decryptCipher(blob, NONCE_OFFSET);
             } else {
                 // the format before key separation: AES-GCM under the raw data key
+                c = V1_CIPHER.get();
                 c.init(Cipher.DECRYPT_MODE, key.secretKey(),
                         new GCMParameterSpec(TAG_LENGTH * 8, blob, NONCE_OFFSET, V1_NONCE_LENGTH));
             }

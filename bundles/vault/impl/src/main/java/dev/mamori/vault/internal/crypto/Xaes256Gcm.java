@@ -1,5 +1,6 @@
 package dev.mamori.vault.internal.crypto;
 
+import java.lang.ref.WeakReference;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
 
@@ -25,10 +26,14 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * K1 is computed once per instance; the two KDF blocks go through one per-thread
  * {@code AES/ECB/NoPadding} cipher that is re-keyed only when the thread switches to another
- * key, and the GCM step through the caller's {@code AES/GCM/NoPadding} cipher, so that a blob
- * costs two extra AES blocks and one GCM key setup over plain AES-GCM. Instances are immutable and
- * thread-safe; the per-message key {@code Kx} lives on only in the JDK's {@link SecretKeySpec}
- * and cipher (see {@link Zeroize}).
+ * key. {@link #init} and {@link #encrypt}/{@link #decrypt} derive Kx for every call (two extra AES
+ * blocks and one GCM key setup over plain AES-GCM). {@link #encryptCipher} and {@link
+ * #decryptCipher}, used by {@link Envelope}, go through the thread's {@link DerivedKeyCache}
+ * instead: the encrypting side keeps one random N[:12] per thread and key for a bounded batch of
+ * messages (2<sup>20</sup> or 60 s), each message with fresh random N[12:24], so that neither the
+ * derivation nor the AES key setup is repeated per message; the decrypting side reuses Kx of
+ * recently seen prefixes. Instances are immutable and thread-safe; the derived key {@code Kx}
+ * lives on only in the JDK's {@link SecretKeySpec} and ciphers (see {@link Zeroize}).
  */
 public final class Xaes256Gcm {
     /** Length of the key (AES-256). */
@@ -40,15 +45,18 @@ public final class Xaes256Gcm {
 
     private static final int BLOCK = 16;
     /**
-     * Per thread: [0] the ECB cipher, [1] the key it is initialised with, [2] a 64-byte scratch
-     * array (the two KDF input blocks, then Kx), cleared after each use. JDK types only, so no
-     * thread keeps this bundle's class loader alive.
+     * Per thread: [0] the ECB cipher, [1] the {@link #id} of the key it is initialised with, [2] a
+     * 64-byte scratch array (the two KDF input blocks, then Kx), cleared after each use. JDK types
+     * only, so no thread keeps this bundle's class loader alive (and, [1] being a weak reference,
+     * no dropped key alive).
      */
     private static final ThreadLocal<Object[]> KDF =
             ThreadLocal.withInitial(() -> new Object[] {newCipher("AES/ECB/NoPadding"), null, new byte[4 * 16]});
 
     private final SecretKeySpec key;
     private final byte[] k1;
+    /** This instance's identity in thread-local caches: a JDK type, one per instance, does not keep the key alive. */
+    private final WeakReference<SecretKeySpec> id;
 
     /**
      * @param key the 32-byte key; copied, the caller clears its array
@@ -59,6 +67,7 @@ public final class Xaes256Gcm {
             throw new IllegalArgumentException("an XAES-256-GCM key has " + KEY_LENGTH + " bytes");
         }
         this.key = new SecretKeySpec(key, "AES");
+        this.id = new WeakReference<>(this.key);
         byte[] l = l();
         this.k1 = dbl(l);
         Zeroize.wipe(l);
@@ -87,6 +96,40 @@ public final class Xaes256Gcm {
         } finally {
             Zeroize.wipe(scratch);
         }
+    }
+
+    /**
+     * For encrypting with a random nonce: writes a fresh nonce to {@code nonce[off, off+24)}, the
+     * thread's current 12-byte prefix for this key ({@link DerivedKeyCache}: at most 2<sup>20</sup>
+     * messages or 60 seconds per prefix) followed by 12 fresh random bytes, and returns the
+     * thread's GCM cipher for that prefix, initialised to encrypt with Kx and nonce N[12:24]. The
+     * caller adds its associated data (which may include the nonce now written) and calls
+     * {@code doFinal} before its thread calls this class again.
+     *
+     * @param nonce array to write the 24-byte nonce to
+     * @param off   where
+     * @return the initialised cipher, owned by the thread's cache
+     * @throws GeneralSecurityException as thrown by the cipher
+     */
+    Cipher encryptCipher(byte[] nonce, int off) throws GeneralSecurityException {
+        Objects.checkFromIndexSize(off, NONCE_LENGTH, nonce.length);
+        return DerivedKeyCache.forEncryption(this, nonce, off);
+    }
+
+    /**
+     * For decrypting: returns the thread's GCM cipher initialised to decrypt with the nonce
+     * {@code nonce[off, off+24)}, with Kx from the thread's {@link DerivedKeyCache} if this key and
+     * N[:12] were used recently on this thread, else derived and cached. The caller adds the
+     * associated data and calls {@code doFinal} before its thread calls this class again.
+     *
+     * @param nonce array holding the 24-byte nonce
+     * @param off   where it starts
+     * @return the initialised cipher, owned by the thread's cache
+     * @throws GeneralSecurityException as thrown by the cipher
+     */
+    Cipher decryptCipher(byte[] nonce, int off) throws GeneralSecurityException {
+        Objects.checkFromIndexSize(off, NONCE_LENGTH, nonce.length);
+        return DerivedKeyCache.forDecryption(this, nonce, off);
     }
 
     /**
@@ -140,6 +183,23 @@ public final class Xaes256Gcm {
         }
     }
 
+    /** @return Kx for {@code prefix[0, 12)} as a new key object; the scratch copy is cleared */
+    SecretKeySpec deriveKey(byte[] prefix) throws GeneralSecurityException {
+        Object[] t = KDF.get();
+        byte[] scratch = (byte[]) t[2];
+        try {
+            deriveKey(t, prefix, 0, scratch, 2 * BLOCK);
+            return new SecretKeySpec(scratch, 2 * BLOCK, KEY_LENGTH, "AES");
+        } finally {
+            Zeroize.wipe(scratch);
+        }
+    }
+
+    /** @return this instance's identity for thread-local caches (the same object for the instance's lifetime) */
+    WeakReference<?> id() {
+        return id;
+    }
+
     /** Writes Kx into {@code out[outOff, outOff+32)}; M1 and M2 go to the first 32 bytes of the thread's scratch array. */
     private void deriveKey(Object[] t, byte[] nonce, int off, byte[] out, int outOff) throws GeneralSecurityException {
         byte[] in = (byte[]) t[2];
@@ -173,10 +233,10 @@ public final class Xaes256Gcm {
     /** The thread's ECB cipher, keyed with this instance's key (re-keyed only on a change of key). */
     private Cipher ecb(Object[] t) throws GeneralSecurityException {
         Cipher c = (Cipher) t[0];
-        if (t[1] != key) {
+        if (t[1] != id) {
             t[1] = null;
             c.init(Cipher.ENCRYPT_MODE, key);
-            t[1] = key;
+            t[1] = id;
         }
         return c;
     }

@@ -13,9 +13,11 @@ import java.util.Arrays;
  * the last key inside the {@code Cipher}/{@code Mac}; Bouncy Castle's engines keep their round
  * keys. So a clear key lives on in those objects until they are garbage collected or re-keyed;
  * we keep such objects only while a key is in use (a cached data key and its subkeys, a thread's
- * cipher) and never write them anywhere. XAES-256-GCM hands each blob's derived key to the JCE as
- * a new {@code SecretKeySpec}, which is left to the garbage collector like the others. Strings
- * are never used for keys or passphrases.
+ * cipher) and never write them anywhere. XAES-256-GCM's derived keys are {@code SecretKeySpec}s
+ * too: a thread's {@link DerivedKeyCache} keeps at most 8 with their ciphers, replaced after 60
+ * seconds at the thread's next envelope call (re-keying a recycled cipher overwrites the old round
+ * keys; an idle thread keeps its last ones, as it keeps its last cipher). Strings are never used
+ * for keys or passphrases.
  */
 public final class Zeroize {
     private Zeroize() {
