@@ -3,14 +3,9 @@ package dev.mamori.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.Socket;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -20,15 +15,20 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -38,7 +38,10 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 /**
  * The distribution as an operator runs it (bin/start, bin/mamori, kill -9), started once for the
- * class: first-start hardening, TLS, ports, scripting without a terminal, and durability.
+ * class on free ports: first-start hardening, TLS, ports, scripting without a terminal, sealing, and
+ * durability. The server JVM and this one allow what a stock JDK refuses in TLS ({@link Tls}), so
+ * every TLS refusal seen here is Mamori's. Each test leaves the server running, or the next one
+ * starts it: none depends on the order JUnit picks.
  */
 public class DistributionIT {
     private static final Pattern CREATED = Pattern.compile("Created tenant (dur-\\d+) ");
@@ -47,11 +50,10 @@ public class DistributionIT {
 
     @BeforeClass
     public static void startFresh() throws Exception {
-        // let this client offer TLS 1.0/1.1, so that a refusal can only come from the server
-        String disabled = java.security.Security.getProperty("jdk.tls.disabledAlgorithms");
-        java.security.Security.setProperty("jdk.tls.disabledAlgorithms",
-                disabled.replaceAll("TLSv1(\\.1)?\\s*,\\s*", ""));
+        Tls.permissiveClient();
         dist = Distribution.unpack("process");
+        Path security = Tls.permissiveServerSecurity(dist.home.resolve("it-permissive-java.security"));
+        dist.serverOptions("-Djava.security.properties=" + security);
         long t0 = System.nanoTime();
         dist.start();
         dist.awaitHealthy(Duration.ofSeconds(120));
@@ -63,6 +65,24 @@ public class DistributionIT {
     public static void stop() throws Exception {
         if (dist != null) {
             dist.close();
+        }
+    }
+
+    /**
+     * Each test finds the server running and healthy, whatever ran before it: one that failed half-way
+     * (a server stopped, sealed, or killed) is started again.
+     */
+    @Before
+    public void serverRunning() throws Exception {
+        if (dist.process().isEmpty()) {
+            dist.start();
+        }
+        try {
+            dist.awaitHealthy(Duration.ofSeconds(60));
+        } catch (AssertionError notHealthy) {
+            dist.stop();
+            dist.start();
+            dist.awaitHealthy(Duration.ofSeconds(120));
         }
     }
 
@@ -94,53 +114,107 @@ public class DistributionIT {
         assertFalse("password in the log", log.contains(password));
     }
 
+    /**
+     * OPS-6: every TCP socket the server JVM listens on, IPv4 and IPv6: HTTPS on all addresses, the
+     * operator shell on IPv4 loopback, Karaf's stop port (bin/stop) on loopback. Nothing else: no plain
+     * HTTP, no JMX/RMI, no shell on another address.
+     */
     @Test
-    public void ops6_shellOnLoopbackOnly_noPlainHttp() throws Exception {
-        assertTrue("SSH on loopback", canConnect("127.0.0.1", 8101));
-        assertFalse("plain HTTP is off", canConnect("127.0.0.1", 8181));
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (!address.isLoopbackAddress() && address.getAddress().length == 4) {
-                    assertFalse("SSH must not listen on " + address, canConnect(address.getHostAddress(), 8101));
-                }
-            }
+    public void ops6_listensOnlyOnHttpsAndTheLoopbackShell() throws Exception {
+        long pid = dist.process().orElseThrow().pid();
+        int stopPort = Integer.parseInt(Files.readString(dist.home.resolve("data/port")).trim());
+        // 0.0.0.0 in the configuration: Java binds it as the dual-stack wildcard, listed as "*"
+        assertEquals(new TreeSet<>(List.of("*:" + dist.httpsPort, "127.0.0.1:" + dist.sshPort, "127.0.0.1:" + stopPort)),
+                Listeners.of(pid));
+        // the reading sees IPv6 and loopback listeners where they exist (here: this JVM's own)
+        try (ServerSocket v4 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                ServerSocket v6 = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            Set<String> own = Listeners.of(ProcessHandle.current().pid());
+            assertTrue(own.toString(), own.contains("127.0.0.1:" + v4.getLocalPort()));
+            assertTrue(own.toString(), own.contains("[0:0:0:0:0:0:0:1]:" + v6.getLocalPort()));
         }
     }
 
+    /**
+     * CRY-1: the server JVM reads the permissive override (its marker suite is refused); TLS 1.3 and 1.2
+     * are accepted; TLS 1.1 and 1.0, which that JVM would speak, are refused as a protocol version.
+     */
     @Test
     public void cry1_onlyTls12And13() throws Exception {
-        for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
-            assertEquals(protocol, handshake(protocol));
-        }
+        SSLContext ctx = dist.client().sslContext();
+        assertServerJvmIsPermissive(ctx);
+        assertTrue(Tls.handshake(ctx, dist.httpsPort, "TLSv1.3").startsWith("TLSv1.3 "));
+        assertTrue(Tls.handshake(ctx, dist.httpsPort, "TLSv1.2").startsWith("TLSv1.2 "));
+        Map<String, String> old = new TreeMap<>();
         for (String protocol : List.of("TLSv1.1", "TLSv1")) {
-            try {
-                handshake(protocol);
-                fail(protocol + " was accepted");
-            } catch (SSLHandshakeException | java.net.SocketException expected) {
-                assertFalse("the client refused, not the server: " + expected.getMessage(),
-                        String.valueOf(expected.getMessage()).contains("No appropriate protocol"));
-            }
+            old.put(protocol, Tls.outcome(ctx, dist.httpsPort, protocol));
+        }
+        assertEquals(Map.of("TLSv1.1", "protocol_version", "TLSv1", "protocol_version"), old);
+    }
+
+    /**
+     * CRY-1 with the first-start ECDSA certificate: every suite without AEAD or without forward secrecy,
+     * offered alone, is refused by the server; offered everything, TLS 1.2 settles on ECDHE with AES-GCM.
+     */
+    @Test
+    public void cry1_tls12OffersAeadSuitesOnly() throws Exception {
+        SSLContext ctx = dist.client().sslContext();
+        assertServerJvmIsPermissive(ctx);
+        assertAllRefused(Tls.outcomes(ctx, dist.httpsPort, List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+                "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_NULL_SHA",
+                "TLS_ECDH_anon_WITH_AES_128_CBC_SHA", "TLS_DH_anon_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256")));
+        String negotiated = Tls.handshake(ctx, dist.httpsPort, "TLSv1.2");
+        assertTrue(negotiated, negotiated.matches("TLSv1\\.2 TLS_ECDHE_ECDSA_WITH_AES_(128_GCM_SHA256|256_GCM_SHA384)"));
+    }
+
+    /**
+     * CRY-1 with an operator's own RSA certificate (configured at runtime, as documented): RSA key
+     * exchange, CBC, 3DES and NULL suites refused, ECDHE_RSA with AEAD negotiated; the first-start
+     * certificate back afterwards.
+     */
+    @Test
+    public void cry1_anOperatorsRsaCertificateGetsTheSamePolicy() throws Exception {
+        Path rsa = dist.home.resolve("etc/it-operator-rsa.p12");
+        char[] password = "it-operator-rsa-password".toCharArray();
+        Tls.rsaKeystore(rsa, "operator-rsa", password);
+        SSLContext ctx = Tls.trusting(rsa, password);
+        assertServerJvmIsPermissive(dist.client().sslContext());
+        Path cfg = dist.home.resolve("etc/org.ops4j.pax.web.cfg");
+        String shipped = Files.readString(cfg);
+        try {
+            dist.setProperty("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.keystore", rsa.toString());
+            dist.setProperty("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.keystore.password", new String(password));
+            dist.setProperty("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.key.password", new String(password));
+            dist.setProperty("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.key.alias", "operator-rsa");
+            String negotiated = Wait.until("the RSA certificate served", Duration.ofSeconds(60),
+                    () -> Tls.handshake(ctx, dist.httpsPort, "TLSv1.2"));
+            assertTrue(negotiated, negotiated.matches("TLSv1\\.2 TLS_ECDHE_RSA_WITH_(AES_128_GCM_SHA256|AES_256_GCM_SHA384)"));
+            assertAllRefused(Tls.outcomes(ctx, dist.httpsPort, List.of(
+                    "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_WITH_3DES_EDE_CBC_SHA",
+                    "TLS_ECDHE_RSA_WITH_NULL_SHA", "TLS_RSA_WITH_NULL_SHA256")));
+            assertEquals("protocol_version", Tls.outcome(ctx, dist.httpsPort, "TLSv1"));
+        } finally {
+            Files.writeString(cfg, shipped);
+            Wait.until("the first-start certificate back", Duration.ofSeconds(60),
+                    () -> dist.client().get("/api/v1/health").statusCode() == 200);
         }
     }
 
-    @Test
-    public void cry1_tls12OffersAeadSuitesOnly() throws Exception {
-        for (String cbc : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384")) {
-            try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
-                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
-                socket.setEnabledCipherSuites(new String[] {cbc});
-                socket.startHandshake();
-                fail(cbc + " was accepted");
-            } catch (SSLHandshakeException | java.net.SocketException expected) {
-                // the server has no CBC suite to offer
-            }
-        }
-        try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
-            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
-            socket.startHandshake();
-            String suite = socket.getSession().getCipherSuite();
-            assertTrue(suite, suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20")));
-        }
+    /** The marker suite is allowed by Mamori and refused only by the permissive override: proof the server JVM reads it. */
+    private static void assertServerJvmIsPermissive(SSLContext ctx) throws Exception {
+        assertEquals("the marker suite", "handshake_failure", Tls.outcome(ctx, dist.httpsPort, "TLSv1.2", Tls.MARKER_SUITE));
+        List<String> args = List.of(dist.process().orElseThrow().info().arguments().orElseThrow());
+        assertTrue(args.toString(), args.contains("-Djava.security.properties=" + dist.home.resolve("it-permissive-java.security")));
+    }
+
+    private static void assertAllRefused(Map<String, String> outcomes) {
+        Map<String, String> refused = new TreeMap<>();
+        outcomes.keySet().forEach(suite -> refused.put(suite, "handshake_failure"));
+        assertEquals("the server's answer to each suite", refused, outcomes);
     }
 
     /** Errors Jetty makes itself, before any servlet: problem+json with the security headers, nothing echoed. */
@@ -160,7 +234,7 @@ public class DistributionIT {
     }
 
     private static String raw(String request) throws Exception {
-        try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
+        try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", dist.httpsPort)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -188,6 +262,12 @@ public class DistributionIT {
         SwaggerParseResult result = new OpenAPIParser().readContents(json, null, options);
         assertTrue("messages: " + result.getMessages(), result.getMessages() == null || result.getMessages().isEmpty());
         assertEquals("Mamori API", result.getOpenAPI().getInfo().getTitle());
+        // exactly the API's operations: a resource that vanished (or appeared unreviewed) fails here
+        Map<String, Set<String>> operations = new TreeMap<>();
+        result.getOpenAPI().getPaths().forEach((path, item) -> operations.put(path, new TreeSet<>(
+                item.readOperationsMap().keySet().stream().map(Object::toString).collect(java.util.stream.Collectors.toSet()))));
+        assertEquals(Map.of("/health", Set.of("GET"), "/jobs", Set.of("GET"), "/jobs/{id}", Set.of("GET"),
+                "/jobs/{id}/cancel", Set.of("POST")), operations);
         result.getOpenAPI().getPaths().forEach((path, item) -> item.readOperations().forEach(op -> {
             assertTrue(path + " operationId", op.getOperationId() != null && !op.getOperationId().isBlank());
             assertTrue(path + " summary", op.getSummary() != null && !op.getSummary().isBlank());
@@ -207,13 +287,28 @@ public class DistributionIT {
         assertTrue(out.toString(), out.stream().anyMatch(l -> l.contains("No tenant 'no-such-tenant'")));
     }
 
+    /**
+     * CRY-3: a blob written through the vault (by a plugin's commands) before the server restarts without
+     * its passphrase: refused while sealed, still refused after a wrong passphrase, readable after the
+     * operator unseals - all in the one server process that started sealed.
+     */
     @Test
     public void cry3_sealedVaultFailsClosedAndUnsealsWithoutRestart() throws Exception {
+        String slug = "sealed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        dist.mamori("mamori:tenant-create " + slug + " \"Sealed Co\"");
+        String secret = "salary-" + java.util.UUID.randomUUID();
         Path passphrase = dist.home.resolve("vault-passphrase/master-passphrase");
         Path aside = dist.home.resolve("master-passphrase.aside");
-        dist.stop();
-        Files.move(passphrase, aside);
+        String plugin = installPlugin();
         try {
+            String blob = Wait.until("the plugin's commands", Duration.ofSeconds(30), () -> {
+                List<String> out = new java.util.ArrayList<>();
+                return dist.mamori("mamori:it-plugin-seal " + slug + " " + secret, out::add) == 0
+                        ? out.stream().filter(l -> l.startsWith("blob ")).findFirst().orElseThrow().substring(5) : null;
+            });
+            assertEquals(List.of("text " + secret), openBlob(slug, blob));
+            dist.stop();
+            Files.move(passphrase, aside);
             dist.start();
             // the clean stop above wrote the class data sharing archive; this start maps it (bin/setenv)
             String command = Wait.until("server process", Duration.ofSeconds(30),
@@ -228,16 +323,54 @@ public class DistributionIT {
                 return r.statusCode() == 503 && r.body().contains("\"vault\":{\"status\":\"DOWN\"") ? r : null;
             });
             assertTrue(sealed.body(), sealed.body().contains("\"ready\":false"));
-            List<String> status = dist.mamori("mamori:vault-status");
-            assertTrue(status.toString(), status.stream().anyMatch(l -> l.contains("Vault SEALED")));
+            ProcessHandle server = dist.process().orElseThrow();
+            java.time.Instant started = server.info().startInstant().orElseThrow();
+            assertTrue(dist.mamori("mamori:vault-status").toString().contains("Vault SEALED"));
+            assertRefusedWhileSealed(slug, blob, secret);
+
+            Path wrong = dist.home.resolve("wrong-passphrase");
+            Files.writeString(wrong, "not-the-master-passphrase-0123456789");
+            Files.setPosixFilePermissions(wrong, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+            List<String> refused = new java.util.ArrayList<>();
+            assertTrue("a wrong passphrase unsealed the vault", dist.mamori("mamori:vault-unseal --passphrase-file " + wrong, refused::add) != 0);
+            assertTrue(refused.toString(), refused.stream().anyMatch(l -> l.contains("vault-sealed: ") && l.contains("wrong passphrase")));
+            assertRefusedWhileSealed(slug, blob, secret);
+
             List<String> unsealed = dist.mamori("mamori:vault-unseal --passphrase-file " + aside);
             assertTrue(unsealed.toString(), unsealed.stream().anyMatch(l -> l.contains("Vault UNSEALED")));
             dist.awaitHealthy(Duration.ofSeconds(30));
+            assertEquals(List.of("text " + secret), openBlob(slug, blob));
+            ProcessHandle after = dist.process().orElseThrow();
+            assertEquals("the same server process", server.pid(), after.pid());
+            assertEquals(started, after.info().startInstant().orElseThrow());
         } finally {
             if (!Files.exists(passphrase)) {
                 Files.move(aside, passphrase);
             }
+            dist.mamori("bundle:uninstall " + plugin);
         }
+    }
+
+    private static void assertRefusedWhileSealed(String slug, String blob, String secret) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        assertTrue("decrypted while sealed: " + out, dist.mamori("mamori:it-plugin-open " + slug + " " + blob, out::add) != 0);
+        assertTrue(out.toString(), out.stream().anyMatch(l -> l.contains("vault-sealed: ")));
+        assertFalse(out.toString(), out.toString().contains(secret));
+    }
+
+    /** @return the plugin's answer lines ("text ..."), without the client script's notices */
+    private static List<String> openBlob(String slug, String blob) throws Exception {
+        return dist.mamori("mamori:it-plugin-open " + slug + " " + blob).stream().filter(l -> l.startsWith("text "))
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    /** Installs the test plugin (itests/plugin) as an operator would; @return its bundle id */
+    private static String installPlugin() throws Exception {
+        String jar = Paths.get(System.getProperty("mamori.it.plugin")).toUri().toString();
+        List<String> out = dist.mamori("bundle:install -s " + jar);
+        Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(String.join("\n", out));
+        assertTrue(out.toString(), id.find());
+        return id.group(1);
     }
 
     /**
@@ -280,7 +413,7 @@ public class DistributionIT {
      * WRITE_DELAY of 500 ms this loses the last acknowledged commits.
      */
     @Test
-    public void zz_kill9_losesNoAcknowledgedCommit() throws Exception {
+    public void kill9_losesNoAcknowledgedCommit() throws Exception {
         StringBuilder script = new StringBuilder();
         int total = 3000;
         for (int i = 0; i < total; i++) {
@@ -288,12 +421,15 @@ public class DistributionIT {
         }
         Set<String> acknowledged = Collections.synchronizedSet(new LinkedHashSet<>());
         AtomicInteger killAt = new AtomicInteger(400);
+        AtomicReference<Throwable> killFailed = new AtomicReference<>();
+        long serverPid = dist.process().orElseThrow().pid();
         Thread killer = new Thread(() -> {
             try {
                 Wait.until("400 acknowledged commits", Duration.ofSeconds(120), () -> acknowledged.size() >= killAt.get());
-                dist.kill9();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                // the server JVM only: bin/mamori's client JVM runs from the same folder
+                assertEquals(serverPid, dist.kill9());
+            } catch (Throwable e) {
+                killFailed.set(e);
             }
         });
         killer.start();
@@ -304,6 +440,9 @@ public class DistributionIT {
             }
         });
         killer.join(180_000);
+        if (killFailed.get() != null) {
+            throw new AssertionError("kill -9 failed", killFailed.get());
+        }
         assertFalse("server was killed", dist.process().isPresent());
         int acked = acknowledged.size();
         assertTrue("acknowledged " + acked, acked >= 400 && acked < total);
@@ -324,24 +463,5 @@ public class DistributionIT {
         System.out.println("FIGURE kill -9: acknowledged " + acked + ", present after restart " + present.size()
                 + ", lost " + lost.size());
         assertTrue("lost acknowledged commits: " + lost, lost.isEmpty());
-    }
-
-    private static boolean canConnect(String host, int port) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 1000);
-            return true;
-        } catch (ConnectException e) {
-            return false;
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
-        }
-    }
-
-    private static String handshake(String protocol) throws Exception {
-        try (SSLSocket socket = (SSLSocket) dist.client().sslContext().getSocketFactory().createSocket("localhost", 8443)) {
-            socket.setEnabledProtocols(new String[] {protocol});
-            socket.startHandshake();
-            return socket.getSession().getProtocol();
-        }
     }
 }

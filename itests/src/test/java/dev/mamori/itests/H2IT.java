@@ -16,4 +16,15 @@ public class H2IT extends MamoriContainerTests {
     public Option[] config() {
         return PaxExamOptions.distribution();
     }
+
+    @Override
+    protected String databaseProduct() {
+        return "H2";
+    }
+
+    /** The shipped files data/mamori/db/mamori and data/mamori/db/mamori-pii, as H2 names them. */
+    @Override
+    protected String databaseName(String dataSource) {
+        return dataSource.toUpperCase(java.util.Locale.ROOT);
+    }
 }

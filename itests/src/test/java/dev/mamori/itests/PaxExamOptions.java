@@ -42,6 +42,10 @@ final class PaxExamOptions {
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
                         "https://repo1.maven.org/maven2@id=central"),
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                // free ports, so the suite runs beside a Mamori server on 8443/8101; the tests read them from Config Admin
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port.secure", Integer.toString(FreePorts.next())),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(FreePorts.next())),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(FreePorts.next())),
                 // the third-party-style plugin the container tests install
                 systemProperty("mamori.it.plugin").value(new File(System.getProperty("mamori.it.plugin", "plugin/target/none.jar"))
                         .getAbsolutePath()),

@@ -1,5 +1,6 @@
 package dev.mamori.itests;
 
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFileExtend;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
@@ -16,6 +17,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @RunWith(PostgresPaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class PostgresIT extends MamoriContainerTests {
+    private static final String DATABASE = "mamori.it.database.";
 
     @Configuration
     public Option[] config() throws Exception {
@@ -25,7 +27,20 @@ public class PostgresIT extends MamoriContainerTests {
         extra.add(editConfigurationFileExtend("etc/org.apache.karaf.features.cfg", "featuresBoot", "mamori-postgresql"));
         extra.addAll(java.util.Arrays.asList(dataSource("mamori", main)));
         extra.addAll(java.util.Arrays.asList(dataSource("mamori-pii", pii)));
+        // the tests in the container check each DataSource against the database made for it
+        extra.add(systemProperty(DATABASE + "mamori").value(main));
+        extra.add(systemProperty(DATABASE + "mamori-pii").value(pii));
         return PaxExamOptions.distribution(extra.toArray(new Option[0]));
+    }
+
+    @Override
+    protected String databaseProduct() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    protected String databaseName(String dataSource) {
+        return java.util.Objects.requireNonNull(System.getProperty(DATABASE + dataSource), dataSource);
     }
 
     private static Option[] dataSource(String name, String database) {
