@@ -18,6 +18,9 @@ public final class AuthErrors {
     public static final ErrorCode TOO_MANY_ATTEMPTS = ErrorCode.of("too-many-attempts", ErrorKind.TOO_MANY_REQUESTS,
             "Too many attempts");
 
+    /** An IP allow-list entry is no IPv4/IPv6 address or CIDR range. */
+    public static final ErrorCode INVALID_IP_RANGE = ErrorCode.of("invalid-ip-range", ErrorKind.INVALID, "Invalid IP range");
+
     private AuthErrors() {
     }
 }
