@@ -1,0 +1,89 @@
+package dev.mamori.auth.internal.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthException;
+
+/** IAM-12, OPS-3: allow-lists over IPv4 and IPv6, and the client address behind proxies. */
+class IpRangesTest {
+
+    @Test
+    @DisplayName("IAM-12: IPv4 ranges - inside allowed, next to them refused")
+    void ipv4() {
+        IpRanges r = IpRanges.parse(List.of("203.0.113.0/24", "198.51.100.7"));
+        assertTrue(r.allows("203.0.113.0"));
+        assertTrue(r.allows("203.0.113.255"));
+        assertFalse(r.allows("203.0.114.0"));
+        assertFalse(r.allows("203.0.112.255"));
+        assertTrue(r.allows("198.51.100.7"));
+        assertFalse(r.allows("198.51.100.8"));
+        // what a dual-stack listener reports for an IPv4 client
+        assertTrue(r.allows("::ffff:203.0.113.9"));
+        assertFalse(r.allows("::ffff:203.0.114.9"));
+    }
+
+    @Test
+    @DisplayName("IAM-12: IPv6 ranges, with or without brackets; IPv4 ranges never match IPv6 clients")
+    void ipv6() {
+        IpRanges r = IpRanges.parse(List.of("2001:db8:1::/48", "10.0.0.0/8"));
+        assertTrue(r.allows("2001:db8:1::1"));
+        assertTrue(r.allows("[2001:db8:1:ffff::5]"));
+        assertFalse(r.allows("2001:db8:2::1"));
+        assertFalse(r.allows("::a00:1"), "IPv4-compatible is not IPv4-mapped");
+        assertTrue(r.allows("10.200.0.1"));
+    }
+
+    @Test
+    @DisplayName("IAM-12: empty allows all; a non-address is never allowed by a non-empty list")
+    void emptyAndGarbage() {
+        assertTrue(IpRanges.parse(List.of()).allows("192.0.2.1"));
+        assertTrue(IpRanges.parse(List.of()).unrestricted());
+        IpRanges r = IpRanges.parse(List.of("0.0.0.0/0"));
+        assertFalse(r.allows(null));
+        assertFalse(r.allows("localhost"));
+        assertFalse(r.allows("10.0.0.0/8"));
+        assertFalse(r.allows("2001:db8::1"), "0.0.0.0/0 is IPv4 only");
+    }
+
+    @Test
+    @DisplayName("IAM-12: bad entries are refused with the entry named; host bits set is explained")
+    void invalid() {
+        for (String bad : List.of("", "300.1.1.1", "10.0.0.0/33", "example.com", "10.1", "010.0.0.1", "*", "2001:db8::/129")) {
+            AuthException e = assertThrows(AuthException.class, () -> IpRanges.parse(List.of(bad)), bad);
+            assertEquals(AuthErrors.INVALID_IP_RANGE, e.errorCode());
+        }
+        AuthException e = assertThrows(AuthException.class, () -> IpRanges.parse(List.of("10.1.2.3/8")));
+        assertTrue(e.getMessage().contains("10.0.0.0/8"), e.getMessage());
+        assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), IpRanges.parse(List.of(" 10.0.0.0/8", "2001:0db8::/32")).canonical());
+    }
+
+    @Test
+    @DisplayName("IAM-12: X-Forwarded-For only from a trusted proxy, read from the right")
+    void behindProxies() {
+        IpRanges proxies = IpRanges.parse(List.of("10.0.0.0/8", "fd00::/8"));
+        // an untrusted peer's header is ignored: a client cannot claim an address
+        assertEquals(Optional.of("198.51.100.9"), ClientAddress.resolve("198.51.100.9", List.of("203.0.113.5"), proxies));
+        // trusted proxy: the rightmost untrusted hop is the client; what the client wrote left of it proves nothing
+        assertEquals(Optional.of("203.0.113.5"),
+                ClientAddress.resolve("10.0.0.2", List.of("192.0.2.66, 203.0.113.5", "10.0.0.9"), proxies));
+        assertEquals(Optional.of("2001:db8::7"), ClientAddress.resolve("fd00::1", List.of("2001:db8::7"), proxies));
+        // no proxies configured: the header is never read
+        assertEquals(Optional.of("10.0.0.2"), ClientAddress.resolve("10.0.0.2", List.of("203.0.113.5"), IpRanges.parse(List.of())));
+        // a malformed hop makes the client unknown, not the proxy
+        assertEquals(Optional.empty(), ClientAddress.resolve("10.0.0.2", List.of("203.0.113.5, junk"), proxies));
+        // a proxy without a header: the proxy is the client
+        assertEquals(Optional.of("10.0.0.2"), ClientAddress.resolve("10.0.0.2", List.of(), proxies));
+        assertEquals(Optional.of("203.0.113.5"), ClientAddress.resolve("::ffff:10.0.0.2", List.of("203.0.113.5"), proxies));
+        assertEquals(Optional.empty(), ClientAddress.resolve("10.0.0.2", List.of("1.1.1.1,".repeat(25)), proxies));
+    }
+}
