@@ -70,7 +70,7 @@ public final class Secrets {
         return hash("mamori-csrf\0" + sessionToken);
     }
 
-    /** @return {@value #RECOVERY_CODES} new recovery codes, {@code XXXX-XXXX-XXXX} (60 bits each) */
+    /** @return {@value #RECOVERY_CODES} new recovery codes such as {@code 7K2M-Q9RT-4HXA}: three groups of four, 60 bits each */
     public static List<String> newRecoveryCodes() {
         List<String> out = new ArrayList<>(RECOVERY_CODES);
         for (int i = 0; i < RECOVERY_CODES; i++) {
