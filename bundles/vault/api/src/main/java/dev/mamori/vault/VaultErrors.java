@@ -21,6 +21,9 @@ public final class VaultErrors {
             "Erasure not confirmed");
     /** A person id that is not one. */
     public static final ErrorCode INVALID_PERSON = ErrorCode.of("invalid-person", ErrorKind.INVALID, "Invalid person id");
+    /** A blind index asked for with a field name that is not one, or without a value. */
+    public static final ErrorCode INVALID_INDEX_INPUT = ErrorCode.of("invalid-index-input", ErrorKind.INVALID,
+            "Invalid blind index input");
     /** A shredding without its confirmation. */
     public static final ErrorCode SHRED_NOT_CONFIRMED = ErrorCode.of("shred-not-confirmed", ErrorKind.INVALID,
             "Shredding not confirmed");

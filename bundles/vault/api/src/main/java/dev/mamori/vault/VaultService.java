@@ -80,6 +80,21 @@ public interface VaultService {
      */
     boolean erasePerson(String tenantId, String personId, String confirmation);
 
+    /**
+     * A keyed blind index (CRY-4): HMAC-SHA256 under a tenant key that is used for nothing else, over a
+     * value the caller has normalised, separated by field so that equal values in two fields give
+     * different indexes. Lets a capability find a row by a personal value it stores only encrypted.
+     * Stable for the tenant's lifetime (the index key is never rotated); gone with the tenant's keys.
+     *
+     * @param tenantId        tenant (must be the bound tenant)
+     * @param field           what the value is, e.g. "user.email" (1-64 chars of a-z 0-9 . _ -)
+     * @param normalisedValue the value, normalised by the caller
+     * @return 32 bytes
+     * @throws VaultException        {@link VaultErrors#INVALID_INDEX_INPUT} if the field is not one or the value is null
+     * @throws KeyDestroyedException if the tenant's keys were shredded
+     */
+    byte[] blindIndex(String tenantId, String field, byte[] normalisedValue);
+
     /** @return whether the vault can encrypt now, and why not */
     VaultStatus status();
 }

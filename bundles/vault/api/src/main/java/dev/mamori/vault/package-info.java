@@ -4,7 +4,7 @@
  * vocabulary shared by the vault and its callers: the key purposes and the typed errors.
  */
 @Export
-@Version("3.0.0")
+@Version("3.1.0")
 package dev.mamori.vault;
 
 import org.osgi.annotation.bundle.Export;

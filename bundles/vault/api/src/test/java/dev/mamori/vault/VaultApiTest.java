@@ -34,6 +34,9 @@ class VaultApiTest {
         assertEquals("locked", sealed.getMessage());
         assertInstanceOf(VaultException.class, new DecryptionFailedException("m", cause));
         assertEquals("escrow-stale", new VaultException(VaultErrors.ESCROW_STALE, "m").code());
+        VaultException badIndex = new VaultException(VaultErrors.INVALID_INDEX_INPUT, "m");
+        assertEquals("invalid-index-input", badIndex.code());
+        assertEquals(dev.mamori.platform.error.ErrorKind.INVALID, badIndex.kind(), "a bad blind index input is the caller's error (400)");
         assertEquals(dev.mamori.platform.error.ErrorKind.UNAVAILABLE, new VaultSealedException("sealed").kind());
         assertEquals(java.time.Duration.ofSeconds(30), new VaultSealedException("sealed").retryAfter().orElseThrow(),
                 "a sealed vault tells callers when to retry (503 with Retry-After)");

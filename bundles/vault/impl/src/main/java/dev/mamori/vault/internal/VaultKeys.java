@@ -393,6 +393,26 @@ public class VaultKeys {
 
     /** The person's key, created on first use; refused once the person was erased. */
     DataKey personKey(String tenantId, String personId, KeyProvider p) {
+        return heldKey(tenantId, personId, p, "This person's data was erased; new personal data needs a new person id.");
+    }
+
+    /**
+     * The person id the tenant's blind-index key is held under, on the PII store like a person key
+     * (wrapped by the master key, re-wrapped, escrowed and shredded with the tenant's person keys).
+     * '~' is outside {@link #PERSON}, so no caller can name it: the person methods can neither
+     * encrypt under it nor erase it.
+     */
+    static final String BLIND_INDEX = "~blind-index";
+
+    /**
+     * The tenant's blind-index key (CRY-4), created on first use and never rotated, so an index
+     * stays valid for the tenant's lifetime; refused once the tenant's keys were shredded.
+     */
+    DataKey blindIndexKey(String tenantId, KeyProvider p) {
+        return heldKey(tenantId, BLIND_INDEX, p, "This tenant's keys were shredded; its blind indexes are gone.");
+    }
+
+    private DataKey heldKey(String tenantId, String personId, KeyProvider p, String destroyed) {
         String slot = tenantId + '|' + personId;
         Owned cached = persons.get(slot);
         if (cached != null) {
@@ -405,7 +425,7 @@ public class VaultKeys {
             }
             Optional<PersonKeyEntity> row = stores.piiTx(em -> personRow(em, tenantId, personId));
             if (row.isPresent() && DESTROYED.equals(row.get().state)) {
-                throw new KeyDestroyedException("This person's data was erased; new personal data needs a new person id.");
+                throw new KeyDestroyedException(destroyed);
             }
             Owned key = row.map(r -> unwrap(r, p)).orElseGet(() -> createPersonKey(tenantId, personId, p));
             persons.put(slot, key);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,6 +15,7 @@ import dev.mamori.vault.VaultErrors;
 import dev.mamori.vault.VaultException;
 import dev.mamori.vault.VaultService;
 import dev.mamori.vault.VaultStatus;
+import dev.mamori.vault.internal.crypto.BlindIndex;
 import dev.mamori.vault.internal.crypto.Envelope;
 import dev.mamori.vault.internal.crypto.KeyRef;
 import dev.mamori.vault.internal.crypto.StreamCipher;
@@ -21,11 +23,14 @@ import dev.mamori.vault.spi.KeyProvider;
 
 /**
  * Envelope and streaming encryption for the tenant bound on the calling thread, under its data
- * keys (CRY-2) and its people's keys (CRY-4). Sealed means every call fails; there is never a
- * plaintext fallback.
+ * keys (CRY-2) and its people's keys (CRY-4), and blind indexes under its index key (CRY-4).
+ * Sealed means every call fails; there is never a plaintext fallback.
  */
 @Component(service = VaultService.class)
 public class VaultServiceImpl implements VaultService {
+    /** A blind index field name: what a capability indexes, e.g. "user.email". */
+    private static final Pattern INDEX_FIELD = Pattern.compile("[a-z0-9._-]{1,64}");
+
     private final VaultKeys keys;
 
     /** @param keys the holder of the keys */
@@ -124,6 +129,20 @@ public class VaultServiceImpl implements VaultService {
                     + "nothing erased.");
         }
         return keys.erasePerson(tenantId, personId);
+    }
+
+    @Override
+    public byte[] blindIndex(String tenantId, String field, byte[] normalisedValue) {
+        KeyProvider p = keys.unsealed();
+        keys.checkTenant(tenantId);
+        if (field == null || !INDEX_FIELD.matcher(field).matches()) {
+            throw new VaultException(VaultErrors.INVALID_INDEX_INPUT,
+                    "A blind index field is 1-64 characters of lower-case letters, digits, '.', '-', '_'.");
+        }
+        if (normalisedValue == null) {
+            throw new VaultException(VaultErrors.INVALID_INDEX_INPUT, "A blind index needs a value.");
+        }
+        return BlindIndex.of(keys.blindIndexKey(tenantId, p), field, normalisedValue);
     }
 
     @Override

@@ -152,6 +152,11 @@ final class TestVault implements VaultService, VaultAdmin {
     }
 
     @Override
+    public byte[] blindIndex(String tenantId, String field, byte[] normalisedValue) {
+        return service.blindIndex(tenantId, field, normalisedValue);
+    }
+
+    @Override
     public VaultStatus status() {
         return service.status();
     }

@@ -22,10 +22,13 @@ import dev.mamori.vault.spi.WrappedKey;
  * <pre>
  * envelope subkey = HKDF-Expand-SHA256(PRK = DEK, info = "mamori envelope v2", 32)   the XAES-256-GCM key of {@link Envelope} v2
  * stream subkey   = HKDF-Expand-SHA256(PRK = DEK, info = "mamori stream v2", 32)     the HMAC key of {@link StreamCipher} v2's per-stream KDF
+ * index subkey    = HKDF-Expand-SHA256(PRK = DEK, info = "mamori blind index v1", 32) the HMAC-SHA256 key of {@link BlindIndex}
  * </pre>
  * (RFC 5869; the extract step is skipped because a DEK is already 32 uniformly random bytes.
  * HKDF-Expand of one block is HMAC-SHA256(DEK, info || 0x01).) The raw key is used only to read
- * the version 1 formats written before the separation, and as the HKDF key.
+ * the version 1 formats written before the separation, and as the HKDF key. The index subkey is
+ * derived on first use rather than when the key is made: only a tenant's blind-index key ever
+ * needs it, so no other key holds one.
  */
 public final class DataKey {
     /** Length of a data key in bytes (AES-256). */
@@ -33,11 +36,14 @@ public final class DataKey {
 
     static final byte[] ENVELOPE_LABEL = "mamori envelope v2".getBytes(StandardCharsets.US_ASCII);
     static final byte[] STREAM_LABEL = "mamori stream v2".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] BLIND_INDEX_LABEL = "mamori blind index v1".getBytes(StandardCharsets.US_ASCII);
 
     private final KeyRef ref;
     private final SecretKeySpec key;
     private final Xaes256Gcm envelopeKey;
     private final SecretKeySpec streamKey;
+    /** Derived on first use; two threads deriving at once compute the same key, so no lock. */
+    private volatile SecretKeySpec blindIndexKey;
 
     private DataKey(KeyRef ref, byte[] raw) {
         this.ref = ref;
@@ -119,6 +125,23 @@ public final class DataKey {
     /** @return the stream subkey, an HMAC-SHA256 key */
     SecretKey streamKey() {
         return streamKey;
+    }
+
+    /** @return the blind-index subkey, an HMAC-SHA256 key, derived on first use and then kept */
+    SecretKey blindIndexKey() {
+        SecretKeySpec k = blindIndexKey;
+        if (k == null) {
+            byte[] raw = key.getEncoded();
+            byte[] sub = null;
+            try {
+                sub = hkdfExpand(raw, BLIND_INDEX_LABEL);
+                k = new SecretKeySpec(sub, "HmacSHA256");
+                blindIndexKey = k;
+            } finally {
+                Zeroize.wipe(raw, sub);
+            }
+        }
+        return k;
     }
 
     /** RFC 5869 HKDF-Expand with SHA-256 for one 32-byte block: HMAC(prk, info || 0x01). */
