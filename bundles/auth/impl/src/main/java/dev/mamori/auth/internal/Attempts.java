@@ -1,0 +1,147 @@
+package dev.mamori.auth.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthEvents;
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.internal.net.Throttle;
+import dev.mamori.auth.internal.password.LockoutPolicy;
+import dev.mamori.auth.internal.store.UserEntity;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+
+/**
+ * Counting failures: per account in the database, so any node sees them (IAM-9, OPS-4), and per
+ * client address in this node's memory, against password spraying across accounts (SEC-12). Every
+ * failure is published with its reason; the caller only ever hears "sign-in failed".
+ */
+@Component(service = Attempts.class, configurationPid = AuthConfig.PID)
+public class Attempts {
+    private final AuthStore store;
+    private final Sessions sessions;
+    private final EventPublisher events;
+    private final Clock clock;
+    private volatile LockoutPolicy lockout;
+    private volatile Throttle perAddress;
+
+    /**
+     * @param store    persistence
+     * @param sessions ended when an account locks
+     * @param events   where failures go
+     * @param clock    the platform clock
+     * @param config   limits
+     */
+    @Activate
+    public Attempts(@Reference AuthStore store, @Reference Sessions sessions, @Reference EventPublisher events,
+            @Reference Clock clock, AuthConfig config) {
+        this.store = store;
+        this.sessions = sessions;
+        this.events = events;
+        this.clock = clock;
+        modified(config);
+    }
+
+    @Modified
+    final void modified(AuthConfig config) {
+        this.lockout = new LockoutPolicy(config.lockout_failures(),
+                config.lockout_minutes() == 0 ? null : Duration.ofMinutes(config.lockout_minutes()));
+        this.perAddress = new Throttle(config.throttle_failures(), Duration.ofSeconds(config.throttle_period_seconds()), 100_000,
+                clock);
+    }
+
+    LockoutPolicy lockout() {
+        return lockout;
+    }
+
+    /** Refuses the attempt with 429 while the client address has spent its failures (SEC-12). */
+    void checkAddress() {
+        Optional<Duration> wait = perAddress.check(address());
+        if (wait.isPresent()) {
+            events.publish(MamoriEvent.builder(AuthEvents.THROTTLED).outcome(MamoriEvent.Outcome.DENIED));
+            Duration retry = Duration.ofSeconds(Math.max(1, wait.get().toSeconds() + 1));
+            throw new AuthException(AuthErrors.TOO_MANY_ATTEMPTS, "Too many failed attempts from this address; try again in "
+                    + retry.toSeconds() + " s.", retry);
+        }
+    }
+
+    /**
+     * Records a failure and returns the one answer every failure gets.
+     *
+     * @param tenantId tenant, if known
+     * @param user     the account, if one was found (its counter goes up unless {@code counts} is false)
+     * @param step     password, mfa, recovery, reset
+     * @param reason   why, for the audit trail only
+     * @param counts   whether the failure counts towards the account's lock
+     * @return the exception to throw
+     */
+    AuthException fail(String tenantId, UserEntity user, String step, String reason, boolean counts) {
+        perAddress.take(address());
+        MamoriEvent.Builder ev = MamoriEvent.builder(AuthEvents.SIGN_IN_FAILED).outcome(MamoriEvent.Outcome.FAILURE)
+                .detail("step", step).detail("reason", reason);
+        if (tenantId != null) {
+            ev.tenant(tenantId);
+        }
+        if (user != null) {
+            ev.target("user", user.id);
+        }
+        events.publish(ev);
+        if (user != null && counts) {
+            countFailure(tenantId, user.id, 1);
+        }
+        return new AuthException(AuthErrors.INVALID_CREDENTIALS, "Sign-in failed.");
+    }
+
+    /**
+     * Raises the account's counter in one statement (parallel failures on several nodes all count)
+     * and locks it when the limit is reached.
+     *
+     * @return whether the account is locked now
+     */
+    boolean countFailure(String tenantId, String userId, int failures) {
+        Instant now = clock.instant();
+        int count = store.tenant(em -> {
+            em.createQuery("UPDATE AuthUser u SET u.failedCount = u.failedCount + :n WHERE u.id = :id")
+                    .setParameter("n", failures).setParameter("id", userId).executeUpdate();
+            return em.createQuery("SELECT u.failedCount FROM AuthUser u WHERE u.id = :id", Integer.class)
+                    .setParameter("id", userId).getSingleResult();
+        });
+        if (!lockout.locks(count)) {
+            return false;
+        }
+        int locked = store.tenant(em -> em.createQuery(
+                "UPDATE AuthUser u SET u.lockedAt = :now WHERE u.id = :id AND u.lockedAt IS NULL")
+                .setParameter("now", now).setParameter("id", userId).executeUpdate());
+        if (locked == 1) {
+            sessions.revokeAll(tenantId, userId);
+            events.publish(MamoriEvent.builder(AuthEvents.LOCKED).tenant(tenantId).target("user", userId)
+                    .detail("failures", count));
+        }
+        return true;
+    }
+
+    /** A full success: the counter starts again, an expired lock is cleared. */
+    void succeeded(String userId) {
+        store.tenant(em -> em.createQuery(
+                "UPDATE AuthUser u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id AND (u.failedCount <> 0 OR u.lockedAt IS NOT NULL)")
+                .setParameter("id", userId).executeUpdate());
+    }
+
+    /** @return whether the account is locked now */
+    boolean locked(UserEntity u) {
+        return lockout.locked(u.lockedAt, clock.instant());
+    }
+
+    private static String address() {
+        return ExecutionContext.current().flatMap(ExecutionContext::clientIp).orElse("unknown");
+    }
+}

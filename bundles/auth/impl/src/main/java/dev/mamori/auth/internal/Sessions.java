@@ -1,0 +1,151 @@
+package dev.mamori.auth.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.Session;
+import dev.mamori.auth.SessionState;
+import dev.mamori.auth.SignIn;
+import dev.mamori.auth.internal.session.Secrets;
+import dev.mamori.auth.internal.session.SessionPolicy;
+import dev.mamori.auth.internal.store.SessionEntity;
+import dev.mamori.platform.context.ExecutionContext;
+
+/**
+ * Sessions in the database, found by the SHA-256 of their token (SEC-4, OPS-4): any node serves
+ * any request, and nothing that would let a database reader sign in is stored.
+ */
+@Component(service = Sessions.class, configurationPid = AuthConfig.PID)
+public class Sessions {
+    private final AuthStore store;
+    private final Clock clock;
+    private volatile SessionPolicy policy;
+
+    /**
+     * @param store  persistence
+     * @param clock  the platform clock
+     * @param config lifetimes
+     */
+    @Activate
+    public Sessions(@Reference AuthStore store, @Reference Clock clock, AuthConfig config) {
+        this(store, clock, policy(config));
+    }
+
+    /** For tests. */
+    public Sessions(AuthStore store, Clock clock, SessionPolicy policy) {
+        this.store = store;
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    @Modified
+    void modified(AuthConfig config) {
+        this.policy = policy(config);
+    }
+
+    static SessionPolicy policy(AuthConfig c) {
+        return new SessionPolicy(Duration.ofMinutes(c.session_idle_minutes()), Duration.ofHours(c.session_absolute_hours()));
+    }
+
+    /** Opens a new session for an account. */
+    SignIn open(String tenantId, String userId, Set<String> roles, SessionState state) {
+        String token = Secrets.newToken();
+        Instant now = clock.instant();
+        SessionEntity e = new SessionEntity();
+        e.tokenHash = Secrets.hash(token);
+        e.sessionId = e.tokenHash.substring(0, 16);
+        e.tenantId = tenantId;
+        e.userId = userId;
+        e.roles = String.join(",", new TreeSet<>(roles));
+        e.state = state.name();
+        e.clientIp = ExecutionContext.current().flatMap(ExecutionContext::clientIp).orElse(null);
+        e.createdAt = now;
+        e.lastSeenAt = now;
+        store.global(em -> {
+            em.persist(e);
+            return null;
+        });
+        return new SignIn(token, state, policy.expiresAt(now, now), Secrets.csrfToken(token));
+    }
+
+    /**
+     * @return the valid session of the token, touched when due
+     * @throws AuthException session-invalid otherwise (an expired session is deleted)
+     */
+    Session validate(String token) {
+        if (token == null || !Secrets.isToken(token)) {
+            throw invalid();
+        }
+        String hash = Secrets.hash(token);
+        Instant now = clock.instant();
+        SessionEntity e = store.global(em -> em.find(SessionEntity.class, hash));
+        if (e == null) {
+            throw invalid();
+        }
+        if (!policy.valid(e.createdAt, e.lastSeenAt, now)) {
+            revokeHash(hash);
+            throw invalid();
+        }
+        if (policy.touchDue(e.lastSeenAt, now)) {
+            store.global(em -> em.createQuery("UPDATE AuthSession s SET s.lastSeenAt = :now WHERE s.tokenHash = :h")
+                    .setParameter("now", now).setParameter("h", hash).executeUpdate());
+        }
+        return new Session(e.sessionId, e.tenantId, e.userId, roles(e.roles), SessionState.valueOf(e.state), e.createdAt,
+                policy.expiresAt(e.createdAt, now), Secrets.csrfToken(token));
+    }
+
+    /** Ends one session; unknown tokens are ignored. */
+    void revoke(String token) {
+        if (token != null && Secrets.isToken(token)) {
+            revokeHash(Secrets.hash(token));
+        }
+    }
+
+    private void revokeHash(String hash) {
+        store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tokenHash = :h").setParameter("h", hash)
+                .executeUpdate());
+    }
+
+    /**
+     * Ends every session of an account (password change, lock, deactivation, role change).
+     *
+     * @return sessions ended
+     */
+    int revokeAll(String tenantId, String userId) {
+        return store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tenantId = :t AND s.userId = :u")
+                .setParameter("t", tenantId).setParameter("u", userId).executeUpdate());
+    }
+
+    /**
+     * Deletes sessions idle past the idle timeout or older than the absolute lifetime.
+     *
+     * @return sessions deleted
+     */
+    int purgeExpired() {
+        Instant now = clock.instant();
+        Instant idleBefore = now.minus(policy.idle());
+        Instant createdBefore = now.minus(policy.absolute());
+        return store.global(em -> em.createQuery(
+                "DELETE FROM AuthSession s WHERE s.lastSeenAt < :idle OR s.createdAt < :created")
+                .setParameter("idle", idleBefore).setParameter("created", createdBefore).executeUpdate());
+    }
+
+    static Set<String> roles(String csv) {
+        return csv == null || csv.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(csv.split(",")));
+    }
+
+    private static AuthException invalid() {
+        return new AuthException(AuthErrors.SESSION_INVALID, "The session is unknown, expired or ended; sign in again.");
+    }
+}

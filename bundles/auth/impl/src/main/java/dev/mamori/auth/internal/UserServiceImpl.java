@@ -1,0 +1,391 @@
+package dev.mamori.auth.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import javax.persistence.PersistenceException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthEvents;
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.NewUser;
+import dev.mamori.auth.Profile;
+import dev.mamori.auth.Roles;
+import dev.mamori.auth.User;
+import dev.mamori.auth.UserChange;
+import dev.mamori.auth.UserService;
+import dev.mamori.auth.UserState;
+import dev.mamori.auth.internal.store.UserEntity;
+import dev.mamori.platform.db.Transactions;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+
+/**
+ * A tenant's accounts, managed by its admins (IAM-1..5). Account rows on {@code mamori}, personal
+ * data encrypted on {@code mamori-pii}; the PII row is written first and removed again if the
+ * account row fails, so nothing is left half-written.
+ */
+@Component(service = UserService.class, configurationPid = AuthConfig.PID)
+public class UserServiceImpl implements UserService {
+    private static final Pattern LOGIN = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
+    private static final Pattern EMPLOYEE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
+    private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
+    private static final int MAX_PERMISSIONS = 50;
+
+    private final AuthStore store;
+    private final Accounts accounts;
+    private final Profiles profiles;
+    private final Passwords passwords;
+    private final Sessions sessions;
+    private final EventPublisher events;
+    private final Clock clock;
+    private volatile Duration resetTtl;
+
+    /** Constructor injection. */
+    @Activate
+    public UserServiceImpl(@Reference AuthStore store, @Reference Accounts accounts, @Reference Profiles profiles,
+            @Reference Passwords passwords, @Reference Sessions sessions, @Reference EventPublisher events,
+            @Reference Clock clock, AuthConfig config) {
+        this.store = store;
+        this.accounts = accounts;
+        this.profiles = profiles;
+        this.passwords = passwords;
+        this.sessions = sessions;
+        this.events = events;
+        this.clock = clock;
+        modified(config);
+    }
+
+    @Modified
+    final void modified(AuthConfig config) {
+        this.resetTtl = Duration.ofMinutes(config.reset_token_minutes());
+    }
+
+    @Override
+    public User create(NewUser n) {
+        String tenantId = store.tenants().requireTenantId();
+        Callers.requireAdmin(tenantId);
+        if (n == null) {
+            throw invalid("An account needs a login name, an employee number, roles and a password.");
+        }
+        String login = loginName(n.loginName());
+        String employee = employeeNumber(n.employeeNumber());
+        Set<String> roles = roles(n.roles());
+        Profile profile = Profiles.validate(n.profile());
+        if (n.initialPassword() != null) {
+            passwords.check(roles, n.initialPassword(), login, profile.email());
+        }
+        String emailIndex = profiles.emailIndex(tenantId, profile.email());
+        checkFree(null, login, employee, emailIndex);
+
+        Instant now = clock.instant();
+        UserEntity e = new UserEntity();
+        e.id = UUID.randomUUID().toString();
+        e.loginName = login;
+        e.employeeNumber = employee;
+        e.emailIndex = emailIndex;
+        e.roles = String.join(",", roles);
+        e.permissions = "";
+        e.state = UserState.ACTIVE.name();
+        // without a password the account signs in only after a reset (forcePasswordReset)
+        e.passwordHash = n.initialPassword() == null ? null : passwords.hash(n.initialPassword());
+        e.passwordChangedAt = now;
+        e.createdAt = now;
+        e.updatedAt = now;
+        profiles.save(tenantId, e.id, profile, now);
+        try {
+            return store.tenant(em -> {
+                em.persist(e);
+                em.flush();
+                events.publish(MamoriEvent.builder(AuthEvents.USER_CREATED).tenant(tenantId).target("user", e.id)
+                        .detail("roles", e.roles));
+                return toValue(tenantId, e);
+            });
+        } catch (RuntimeException ex) {
+            profiles.delete(e.id);
+            RuntimeException cause = ex instanceof PersistenceException ? Transactions.unwrap(ex) : ex;
+            if (cause instanceof PersistenceException) {
+                checkFree(null, login, employee, emailIndex);
+            }
+            throw cause;
+        }
+    }
+
+    @Override
+    public List<User> list() {
+        String tenantId = store.tenants().requireTenantId();
+        Callers.requireAdmin(tenantId);
+        return store.tenant(em -> em.createQuery("SELECT u FROM AuthUser u ORDER BY u.loginName", UserEntity.class).getResultList())
+                .stream().map(e -> toValue(tenantId, e)).collect(Collectors.toList());
+    }
+
+    @Override
+    public Optional<User> find(String userId) {
+        String tenantId = store.tenants().requireTenantId();
+        if (!Callers.isSelf(tenantId, userId)) {
+            Callers.requireAdmin(tenantId);
+        }
+        return accounts.byId(userId).map(e -> toValue(tenantId, e));
+    }
+
+    @Override
+    public Optional<Profile> profile(String userId) {
+        String tenantId = store.tenants().requireTenantId();
+        if (!Callers.isSelf(tenantId, userId)) {
+            // personal data: the tenant's own admins only, never the platform (OPS-2)
+            Callers.requireTenantAdmin(tenantId);
+        }
+        Optional<UserEntity> u = accounts.byId(userId);
+        if (u.isEmpty()) {
+            return Optional.empty();
+        }
+        return UserState.ERASED.name().equals(u.get().state) ? Optional.empty() : profiles.load(tenantId, userId);
+    }
+
+    @Override
+    public User update(String userId, UserChange change) {
+        String tenantId = store.tenants().requireTenantId();
+        Callers.requireAdmin(tenantId);
+        UserEntity current = live(userId);
+        if (change == null) {
+            return toValue(tenantId, current);
+        }
+        String login = change.loginName() == null ? null : loginName(change.loginName());
+        String employee = change.employeeNumber() == null ? null : employeeNumber(change.employeeNumber());
+        Profile profile = change.profile() == null ? null : Profiles.validate(change.profile());
+        String emailIndex = profile == null ? current.emailIndex : profiles.emailIndex(tenantId, profile.email());
+        checkFree(userId, login, employee, profile == null ? null : emailIndex);
+        Set<String> fields = new TreeSet<>();
+        if (profile != null) {
+            profiles.save(tenantId, userId, profile, clock.instant());
+            fields.add("profile");
+        }
+        if (login != null) {
+            fields.add("loginName");
+        }
+        if (employee != null) {
+            fields.add("employeeNumber");
+        }
+        return change(userId, AuthEvents.USER_UPDATED, ev -> ev.detail("fields", String.join(",", fields)), e -> {
+            if (login != null) {
+                e.loginName = login;
+            }
+            if (employee != null) {
+                e.employeeNumber = employee;
+            }
+            e.emailIndex = emailIndex;
+        });
+    }
+
+    @Override
+    public User setRoles(String userId, Set<String> roles) {
+        Callers.requireAdmin(store.tenants().requireTenantId());
+        Set<String> checked = roles(roles);
+        UserEntity before = live(userId);
+        User u = change(userId, AuthEvents.ROLES_CHANGED,
+                ev -> ev.detail("from", before.roles).detail("to", String.join(",", checked)), e -> e.roles = String.join(",", checked));
+        sessions.revokeAll(u.tenantId(), userId);
+        return u;
+    }
+
+    @Override
+    public User setPermissions(String userId, Set<String> permissions) {
+        Callers.requireAdmin(store.tenants().requireTenantId());
+        Set<String> checked = ScopedPermission.validate(permissions, MAX_PERMISSIONS);
+        UserEntity before = live(userId);
+        String joined = String.join(" ", checked);
+        if (joined.length() > 4000) {
+            throw invalid("Permissions take at most 4000 characters together.");
+        }
+        User u = change(userId, AuthEvents.PERMISSIONS_CHANGED,
+                ev -> ev.detail("from", abbreviated(before.permissions)).detail("to", abbreviated(joined)), e -> e.permissions = joined);
+        sessions.revokeAll(u.tenantId(), userId);
+        return u;
+    }
+
+    @Override
+    public User deactivate(String userId) {
+        Callers.requireAdmin(store.tenants().requireTenantId());
+        live(userId);
+        User u = change(userId, AuthEvents.DEACTIVATED, ev -> { }, e -> e.state = UserState.DEACTIVATED.name());
+        sessions.revokeAll(u.tenantId(), userId);
+        return u;
+    }
+
+    @Override
+    public User reactivate(String userId) {
+        Callers.requireAdmin(store.tenants().requireTenantId());
+        live(userId);
+        return change(userId, AuthEvents.REACTIVATED, ev -> { }, e -> e.state = UserState.ACTIVE.name());
+    }
+
+    @Override
+    public User unlock(String userId) {
+        Callers.requireAdmin(store.tenants().requireTenantId());
+        live(userId);
+        return change(userId, AuthEvents.UNLOCKED, ev -> { }, e -> {
+            e.failedCount = 0;
+            e.lockedAt = null;
+        });
+    }
+
+    @Override
+    public User resetMfa(String userId) {
+        Callers.requireAdmin(store.tenants().requireTenantId());
+        live(userId);
+        User u = change(userId, AuthEvents.MFA_RESET, ev -> { }, e -> {
+            e.mfaSecret = null;
+            e.mfaPending = null;
+            e.mfaLastStep = 0;
+        });
+        store.tenant(em -> em.createQuery("DELETE FROM AuthRecoveryCode r WHERE r.userId = :u").setParameter("u", userId)
+                .executeUpdate());
+        sessions.revokeAll(u.tenantId(), userId);
+        return u;
+    }
+
+    @Override
+    public String forcePasswordReset(String userId) {
+        String tenantId = store.tenants().requireTenantId();
+        Callers.requireAdmin(tenantId);
+        UserEntity e = live(userId);
+        if (!UserState.ACTIVE.name().equals(e.state)) {
+            throw new AuthException(AuthErrors.USER_STATE, "Only an active account can have its password reset.");
+        }
+        change(userId, AuthEvents.PASSWORD_RESET_ISSUED, ev -> { }, x -> x.passwordHash = null);
+        sessions.revokeAll(tenantId, userId);
+        return accounts.issueResetToken(userId, resetTtl);
+    }
+
+    @Override
+    public User erase(String userId, String confirmation) {
+        String tenantId = store.tenants().requireTenantId();
+        Callers.requireAdmin(tenantId);
+        UserEntity e = live(userId);
+        if (!userId.equals(confirmation)) {
+            throw invalid("Erasure needs the account id repeated as confirmation; nothing was erased.");
+        }
+        // the key first: once it is gone the data is unreadable whatever happens next (IAM-5)
+        profiles.erase(tenantId, userId);
+        profiles.delete(userId);
+        sessions.revokeAll(tenantId, userId);
+        String pseudonym = "erased-" + userId.substring(0, 8) + userId.substring(9, 13);
+        return change(e.id, AuthEvents.ERASED, ev -> { }, x -> {
+            x.state = UserState.ERASED.name();
+            x.loginName = pseudonym;
+            x.employeeNumber = null;
+            x.emailIndex = null;
+            x.passwordHash = null;
+            x.mfaSecret = null;
+            x.mfaPending = null;
+            x.permissions = "";
+        });
+    }
+
+    /** @return the account, if it exists and is not erased */
+    private UserEntity live(String userId) {
+        UserEntity e = userId == null || !ID.matcher(userId).matches() ? null : accounts.byId(userId).orElse(null);
+        if (e == null) {
+            throw new AuthException(AuthErrors.USER_NOT_FOUND, "No account '" + Profiles.printable(String.valueOf(userId))
+                    + "' in this tenant.");
+        }
+        if (UserState.ERASED.name().equals(e.state)) {
+            throw new AuthException(AuthErrors.USER_STATE, "The account was erased; it cannot be changed.");
+        }
+        return e;
+    }
+
+    private User change(String userId, String event, Consumer<MamoriEvent.Builder> details, Consumer<UserEntity> edit) {
+        String tenantId = store.tenants().requireTenantId();
+        return store.tenant(em -> {
+            UserEntity e = em.find(UserEntity.class, userId);
+            edit.accept(e);
+            e.updatedAt = clock.instant();
+            em.flush();
+            MamoriEvent.Builder ev = MamoriEvent.builder(event).tenant(tenantId).target("user", userId);
+            details.accept(ev);
+            events.publish(ev);
+            return toValue(tenantId, e);
+        });
+    }
+
+    private void checkFree(String self, String login, String employee, String emailIndex) {
+        store.tenant(em -> {
+            for (Object[] probe : new Object[][] {{"loginName", login, "login name"}, {"employeeNumber", employee, "employee number"},
+                {"emailIndex", emailIndex, "e-mail address"}}) {
+                if (probe[1] == null) {
+                    continue;
+                }
+                List<String> ids = em.createQuery("SELECT u.id FROM AuthUser u WHERE u." + probe[0] + " = :v", String.class)
+                        .setParameter("v", probe[1]).getResultList();
+                if (ids.stream().anyMatch(id -> !id.equals(self))) {
+                    throw new AuthException(AuthErrors.USER_CONFLICT, "The " + probe[2] + " is already used by another account "
+                            + "of this tenant.");
+                }
+            }
+            return null;
+        });
+    }
+
+    private User toValue(String tenantId, UserEntity e) {
+        return new User(e.id, tenantId, e.loginName, e.employeeNumber, Sessions.roles(e.roles), ScopedPermission.parse(e.permissions),
+                UserState.valueOf(e.state), e.lockedAt != null, e.mfaSecret != null, e.createdAt, e.updatedAt);
+    }
+
+    static String loginName(String s) {
+        String n = s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
+        if (!LOGIN.matcher(n).matches() || n.startsWith("erased-")) {
+            throw invalid("A login name is 2-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit "
+                    + "(and not 'erased-').");
+        }
+        return n;
+    }
+
+    static String employeeNumber(String s) {
+        String n = s == null ? "" : s.strip();
+        if (!EMPLOYEE.matcher(n).matches()) {
+            throw invalid("An employee number is 1-64 characters of letters, digits, '.', '_', '/' and '-'.");
+        }
+        return n;
+    }
+
+    static Set<String> roles(Set<String> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw invalid("An account needs at least one role of " + new TreeSet<>(Roles.TENANT_ROLES) + ".");
+        }
+        Set<String> out = new TreeSet<>();
+        for (String r : roles) {
+            String n = r == null ? "" : r.strip().toLowerCase(Locale.ROOT);
+            if (!Roles.TENANT_ROLES.contains(n)) {
+                throw invalid("'" + Profiles.printable(String.valueOf(r)) + "' is no tenant role; use "
+                        + new TreeSet<>(Roles.TENANT_ROLES) + ".");
+            }
+            out.add(n);
+        }
+        return out;
+    }
+
+    private static String abbreviated(String s) {
+        String t = s == null || s.isEmpty() ? "-" : s;
+        return t.length() > 250 ? t.substring(0, 250) + "…" : t;
+    }
+
+    private static AuthException invalid(String message) {
+        return new AuthException(AuthErrors.INVALID_USER, message);
+    }
+}

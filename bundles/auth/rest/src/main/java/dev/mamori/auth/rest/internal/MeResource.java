@@ -1,0 +1,77 @@
+package dev.mamori.auth.rest.internal;
+
+
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.UserService;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.rest.spi.RestConstants;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** The signed-in account itself: who am I, my roles, my personal data (IAM-4). */
+@Component(service = MeResource.class, property = RestConstants.RESOURCE + "=true")
+@Path("/me")
+@Tag(name = "me", description = "The signed-in account")
+@SecurityScheme(name = RestConstants.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A session token (or the __Host-mamori-session cookie)")
+public class MeResource {
+    private final UserService users;
+
+    /** @param users accounts */
+    @Activate
+    public MeResource(@Reference UserService users) {
+        this.users = users;
+    }
+
+    /** Who is signed in. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Me", description = "The signed-in account")
+    public static final class MeView {
+        /** Account. */
+        @Schema(description = "The account")
+        public Views.UserView user;
+        /** Tenant. */
+        @Schema(description = "Tenant id")
+        public String tenantId;
+        /** Personal data. */
+        @Schema(description = "Personal data")
+        public Views.ProfileView profile;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "getMe", summary = "The signed-in account", description = "Account, roles, permissions and personal data.",
+            security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The account", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = MeView.class))),
+                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
+                @ApiResponse(responseCode = "403", description = "Second factor missing, or address not allowed", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+    public MeView me() {
+        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.USER);
+        MeView v = new MeView();
+        v.user = Views.UserView.of(users.find(p.id()).orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again.")));
+        v.tenantId = p.tenantId().orElse(null);
+        v.profile = users.profile(p.id()).map(Views.ProfileView::of).orElse(null);
+        return v;
+    }
+}

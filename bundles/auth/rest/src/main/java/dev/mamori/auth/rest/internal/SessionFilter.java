@@ -1,0 +1,87 @@
+package dev.mamori.auth.rest.internal;
+
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.AuthenticationService;
+import dev.mamori.auth.RequestGuard;
+import dev.mamori.auth.Session;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.rest.spi.RestConstants;
+
+/**
+ * The authentication slot: the client address behind trusted proxies, the flood limit, then the
+ * session of a bearer token or the session cookie (SEC-4), with CSRF protection for
+ * cookie-authenticated state changes (SEC-6). A request without a token passes without a
+ * principal: every service refuses it (fail closed), and only {@link Anonymous} methods serve it.
+ */
+@Component(service = javax.ws.rs.container.ContainerRequestFilter.class,
+        property = RestConstants.SLOT + "=" + RestConstants.SLOT_AUTHENTICATION)
+public class SessionFilter implements ContainerRequestFilter {
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final AuthenticationService auth;
+    private final RequestGuard guard;
+
+    /**
+     * @param auth  validates session tokens
+     * @param guard client address and flood limit
+     */
+    @Activate
+    public SessionFilter(@Reference AuthenticationService auth, @Reference RequestGuard guard) {
+        this.auth = auth;
+        this.guard = guard;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String remote = ExecutionContext.require().clientIp().orElse(null);
+        List<String> forwarded = request.getHeaders().get("X-Forwarded-For");
+        String client = guard.clientAddress(remote, forwarded == null ? List.of() : forwarded);
+        if (!Objects.equals(client, remote)) {
+            ExecutionContext.amend(c -> c.toBuilder().clientIp(client).build());
+        }
+        guard.admit(client);
+
+        Optional<Tokens.Found> found = Tokens.find(request.getHeaders().get("Authorization"), request.getCookies());
+        if (found.isEmpty()) {
+            return;
+        }
+        Method method = (Method) request.getProperty(RestConstants.RESOURCE_METHOD);
+        boolean anonymous = method != null && method.isAnnotationPresent(Anonymous.class);
+        Session session;
+        try {
+            session = auth.authenticate(found.get().token());
+        } catch (AuthException e) {
+            if (anonymous) {
+                return;
+            }
+            throw e;
+        }
+        if (found.get().fromCookie() && !SAFE.contains(request.getMethod())
+                && !matches(session.csrfToken(), request.getHeaderString(Tokens.CSRF_HEADER))) {
+            throw new AuthException(AuthErrors.CSRF_REJECTED, "A change made with the session cookie needs the session's CSRF "
+                    + "token in the " + Tokens.CSRF_HEADER + " header.");
+        }
+        request.setProperty(Tokens.SESSION, session);
+        ExecutionContext.amend(c -> c.withPrincipal(session.principal()));
+    }
+
+    private static boolean matches(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+}

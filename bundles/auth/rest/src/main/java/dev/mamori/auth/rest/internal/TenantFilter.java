@@ -1,0 +1,60 @@
+package dev.mamori.auth.rest.internal;
+
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthEvents;
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.IpAllowListService;
+import dev.mamori.auth.Session;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.rest.spi.RestConstants;
+import dev.mamori.tenant.TenantService;
+
+/**
+ * The tenant slot: binds the session's tenant (only while its users have access, TEN-2) and
+ * enforces its IP allow-list on every request (IAM-12).
+ */
+@Component(service = ContainerRequestFilter.class, property = RestConstants.SLOT + "=" + RestConstants.SLOT_TENANT)
+public class TenantFilter implements ContainerRequestFilter {
+    private final TenantService tenants;
+    private final IpAllowListService allowLists;
+    private final EventPublisher events;
+
+    /**
+     * @param tenants    tenant states
+     * @param allowLists the tenants' allow-lists
+     * @param events     where refusals go
+     */
+    @Activate
+    public TenantFilter(@Reference TenantService tenants, @Reference IpAllowListService allowLists, @Reference EventPublisher events) {
+        this.tenants = tenants;
+        this.allowLists = allowLists;
+        this.events = events;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Session s = (Session) request.getProperty(Tokens.SESSION);
+        if (s == null) {
+            return;
+        }
+        if (tenants.find(s.tenantId()).filter(t -> t.state().usersHaveAccess()).isEmpty()) {
+            throw new AuthException(AuthErrors.SESSION_INVALID, "The session's tenant is not accessible; sign in again.");
+        }
+        ExecutionContext.amend(c -> c.withTenant(s.tenantId()));
+        String ip = ExecutionContext.require().clientIp().orElse(null);
+        if (!allowLists.allows(s.tenantId(), ip)) {
+            events.publish(MamoriEvent.builder(AuthEvents.IP_REFUSED).tenant(s.tenantId()).target("user", s.userId())
+                    .outcome(MamoriEvent.Outcome.DENIED));
+            throw new AuthException(AuthErrors.IP_NOT_ALLOWED, "Your address is not in this tenant's IP allow-list.");
+        }
+    }
+}
