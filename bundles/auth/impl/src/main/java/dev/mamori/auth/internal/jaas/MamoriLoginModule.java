@@ -65,23 +65,15 @@ public class MamoriLoginModule implements LoginModule {
         if (name.getName() == null || typed == null) {
             throw new FailedLoginException("Sign-in failed.");
         }
-        int space = lastSpace(typed);
-        if (space < 1 || space == typed.length - 1) {
-            Arrays.fill(typed, '\0');
-            throw new FailedLoginException("Sign-in failed: give the password, a space and the current code.");
-        }
-        char[] secret = Arrays.copyOf(typed, space);
-        String code = new String(typed, space + 1, typed.length - space - 1);
-        Arrays.fill(typed, '\0');
         ServiceReference<AuthenticationService> ref = context == null ? null : context.getServiceReference(AuthenticationService.class);
         AuthenticationService auth = ref == null ? null : context.getService(ref);
         if (auth == null) {
-            Arrays.fill(secret, '\0');
+            Arrays.fill(typed, '\0');
             // fail closed: without the sign-in service nobody signs in this way
             throw new LoginException("Mamori's sign-in service is not available.");
         }
         try {
-            Session s = ExecutionContext.builder(Channel.SHELL).build().call(() -> verify(auth, name.getName(), secret, code));
+            Session s = ExecutionContext.builder(Channel.SHELL).build().call(() -> signIn(auth, name.getName(), typed));
             principals.add(new UserPrincipal(name.getName()));
             for (String role : s.roles()) {
                 principals.add(new RolePrincipal(role));
@@ -91,8 +83,28 @@ public class MamoriLoginModule implements LoginModule {
         } catch (AuthException e) {
             throw new FailedLoginException("Sign-in failed.");
         } finally {
-            Arrays.fill(secret, '\0');
             context.ungetService(ref);
+        }
+    }
+
+    /**
+     * @param typed the password, a space and the code; cleared before this returns
+     * @return the platform session the password and code prove (already closed again)
+     * @throws AuthException if they prove none
+     */
+    static Session signIn(AuthenticationService auth, String login, char[] typed) {
+        int space = lastSpace(typed);
+        if (space < 1 || space == typed.length - 1) {
+            Arrays.fill(typed, '\0');
+            throw new AuthException(dev.mamori.auth.AuthErrors.INVALID_CREDENTIALS, "Give the password, a space and the current code.");
+        }
+        char[] secret = Arrays.copyOf(typed, space);
+        String code = new String(typed, space + 1, typed.length - space - 1);
+        Arrays.fill(typed, '\0');
+        try {
+            return verify(auth, login, secret, code);
+        } finally {
+            Arrays.fill(secret, '\0');
         }
     }
 
