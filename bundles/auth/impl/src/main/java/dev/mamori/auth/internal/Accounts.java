@@ -162,7 +162,11 @@ public class Accounts {
 
     /** @return whether the code was one of the account's unused codes; it is used up now */
     boolean useRecoveryCode(Space space, String id, String code) {
-        String hash = Secrets.hash(Secrets.normaliseRecoveryCode(code));
+        String normalised = Secrets.normaliseRecoveryCode(code);
+        if (normalised == null) {
+            return false;
+        }
+        String hash = Secrets.hash(normalised);
         for (int attempt = 0; attempt < 5; attempt++) {
             AccountEntity u = byId(space, id).orElse(null);
             if (u == null || u.recoveryCodes == null) {

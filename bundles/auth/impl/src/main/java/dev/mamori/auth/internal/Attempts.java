@@ -109,6 +109,12 @@ public class Attempts {
     boolean countFailure(Space space, String accountId, int failures) {
         Instant now = clock.instant();
         int count = space.tx(store, em -> {
+            if (lockout.lockFor().isPresent()) {
+                // a lock whose time is up starts a new count, so the next failures lock again
+                em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id "
+                        + "AND u.lockedAt IS NOT NULL AND u.lockedAt <= :before")
+                        .setParameter("id", accountId).setParameter("before", now.minus(lockout.lockFor().get())).executeUpdate();
+            }
             em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = u.failedCount + :n WHERE u.id = :id")
                     .setParameter("n", failures).setParameter("id", accountId).executeUpdate();
             return em.createQuery("SELECT u.failedCount FROM " + space.entity() + " u WHERE u.id = :id", Integer.class)
@@ -137,6 +143,11 @@ public class Attempts {
         space.tx(store, em -> em.createQuery("UPDATE " + space.entity()
                 + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id AND (u.failedCount <> 0 OR u.lockedAt IS NOT NULL)")
                 .setParameter("id", accountId).executeUpdate());
+    }
+
+    /** @return the lockout rules */
+    LockoutPolicy lockout() {
+        return lockout;
     }
 
     /** @return whether the account is locked now */

@@ -89,7 +89,8 @@ public class IpAllowListServiceImpl implements IpAllowListService {
             throw new AuthException(AuthErrors.INVALID_IP_RANGE, "The list does not include your own address "
                     + (self == null ? "(unknown)" : self) + "; saving it would lock you out. Add it, or a range holding it.");
         }
-        List<String> canonical = parsed.canonical();
+        // one row per range: the same range written twice (or as an IPv4-mapped IPv6 address) is stored once
+        List<String> canonical = new ArrayList<>(new java.util.LinkedHashSet<>(parsed.canonical()));
         store.tenant(em -> {
             em.createQuery("DELETE FROM AuthIpRange r").executeUpdate();
             int i = 0;

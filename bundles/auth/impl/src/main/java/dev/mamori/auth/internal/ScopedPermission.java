@@ -66,6 +66,10 @@ final class ScopedPermission implements Permission {
     private static ScopedPermission of(String text, Rules rules, String tenantId, String userId) {
         String t = text == null ? "" : text.strip();
         String[] parts = t.split(":", -1);
+        if (t.contains("/./") || t.contains("/../") || t.endsWith("/.") || t.endsWith("/..") || t.contains(":./") || t.contains(":../")
+                || t.endsWith(":.") || t.endsWith(":..")) {
+            throw new AuthException(AuthErrors.INVALID_USER, "A scope segment may not be '.' or '..': scopes are labels, not paths.");
+        }
         if (parts.length < 2 || parts.length > 3 || !DOMAIN.matcher(parts[0]).matches() || !ACTION.matcher(parts[1]).matches()
                 || parts.length == 3 && !SCOPE.matcher(parts[2]).matches()) {
             throw new AuthException(AuthErrors.INVALID_USER, "'" + Profiles.printable(t) + "' is no permission: write "

@@ -78,7 +78,7 @@ public class Sessions {
             em.persist(e);
             return null;
         });
-        return new SignIn(token, state, policy.expiresAt(now, now), Secrets.csrfToken(token));
+        return new SignIn(token, state, now.plus(policy.absolute()), Secrets.csrfToken(token));
     }
 
     /**
@@ -104,7 +104,7 @@ public class Sessions {
                     .setParameter("now", now).setParameter("h", hash).executeUpdate());
         }
         return new Session(e.sessionId, PrincipalKind.valueOf(e.kind), e.tenantId, e.userId, roles(e.roles), SessionState.valueOf(e.state), e.createdAt,
-                policy.expiresAt(e.createdAt, now), Secrets.csrfToken(token));
+                e.createdAt.plus(policy.absolute()), Secrets.csrfToken(token));
     }
 
     /** Ends one session; unknown tokens are ignored. */

@@ -54,13 +54,14 @@ public class UserServiceImpl implements UserService {
     private final Sessions sessions;
     private final EventPublisher events;
     private final Clock clock;
+    private final Attempts attempts;
     private volatile Duration resetTtl;
 
     /** Constructor injection. */
     @Activate
     public UserServiceImpl(@Reference AuthStore store, @Reference Accounts accounts, @Reference Profiles profiles,
             @Reference Passwords passwords, @Reference Sessions sessions, @Reference EventPublisher events,
-            @Reference Clock clock, AuthConfig config) {
+            @Reference Clock clock, @Reference Attempts attempts, AuthConfig config) {
         this.store = store;
         this.accounts = accounts;
         this.profiles = profiles;
@@ -68,6 +69,7 @@ public class UserServiceImpl implements UserService {
         this.sessions = sessions;
         this.events = events;
         this.clock = clock;
+        this.attempts = attempts;
         modified(config);
     }
 
@@ -181,6 +183,9 @@ public class UserServiceImpl implements UserService {
         if (employee != null) {
             fields.add("employeeNumber");
         }
+        if (fields.isEmpty()) {
+            return toValue(tenantId, current);
+        }
         return change(userId, AuthEvents.USER_UPDATED, ev -> ev.detail("fields", String.join(",", fields)), e -> {
             if (login != null) {
                 e.loginName = login;
@@ -197,8 +202,16 @@ public class UserServiceImpl implements UserService {
         Callers.requireAdmin(store.tenants().requireTenantId());
         Set<String> checked = roles(roles);
         UserEntity before = live(userId);
+        // a password chosen under the ordinary rules may be too weak for an admin (IAM-6): promotion disables it
+        boolean promoted = Roles.privileged(checked) && !Roles.privileged(Sessions.roles(before.roles));
         User u = change(userId, AuthEvents.ROLES_CHANGED,
-                ev -> ev.detail("from", before.roles).detail("to", String.join(",", checked)), e -> e.roles = String.join(",", checked));
+                ev -> ev.detail("from", before.roles).detail("to", String.join(",", checked)).detail("passwordDisabled", promoted),
+                e -> {
+                    e.roles = String.join(",", checked);
+                    if (promoted) {
+                        e.passwordHash = null;
+                    }
+                });
         sessions.revokeAll(Space.of(u.tenantId()), userId);
         return u;
     }
@@ -344,7 +357,7 @@ public class UserServiceImpl implements UserService {
 
     private User toValue(String tenantId, UserEntity e) {
         return new User(e.id, tenantId, e.loginName, e.employeeNumber, Sessions.roles(e.roles), ScopedPermission.parse(e.permissions),
-                UserState.valueOf(e.state), e.lockedAt != null, e.mfaSecret != null, e.createdAt, e.updatedAt);
+                UserState.valueOf(e.state), attempts.locked(e), e.mfaSecret != null, e.createdAt, e.updatedAt);
     }
 
     static String loginName(String s) {

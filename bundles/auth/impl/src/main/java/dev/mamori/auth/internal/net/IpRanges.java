@@ -26,7 +26,7 @@ public final class IpRanges {
             .allowWildcardedSeparator(false)
             .getIPv4AddressParametersBuilder().allow_inet_aton(false).setRangeOptions(RangeParameters.NO_RANGE)
             .allowLeadingZeros(false).getParentBuilder()
-            .getIPv6AddressParametersBuilder().setRangeOptions(RangeParameters.NO_RANGE).getParentBuilder()
+            .getIPv6AddressParametersBuilder().allowZone(false).setRangeOptions(RangeParameters.NO_RANGE).getParentBuilder()
             .toParams();
     private final List<IPAddress> ranges;
 
