@@ -329,6 +329,26 @@ public class StockKarafIT {
         }
     }
 
+    @Test
+    public void cry4_postgresqlShipsItsSwitchAsTemplates_neverAsLiveConfiguration() throws Exception {
+        Path templates = Paths.get(System.getProperty("karaf.etc"), "postgresql");
+        execute("feature:install mamori-postgresql", "admin");
+        try {
+            for (String ds : List.of("mamori", "mamori-pii")) {
+                String template = Files.readString(templates.resolve("org.ops4j.datasource-" + ds + ".cfg"));
+                assertTrue(template, template.contains("osgi.jdbc.driver.class = org.postgresql.Driver"));
+                assertTrue(template, template.contains("dataSourceName = " + ds + "\n"));
+                // installing the driver switched nothing: the live DataSource is still the embedded one
+                String live = Files.readString(Paths.get(System.getProperty("karaf.etc"), "org.ops4j.datasource-" + ds + ".cfg"));
+                assertTrue(live, live.contains("osgi.jdbc.driver.class = org.h2.Driver"));
+            }
+            // (the driver bundle may make Karaf refresh pax-jdbc: the DataSources come back as they were)
+            Wait.until("health 200 on H2", Duration.ofSeconds(60), () -> https.get("/api/v1/health").statusCode() == 200);
+        } finally {
+            execute("feature:uninstall mamori-postgresql", "admin");
+        }
+    }
+
     /** Sorts last: the others normally share one installation. */
     @Test
     public void zz_ext1_uninstallLeavesNoMamoriServiceBehind() throws Exception {
