@@ -273,6 +273,15 @@ public class StockKarafIT {
             assertEquals("ssh on loopback only", Wait.until("loopback", Duration.ofSeconds(30),
                     () -> detail().equals("ssh on loopback only") ? detail() : null));
 
+            // a change at runtime is logged by itself, without anyone asking for the health report
+            String warning = "OPERATOR SHELL EXPOSED (OPS-6): the SSH server listens on 0.0.0.0";
+            int before = occurrences(warning);
+            update("org.apache.karaf.shell", configuration("org.apache.karaf.shell"), "sshHost", "0.0.0.0");
+            Wait.until("WARN line for the runtime change", Duration.ofSeconds(30), () -> occurrences(warning) == before + 1);
+            update("org.apache.karaf.shell", configuration("org.apache.karaf.shell"), "sshHost", "127.0.0.1");
+            assertEquals("ssh on loopback only", Wait.until("loopback again", Duration.ofSeconds(30),
+                    () -> detail().equals("ssh on loopback only") ? detail() : null));
+
             // Karaf's stock account, as its users.properties has it commented out
             Files.writeString(users, "karaf = karaf,_g_:admingroup\n", StandardCharsets.ISO_8859_1,
                     java.nio.file.StandardOpenOption.APPEND);
@@ -391,6 +400,16 @@ public class StockKarafIT {
             }
         }
         return out;
+    }
+
+    /** @return how often the container's log holds the text */
+    private static int occurrences(String text) throws IOException {
+        String log = Files.readString(Paths.get(System.getProperty("karaf.data"), "log", "karaf.log"));
+        int n = 0;
+        for (int at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private String detail() throws Exception {

@@ -20,6 +20,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -35,14 +37,16 @@ import dev.mamori.platform.health.HealthStatus;
  * server listening beyond loopback, or Karaf's stock {@code karaf} account defined in the realm
  * files. Both are the container owner's settings - in a Karaf that was not built as Mamori's
  * distribution Mamori does not rewrite them - so this check says so, in the health report
- * ({@code operator-shell}) and with a WARN line whenever the findings change (at start too).
+ * ({@code operator-shell}) and with a WARN line whenever the findings change: at start, when
+ * Karaf's shell configuration changes, and when a health check sees a realm file changed.
  *
  * <p>The check stays UP: an exposed shell is a finding for the owner, not a reason to stop serving
  * tenants. Its public detail names the findings only in short words; addresses, ports and paths go
  * to the log alone.
  */
-@Component(immediate = true, service = HealthCheck.class, configurationPid = OperatorBootstrap.PID)
-public class OperatorShellExposure implements HealthCheck {
+@Component(immediate = true, service = {HealthCheck.class, ConfigurationListener.class},
+        configurationPid = OperatorBootstrap.PID)
+public class OperatorShellExposure implements HealthCheck, ConfigurationListener {
     static final String NAME = "operator-shell";
     static final String SHELL_PID = "org.apache.karaf.shell";
     static final String SSH_BUNDLE = "org.apache.karaf.shell.ssh";
@@ -80,6 +84,14 @@ public class OperatorShellExposure implements HealthCheck {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** Karaf's shell configuration changed (sshHost at runtime): the log says so without waiting for a health check. */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (SHELL_PID.equals(event.getPid())) {
+            check();
+        }
     }
 
     @Override
