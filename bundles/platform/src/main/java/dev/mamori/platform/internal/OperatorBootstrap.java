@@ -7,14 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import dev.mamori.platform.config.Placeholders;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -24,12 +31,30 @@ import org.slf4j.LoggerFactory;
 /**
  * No default credentials (OPS-6): the distribution ships without users; at first start this
  * creates the operator account with a random password, stored only as a bcrypt hash in the
- * Karaf realm and handed over once in an owner-only file.
+ * Karaf realm and handed over once in an owner-only file, in the operator group (defined here, so
+ * that a Karaf of someone else's gets it too). A realm that keeps passwords in clear text (stock
+ * Karaf) is switched to bcrypt: its clear-text entries still match and are hashed at their next
+ * login (Karaf's properties login module does that), and the operator's hash can be checked at all.
  */
 @Component(immediate = true, configurationPid = OperatorBootstrap.PID)
 @Designate(ocd = OperatorBootstrap.Config.class)
 public class OperatorBootstrap {
     static final String PID = "dev.mamori.operator";
+    static final String JAAS_PID = "org.apache.karaf.jaas";
+    /** How the realm must store passwords for the operator's hash to be checked: bcrypt, hex-encoded. */
+    static final Map<String, String> BCRYPT_REALM;
+
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("encryption.enabled", "true");
+        m.put("encryption.name", "spring-security-crypto");
+        m.put("encryption.prefix", "{CRYPT}");
+        m.put("encryption.suffix", "{CRYPT}");
+        m.put("encryption.algorithm", "bcrypt");
+        m.put("encryption.encoding", "hexadecimal");
+        BCRYPT_REALM = java.util.Collections.unmodifiableMap(m);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(OperatorBootstrap.class);
 
     /** Operator bootstrap configuration (PID dev.mamori.operator). */
@@ -42,6 +67,12 @@ public class OperatorBootstrap {
         /** @return group */
         @AttributeDefinition(description = "Karaf group that carries the operator roles.")
         String group() default "operators";
+
+        /** @return the group's roles */
+        @AttributeDefinition(description = "Roles of the operator group, written with the group when the operator account "
+                + "is created and the realm does not define the group yet: operator runs the mamori:* commands "
+                + "(org.apache.karaf.command.acl.mamori), ssh may log in to the shell.")
+        String[] group_roles() default {"viewer", "ssh", "operator"};
 
         /** @return users file */
         @AttributeDefinition(description = "Karaf properties realm file.")
@@ -61,12 +92,17 @@ public class OperatorBootstrap {
         String ssh_key_file() default "${karaf.data}/mamori/operator-ssh-key";
     }
 
-    /** @param config configuration */
+    /**
+     * @param config      configuration
+     * @param configAdmin where Karaf's realm configuration lives
+     */
     @Activate
-    public OperatorBootstrap(Config config) throws IOException {
+    public OperatorBootstrap(Config config, @Reference ConfigurationAdmin configAdmin) throws IOException {
+        bcryptRealm(configAdmin);
         Path users = Paths.get(Placeholders.expand(config.users_file()));
         Path handover = Paths.get(Placeholders.expand(config.password_file()));
-        if (ensure(users, handover, config.username(), config.group()).isPresent()) {
+        if (ensure(users, handover, config.username(), config.group(), HealthServiceImpl.names(config.group_roles()))
+                .isPresent()) {
             LOG.warn("Created operator account '{}'. Its initial password is in {} (owner-only); "
                     + "change it with jaas:user-add and delete that file.", config.username(), handover);
         }
@@ -119,12 +155,55 @@ public class OperatorBootstrap {
         return true;
     }
 
+    /** Switches a clear-text realm to bcrypt; a realm hashing otherwise is left alone, with an error. */
+    static void bcryptRealm(ConfigurationAdmin configAdmin) throws IOException {
+        Configuration jaas = configAdmin.getConfiguration(JAAS_PID, null);
+        Dictionary<String, Object> current = jaas.getProperties() != null ? jaas.getProperties() : new Hashtable<>();
+        Map<String, String> wanted = realmChanges(current);
+        if (!wanted.isEmpty()) {
+            Dictionary<String, Object> updated = new Hashtable<>();
+            for (String key : java.util.Collections.list(current.keys())) {
+                updated.put(key, current.get(key));
+            }
+            wanted.forEach(updated::put);
+            jaas.update(updated);
+            LOG.warn("Karaf's realm stored passwords in clear text: switched it to bcrypt ({}). Existing clear-text "
+                    + "passwords still work and are hashed at their next login.", JAAS_PID);
+        } else if (!bcrypt(current)) {
+            LOG.error("Karaf's realm hashes passwords with {}/{}, not bcrypt: the operator's password cannot be checked "
+                    + "(its SSH key for bin/mamori still works). Set the encryption.* properties of {} to {}.",
+                    current.get("encryption.name"), current.get("encryption.algorithm"), JAAS_PID, BCRYPT_REALM);
+        }
+    }
+
     /**
-     * Adds the operator to the realm file unless the account exists.
+     * @param current the realm configuration
+     * @return the bcrypt settings when the realm keeps clear text; nothing when it hashes already
+     *         (another algorithm's hashes cannot be converted, so they are left alone)
+     */
+    static Map<String, String> realmChanges(Dictionary<String, Object> current) {
+        Object enabled = current.get("encryption.enabled");
+        return enabled != null && Boolean.parseBoolean(enabled.toString().trim()) ? Map.of() : BCRYPT_REALM;
+    }
+
+    private static boolean bcrypt(Dictionary<String, Object> current) {
+        for (Map.Entry<String, String> e : BCRYPT_REALM.entrySet()) {
+            Object have = current.get(e.getKey());
+            if (have == null || !e.getValue().equalsIgnoreCase(have.toString().trim())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds the operator to the realm file unless the account exists, with the group's definition
+     * unless the realm has one.
      *
      * @return the password when an account was created
      */
-    static Optional<char[]> ensure(Path users, Path handover, String username, String group) throws IOException {
+    static Optional<char[]> ensure(Path users, Path handover, String username, String group,
+            java.util.Collection<String> roles) throws IOException {
         List<String> lines = Files.exists(users) ? Files.readAllLines(users, StandardCharsets.ISO_8859_1) : new ArrayList<>();
         String prefix = escape(username);
         for (String line : lines) {
@@ -138,6 +217,10 @@ public class OperatorBootstrap {
         Secrets.writeOwnerOnly(handover, Secrets.utf8(password));
         String hash = OpenBSDBCrypt.generate("2a", password, Secrets.bytes(16), 12);
         List<String> out = new ArrayList<>(lines);
+        String groupKey = escape("_g_:" + group);
+        if (lines.stream().map(String::strip).noneMatch(t -> t.startsWith(groupKey + " ") || t.startsWith(groupKey + "="))) {
+            out.add(groupKey + " = group," + String.join(",", roles));
+        }
         // the form Karaf's spring-security-crypto encryption reads: the bcrypt string, hex-encoded
         out.add(prefix + " = {CRYPT}" + hex(hash.getBytes(StandardCharsets.US_ASCII)) + "{CRYPT},_g_:" + group);
         Secrets.writeOwnerOnly(users, String.join("\n", out).concat("\n").getBytes(StandardCharsets.ISO_8859_1));

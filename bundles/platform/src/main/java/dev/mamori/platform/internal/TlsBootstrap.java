@@ -28,9 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes HTTPS the only way in (CRY-1): at first start it creates a self-signed certificate, then
- * turns on Pax Web's HTTPS connector restricted to TLS 1.2 and 1.3. An operator who configured
- * a keystore of their own in {@code org.ops4j.pax.web} keeps it; only the protocol restriction
- * and the HTTPS switch are enforced.
+ * turns on Pax Web's HTTPS connector restricted to TLS 1.2 and 1.3, and switches Pax Web's plain
+ * HTTP connector off - at every start, in the distribution and in a Karaf of someone else's alike,
+ * unless {@code plain.http} says a TLS-terminating proxy needs it (the REST API still refuses
+ * every plain request that its trusted proxies did not forward from HTTPS). An operator who
+ * configured a keystore of their own in {@code org.ops4j.pax.web} keeps it; only the protocol
+ * restriction and the connector switches are enforced.
  */
 @Component(immediate = true, configurationPid = TlsBootstrap.PID)
 @Designate(ocd = TlsBootstrap.Config.class)
@@ -38,6 +41,7 @@ public class TlsBootstrap {
     static final String PID = "dev.mamori.tls";
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
     static final String KEYSTORE = "org.ops4j.pax.web.ssl.keystore";
+    static final String HTTP_ENABLED = "org.osgi.service.http.enabled";
     static final String PROTOCOLS = "TLSv1.2,TLSv1.3";
     /**
      * AEAD suites with forward secrecy only (CRY-1): the TLS 1.3 suites, and ECDHE with AES-GCM or
@@ -66,6 +70,13 @@ public class TlsBootstrap {
         /** @return validity */
         @AttributeDefinition(description = "Lifetime of the self-signed certificate in days.", min = "1", max = "825")
         int validity_days() default 397;
+
+        /** @return whether plain HTTP is left to the container owner */
+        @AttributeDefinition(description = "false: Pax Web's plain HTTP connector (org.osgi.service.http.enabled) is "
+                + "switched off at every start. true: it is left as org.ops4j.pax.web says, for a TLS-terminating proxy "
+                + "in front of the server; the API then still answers plain requests only from the proxies listed in "
+                + "dev.mamori.rest tls.proxies that forward them from HTTPS.")
+        boolean plain_http() default false;
     }
 
     /**
@@ -89,6 +100,10 @@ public class TlsBootstrap {
             web.update(updated);
             LOG.info("HTTPS enabled on port {} ({}, AEAD cipher suites only)", updated.get("org.osgi.service.http.port.secure"),
                     PROTOCOLS);
+            if (wanted.containsKey(HTTP_ENABLED)) {
+                LOG.warn("Switched Pax Web's plain HTTP connector off (CRY-1): every web application of this container is "
+                        + "now served over HTTPS only. Behind a TLS-terminating proxy set plain.http = true in {}.cfg.", PID);
+            }
         }
         ownerOnly(cfg);
     }
@@ -135,6 +150,9 @@ public class TlsBootstrap {
             }
         }
         putIfDifferent(current, wanted, "org.osgi.service.http.secure.enabled", "true");
+        if (!config.plain_http()) {
+            putIfDifferent(current, wanted, HTTP_ENABLED, "false");
+        }
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.included", PROTOCOLS);
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.excluded", "SSLv3,TLSv1,TLSv1.1");
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.renegotiationAllowed", "false");

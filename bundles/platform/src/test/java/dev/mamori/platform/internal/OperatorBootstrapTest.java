@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OperatorBootstrapTest {
     private static final Pattern LINE = Pattern.compile("admin = \\{CRYPT\\}([0-9a-f]+)\\{CRYPT\\},_g_:operators");
 
+    private static final List<String> ROLES = List.of("ssh", "operator");
+
     @TempDir
     Path dir;
 
@@ -50,7 +52,7 @@ class OperatorBootstrapTest {
     @Test
     @DisplayName("OPS-6/IAM-7: first start creates the operator once, bcrypt-hashed, password handed over in a 0600 file")
     void createsOnce() throws Exception {
-        Optional<char[]> created = OperatorBootstrap.ensure(users(), handover(), "admin", "operators");
+        Optional<char[]> created = OperatorBootstrap.ensure(users(), handover(), "admin", "operators", ROLES);
         assertTrue(created.isPresent());
         char[] password = created.get();
         assertEquals(24, password.length);
@@ -62,9 +64,11 @@ class OperatorBootstrapTest {
         String content = Files.readString(users(), StandardCharsets.ISO_8859_1);
         assertFalse(content.contains(new String(password)), "the plain password never reaches the realm file");
         List<String> lines = Files.readAllLines(users(), StandardCharsets.ISO_8859_1);
-        assertEquals(1, lines.size());
-        Matcher m = LINE.matcher(lines.get(0));
-        assertTrue(m.matches(), lines.get(0));
+        assertEquals(2, lines.size());
+        // the group first: on a stock Karaf nothing else defines it, and the account without it has no roles
+        assertEquals("_g_\\:operators = group,ssh,operator", lines.get(0));
+        Matcher m = LINE.matcher(lines.get(1));
+        assertTrue(m.matches(), lines.get(1));
         String bcrypt = unhex(m.group(1));
         assertTrue(bcrypt.startsWith("$2a$12$"), bcrypt);
         assertTrue(OpenBSDBCrypt.checkPassword(bcrypt, password));
@@ -73,7 +77,7 @@ class OperatorBootstrapTest {
         byte[] usersBefore = Files.readAllBytes(users());
         // the operator read and removed the handover file; a restart must neither recreate it nor touch the account
         Files.delete(handover());
-        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "admin", "operators"));
+        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "admin", "operators", ROLES));
         assertArrayEquals(usersBefore, Files.readAllBytes(users()));
         assertFalse(Files.exists(handover()));
     }
@@ -85,7 +89,7 @@ class OperatorBootstrapTest {
         Files.createDirectories(users().getParent());
         Files.write(users(), List.of("# Karaf users", line), StandardCharsets.ISO_8859_1);
         byte[] before = Files.readAllBytes(users());
-        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "admin", "operators"));
+        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "admin", "operators", ROLES));
         assertArrayEquals(before, Files.readAllBytes(users()));
         assertFalse(Files.exists(handover()));
     }
@@ -97,21 +101,53 @@ class OperatorBootstrapTest {
         List<String> existing = List.of("# admin = old", "administrator = x,_g_:operators", "karaf = y,_g_:admingroup",
                 "_g_\\:admingroup = group,admin");
         Files.write(users(), existing, StandardCharsets.ISO_8859_1);
-        Optional<char[]> created = OperatorBootstrap.ensure(users(), handover(), "admin", "operators");
+        Optional<char[]> created = OperatorBootstrap.ensure(users(), handover(), "admin", "operators", ROLES);
         assertTrue(created.isPresent());
         List<String> lines = Files.readAllLines(users(), StandardCharsets.ISO_8859_1);
         assertEquals(existing, lines.subList(0, 4));
-        assertEquals(5, lines.size());
-        assertTrue(LINE.matcher(lines.get(4)).matches(), lines.get(4));
+        assertEquals(6, lines.size());
+        assertEquals("_g_\\:operators = group,ssh,operator", lines.get(4));
+        assertTrue(LINE.matcher(lines.get(5)).matches(), lines.get(5));
+    }
+
+    @Test
+    @DisplayName("OPS-6: a group the realm defines already (the distribution's, or the owner's) is not redefined")
+    void existingGroupKept() throws Exception {
+        Files.createDirectories(users().getParent());
+        Files.write(users(), List.of("_g_\\:operators = group,ssh,operator,viewer"), StandardCharsets.ISO_8859_1);
+        assertTrue(OperatorBootstrap.ensure(users(), handover(), "admin", "operators", ROLES).isPresent());
+        List<String> lines = Files.readAllLines(users(), StandardCharsets.ISO_8859_1);
+        assertEquals(2, lines.size());
+        assertEquals("_g_\\:operators = group,ssh,operator,viewer", lines.get(0));
+        assertTrue(LINE.matcher(lines.get(1)).matches(), lines.get(1));
+    }
+
+    @Test
+    @DisplayName("IAM-7: a clear-text realm (stock Karaf: encryption.enabled = false, or nothing) is switched to bcrypt; "
+            + "a hashing realm is left alone")
+    void realmToBcrypt() {
+        java.util.Hashtable<String, Object> stock = new java.util.Hashtable<>();
+        stock.put("encryption.enabled", "false");
+        stock.put("encryption.name", "basic");
+        assertEquals("true", OperatorBootstrap.realmChanges(stock).get("encryption.enabled"));
+        assertEquals("bcrypt", OperatorBootstrap.realmChanges(stock).get("encryption.algorithm"));
+        assertEquals("spring-security-crypto", OperatorBootstrap.realmChanges(stock).get("encryption.name"));
+        assertEquals("hexadecimal", OperatorBootstrap.realmChanges(stock).get("encryption.encoding"));
+        assertEquals(OperatorBootstrap.BCRYPT_REALM, OperatorBootstrap.realmChanges(new java.util.Hashtable<>()));
+        java.util.Hashtable<String, Object> hashing = new java.util.Hashtable<>(stock);
+        hashing.put("encryption.enabled", "true");
+        assertEquals(java.util.Map.of(), OperatorBootstrap.realmChanges(hashing));
+        hashing.putAll(OperatorBootstrap.BCRYPT_REALM);
+        assertEquals(java.util.Map.of(), OperatorBootstrap.realmChanges(hashing));
     }
 
     @Test
     @DisplayName("SEC-7: a user name with properties metacharacters is escaped and recognised on the next start")
     void escapedName() throws Exception {
-        assertTrue(OperatorBootstrap.ensure(users(), handover(), "ops admin", "operators").isPresent());
-        String line = Files.readAllLines(users(), StandardCharsets.ISO_8859_1).get(0);
+        assertTrue(OperatorBootstrap.ensure(users(), handover(), "ops admin", "operators", ROLES).isPresent());
+        String line = Files.readAllLines(users(), StandardCharsets.ISO_8859_1).get(1);
         assertTrue(line.startsWith("ops\\ admin = {CRYPT}"), line);
-        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "ops admin", "operators"));
+        assertEquals(Optional.empty(), OperatorBootstrap.ensure(users(), handover(), "ops admin", "operators", ROLES));
     }
 
     @Test

@@ -36,6 +36,10 @@ class TlsBootstrapTest {
     }
 
     static TlsBootstrap.Config config(String keystore) {
+        return config(keystore, false);
+    }
+
+    static TlsBootstrap.Config config(String keystore, boolean plainHttp) {
         return new TlsBootstrap.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -55,6 +59,11 @@ class TlsBootstrapTest {
             @Override
             public int validity_days() {
                 return 397;
+            }
+
+            @Override
+            public boolean plain_http() {
+                return plainHttp;
             }
         };
     }
@@ -77,7 +86,7 @@ class TlsBootstrapTest {
         Map<String, Object> wanted = TlsBootstrap.wantedProperties(new Hashtable<>(), ourConfig());
 
         assertEquals(Set.of(KS, KS_PASSWORD, "org.ops4j.pax.web.ssl.key.password", "org.ops4j.pax.web.ssl.keystore.type",
-                "org.ops4j.pax.web.ssl.key.alias", "org.osgi.service.http.secure.enabled",
+                "org.ops4j.pax.web.ssl.key.alias", "org.osgi.service.http.secure.enabled", TlsBootstrap.HTTP_ENABLED,
                 "org.ops4j.pax.web.ssl.protocols.included", "org.ops4j.pax.web.ssl.protocols.excluded",
                 "org.ops4j.pax.web.ssl.renegotiationAllowed", "org.ops4j.pax.web.ssl.ciphersuites.included",
                 "org.ops4j.pax.web.ssl.ciphersuites.excluded"), wanted.keySet());
@@ -89,6 +98,7 @@ class TlsBootstrapTest {
         String excludedSuites = (String) wanted.get("org.ops4j.pax.web.ssl.ciphersuites.excluded");
         assertTrue(excludedSuites.contains("_CBC_") && excludedSuites.contains("^TLS_RSA_"), excludedSuites);
         assertEquals("true", wanted.get("org.osgi.service.http.secure.enabled"));
+        assertEquals("false", wanted.get(TlsBootstrap.HTTP_ENABLED));
         assertEquals("TLSv1.2,TLSv1.3", wanted.get("org.ops4j.pax.web.ssl.protocols.included"));
         Set<String> excluded = Set.of(((String) wanted.get("org.ops4j.pax.web.ssl.protocols.excluded")).split(","));
         assertTrue(excluded.containsAll(Set.of("SSLv3", "TLSv1", "TLSv1.1")), excluded.toString());
@@ -104,6 +114,19 @@ class TlsBootstrapTest {
         Set<String> sans = ((X509Certificate) ks.getCertificate(alias)).getSubjectAlternativeNames().stream()
                 .map(l -> String.valueOf(l.get(1))).collect(Collectors.toSet());
         assertEquals(Set.of("localhost", "127.0.0.1"), sans);
+    }
+
+    @Test
+    @DisplayName("CRY-1: plain HTTP that a container (stock Pax Web: enabled = true) switched on is switched off again, "
+            + "unless plain.http leaves it to a TLS-terminating proxy")
+    void plainHttpOff() throws Exception {
+        Map<String, Object> first = TlsBootstrap.wantedProperties(new Hashtable<>(), ourConfig());
+        Dictionary<String, Object> stock = dict(first);
+        stock.put(TlsBootstrap.HTTP_ENABLED, "true");
+        assertEquals(Map.of(TlsBootstrap.HTTP_ENABLED, "false"), TlsBootstrap.wantedProperties(stock, ourConfig()));
+        assertEquals(Map.of(), TlsBootstrap.wantedProperties(stock, config(ours().toString(), true)));
+        stock.put(TlsBootstrap.HTTP_ENABLED, "false");
+        assertEquals(Map.of(), TlsBootstrap.wantedProperties(stock, ourConfig()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.servlet.ServletConfig;
 import javax.servlet.ServletContext;
@@ -21,9 +22,10 @@ import dev.mamori.rest.spi.RestConstants;
 
 /**
  * The servlet at {@link RestConstants#BASE_PATH}: the entry of every API request. It binds the
- * request's {@link ExecutionContext} and the log MDC for the whole call, then hands the request
- * to the current {@link Generation} of the CXF server (through {@link Generations}, which counts
- * it in flight there).
+ * request's {@link ExecutionContext} and the log MDC for the whole call, refuses a request that did
+ * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), then hands the request to the
+ * current {@link Generation} of the CXF server (through {@link Generations}, which counts it in
+ * flight there).
  */
 final class ApiServlet extends HttpServlet {
     /** Log MDC key of the request id. */
@@ -42,9 +44,15 @@ final class ApiServlet extends HttpServlet {
     }
 
     private final transient Generations generations;
+    private final transient Supplier<TlsOnly> transport;
 
-    ApiServlet(Generations generations) {
+    /**
+     * @param generations the CXF server generations requests go to
+     * @param transport   who may reach the API without TLS on this connection (read per request)
+     */
+    ApiServlet(Generations generations, Supplier<TlsOnly> transport) {
         this.generations = generations;
+        this.transport = transport;
     }
 
     @Override
@@ -52,6 +60,13 @@ final class ApiServlet extends HttpServlet {
         ExecutionContext context = contextOf(request, true);
         MDC.put(MDC_KEY, context.requestId());
         try (ExecutionContext.Binding bound = ExecutionContext.bind(context)) {
+            if (!transport.get().admits(request)) {
+                // whatever the container's connectors: plain HTTP never reaches a resource (CRY-1); no
+                // redirect, which would teach clients that sending credentials in clear is answered
+                ServletProblems.write(request, response, 403, "tls-required", "TLS Required",
+                        "The API is served over HTTPS only.");
+                return;
+            }
             if (!generations.dispatch(request, response)) {
                 // no live server before the first build or between create and start: CXF would
                 // answer text/plain (and log "Can't find the request ... Observer")

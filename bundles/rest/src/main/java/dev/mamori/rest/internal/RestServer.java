@@ -85,6 +85,15 @@ public class RestServer {
                 + "(required-slot-empty, Retry-After 5). A value may list several slots separated by commas. An "
                 + "unknown name can never be filled and so keeps the API closed. Changes apply at once.")
         String[] required_slots() default {};
+
+        /** @return trusted TLS-terminating proxies */
+        @AttributeDefinition(description = "TLS-terminating proxies in front of the server, as IP addresses or CIDR "
+                + "blocks (a value may list several, separated by commas). The API answers only requests that arrived "
+                + "over TLS (CRY-1): a plain-HTTP request is served only when it comes from one of these and carries "
+                + "X-Forwarded-Proto: https; anything else gets 403 problem+json tls-required. Host names are not "
+                + "accepted (no DNS on the request path); an entry that is not understood trusts nobody. Empty: "
+                + "HTTPS only. Changes apply at once.")
+        String[] tls_proxies() default {};
     }
 
     private final Map<Long, Object> resources = new ConcurrentSkipListMap<>();
@@ -103,6 +112,7 @@ public class RestServer {
     private final ApiServlet api;
     private final List<Whiteboard> trackers;
     private volatile Config config;
+    private volatile TlsOnly transport = TlsOnly.of();
     private volatile boolean active;
 
     /**
@@ -119,7 +129,7 @@ public class RestServer {
         this.http = http;
         this.bus = defaultBus();
         this.generations = new Generations(rebuilder, GRACE);
-        this.api = new ApiServlet(generations);
+        this.api = new ApiServlet(generations, () -> transport);
         this.trackers = List.of(
                 new Whiteboard(context, "(" + RestConstants.RESOURCE + "=true)", rebuildingOn(resources)),
                 new Whiteboard(context, "(" + RestConstants.EXTENSION + "=true)", rebuildingOn(extensions)),
@@ -139,13 +149,22 @@ public class RestServer {
 
     /**
      * Applies a configuration change without a rebuild: the body limit is read per request, the
-     * required slots per request by the gate.
+     * required slots per request by the gate, the trusted TLS proxies per request by the API servlet.
      *
      * @param config the new configuration
      */
     @Modified
     void modified(Config config) {
         this.config = config;
+        TlsOnly tls = TlsOnly.of(config.tls_proxies());
+        if (!tls.rejected().isEmpty()) {
+            LOG.error("tls.proxies: {} neither an IP address nor a CIDR block: trusted by nobody", tls.rejected());
+        }
+        this.transport = tls;
+        if (tls.proxies() > 0) {
+            LOG.info("Plain-HTTP API requests accepted from {} trusted TLS-terminating proxy block(s) with "
+                    + "X-Forwarded-Proto: https", tls.proxies());
+        }
         slots.require(Arrays.asList(config.required_slots()));
         for (String s : slots.required()) {
             if (!RestConstants.SLOTS.contains(s)) {

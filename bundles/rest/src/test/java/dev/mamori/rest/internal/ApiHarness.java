@@ -45,6 +45,12 @@ final class ApiHarness implements AutoCloseable {
     final ApiServlet api;
     final org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
     final LocalConnector connector = new LocalConnector(jetty);
+    /** Whether requests arrive as over TLS (Pax Web's HTTPS connector); most tests need it, the API refuses others. */
+    volatile boolean secure = true;
+    /** The client address requests seem to come from; null: the local connector's own. */
+    volatile String remoteAddress;
+    /** The trusted TLS-terminating proxies, as RestServer hands them to the API servlet. */
+    volatile TlsOnly transport = TlsOnly.of();
     /** What each request left on its Jetty thread once the servlets returned: context and MDC. */
     final BlockingQueue<Leftover> leftovers = new LinkedBlockingQueue<>();
     private long numbers;
@@ -58,7 +64,7 @@ final class ApiHarness implements AutoCloseable {
 
     ApiHarness(Duration grace) throws Exception {
         generations = new Generations(executor, grace);
-        api = new ApiServlet(generations);
+        api = new ApiServlet(generations, () -> transport);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -70,6 +76,10 @@ final class ApiHarness implements AutoCloseable {
             @Override
             public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response)
                     throws IOException, ServletException {
+                base.setSecure(secure);
+                if (remoteAddress != null) {
+                    base.setRemoteAddr(new java.net.InetSocketAddress(java.net.InetAddress.getByName(remoteAddress), 40000));
+                }
                 try {
                     super.handle(target, base, request, response);
                 } finally {
