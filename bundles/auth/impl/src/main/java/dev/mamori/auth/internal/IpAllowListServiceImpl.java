@@ -60,7 +60,7 @@ public class IpAllowListServiceImpl implements IpAllowListService {
 
     @Modified
     final void modified(AuthConfig config) {
-        this.platform = IpRanges.parse(java.util.Arrays.asList(config.platform_allowlist()));
+        this.platform = IpRanges.fromConfig(config.platform_allowlist());
     }
 
     @Override

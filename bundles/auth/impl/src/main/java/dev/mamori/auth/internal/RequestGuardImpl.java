@@ -37,7 +37,7 @@ public class RequestGuardImpl implements RequestGuard {
 
     @Modified
     final void modified(AuthConfig config) {
-        this.trustedProxies = IpRanges.parse(Arrays.asList(config.trusted_proxies()));
+        this.trustedProxies = IpRanges.fromConfig(config.trusted_proxies());
         // a bucket of 'burst' requests refilled at 'requests_per_second'
         long periodNanos = Math.max(1, (long) config.flood_burst() * 1_000_000_000L / config.flood_requests_per_second());
         this.flood = new Throttle(config.flood_burst(), Duration.ofNanos(periodNanos), 100_000, clock);

@@ -35,6 +35,23 @@ public final class IpRanges {
     }
 
     /**
+     * @param configured configuration values: each may hold several ranges separated by commas or
+     *                   blanks (a {@code .cfg} line), blanks are ignored
+     * @return the ranges
+     */
+    public static IpRanges fromConfig(String[] configured) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String v : configured == null ? new String[0] : configured) {
+            for (String part : (v == null ? "" : v).split("[,\\s]+")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return parse(out);
+    }
+
+    /**
      * @param cidrs ranges such as {@code 203.0.113.0/24}, {@code 2001:db8::/32}, or single addresses
      * @return the list
      * @throws AuthException {@code invalid-ip-range} naming the first bad entry

@@ -86,4 +86,15 @@ class IpRangesTest {
         assertEquals(Optional.of("203.0.113.5"), ClientAddress.resolve("::ffff:10.0.0.2", List.of("203.0.113.5"), proxies));
         assertEquals(Optional.empty(), ClientAddress.resolve("10.0.0.2", List.of("1.1.1.1,".repeat(25)), proxies));
     }
+
+    @Test
+    @DisplayName("IAM-12, OPS-3: a .cfg line holds several ranges; an empty line is no range (unrestricted), not an error")
+    void fromConfig() {
+        assertTrue(IpRanges.fromConfig(new String[] {""}).unrestricted());
+        assertTrue(IpRanges.fromConfig(new String[0]).unrestricted());
+        IpRanges r = IpRanges.fromConfig(new String[] {"203.0.113.0/24, 2001:db8::/32 10.0.0.1"});
+        assertEquals(List.of("203.0.113.0/24", "2001:db8::/32", "10.0.0.1"), r.canonical());
+        assertTrue(r.allows("2001:db8::5"));
+        assertFalse(r.allows("198.51.100.1"));
+    }
 }
