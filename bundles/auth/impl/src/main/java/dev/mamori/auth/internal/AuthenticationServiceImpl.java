@@ -109,12 +109,13 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     @Override
     public SignIn signIn(Credentials c) {
         attempts.checkAddress();
-        char[] password = c == null ? null : c.password();
         boolean platform = c != null && (c.tenant() == null || c.tenant().isBlank());
-        if (c == null || !platform && !fits(c.tenant()) || !fits(c.login()) || password == null || password.length > 1024) {
+        if (c == null || !platform && !fits(c.tenant()) || !fits(c.login())) {
             passwords.verify(new char[0], null);
             throw attempts.fail(null, null, "password", "malformed", false);
         }
+        // a missing or absurdly long password is a wrong one, and counts like one (Keycloak's testBrowserMissingPassword)
+        char[] password = c.password() == null || c.password().length > 1024 ? new char[0] : c.password();
         if (platform) {
             return passwordStep(Space.PLATFORM, c.login(), password);
         }

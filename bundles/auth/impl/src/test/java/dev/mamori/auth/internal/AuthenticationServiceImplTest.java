@@ -247,6 +247,18 @@ class AuthenticationServiceImplTest {
     }
 
     @Test
+    @DisplayName("IAM-9: a missing password is a wrong one: it gets the same answer and counts towards the lock")
+    void missingPasswordCounts() {
+        User u = taro();
+        for (int i = 1; i <= 5; i++) {
+            AuthException e = org.junit.jupiter.api.Assertions.assertThrows(AuthException.class, () -> AuthFixture.from(AuthFixture.USER_IP,
+                    () -> fx.auth.signIn(new dev.mamori.auth.Credentials(tenant, "taro", null))));
+            assertEquals(AuthErrors.INVALID_CREDENTIALS.code(), e.code());
+        }
+        assertTrue(locked(u.id()));
+    }
+
+    @Test
     @DisplayName("IAM-9: a success resets the counter (4 failures, success, 4 failures: not locked)")
     void successResetsCounter() {
         User u = taro();
