@@ -39,10 +39,10 @@ import dev.mamori.tenant.TenantState;
 
 /**
  * What only the running distribution shows: features resolve, plugins and updated bundles plug in,
- * shell commands under their ACL, tenant isolation on the real database, the clock; with the REST
- * and vault tests above it. Subclasses choose the database.
+ * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
+ * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends RestContainerTests {
+public abstract class MamoriContainerTests extends AuthContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
             "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-auth", "mamori-postgresql");
