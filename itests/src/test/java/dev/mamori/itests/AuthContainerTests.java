@@ -174,6 +174,24 @@ public abstract class AuthContainerTests extends RestContainerTests {
     }
 
     /**
+     * IAM-6, IAM-14: a new password that breaks the rules (the admin floor: 12 characters) is refused
+     * with the rules it breaks - and the single-use reset token is not used up by the refusal, so the
+     * person can try again with a better password instead of asking an operator for a new token.
+     */
+    @Test
+    public void iam14_aRejectedPasswordDoesNotUseUpTheResetToken() throws Exception {
+        Tenant t = newTenant("reset");
+        Account a = newAccount(t, "adm");
+        String out = operator("mamori:user-create " + t.slug() + " " + a.login + " " + a.employeeNumber);
+        String token = match(RESET, out);
+        HttpResponse<String> weak = resetPassword(t.slug(), token, "Short1abcde");
+        assertProblem(weak, 400, "password-rejected");
+        HttpResponse<String> retry = resetPassword(t.slug(), token, a.password);
+        assertEquals("the token survives a refused password: " + retry.body(), 204, retry.statusCode());
+        assertProblem(resetPassword(t.slug(), token, a.password + "x"), 400, "reset-token-invalid");
+    }
+
+    /**
      * IAM-13, SEC-4: the session cookie is exactly {@code __Host-mamori-session=<token>; Path=/;
      * Secure; HttpOnly; SameSite=Strict} - no Domain, no lifetime beyond the browser - and its value is
      * an opaque 256-bit token (43 base64url characters) carrying nothing of the person or tenant.
