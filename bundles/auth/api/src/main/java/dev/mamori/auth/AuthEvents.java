@@ -44,6 +44,10 @@ public final class AuthEvents {
     public static final String MFA_RESET = "auth.user.mfa-reset";
     /** Personal data erased (IAM-5). */
     public static final String ERASED = "auth.user.erased";
+    /** A platform account was created; details: role. */
+    public static final String PLATFORM_ACCOUNT_CREATED = "auth.platform-account.created";
+    /** A platform account was changed; details: change (unlocked, mfa-reset, deactivated, reactivated, password-reset). */
+    public static final String PLATFORM_ACCOUNT_CHANGED = "auth.platform-account.changed";
     /** The tenant's IP allow-list was replaced; details: ranges. */
     public static final String IP_ALLOWLIST_CHANGED = "auth.ip-allowlist.changed";
 

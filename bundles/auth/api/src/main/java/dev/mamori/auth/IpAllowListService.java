@@ -6,7 +6,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Per-tenant IP allow-lists of IPv4 and IPv6 CIDR ranges (IAM-12), enforced at sign-in and on
- * every request of the tenant's users. Empty means unrestricted.
+ * every request of the tenant's users; the platform's own list restricts operators and support.
+ * Empty means unrestricted.
  */
 @ProviderType
 public interface IpAllowListService {
@@ -29,4 +30,11 @@ public interface IpAllowListService {
      * @return whether the tenant's list lets the address in
      */
     boolean allows(String tenantId, String clientIp);
+
+    /**
+     * @param clientIp the client address (null = unknown)
+     * @return whether the platform's list ({@code dev.mamori.auth/platform.allowlist}) lets an
+     *         operator or support account in from there (OPS-3)
+     */
+    boolean allowsPlatform(String clientIp);
 }

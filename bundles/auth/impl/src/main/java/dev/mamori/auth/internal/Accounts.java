@@ -3,6 +3,9 @@ package dev.mamori.auth.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -14,10 +17,13 @@ import org.osgi.service.component.annotations.Reference;
 import dev.mamori.auth.AuthException;
 import dev.mamori.auth.Profile;
 import dev.mamori.auth.internal.session.Secrets;
-import dev.mamori.auth.internal.store.ResetTokenEntity;
+import dev.mamori.auth.internal.store.AccountEntity;
 import dev.mamori.auth.internal.store.UserEntity;
 
-/** Account rows of the bound tenant: lookups for sign-in, passwords, reset tokens. */
+/**
+ * Account rows of a {@link Space}: lookups for sign-in, passwords, reset tokens and recovery codes
+ * (IAM-14: only their SHA-256 hashes are stored, each is used up by the one request that clears it).
+ */
 @Component(service = Accounts.class)
 public class Accounts {
     private final AuthStore store;
@@ -40,12 +46,12 @@ public class Accounts {
         this.clock = clock;
     }
 
-    /** @return the account with this login name or e-mail address in the bound tenant */
-    Optional<UserEntity> byLogin(String tenantId, String login) {
-        if (login.indexOf('@') >= 0) {
+    /** @return the account with this login name (or, for tenant users, e-mail address) */
+    Optional<? extends AccountEntity> byLogin(Space space, String login) {
+        if (!space.platform() && login.indexOf('@') >= 0) {
             String index;
             try {
-                index = profiles.emailIndex(tenantId, Profiles.normaliseEmail(login));
+                index = profiles.emailIndex(space.tenantId(), Profiles.normaliseEmail(login));
             } catch (AuthException malformed) {
                 return Optional.empty();
             }
@@ -53,11 +59,19 @@ public class Accounts {
                     .setParameter("i", index).getResultList().stream().findFirst());
         }
         String name = login.strip().toLowerCase(Locale.ROOT);
-        return store.tenant(em -> em.createQuery("SELECT u FROM AuthUser u WHERE u.loginName = :n", UserEntity.class)
+        return space.tx(store, em -> em.createQuery("SELECT u FROM " + space.entity() + " u WHERE u.loginName = :n", space.type())
                 .setParameter("n", name).getResultList().stream().findFirst());
     }
 
-    /** @return the account with this id in the bound tenant */
+    /** @return the account with this id */
+    Optional<? extends AccountEntity> byId(Space space, String id) {
+        if (id == null || id.length() > 36) {
+            return Optional.empty();
+        }
+        return space.tx(store, em -> Optional.ofNullable(em.find(space.type(), id)));
+    }
+
+    /** @return the tenant user with this id in the bound tenant */
     Optional<UserEntity> byId(String userId) {
         if (userId == null || userId.length() > 36) {
             return Optional.empty();
@@ -70,55 +84,113 @@ public class Accounts {
      *
      * @throws dev.mamori.auth.PasswordRejectedException listing every broken rule
      */
-    void setPassword(UserEntity u, char[] next, Set<String> roles) {
-        String email = profiles.load(store.tenants().requireTenantId(), u.id).map(Profile::email).orElse(null);
-        passwords.check(roles, next, u.loginName, email);
+    void setPassword(Space space, AccountEntity u, char[] next) {
+        checkPassword(space, u, next);
         String hash = passwords.hash(next);
         Instant now = clock.instant();
-        store.tenant(em -> em.createQuery("UPDATE AuthUser u SET u.passwordHash = :h, u.passwordChangedAt = :now, "
+        space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.passwordHash = :h, u.passwordChangedAt = :now, "
                 + "u.updatedAt = :now WHERE u.id = :id").setParameter("h", hash).setParameter("now", now)
                 .setParameter("id", u.id).executeUpdate());
     }
 
     /**
-     * Issues a single-use reset token for the account, replacing earlier ones (IAM-14).
+     * @throws dev.mamori.auth.PasswordRejectedException if the password breaks the rules of the
+     *         account's roles (IAM-6)
+     */
+    void checkPassword(Space space, AccountEntity u, char[] next) {
+        String email = space.platform() ? null : profiles.load(space.tenantId(), u.id).map(Profile::email).orElse(null);
+        passwords.check(Sessions.roles(u.roles), next, u.loginName, email);
+    }
+
+    /** @return the account a reset token is valid for, without using the token up */
+    Optional<AccountEntity> resetTokenAccount(Space space, String hash, Instant now) {
+        return space.tx(store, em -> em.createQuery("SELECT u FROM " + space.entity() + " u WHERE u.resetHash = :h", space.type())
+                .setParameter("h", hash).getResultList().stream().findFirst()
+                .filter(u -> u.resetExpiresAt != null && now.isBefore(u.resetExpiresAt) && "ACTIVE".equals(u.state))
+                .map(u -> (AccountEntity) u));
+    }
+
+    /**
+     * Issues a single-use reset token for the account, replacing an earlier one (IAM-14); the current
+     * password stops working.
      *
      * @return the token; only its hash is stored
      */
-    String issueResetToken(String userId, Duration ttl) {
+    String issueResetToken(Space space, String id, Duration ttl) {
         String token = Secrets.newToken();
         Instant now = clock.instant();
-        store.tenant(em -> {
-            em.createQuery("DELETE FROM AuthResetToken t WHERE t.userId = :u").setParameter("u", userId).executeUpdate();
-            ResetTokenEntity t = new ResetTokenEntity();
-            t.tokenHash = Secrets.hash(token);
-            t.userId = userId;
-            t.expiresAt = now.plus(ttl);
-            em.persist(t);
-            return null;
-        });
+        space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.resetHash = :h, u.resetExpiresAt = :e, "
+                + "u.passwordHash = NULL, u.updatedAt = :now WHERE u.id = :id").setParameter("h", Secrets.hash(token))
+                .setParameter("e", now.plus(ttl)).setParameter("now", now).setParameter("id", id).executeUpdate());
         return token;
     }
 
     /**
-     * Uses up a reset token: deleted by the first request that presents it, valid only if unexpired
+     * Uses up a reset token: cleared by the first request that presents it, valid only if unexpired
      * and its account is active.
      *
      * @return the account
      */
-    Optional<UserEntity> takeResetToken(String hash, Instant now) {
-        return store.tenant(em -> {
-            ResetTokenEntity t = em.find(ResetTokenEntity.class, hash);
-            if (t == null) {
-                return Optional.<UserEntity>empty();
+    Optional<AccountEntity> takeResetToken(Space space, String hash, Instant now) {
+        return space.tx(store, em -> {
+            List<? extends AccountEntity> found = em.createQuery("SELECT u FROM " + space.entity() + " u WHERE u.resetHash = :h",
+                    space.type()).setParameter("h", hash).getResultList();
+            if (found.isEmpty()) {
+                return Optional.<AccountEntity>empty();
             }
-            int deleted = em.createQuery("DELETE FROM AuthResetToken t WHERE t.tokenHash = :h").setParameter("h", hash)
-                    .executeUpdate();
-            if (deleted != 1 || !now.isBefore(t.expiresAt)) {
-                return Optional.<UserEntity>empty();
+            AccountEntity u = found.get(0);
+            int cleared = em.createQuery("UPDATE " + space.entity() + " u SET u.resetHash = NULL, u.resetExpiresAt = NULL "
+                    + "WHERE u.id = :id AND u.resetHash = :h").setParameter("id", u.id).setParameter("h", hash).executeUpdate();
+            if (cleared != 1 || u.resetExpiresAt == null || !now.isBefore(u.resetExpiresAt) || !"ACTIVE".equals(u.state)) {
+                return Optional.<AccountEntity>empty();
             }
-            UserEntity u = em.find(UserEntity.class, t.userId);
-            return Optional.ofNullable(u).filter(x -> "ACTIVE".equals(x.state));
+            return Optional.of(u);
         });
+    }
+
+    /** Replaces the account's recovery codes with ten new ones. @return the codes, shown once */
+    List<String> newRecoveryCodes(Space space, String id) {
+        List<String> codes = Secrets.newRecoveryCodes();
+        List<String> hashes = new ArrayList<>();
+        for (String c : codes) {
+            hashes.add(Secrets.hash(Secrets.normaliseRecoveryCode(c)));
+        }
+        space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.recoveryCodes = :c WHERE u.id = :id")
+                .setParameter("c", String.join(" ", hashes)).setParameter("id", id).executeUpdate());
+        return codes;
+    }
+
+    /** @return whether the code was one of the account's unused codes; it is used up now */
+    boolean useRecoveryCode(Space space, String id, String code) {
+        String hash = Secrets.hash(Secrets.normaliseRecoveryCode(code));
+        for (int attempt = 0; attempt < 5; attempt++) {
+            AccountEntity u = byId(space, id).orElse(null);
+            if (u == null || u.recoveryCodes == null) {
+                return false;
+            }
+            List<String> left = new ArrayList<>(Arrays.asList(u.recoveryCodes.split(" ")));
+            if (!left.remove(hash)) {
+                return false;
+            }
+            String before = u.recoveryCodes;
+            // only the request that replaces exactly the list it read wins: a code works once
+            int n = space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.recoveryCodes = :after "
+                    + "WHERE u.id = :id AND u.recoveryCodes = :before").setParameter("after", left.isEmpty() ? null : String.join(" ", left))
+                    .setParameter("id", id).setParameter("before", before).executeUpdate());
+            if (n == 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes the second factor and the recovery codes. */
+    void clearMfa(Space space, String id) {
+        space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.mfaSecret = NULL, u.mfaPending = NULL, "
+                + "u.mfaLastStep = 0, u.recoveryCodes = NULL WHERE u.id = :id").setParameter("id", id).executeUpdate());
+    }
+
+    static Set<String> roles(AccountEntity u) {
+        return Sessions.roles(u.roles);
     }
 }

@@ -15,7 +15,7 @@ import dev.mamori.auth.AuthEvents;
 import dev.mamori.auth.AuthException;
 import dev.mamori.auth.internal.net.Throttle;
 import dev.mamori.auth.internal.password.LockoutPolicy;
-import dev.mamori.auth.internal.store.UserEntity;
+import dev.mamori.auth.internal.store.AccountEntity;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
@@ -59,10 +59,6 @@ public class Attempts {
                 clock);
     }
 
-    LockoutPolicy lockout() {
-        return lockout;
-    }
-
     /** Refuses the attempt with 429 while the client address has spent its failures (SEC-12). */
     void checkAddress() {
         Optional<Duration> wait = perAddress.check(address());
@@ -77,26 +73,29 @@ public class Attempts {
     /**
      * Records a failure and returns the one answer every failure gets.
      *
-     * @param tenantId tenant, if known
-     * @param user     the account, if one was found (its counter goes up unless {@code counts} is false)
-     * @param step     password, mfa, recovery, reset
-     * @param reason   why, for the audit trail only
-     * @param counts   whether the failure counts towards the account's lock
+     * @param space   where the account lives (its tenant, if known, goes into the event)
+     * @param account the account, if one was found (its counter goes up when {@code counts})
+     * @param step    password, mfa, recovery, reset, ...
+     * @param reason  why, for the audit trail only
+     * @param counts  whether the failure counts towards the account's lock
      * @return the exception to throw
      */
-    AuthException fail(String tenantId, UserEntity user, String step, String reason, boolean counts) {
+    AuthException fail(Space space, AccountEntity account, String step, String reason, boolean counts) {
         perAddress.take(address());
         MamoriEvent.Builder ev = MamoriEvent.builder(AuthEvents.SIGN_IN_FAILED).outcome(MamoriEvent.Outcome.FAILURE)
                 .detail("step", step).detail("reason", reason);
-        if (tenantId != null) {
-            ev.tenant(tenantId);
+        if (space != null && space.tenantId() != null) {
+            ev.tenant(space.tenantId());
         }
-        if (user != null) {
-            ev.target("user", user.id);
+        if (space != null && space.platform()) {
+            ev.detail("account", "platform");
+        }
+        if (account != null) {
+            ev.target(space.platform() ? "platform-account" : "user", account.id);
         }
         events.publish(ev);
-        if (user != null && counts) {
-            countFailure(tenantId, user.id, 1);
+        if (account != null && counts) {
+            countFailure(space, account.id, 1);
         }
         return new AuthException(AuthErrors.INVALID_CREDENTIALS, "Sign-in failed.");
     }
@@ -107,37 +106,41 @@ public class Attempts {
      *
      * @return whether the account is locked now
      */
-    boolean countFailure(String tenantId, String userId, int failures) {
+    boolean countFailure(Space space, String accountId, int failures) {
         Instant now = clock.instant();
-        int count = store.tenant(em -> {
-            em.createQuery("UPDATE AuthUser u SET u.failedCount = u.failedCount + :n WHERE u.id = :id")
-                    .setParameter("n", failures).setParameter("id", userId).executeUpdate();
-            return em.createQuery("SELECT u.failedCount FROM AuthUser u WHERE u.id = :id", Integer.class)
-                    .setParameter("id", userId).getSingleResult();
+        int count = space.tx(store, em -> {
+            em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = u.failedCount + :n WHERE u.id = :id")
+                    .setParameter("n", failures).setParameter("id", accountId).executeUpdate();
+            return em.createQuery("SELECT u.failedCount FROM " + space.entity() + " u WHERE u.id = :id", Integer.class)
+                    .setParameter("id", accountId).getSingleResult();
         });
         if (!lockout.locks(count)) {
             return false;
         }
-        int locked = store.tenant(em -> em.createQuery(
-                "UPDATE AuthUser u SET u.lockedAt = :now WHERE u.id = :id AND u.lockedAt IS NULL")
-                .setParameter("now", now).setParameter("id", userId).executeUpdate());
+        int locked = space.tx(store, em -> em.createQuery(
+                "UPDATE " + space.entity() + " u SET u.lockedAt = :now WHERE u.id = :id AND u.lockedAt IS NULL")
+                .setParameter("now", now).setParameter("id", accountId).executeUpdate());
         if (locked == 1) {
-            sessions.revokeAll(tenantId, userId);
-            events.publish(MamoriEvent.builder(AuthEvents.LOCKED).tenant(tenantId).target("user", userId)
-                    .detail("failures", count));
+            sessions.revokeAll(space, accountId);
+            MamoriEvent.Builder ev = MamoriEvent.builder(AuthEvents.LOCKED).target(space.platform() ? "platform-account" : "user", accountId)
+                    .detail("failures", count);
+            if (!space.platform()) {
+                ev.tenant(space.tenantId());
+            }
+            events.publish(ev);
         }
         return true;
     }
 
     /** A full success: the counter starts again, an expired lock is cleared. */
-    void succeeded(String userId) {
-        store.tenant(em -> em.createQuery(
-                "UPDATE AuthUser u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id AND (u.failedCount <> 0 OR u.lockedAt IS NOT NULL)")
-                .setParameter("id", userId).executeUpdate());
+    void succeeded(Space space, String accountId) {
+        space.tx(store, em -> em.createQuery("UPDATE " + space.entity()
+                + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id AND (u.failedCount <> 0 OR u.lockedAt IS NOT NULL)")
+                .setParameter("id", accountId).executeUpdate());
     }
 
     /** @return whether the account is locked now */
-    boolean locked(UserEntity u) {
+    boolean locked(AccountEntity u) {
         return lockout.locked(u.lockedAt, clock.instant());
     }
 

@@ -56,6 +56,18 @@ public @interface AuthConfig {
     @AttributeDefinition(description = "Issuer shown by authenticator apps (otpauth URI).")
     String mfa_issuer() default "Mamori";
 
+    /** @return the platform allow-list */
+    @AttributeDefinition(description = "Addresses or CIDR ranges operators and support may sign in and work from (OPS-3). Empty: unrestricted.")
+    String[] platform_allowlist() default {};
+
+    /** @return first operator */
+    @AttributeDefinition(description = "Login name of the operator account created when there is no platform account yet (empty: none).")
+    String bootstrap_operator() default "admin";
+
+    /** @return handover file */
+    @AttributeDefinition(description = "Where that account's single-use reset token is handed over (owner-only).")
+    String bootstrap_token_file() default "${karaf.data}/mamori/initial-operator-reset-token";
+
     /** @return trusted proxies */
     @AttributeDefinition(description = "Addresses or CIDR ranges of TLS-terminating proxies whose X-Forwarded-For is believed (IAM-12). Empty: none.")
     String[] trusted_proxies() default {};

@@ -1,12 +1,9 @@
 package dev.mamori.auth.internal;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -32,8 +29,7 @@ import dev.mamori.auth.SessionState;
 import dev.mamori.auth.SignIn;
 import dev.mamori.auth.UserState;
 import dev.mamori.auth.internal.session.Secrets;
-import dev.mamori.auth.internal.store.RecoveryCodeEntity;
-import dev.mamori.auth.internal.store.UserEntity;
+import dev.mamori.auth.internal.store.AccountEntity;
 import dev.mamori.auth.spi.MfaFactor;
 import dev.mamori.platform.context.Channel;
 import dev.mamori.platform.context.ExecutionContext;
@@ -44,10 +40,10 @@ import dev.mamori.tenant.TenantSetting;
 import dev.mamori.tenant.TenantSettingsService;
 
 /**
- * Sign-in of tenant users: password, second factor, recovery codes, enrolment, sign-out (IAM-9..11,
- * SEC-4, SEC-12). An unknown tenant or account, a wrong password, a locked, deactivated or erased
- * account and an address outside the allow-list all get the same answer after the same bcrypt
- * work; only the published event says which it was.
+ * Sign-in of tenant users and platform accounts: password, second factor, recovery codes,
+ * enrolment, sign-out, passwords (IAM-8..11, OPS-3, SEC-4, SEC-12). An unknown tenant or account,
+ * a wrong password, a locked, deactivated or erased account and an address outside the allow-list
+ * all get the same answer after the same bcrypt work; only the published event says which it was.
  */
 @Component(service = AuthenticationService.class, configurationPid = AuthConfig.PID)
 public class AuthenticationServiceImpl implements AuthenticationService {
@@ -94,7 +90,8 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     }
 
     /** Second factors from plugins (WebAuthn, ...); the built-in TOTP cannot be replaced. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = "(!(" + MfaFactor.FACTOR + "=totp))")
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + MfaFactor.FACTOR + "=" + TotpFactor.ID + "))")
     void addFactor(MfaFactor factor, Map<String, Object> props) {
         Object id = props.get(MfaFactor.FACTOR);
         if (id instanceof String) {
@@ -113,12 +110,16 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     public SignIn signIn(Credentials c) {
         attempts.checkAddress();
         char[] password = c == null ? null : c.password();
-        if (c == null || !fits(c.tenant()) || !fits(c.login()) || password == null || password.length > 1024) {
+        boolean platform = c != null && (c.tenant() == null || c.tenant().isBlank());
+        if (c == null || !platform && !fits(c.tenant()) || !fits(c.login()) || password == null || password.length > 1024) {
             passwords.verify(new char[0], null);
             throw attempts.fail(null, null, "password", "malformed", false);
         }
+        if (platform) {
+            return passwordStep(Space.PLATFORM, c.login(), password);
+        }
         try {
-            return store.tenants().callAs(c.tenant(), () -> passwordStep(c.login(), password));
+            return store.tenants().callAs(c.tenant(), () -> passwordStep(Space.of(store.tenants().requireTenantId()), c.login(), password));
         } catch (TenantException e) {
             // unknown, deleted or inaccessible tenant: the same work and answer as a wrong password
             passwords.verify(password, null);
@@ -126,63 +127,63 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         }
     }
 
-    private SignIn passwordStep(String login, char[] password) {
-        String tenantId = store.tenants().requireTenantId();
-        Optional<UserEntity> found = accounts.byLogin(tenantId, login);
-        UserEntity u = found.orElse(null);
+    private SignIn passwordStep(Space space, String login, char[] password) {
+        AccountEntity u = accounts.byLogin(space, login).orElse(null);
         boolean match = passwords.verify(password, u == null ? null : u.passwordHash);
         if (u == null) {
-            throw attempts.fail(tenantId, null, "password", "unknown-account", false);
+            throw attempts.fail(space, null, "password", "unknown-account", false);
         }
-        if (!allowLists.allows(tenantId, clientIp())) {
-            events.publish(MamoriEvent.builder(AuthEvents.IP_REFUSED).tenant(tenantId).target("user", u.id)
-                    .outcome(MamoriEvent.Outcome.DENIED));
-            throw attempts.fail(tenantId, u, "password", "ip-refused", false);
+        if (!addressAllowed(space)) {
+            events.publish(target(MamoriEvent.builder(AuthEvents.IP_REFUSED), space, u.id).outcome(MamoriEvent.Outcome.DENIED));
+            throw attempts.fail(space, u, "password", "ip-refused", false);
         }
         if (!UserState.ACTIVE.name().equals(u.state)) {
-            throw attempts.fail(tenantId, u, "password", u.state.toLowerCase(Locale.ROOT), false);
+            throw attempts.fail(space, u, "password", u.state.toLowerCase(Locale.ROOT), false);
         }
         if (attempts.locked(u)) {
-            throw attempts.fail(tenantId, u, "password", "locked", false);
+            throw attempts.fail(space, u, "password", "locked", false);
         }
         if (!match) {
-            throw attempts.fail(tenantId, u, "password", "wrong-password", true);
+            throw attempts.fail(space, u, "password", "wrong-password", true);
         }
         if (passwords.needsRehash(u.passwordHash)) {
             String rehashed = passwords.hash(password);
-            store.tenant(em -> em.createQuery("UPDATE AuthUser u SET u.passwordHash = :h WHERE u.id = :id")
+            space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.passwordHash = :h WHERE u.id = :id")
                     .setParameter("h", rehashed).setParameter("id", u.id).executeUpdate());
         }
         Set<String> roles = Sessions.roles(u.roles);
-        SessionState state = state(tenantId, u, roles);
+        SessionState state = state(space, u, roles);
         if (state == SessionState.MFA_REQUIRED) {
             // a password step that never got its code is a failure too ("missing OTP", IAM-9)
-            int abandoned = store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tenantId = :t AND s.userId = :u "
-                    + "AND s.state = :s").setParameter("t", tenantId).setParameter("u", u.id)
-                    .setParameter("s", SessionState.MFA_REQUIRED.name()).executeUpdate());
-            if (abandoned > 0 && attempts.countFailure(tenantId, u.id, abandoned)) {
-                throw attempts.fail(tenantId, u, "password", "locked", false);
+            int abandoned = sessions.revokePending(space, u.id);
+            if (abandoned > 0 && attempts.countFailure(space, u.id, abandoned)) {
+                throw attempts.fail(space, u, "password", "locked", false);
             }
         } else {
-            attempts.succeeded(u.id);
+            attempts.succeeded(space, u.id);
         }
-        SignIn signIn = sessions.open(tenantId, u.id, roles, state);
-        published(AuthEvents.SIGN_IN_SUCCEEDED, tenantId, u.id, "password", state);
+        SignIn signIn = sessions.open(space, u.id, roles, state);
+        succeeded(space, u.id, "password", state);
         return signIn;
     }
 
+    private boolean addressAllowed(Space space) {
+        return space.platform() ? allowLists.allowsPlatform(clientIp()) : allowLists.allows(space.tenantId(), clientIp());
+    }
+
     /** What a session may do after a correct password. */
-    private SessionState state(String tenantId, UserEntity u, Set<String> roles) {
-        boolean enrolled = factors.values().stream().anyMatch(f -> f == totp ? u.mfaSecret != null : f.enrolled(tenantId, u.id));
+    private SessionState state(Space space, AccountEntity u, Set<String> roles) {
+        boolean enrolled = u.mfaSecret != null || factors.values().stream()
+                .anyMatch(f -> f != totp && f.enrolled(space.tenantId(), u.id));
         if (enrolled) {
             return SessionState.MFA_REQUIRED;
         }
-        return mfaMandatory(roles) ? SessionState.MFA_ENROLMENT_REQUIRED : SessionState.AUTHENTICATED;
+        return mfaMandatory(space, roles) ? SessionState.MFA_ENROLMENT_REQUIRED : SessionState.AUTHENTICATED;
     }
 
-    /** Tenant admins must use MFA; reviewers when the tenant says so; employees may (IAM-11). */
-    private boolean mfaMandatory(Set<String> roles) {
-        if (Roles.privileged(roles)) {
+    /** Admins and platform roles must use MFA; reviewers when the tenant says so; employees may (IAM-11). */
+    private boolean mfaMandatory(Space space, Set<String> roles) {
+        if (space.platform() || Roles.privileged(roles)) {
             return true;
         }
         TenantSettingsService s = settings;
@@ -197,28 +198,21 @@ public class AuthenticationServiceImpl implements AuthenticationService {
 
     @Override
     public SignIn verifyMfa(String token, String factorId, String code) {
-        return secondStep(token, "mfa", (tenantId, u) -> {
+        return secondStep(token, "mfa", (space, u) -> {
             MfaFactor f = factorId == null ? null : factors.get(factorId);
-            return f != null && code != null && code.length() <= MAX_INPUT && f.enrolled(tenantId, u.id)
-                    && f.verify(tenantId, u.id, code);
+            return f != null && code != null && code.length() <= MAX_INPUT && f.enrolled(space.tenantId(), u.id)
+                    && f.verify(space.tenantId(), u.id, code);
         });
     }
 
     @Override
     public SignIn recover(String token, String recoveryCode) {
-        return secondStep(token, "recovery", (tenantId, u) -> {
-            if (recoveryCode == null || recoveryCode.length() > MAX_INPUT) {
-                return false;
-            }
-            String hash = Secrets.hash(Secrets.normaliseRecoveryCode(recoveryCode));
-            // single use: only the request that deletes the row succeeds
-            return store.tenant(em -> em.createQuery("DELETE FROM AuthRecoveryCode r WHERE r.codeHash = :h AND r.userId = :u")
-                    .setParameter("h", hash).setParameter("u", u.id).executeUpdate()) == 1;
-        });
+        return secondStep(token, "recovery", (space, u) -> recoveryCode != null && recoveryCode.length() <= MAX_INPUT
+                && accounts.useRecoveryCode(space, u.id, recoveryCode));
     }
 
     private interface Check {
-        boolean passes(String tenantId, UserEntity u);
+        boolean passes(Space space, AccountEntity u);
     }
 
     private SignIn secondStep(String token, String step, Check check) {
@@ -227,21 +221,20 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         if (s.state() != SessionState.MFA_REQUIRED) {
             throw new AuthException(AuthErrors.MFA_CODE_REJECTED, "This session has no second factor to verify.");
         }
-        return asTenant(s, () -> {
-            UserEntity u = accounts.byId(s.userId()).orElse(null);
-            if (u == null || !UserState.ACTIVE.name().equals(u.state) || attempts.locked(u)
-                    || !allowLists.allows(s.tenantId(), clientIp())) {
+        Space space = Space.of(s.tenantId());
+        return asSession(s, () -> {
+            AccountEntity u = accounts.byId(space, s.userId()).orElse(null);
+            if (u == null || !UserState.ACTIVE.name().equals(u.state) || attempts.locked(u) || !addressAllowed(space)) {
                 sessions.revoke(token);
-                throw attempts.fail(s.tenantId(), u, step, "not-allowed", false);
+                throw attempts.fail(space, u, step, "not-allowed", false);
             }
-            if (!check.passes(s.tenantId(), u)) {
-                AuthException failed = attempts.fail(s.tenantId(), u, step, "wrong-code", true);
-                throw failed;
+            if (!check.passes(space, u)) {
+                throw attempts.fail(space, u, step, "wrong-code", true);
             }
-            attempts.succeeded(u.id);
+            attempts.succeeded(space, u.id);
             sessions.revoke(token);
-            SignIn signIn = sessions.open(s.tenantId(), u.id, s.roles(), SessionState.AUTHENTICATED);
-            published(AuthEvents.SIGN_IN_SUCCEEDED, s.tenantId(), u.id, step, SessionState.AUTHENTICATED);
+            SignIn signIn = sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
+            succeeded(space, u.id, step, SessionState.AUTHENTICATED);
             return signIn;
         });
     }
@@ -255,8 +248,7 @@ public class AuthenticationServiceImpl implements AuthenticationService {
             return;
         }
         sessions.revoke(token);
-        events.publish(MamoriEvent.builder(AuthEvents.SIGNED_OUT).tenant(s.tenantId()).target("user", s.userId())
-                .detail("session", s.id()));
+        events.publish(target(MamoriEvent.builder(AuthEvents.SIGNED_OUT), Space.of(s.tenantId()), s.userId()).detail("session", s.id()));
     }
 
     @Override
@@ -265,12 +257,14 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         if (s.state() == SessionState.MFA_REQUIRED) {
             throw new AuthException(AuthErrors.MFA_REQUIRED, "Verify the enrolled second factor first.");
         }
-        return asTenant(s, () -> {
-            UserEntity u = accounts.byId(s.userId()).orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
+        Space space = Space.of(s.tenantId());
+        return asSession(s, () -> {
+            AccountEntity u = accounts.byId(space, s.userId())
+                    .orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
             if (u.mfaSecret != null) {
-                throw new AuthException(AuthErrors.USER_STATE, "A second factor is enrolled already; a tenant admin can reset it.");
+                throw new AuthException(AuthErrors.USER_STATE, "A second factor is enrolled already; an admin can reset it.");
             }
-            return totp.begin(s.tenantId(), u.id, issuer, u.loginName);
+            return totp.begin(space, u.id, issuer, u.loginName);
         });
     }
 
@@ -281,30 +275,18 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         if (s.state() == SessionState.MFA_REQUIRED) {
             throw new AuthException(AuthErrors.MFA_REQUIRED, "Verify the enrolled second factor first.");
         }
-        return asTenant(s, () -> {
-            if (code == null || code.length() > MAX_INPUT || !totp.confirm(s.tenantId(), s.userId(), code)) {
-                attempts.fail(s.tenantId(), null, "enrol", "wrong-code", false);
+        Space space = Space.of(s.tenantId());
+        return asSession(s, () -> {
+            if (code == null || code.length() > MAX_INPUT || !totp.confirm(space, s.userId(), code)) {
+                attempts.fail(space, null, "enrol", "wrong-code", false);
                 throw new AuthException(AuthErrors.MFA_CODE_REJECTED, "The code does not match the secret being enrolled "
                         + "(or no enrolment was started). Check the device clock and try the next code.");
             }
-            List<String> codes = Secrets.newRecoveryCodes();
-            Instant now = clock.instant();
-            store.tenant(em -> {
-                em.createQuery("DELETE FROM AuthRecoveryCode r WHERE r.userId = :u").setParameter("u", s.userId()).executeUpdate();
-                for (String code1 : codes) {
-                    RecoveryCodeEntity r = new RecoveryCodeEntity();
-                    r.codeHash = Secrets.hash(Secrets.normaliseRecoveryCode(code1));
-                    r.userId = s.userId();
-                    r.createdAt = now;
-                    em.persist(r);
-                }
-                events.publish(MamoriEvent.builder(AuthEvents.MFA_ENROLLED).tenant(s.tenantId()).target("user", s.userId())
-                        .detail("factor", TotpFactor.ID));
-                return null;
-            });
-            attempts.succeeded(s.userId());
+            List<String> codes = accounts.newRecoveryCodes(space, s.userId());
+            events.publish(target(MamoriEvent.builder(AuthEvents.MFA_ENROLLED), space, s.userId()).detail("factor", TotpFactor.ID));
+            attempts.succeeded(space, s.userId());
             sessions.revoke(token);
-            return new MfaConfirmation(sessions.open(s.tenantId(), s.userId(), s.roles(), SessionState.AUTHENTICATED), codes);
+            return new MfaConfirmation(sessions.open(space, s.userId(), s.roles(), SessionState.AUTHENTICATED), codes);
         });
     }
 
@@ -315,32 +297,34 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         if (s.state() != SessionState.AUTHENTICATED) {
             throw new AuthException(AuthErrors.MFA_REQUIRED, "Complete sign-in (second factor) before changing the password.");
         }
-        return asTenant(s, () -> {
-            UserEntity u = accounts.byId(s.userId()).orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
+        Space space = Space.of(s.tenantId());
+        return asSession(s, () -> {
+            AccountEntity u = accounts.byId(space, s.userId())
+                    .orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
             if (current == null || current.length > 1024 || !passwords.verify(current, u.passwordHash)) {
-                throw attempts.fail(s.tenantId(), u, "password-change", "wrong-password", true);
+                throw attempts.fail(space, u, "password-change", "wrong-password", true);
             }
-            accounts.setPassword(u, next, Sessions.roles(u.roles));
-            sessions.revokeAll(s.tenantId(), u.id);
-            events.publish(MamoriEvent.builder(AuthEvents.PASSWORD_CHANGED).tenant(s.tenantId()).target("user", u.id));
-            return sessions.open(s.tenantId(), u.id, s.roles(), SessionState.AUTHENTICATED);
+            accounts.setPassword(space, u, next);
+            sessions.revokeAll(space, u.id);
+            events.publish(target(MamoriEvent.builder(AuthEvents.PASSWORD_CHANGED), space, u.id));
+            return sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
         });
     }
 
     @Override
     public void resetPassword(String tenant, String resetToken, char[] next) {
         attempts.checkAddress();
-        if (!fits(tenant) || resetToken == null || !Secrets.isToken(resetToken)) {
+        boolean platform = tenant == null || tenant.isBlank();
+        if (!platform && !fits(tenant) || resetToken == null || !Secrets.isToken(resetToken)) {
             throw resetInvalid(null);
+        }
+        if (platform) {
+            reset(Space.PLATFORM, resetToken, next);
+            return;
         }
         try {
             store.tenants().callAs(tenant, () -> {
-                String tenantId = store.tenants().requireTenantId();
-                UserEntity u = accounts.takeResetToken(Secrets.hash(resetToken), clock.instant()).orElseThrow(() -> resetInvalid(tenantId));
-                accounts.setPassword(u, next, Sessions.roles(u.roles));
-                attempts.succeeded(u.id);
-                sessions.revokeAll(tenantId, u.id);
-                events.publish(MamoriEvent.builder(AuthEvents.PASSWORD_RESET).tenant(tenantId).target("user", u.id));
+                reset(Space.of(store.tenants().requireTenantId()), resetToken, next);
                 return null;
             });
         } catch (TenantException e) {
@@ -348,21 +332,41 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         }
     }
 
-    private AuthException resetInvalid(String tenantId) {
-        attempts.fail(tenantId, null, "reset", "invalid-token", false);
-        return new AuthException(AuthErrors.RESET_TOKEN_INVALID, "The reset token is unknown, used or expired; ask a tenant "
-                + "admin for a new one.");
+    private void reset(Space space, String resetToken, char[] next) {
+        String hash = Secrets.hash(resetToken);
+        AccountEntity candidate = accounts.resetTokenAccount(space, hash, clock.instant()).orElseThrow(() -> resetInvalid(space));
+        // a rejected password leaves the token usable: nothing is used up by a failed attempt
+        accounts.checkPassword(space, candidate, next);
+        AccountEntity u = accounts.takeResetToken(space, hash, clock.instant()).orElseThrow(() -> resetInvalid(space));
+        accounts.setPassword(space, u, next);
+        attempts.succeeded(space, u.id);
+        sessions.revokeAll(space, u.id);
+        events.publish(target(MamoriEvent.builder(AuthEvents.PASSWORD_RESET), space, u.id));
     }
 
-    private <T> T asTenant(Session s, Supplier<T> work) {
-        // the session's account acts, whatever the caller's context holds
+    private AuthException resetInvalid(Space space) {
+        attempts.fail(space, null, "reset", "invalid-token", false);
+        return new AuthException(AuthErrors.RESET_TOKEN_INVALID, "The reset token is unknown, used or expired; ask an admin "
+                + "for a new one.");
+    }
+
+    /** Runs as the session's account: in its tenant, or for a platform account in no tenant. */
+    private <T> T asSession(Session s, Supplier<T> work) {
         ExecutionContext base = ExecutionContext.current().orElseGet(() -> ExecutionContext.builder(Channel.INTERNAL).build());
-        return base.withPrincipal(s.principal()).call(() -> store.tenants().callAs(s.tenantId(), work));
+        ExecutionContext ctx = base.withPrincipal(s.principal());
+        return s.tenantId() == null ? ctx.withTenant(null).call(work) : ctx.call(() -> store.tenants().callAs(s.tenantId(), work));
     }
 
-    private void published(String type, String tenantId, String userId, String step, SessionState state) {
-        events.publish(MamoriEvent.builder(type).tenant(tenantId).target("user", userId).detail("step", step)
+    private void succeeded(Space space, String accountId, String step, SessionState state) {
+        events.publish(target(MamoriEvent.builder(AuthEvents.SIGN_IN_SUCCEEDED), space, accountId).detail("step", step)
                 .detail("state", state.name()));
+    }
+
+    static MamoriEvent.Builder target(MamoriEvent.Builder b, Space space, String accountId) {
+        if (space.platform()) {
+            return b.target("platform-account", accountId);
+        }
+        return b.tenant(space.tenantId()).target("user", accountId);
     }
 
     private static boolean fits(String s) {
@@ -371,11 +375,5 @@ public class AuthenticationServiceImpl implements AuthenticationService {
 
     private static String clientIp() {
         return ExecutionContext.current().flatMap(ExecutionContext::clientIp).orElse(null);
-    }
-
-    static void clear(char[] a) {
-        if (a != null) {
-            Arrays.fill(a, '\0');
-        }
     }
 }

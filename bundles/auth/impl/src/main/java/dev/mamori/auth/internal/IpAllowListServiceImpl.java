@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.mamori.auth.AuthErrors;
@@ -29,7 +30,7 @@ import dev.mamori.platform.event.MamoriEvent;
  * that the check on every request costs no query; a change made on another node applies there
  * within {@link #CACHE_FOR}.
  */
-@Component(service = IpAllowListService.class)
+@Component(service = IpAllowListService.class, configurationPid = AuthConfig.PID)
 public class IpAllowListServiceImpl implements IpAllowListService {
     /** How long a node trusts its copy of a tenant's list. */
     static final Duration CACHE_FOR = Duration.ofSeconds(5);
@@ -41,6 +42,7 @@ public class IpAllowListServiceImpl implements IpAllowListService {
     private final EventPublisher events;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private volatile IpRanges platform;
 
     /**
      * @param store  persistence
@@ -48,10 +50,23 @@ public class IpAllowListServiceImpl implements IpAllowListService {
      * @param clock  the platform clock
      */
     @Activate
-    public IpAllowListServiceImpl(@Reference AuthStore store, @Reference EventPublisher events, @Reference Clock clock) {
+    public IpAllowListServiceImpl(@Reference AuthStore store, @Reference EventPublisher events, @Reference Clock clock,
+            AuthConfig config) {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        modified(config);
+    }
+
+    @Modified
+    final void modified(AuthConfig config) {
+        this.platform = IpRanges.parse(java.util.Arrays.asList(config.platform_allowlist()));
+    }
+
+    @Override
+    public boolean allowsPlatform(String clientIp) {
+        IpRanges r = platform;
+        return r.unrestricted() || clientIp != null && r.allows(clientIp);
     }
 
     @Override

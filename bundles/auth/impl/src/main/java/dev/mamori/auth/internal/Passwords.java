@@ -63,7 +63,9 @@ public class Passwords implements CredentialsMatcher {
     PasswordPolicy policy(Set<String> roles) {
         PasswordPolicy floor = Roles.privileged(roles) ? PasswordPolicy.PRIVILEGED : PasswordPolicy.ORDINARY;
         TenantSettingsService s = settings;
-        if (s == null) {
+        // platform accounts (no tenant bound) get the platform's rules only
+        if (s == null || dev.mamori.platform.context.ExecutionContext.current().flatMap(
+                dev.mamori.platform.context.ExecutionContext::tenantId).isEmpty()) {
             return floor;
         }
         int min = s.get(MIN_LENGTH_SETTING).map(TenantSetting::value).map(Passwords::number).orElse(floor.minLength());

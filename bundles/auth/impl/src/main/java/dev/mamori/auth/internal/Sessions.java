@@ -21,6 +21,7 @@ import dev.mamori.auth.internal.session.Secrets;
 import dev.mamori.auth.internal.session.SessionPolicy;
 import dev.mamori.auth.internal.store.SessionEntity;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PrincipalKind;
 
 /**
  * Sessions in the database, found by the SHA-256 of their token (SEC-4, OPS-4): any node serves
@@ -59,13 +60,14 @@ public class Sessions {
     }
 
     /** Opens a new session for an account. */
-    SignIn open(String tenantId, String userId, Set<String> roles, SessionState state) {
+    SignIn open(Space space, String userId, Set<String> roles, SessionState state) {
         String token = Secrets.newToken();
         Instant now = clock.instant();
         SessionEntity e = new SessionEntity();
         e.tokenHash = Secrets.hash(token);
         e.sessionId = e.tokenHash.substring(0, 16);
-        e.tenantId = tenantId;
+        e.kind = kind(space, roles).name();
+        e.tenantId = space.tenantId();
         e.userId = userId;
         e.roles = String.join(",", new TreeSet<>(roles));
         e.state = state.name();
@@ -101,7 +103,7 @@ public class Sessions {
             store.global(em -> em.createQuery("UPDATE AuthSession s SET s.lastSeenAt = :now WHERE s.tokenHash = :h")
                     .setParameter("now", now).setParameter("h", hash).executeUpdate());
         }
-        return new Session(e.sessionId, e.tenantId, e.userId, roles(e.roles), SessionState.valueOf(e.state), e.createdAt,
+        return new Session(e.sessionId, PrincipalKind.valueOf(e.kind), e.tenantId, e.userId, roles(e.roles), SessionState.valueOf(e.state), e.createdAt,
                 policy.expiresAt(e.createdAt, now), Secrets.csrfToken(token));
     }
 
@@ -122,9 +124,34 @@ public class Sessions {
      *
      * @return sessions ended
      */
-    int revokeAll(String tenantId, String userId) {
+    int revokeAll(Space space, String userId) {
+        if (space.platform()) {
+            return store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tenantId IS NULL AND s.userId = :u")
+                    .setParameter("u", userId).executeUpdate());
+        }
         return store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tenantId = :t AND s.userId = :u")
-                .setParameter("t", tenantId).setParameter("u", userId).executeUpdate());
+                .setParameter("t", space.tenantId()).setParameter("u", userId).executeUpdate());
+    }
+
+    /** Deletes the account's sessions still waiting for their second factor. @return how many */
+    int revokePending(Space space, String userId) {
+        String tenantClause = space.platform() ? "s.tenantId IS NULL" : "s.tenantId = :t";
+        return store.global(em -> {
+            javax.persistence.Query q = em.createQuery("DELETE FROM AuthSession s WHERE " + tenantClause
+                    + " AND s.userId = :u AND s.state = :s").setParameter("u", userId).setParameter("s", SessionState.MFA_REQUIRED.name());
+            if (!space.platform()) {
+                q.setParameter("t", space.tenantId());
+            }
+            return q.executeUpdate();
+        });
+    }
+
+    /** Operators and support act as such; everyone else is a tenant's user. */
+    static PrincipalKind kind(Space space, Set<String> roles) {
+        if (!space.platform()) {
+            return PrincipalKind.USER;
+        }
+        return roles.contains(dev.mamori.auth.Roles.OPERATOR) ? PrincipalKind.OPERATOR : PrincipalKind.SUPPORT;
     }
 
     /**

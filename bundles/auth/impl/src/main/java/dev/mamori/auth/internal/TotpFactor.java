@@ -2,6 +2,7 @@ package dev.mamori.auth.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.OptionalLong;
 
@@ -12,7 +13,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.mamori.auth.MfaEnrolment;
 import dev.mamori.auth.internal.mfa.QrCode;
 import dev.mamori.auth.internal.mfa.Totp;
-import dev.mamori.auth.internal.store.UserEntity;
+import dev.mamori.auth.internal.store.AccountEntity;
 import dev.mamori.auth.spi.MfaFactor;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.VaultService;
@@ -20,7 +21,7 @@ import dev.mamori.vault.VaultService;
 /**
  * The built-in second factor: TOTP (RFC 6238), its secret encrypted by the vault (IAM-11, IAM-14).
  * A code is accepted once: the accepted time step is stored with a conditional update, so two
- * nodes cannot both accept the same code.
+ * nodes cannot both accept the same code. A null tenant means a platform account.
  */
 @Component(service = {MfaFactor.class, TotpFactor.class}, property = MfaFactor.FACTOR + "=" + TotpFactor.ID)
 public class TotpFactor implements MfaFactor {
@@ -45,77 +46,76 @@ public class TotpFactor implements MfaFactor {
 
     @Override
     public boolean enrolled(String tenantId, String userId) {
-        return store.tenant(em -> {
-            UserEntity u = em.find(UserEntity.class, userId);
-            return u != null && u.mfaSecret != null;
-        });
+        Space space = Space.of(tenantId);
+        AccountEntity u = space.tx(store, em -> em.find(space.type(), userId));
+        return u != null && u.mfaSecret != null;
     }
 
     @Override
     public boolean verify(String tenantId, String userId, String response) {
-        UserEntity u = store.tenant(em -> em.find(UserEntity.class, userId));
+        Space space = Space.of(tenantId);
+        AccountEntity u = space.tx(store, em -> em.find(space.type(), userId));
         if (u == null || u.mfaSecret == null || response == null) {
             return false;
         }
-        byte[] secret = decrypt(tenantId, userId, u.mfaSecret);
+        byte[] secret = decrypt(space, userId, u.mfaSecret);
         OptionalLong step = Totp.verify(secret, response, clock.instant(), u.mfaLastStep);
-        java.util.Arrays.fill(secret, (byte) 0);
-        return step.isPresent() && claim(userId, u.mfaLastStep, step.getAsLong());
+        Arrays.fill(secret, (byte) 0);
+        return step.isPresent() && claim(space, userId, step.getAsLong());
     }
 
     /** Records the step as used, unless another request did first. */
-    private boolean claim(String userId, long last, long step) {
-        int n = store.tenant(em -> em.createQuery(
-                "UPDATE AuthUser u SET u.mfaLastStep = :step WHERE u.id = :id AND u.mfaLastStep < :step")
+    private boolean claim(Space space, String userId, long step) {
+        int n = space.tx(store, em -> em.createQuery(
+                "UPDATE " + space.entity() + " u SET u.mfaLastStep = :step WHERE u.id = :id AND u.mfaLastStep < :step")
                 .setParameter("step", step).setParameter("id", userId).executeUpdate());
         return n == 1;
     }
 
     /** Starts an enrolment: a new pending secret, replacing any earlier pending one. */
-    MfaEnrolment begin(String tenantId, String userId, String issuer, String account) {
+    MfaEnrolment begin(Space space, String userId, String issuer, String account) {
         byte[] secret = Totp.newSecret();
         try {
-            String enc = encrypt(tenantId, userId, secret);
-            store.tenant(em -> {
-                UserEntity u = em.find(UserEntity.class, userId);
-                u.mfaPending = enc;
-                return null;
-            });
+            String enc = encrypt(space, userId, secret);
+            space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.mfaPending = :p WHERE u.id = :id")
+                    .setParameter("p", enc).setParameter("id", userId).executeUpdate());
             String uri = Totp.otpauthUri(issuer, account, secret);
             return new MfaEnrolment(Totp.base32(secret), uri, QrCode.png(uri));
         } finally {
-            java.util.Arrays.fill(secret, (byte) 0);
+            Arrays.fill(secret, (byte) 0);
         }
     }
 
     /** @return whether the code matches the pending secret, which then becomes the active one */
-    boolean confirm(String tenantId, String userId, String code) {
-        UserEntity u = store.tenant(em -> em.find(UserEntity.class, userId));
-        if (u == null || u.mfaPending == null) {
+    boolean confirm(Space space, String userId, String code) {
+        AccountEntity u = space.tx(store, em -> em.find(space.type(), userId));
+        if (u == null || u.mfaPending == null || code == null) {
             return false;
         }
-        byte[] secret = decrypt(tenantId, userId, u.mfaPending);
+        byte[] secret = decrypt(space, userId, u.mfaPending);
         OptionalLong step = Totp.verify(secret, code, clock.instant(), 0);
-        java.util.Arrays.fill(secret, (byte) 0);
+        Arrays.fill(secret, (byte) 0);
         if (step.isEmpty()) {
             return false;
         }
         String pending = u.mfaPending;
-        int n = store.tenant(em -> em.createQuery("UPDATE AuthUser u SET u.mfaSecret = u.mfaPending, u.mfaPending = NULL, "
-                + "u.mfaLastStep = :step WHERE u.id = :id AND u.mfaPending = :p")
+        int n = space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.mfaSecret = u.mfaPending, "
+                + "u.mfaPending = NULL, u.mfaLastStep = :step WHERE u.id = :id AND u.mfaPending = :p")
                 .setParameter("step", step.getAsLong()).setParameter("id", userId).setParameter("p", pending).executeUpdate());
         return n == 1;
     }
 
-    private String encrypt(String tenantId, String userId, byte[] secret) {
-        return Base64.getEncoder().encodeToString(vault.encrypt(tenantId, KeyPurpose.RECORDS, secret, aad(tenantId, userId)));
+    private String encrypt(Space space, String userId, byte[] secret) {
+        return space.withKeys(() -> Base64.getEncoder().encodeToString(
+                vault.encrypt(space.keyOwner(), KeyPurpose.RECORDS, secret, aad(space, userId))));
     }
 
-    private byte[] decrypt(String tenantId, String userId, String stored) {
-        return vault.decrypt(tenantId, KeyPurpose.RECORDS, Base64.getDecoder().decode(stored), aad(tenantId, userId));
+    private byte[] decrypt(Space space, String userId, String stored) {
+        return space.withKeys(() -> vault.decrypt(space.keyOwner(), KeyPurpose.RECORDS, Base64.getDecoder().decode(stored),
+                aad(space, userId)));
     }
 
-    private static byte[] aad(String tenantId, String userId) {
-        return ("mamori.auth.totp|" + tenantId + "|" + userId).getBytes(StandardCharsets.UTF_8);
+    private static byte[] aad(Space space, String userId) {
+        return ("mamori.auth.totp|" + space.keyOwner() + "|" + userId).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -199,7 +199,7 @@ public class UserServiceImpl implements UserService {
         UserEntity before = live(userId);
         User u = change(userId, AuthEvents.ROLES_CHANGED,
                 ev -> ev.detail("from", before.roles).detail("to", String.join(",", checked)), e -> e.roles = String.join(",", checked));
-        sessions.revokeAll(u.tenantId(), userId);
+        sessions.revokeAll(Space.of(u.tenantId()), userId);
         return u;
     }
 
@@ -214,7 +214,7 @@ public class UserServiceImpl implements UserService {
         }
         User u = change(userId, AuthEvents.PERMISSIONS_CHANGED,
                 ev -> ev.detail("from", abbreviated(before.permissions)).detail("to", abbreviated(joined)), e -> e.permissions = joined);
-        sessions.revokeAll(u.tenantId(), userId);
+        sessions.revokeAll(Space.of(u.tenantId()), userId);
         return u;
     }
 
@@ -223,7 +223,7 @@ public class UserServiceImpl implements UserService {
         Callers.requireAdmin(store.tenants().requireTenantId());
         live(userId);
         User u = change(userId, AuthEvents.DEACTIVATED, ev -> { }, e -> e.state = UserState.DEACTIVATED.name());
-        sessions.revokeAll(u.tenantId(), userId);
+        sessions.revokeAll(Space.of(u.tenantId()), userId);
         return u;
     }
 
@@ -246,16 +246,12 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User resetMfa(String userId) {
-        Callers.requireAdmin(store.tenants().requireTenantId());
+        String tenantId = store.tenants().requireTenantId();
+        Callers.requireAdmin(tenantId);
         live(userId);
-        User u = change(userId, AuthEvents.MFA_RESET, ev -> { }, e -> {
-            e.mfaSecret = null;
-            e.mfaPending = null;
-            e.mfaLastStep = 0;
-        });
-        store.tenant(em -> em.createQuery("DELETE FROM AuthRecoveryCode r WHERE r.userId = :u").setParameter("u", userId)
-                .executeUpdate());
-        sessions.revokeAll(u.tenantId(), userId);
+        accounts.clearMfa(Space.of(tenantId), userId);
+        User u = change(userId, AuthEvents.MFA_RESET, ev -> { }, e -> { });
+        sessions.revokeAll(Space.of(tenantId), userId);
         return u;
     }
 
@@ -267,9 +263,10 @@ public class UserServiceImpl implements UserService {
         if (!UserState.ACTIVE.name().equals(e.state)) {
             throw new AuthException(AuthErrors.USER_STATE, "Only an active account can have its password reset.");
         }
-        change(userId, AuthEvents.PASSWORD_RESET_ISSUED, ev -> { }, x -> x.passwordHash = null);
-        sessions.revokeAll(tenantId, userId);
-        return accounts.issueResetToken(userId, resetTtl);
+        String token = accounts.issueResetToken(Space.of(tenantId), userId, resetTtl);
+        change(userId, AuthEvents.PASSWORD_RESET_ISSUED, ev -> { }, x -> { });
+        sessions.revokeAll(Space.of(tenantId), userId);
+        return token;
     }
 
     @Override
@@ -283,7 +280,7 @@ public class UserServiceImpl implements UserService {
         // the key first: once it is gone the data is unreadable whatever happens next (IAM-5)
         profiles.erase(tenantId, userId);
         profiles.delete(userId);
-        sessions.revokeAll(tenantId, userId);
+        sessions.revokeAll(Space.of(tenantId), userId);
         String pseudonym = "erased-" + userId.substring(0, 8) + userId.substring(9, 13);
         return change(e.id, AuthEvents.ERASED, ev -> { }, x -> {
             x.state = UserState.ERASED.name();
@@ -293,6 +290,9 @@ public class UserServiceImpl implements UserService {
             x.passwordHash = null;
             x.mfaSecret = null;
             x.mfaPending = null;
+            x.recoveryCodes = null;
+            x.resetHash = null;
+            x.resetExpiresAt = null;
             x.permissions = "";
         });
     }

@@ -12,7 +12,7 @@ import dev.mamori.platform.db.InstantMillisConverter;
 
 /**
  * Row of {@code mamori_auth_session}. Not tenant-scoped: a request is matched to its session (and
- * so to its tenant) by the token's hash before any tenant is known.
+ * so to its tenant, or to none for a platform account) by the token's hash before any tenant is known.
  */
 @Entity(name = "AuthSession")
 @Table(name = "mamori_auth_session")
@@ -22,7 +22,9 @@ public class SessionEntity {
     public String tokenHash;
     @Column(name = "session_id", nullable = false, length = 16)
     public String sessionId;
-    @Column(name = "tenant_id", nullable = false, length = 36)
+    @Column(name = "kind", nullable = false, length = 16)
+    public String kind;
+    @Column(name = "tenant_id", length = 36)
     public String tenantId;
     @Column(name = "user_id", nullable = false, length = 36)
     public String userId;

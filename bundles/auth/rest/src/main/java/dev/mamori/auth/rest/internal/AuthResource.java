@@ -60,7 +60,7 @@ public class AuthResource {
     @Schema(name = "SignInRequest", description = "Password sign-in")
     public static final class SignInRequest {
         /** Tenant. */
-        @Schema(description = "Tenant slug or id", requiredMode = Schema.RequiredMode.REQUIRED)
+        @Schema(description = "Tenant slug or id; omitted by operator and support accounts")
         public String tenant;
         /** Login. */
         @Schema(description = "Login name or e-mail address", requiredMode = Schema.RequiredMode.REQUIRED)
@@ -103,7 +103,7 @@ public class AuthResource {
     @Schema(name = "PasswordReset", description = "Password reset with a token a tenant admin issued")
     public static final class PasswordReset {
         /** Tenant. */
-        @Schema(description = "Tenant slug or id", requiredMode = Schema.RequiredMode.REQUIRED)
+        @Schema(description = "Tenant slug or id; omitted by operator and support accounts")
         public String tenant;
         /** Token. */
         @Schema(description = "The reset token", requiredMode = Schema.RequiredMode.REQUIRED)

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.mamori.auth.AuthErrors;
 import dev.mamori.auth.AuthException;
+import dev.mamori.auth.PlatformAccount;
+import dev.mamori.auth.PlatformAccountService;
 import dev.mamori.auth.UserService;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
@@ -36,11 +38,16 @@ import io.swagger.v3.oas.annotations.tags.Tag;
         description = "A session token (or the __Host-mamori-session cookie)")
 public class MeResource {
     private final UserService users;
+    private final PlatformAccountService platformAccounts;
 
-    /** @param users accounts */
+    /**
+     * @param users            tenant accounts
+     * @param platformAccounts operator and support accounts
+     */
     @Activate
-    public MeResource(@Reference UserService users) {
+    public MeResource(@Reference UserService users, @Reference PlatformAccountService platformAccounts) {
         this.users = users;
+        this.platformAccounts = platformAccounts;
     }
 
     /** Who is signed in. */
@@ -48,14 +55,34 @@ public class MeResource {
     @Schema(name = "Me", description = "The signed-in account")
     public static final class MeView {
         /** Account. */
-        @Schema(description = "The account")
+        @Schema(description = "The tenant account (absent for operator and support accounts)")
         public Views.UserView user;
+        /** Platform account. */
+        @Schema(description = "The operator or support account (absent for tenant accounts)")
+        public PlatformView platformAccount;
         /** Tenant. */
         @Schema(description = "Tenant id")
         public String tenantId;
         /** Personal data. */
         @Schema(description = "Personal data")
         public Views.ProfileView profile;
+    }
+
+    /** An operator or support account. */
+    @Schema(name = "PlatformAccount", description = "An operator or support account")
+    public static final class PlatformView {
+        /** Id. */
+        @Schema(description = "Account id")
+        public String id;
+        /** Login. */
+        @Schema(description = "Login name")
+        public String loginName;
+        /** Role. */
+        @Schema(description = "operator or support")
+        public String role;
+        /** MFA. */
+        @Schema(description = "Has its second factor")
+        public boolean mfaEnrolled;
     }
 
     @GET
@@ -67,8 +94,18 @@ public class MeResource {
                 @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
                 @ApiResponse(responseCode = "403", description = "Second factor missing, or address not allowed", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
     public MeView me() {
-        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.USER);
+        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.USER, PrincipalKind.OPERATOR, PrincipalKind.SUPPORT);
         MeView v = new MeView();
+        if (p.kind() != PrincipalKind.USER) {
+            PlatformAccount a = platformAccounts.list().stream().filter(x -> x.id().equals(p.id())).findFirst()
+                    .orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
+            v.platformAccount = new PlatformView();
+            v.platformAccount.id = a.id();
+            v.platformAccount.loginName = a.loginName();
+            v.platformAccount.role = a.role();
+            v.platformAccount.mfaEnrolled = a.mfaEnrolled();
+            return v;
+        }
         v.user = Views.UserView.of(users.find(p.id()).orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again.")));
         v.tenantId = p.tenantId().orElse(null);
         v.profile = users.profile(p.id()).map(Views.ProfileView::of).orElse(null);

@@ -20,7 +20,8 @@ import dev.mamori.tenant.TenantService;
 
 /**
  * The tenant slot: binds the session's tenant (only while its users have access, TEN-2) and
- * enforces its IP allow-list on every request (IAM-12).
+ * enforces its IP allow-list on every request (IAM-12); a platform account's session binds no
+ * tenant and must come from the platform's allow-list (OPS-3).
  */
 @Component(service = ContainerRequestFilter.class, property = RestConstants.SLOT + "=" + RestConstants.SLOT_TENANT)
 public class TenantFilter implements ContainerRequestFilter {
@@ -44,6 +45,15 @@ public class TenantFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         Session s = (Session) request.getProperty(Tokens.SESSION);
         if (s == null) {
+            return;
+        }
+        if (s.tenantId() == null) {
+            // operators and support: no tenant is bound; the platform's allow-list applies (OPS-3)
+            if (!allowLists.allowsPlatform(ExecutionContext.require().clientIp().orElse(null))) {
+                events.publish(MamoriEvent.builder(AuthEvents.IP_REFUSED).target("platform-account", s.userId())
+                        .outcome(MamoriEvent.Outcome.DENIED));
+                throw new AuthException(AuthErrors.IP_NOT_ALLOWED, "Your address is not in the platform's allow-list.");
+            }
             return;
         }
         if (tenants.find(s.tenantId()).filter(t -> t.state().usersHaveAccess()).isEmpty()) {

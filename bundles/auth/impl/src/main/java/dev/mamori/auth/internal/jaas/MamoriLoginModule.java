@@ -1,0 +1,157 @@
+package dev.mamori.auth.internal.jaas;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.FailedLoginException;
+import javax.security.auth.login.LoginException;
+import javax.security.auth.spi.LoginModule;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+
+import dev.mamori.auth.AuthException;
+import dev.mamori.auth.AuthenticationService;
+import dev.mamori.auth.Credentials;
+import dev.mamori.auth.Session;
+import dev.mamori.auth.SessionState;
+import dev.mamori.auth.SignIn;
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+
+/**
+ * Signs an operator into the Karaf shell with Mamori's platform accounts, second factor included
+ * (IAM-10, OPS-3): the password field holds the password, a space, and the current TOTP code. The
+ * same sign-in service as REST checks it — lockout, throttling and events included — and the
+ * session it opens for the check is closed at once. Principals: the login name, the account's
+ * role ({@code operator} or {@code support}) and {@code ssh}; never Karaf's {@code admin}.
+ */
+public class MamoriLoginModule implements LoginModule {
+    private Subject subject;
+    private CallbackHandler handler;
+    private BundleContext context;
+    private final Set<java.security.Principal> principals = new LinkedHashSet<>();
+
+    @Override
+    public void initialize(Subject subject, CallbackHandler callbackHandler, Map<String, ?> sharedState, Map<String, ?> options) {
+        this.subject = subject;
+        this.handler = callbackHandler;
+        this.context = FrameworkUtil.getBundle(MamoriLoginModule.class).getBundleContext();
+    }
+
+    @Override
+    public boolean login() throws LoginException {
+        NameCallback name = new NameCallback("Login: ");
+        PasswordCallback password = new PasswordCallback("Password and code: ", false);
+        try {
+            handler.handle(new Callback[] {name, password});
+        } catch (IOException | UnsupportedCallbackException e) {
+            throw new LoginException("The shell did not provide a login and password.");
+        }
+        char[] typed = password.getPassword();
+        password.clearPassword();
+        if (name.getName() == null || typed == null) {
+            throw new FailedLoginException("Sign-in failed.");
+        }
+        ServiceReference<AuthenticationService> ref = context == null ? null : context.getServiceReference(AuthenticationService.class);
+        AuthenticationService auth = ref == null ? null : context.getService(ref);
+        if (auth == null) {
+            Arrays.fill(typed, '\0');
+            // fail closed: without the sign-in service nobody signs in this way
+            throw new LoginException("Mamori's sign-in service is not available.");
+        }
+        try {
+            Session s = ExecutionContext.builder(Channel.SHELL).build().call(() -> signIn(auth, name.getName(), typed));
+            principals.add(new UserPrincipal(name.getName()));
+            for (String role : s.roles()) {
+                principals.add(new RolePrincipal(role));
+            }
+            principals.add(new RolePrincipal("ssh"));
+            return true;
+        } catch (AuthException e) {
+            throw new FailedLoginException("Sign-in failed.");
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /**
+     * @param typed the password, a space and the code; cleared before this returns
+     * @return the platform session the password and code prove (already closed again)
+     * @throws AuthException if they prove none
+     */
+    static Session signIn(AuthenticationService auth, String login, char[] typed) {
+        int space = lastSpace(typed);
+        if (space < 1 || space == typed.length - 1) {
+            Arrays.fill(typed, '\0');
+            throw new AuthException(dev.mamori.auth.AuthErrors.INVALID_CREDENTIALS, "Give the password, a space and the current code.");
+        }
+        char[] secret = Arrays.copyOf(typed, space);
+        String code = new String(typed, space + 1, typed.length - space - 1);
+        Arrays.fill(typed, '\0');
+        try {
+            return verify(auth, login, secret, code);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    /** Password, then the code; only a fully signed-in platform session counts. */
+    private static Session verify(AuthenticationService auth, String login, char[] password, String code) {
+        SignIn first = auth.signIn(new Credentials(null, login, password));
+        if (first.state() != SessionState.MFA_REQUIRED) {
+            // an operator must have a second factor; until it is enrolled (over REST) the shell stays closed
+            auth.signOut(first.token());
+            throw new AuthException(dev.mamori.auth.AuthErrors.MFA_REQUIRED, "Enrol TOTP first.");
+        }
+        SignIn full = auth.verifyMfa(first.token(), "totp", code);
+        try {
+            return auth.authenticate(full.token());
+        } finally {
+            auth.signOut(full.token());
+        }
+    }
+
+    private static int lastSpace(char[] a) {
+        for (int i = a.length - 1; i >= 0; i--) {
+            if (a[i] == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean commit() {
+        if (principals.isEmpty()) {
+            return false;
+        }
+        subject.getPrincipals().addAll(principals);
+        return true;
+    }
+
+    @Override
+    public boolean abort() {
+        principals.clear();
+        return true;
+    }
+
+    @Override
+    public boolean logout() {
+        subject.getPrincipals().removeAll(principals);
+        principals.clear();
+        return true;
+    }
+}
