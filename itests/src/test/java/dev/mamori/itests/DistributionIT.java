@@ -247,7 +247,7 @@ public class DistributionIT {
         // resources join the API as their bundles start, after health is ready: wait for the last of them
         String json = Wait.until("every resource in the document", Duration.ofSeconds(60), () -> {
             String body = dist.client().get("/api/v1/openapi.json").body();
-            return List.of("\"/auth/login\"", "\"/me\"", "\"/users/{id}\"", "\"/ip-allowlist\"", "\"/jobs\"").stream()
+            return List.of("\"/auth/login\"", "\"/me\"", "\"/users/{id}\"", "\"/ip-allowlist\"", "\"/tenants\"", "\"/jobs\"").stream()
                     .allMatch(body::contains) ? body : null;
         });
         // Redocly CLI with its recommended rules (itests/openapi-lint/redocly.yaml): no error, no warning
@@ -282,6 +282,8 @@ public class DistributionIT {
         expected.putAll(Map.of("/me", Set.of("GET"), "/ip-allowlist", Set.of("GET", "PUT"), "/users", Set.of("GET", "POST"),
                 "/users/{id}", Set.of("GET", "PUT"), "/users/{id}/profile", Set.of("GET"), "/users/{id}/roles", Set.of("PUT"),
                 "/users/{id}/permissions", Set.of("PUT")));
+        // tenants for operators (issue #8: the first REST endpoints that change tenants)
+        expected.putAll(Map.of("/tenants", Set.of("GET", "POST"), "/tenants/{id}", Set.of("GET"), "/tenants/{id}/{change}", Set.of("POST")));
         assertEquals(expected, operations);
         // exactly two operations work without a session, and the document says so (redocly.yaml's exceptions)
         Set<String> open = new TreeSet<>();

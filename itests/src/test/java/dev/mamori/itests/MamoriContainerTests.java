@@ -45,7 +45,7 @@ import dev.mamori.tenant.TenantState;
 public abstract class MamoriContainerTests extends AuthContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
-            "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-auth", "mamori-postgresql");
+            "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-postgresql");
     /** Fragments: resolved, never active. */
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
@@ -102,7 +102,7 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
             }
         }
         assertEquals(Set.of("dev.mamori.platform", "dev.mamori.shell", "dev.mamori.tenant.api", "dev.mamori.tenant.impl",
-                "dev.mamori.vault.api", "dev.mamori.vault.impl", "dev.mamori.rest", "dev.mamori.auth.api", "dev.mamori.auth.impl",
+                "dev.mamori.tenant.rest", "dev.mamori.vault.api", "dev.mamori.vault.impl", "dev.mamori.rest", "dev.mamori.auth.api", "dev.mamori.auth.impl",
                 "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
                 "dev.mamori.flyway.fragment"), running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
