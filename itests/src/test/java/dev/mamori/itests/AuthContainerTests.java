@@ -587,6 +587,28 @@ public abstract class AuthContainerTests extends RestContainerTests {
                         .startsWith("application/problem+json"));
             }
         }
+        // the operators' tenant endpoints: a tenant admin is no operator, whichever tenant it names
+        List<Call> tenantCalls = List.of(
+                named("GET /tenants/{id}", (id, tok) -> bearer("/api/v1/tenants/" + id, tok).GET()),
+                named("POST /tenants/{id}/expire", (id, tok) -> bearer("/api/v1/tenants/" + id + "/expire", tok)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))),
+                named("POST /tenants/{id}/delete", (id, tok) -> bearer("/api/v1/tenants/" + id + "/delete", tok)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json("confirmation", id)))));
+        for (String target : List.of(ta.id(), ta.slug())) {
+            String random = target.equals(ta.id()) ? UUID.randomUUID().toString() : "no-such-" + shortId();
+            for (Call call : tenantCalls) {
+                HttpResponse<String> existing = https.send(call.request(target, b.bearer));
+                HttpResponse<String> none = https.send(call.request(random, b.bearer));
+                int s = existing.statusCode();
+                assertTrue(call + " " + s + " " + existing.body(), s == 401 || s == 403 || s == 404);
+                assertEquals(call + ": same answer as for a tenant that never was", normalised(none, random), normalised(existing, target));
+                assertNoneOf(secrets, existing.body().replace(target, "{id}"), call.toString());
+            }
+        }
+        HttpResponse<String> tenantList = https.send(bearer("/api/v1/tenants", b.bearer).GET());
+        assertEquals(tenantList.body(), 403, tenantList.statusCode());
+        assertNoneOf(secrets, tenantList.body(), "GET /tenants");
+        assertEquals("A unchanged", ta.state(), tenants.get(ta.id()).state());
         // the list endpoints answer with B's own data only
         for (String path : List.of("/api/v1/users", "/api/v1/ip-allowlist", "/api/v1/me")) {
             HttpResponse<String> r = https.send(bearer(path, b.bearer).GET());
@@ -650,6 +672,10 @@ public abstract class AuthContainerTests extends RestContainerTests {
                 bearer("/api/v1/users", e.bearer).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                         newUserJson("new" + shortId(), "N" + shortId(), "tenant-admin", "New Admin", null, "Very-Long-Pass-42"))),
                 bearer("/api/v1/ip-allowlist", e.bearer).GET(),
+                bearer("/api/v1/tenants", e.bearer).GET(),
+                bearer("/api/v1/tenants/" + t.id(), e.bearer).GET(),
+                bearer("/api/v1/tenants/" + t.id() + "/expire", e.bearer).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")),
                 bearer("/api/v1/ip-allowlist", e.bearer).header("Content-Type", "application/json")
                         .PUT(HttpRequest.BodyPublishers.ofString("{\"ranges\":[\"127.0.0.1\"]}")));
         for (HttpRequest.Builder r : others) {
