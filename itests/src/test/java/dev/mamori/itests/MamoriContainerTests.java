@@ -39,23 +39,24 @@ import dev.mamori.tenant.TenantState;
 
 /**
  * What only the running distribution shows: features resolve, plugins and updated bundles plug in,
- * shell commands under their ACL, tenant isolation on the real database, the clock; with the REST
- * and vault tests above it. Subclasses choose the database.
+ * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
+ * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends RestContainerTests {
+public abstract class MamoriContainerTests extends AuthContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
-            "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-postgresql");
+            "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-postgresql");
     /** Fragments: resolved, never active. */
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
+            Map.entry("dev.mamori.auth", "0.1.0"), Map.entry("dev.mamori.auth.spi", "0.1.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.0.0"),
             Map.entry("dev.mamori.platform.db", "2.0.0"), Map.entry("dev.mamori.platform.error", "1.0.0"),
             Map.entry("dev.mamori.platform.event", "1.0.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.0.0"),
             Map.entry("dev.mamori.shell.spi", "1.0.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
-            Map.entry("dev.mamori.tenant.jpa", "1.0.0"), Map.entry("dev.mamori.vault", "3.0.0"),
+            Map.entry("dev.mamori.tenant.jpa", "1.0.0"), Map.entry("dev.mamori.vault", "3.1.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
 
     /**
@@ -101,7 +102,8 @@ public abstract class MamoriContainerTests extends RestContainerTests {
             }
         }
         assertEquals(Set.of("dev.mamori.platform", "dev.mamori.shell", "dev.mamori.tenant.api", "dev.mamori.tenant.impl",
-                "dev.mamori.vault.api", "dev.mamori.vault.impl", "dev.mamori.rest", "dev.mamori.jetty.errors",
+                "dev.mamori.tenant.rest", "dev.mamori.vault.api", "dev.mamori.vault.impl", "dev.mamori.rest", "dev.mamori.auth.api", "dev.mamori.auth.impl",
+                "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
                 "dev.mamori.flyway.fragment"), running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
     }
@@ -144,11 +146,12 @@ public abstract class MamoriContainerTests extends RestContainerTests {
     }
 
     /**
-     * A bundle built like a third-party plugin (itests/plugin) plugs a resource, a filter in the
-     * authentication slot, an exception mapper, a health check, a shell command, a migration and a job
-     * into the running server without any change to a Mamori bundle; uninstalled, every trace is gone.
-     * Meanwhile: a required slot left empty closes the whole API (503), a required health check that
-     * is missing makes the server not ready.
+     * A bundle built like a third-party plugin (itests/plugin) plugs a resource, filters in the
+     * authentication and audit slots, an exception mapper, a health check, a shell command, a migration
+     * and a job into the running server without any change to a Mamori bundle; uninstalled, every trace
+     * is gone. Meanwhile: a required slot left empty closes the whole API (503) - the audit slot, which
+     * only the plugin fills (the auth capability fills the authentication slot) - and a required health
+     * check that is missing makes the server not ready.
      */
     @Test
     public void ext1_aPluginPlugsIntoEverySeamAndLeavesNoTrace() throws Exception {
@@ -194,20 +197,20 @@ public abstract class MamoriContainerTests extends RestContainerTests {
             String list = operator("mamori:job-list --type it.plugin.notes --no-format");
             assertTrue(list, list.contains(job.id()) && list.contains("DONE") && list.contains("system:it"));
             // required parts, while present: the API serves, the server is ready
-            update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication"});
+            update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication", "tenant", "mfa", "permission", "audit"});
             update("dev.mamori.health", healthBefore, "required", new String[] {"database", "pii-database", "schema", "vault", "it-plugin"});
             Wait.until("the API with its required slot filled", Duration.ofSeconds(30),
                     () -> https.get("/api/v1/health").statusCode() == 200 && https.get("/api/v1/it-plugin").statusCode() == 200);
         } finally {
             plugin.uninstall();
         }
-        // the required authentication slot is empty now: every API path answers 503, never unguarded
+        // the required audit slot is empty now: every API path answers 503, never unguarded
         Wait.until("503 on every API path", Duration.ofSeconds(30), () -> https.get("/api/v1/health").statusCode() == 503);
         for (String path : List.of("/api/v1/health", "/api/v1/it-plugin", "/api/v1/no-such-thing", "/api/v1/jobs", "/api/v1/openapi.json")) {
             HttpResponse<String> r = https.get(path);
             assertProblem(r, 503, "required-slot-empty");
             assertTrue(path, r.headers().firstValue("Retry-After").isPresent());
-            assertTrue(r.body(), r.body().contains("authentication"));
+            assertTrue(r.body(), r.body().contains("audit"));
         }
         update("dev.mamori.rest", restBefore, "required.slots", null);
         // the required health check is missing: the server is not ready, and says why

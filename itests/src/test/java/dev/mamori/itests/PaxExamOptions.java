@@ -50,6 +50,10 @@ final class PaxExamOptions {
                 systemProperty("mamori.it.plugin").value(new File(System.getProperty("mamori.it.plugin", "plugin/target/none.jar"))
                         .getAbsolutePath()),
                 vmOption("-Xmx512m")));
+        if (Boolean.getBoolean("mamori.it.keep")) {
+            // -Dmamori.it.keep=true keeps target/it-work/exam/<run> (etc/, data/log/karaf.log) for a look afterwards
+            options.add(org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder());
+        }
         options.addAll(Arrays.asList(extra));
         return options.toArray(new Option[0]);
     }
