@@ -114,6 +114,8 @@ public class RestServer {
     private volatile Config config;
     private volatile TlsOnly transport = TlsOnly.of();
     private volatile boolean active;
+    private volatile boolean rebuilding;
+    private final org.osgi.framework.ServiceRegistration<dev.mamori.platform.health.HealthCheck> health;
 
     /**
      * @param context bundle context
@@ -144,6 +146,27 @@ public class RestServer {
         this.active = true;
         for (Whiteboard t : trackers) {
             t.open(true);
+        }
+        this.health = context.registerService(dev.mamori.platform.health.HealthCheck.class, new ApiHealth(), null);
+    }
+
+    /**
+     * Not ready while the API is being rebuilt for new or departed resources: a server that says
+     * ready serves every registered resource (at start-up, resources of later bundles arrive after
+     * the first generation).
+     */
+    private final class ApiHealth implements dev.mamori.platform.health.HealthCheck {
+        @Override
+        public String name() {
+            return "rest-api";
+        }
+
+        @Override
+        public dev.mamori.platform.health.HealthStatus check() {
+            if (rebuildPending.get() || rebuilding) {
+                return dev.mamori.platform.health.HealthStatus.down("the API is being rebuilt for changed resources");
+            }
+            return dev.mamori.platform.health.HealthStatus.up(resources.size() + " resource(s) served");
         }
     }
 
@@ -216,6 +239,11 @@ public class RestServer {
     @Deactivate
     void deactivate() {
         active = false;
+        try {
+            health.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("health check already gone", e);
+        }
         for (Whiteboard t : trackers) {
             t.close();
         }
@@ -283,6 +311,15 @@ public class RestServer {
 
     /** Runs on the rebuild thread only. */
     private void rebuild() {
+        rebuilding = true;
+        try {
+            rebuildNow();
+        } finally {
+            rebuilding = false;
+        }
+    }
+
+    private void rebuildNow() {
         // a change from here on schedules another rebuild, which sees it
         rebuildPending.set(false);
         if (!active) {

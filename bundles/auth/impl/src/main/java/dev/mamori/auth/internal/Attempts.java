@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.mamori.auth.AuthErrors;
 import dev.mamori.auth.AuthEvents;
 import dev.mamori.auth.AuthException;
+import dev.mamori.auth.internal.net.IpRanges;
 import dev.mamori.auth.internal.net.Throttle;
 import dev.mamori.auth.internal.password.LockoutPolicy;
 import dev.mamori.auth.internal.store.AccountEntity;
@@ -156,6 +157,6 @@ public class Attempts {
     }
 
     private static String address() {
-        return ExecutionContext.current().flatMap(ExecutionContext::clientIp).orElse("unknown");
+        return IpRanges.throttleKey(ExecutionContext.current().flatMap(ExecutionContext::clientIp).orElse(null));
     }
 }

@@ -50,7 +50,7 @@ public class RequestGuardImpl implements RequestGuard {
 
     @Override
     public void admit(String clientAddress) {
-        Optional<Duration> wait = flood.take(clientAddress == null ? "unknown" : clientAddress);
+        Optional<Duration> wait = flood.take(IpRanges.throttleKey(clientAddress));
         if (wait.isPresent()) {
             Duration retry = Duration.ofSeconds(Math.max(1, wait.get().toSeconds() + 1));
             throw new AuthException(AuthErrors.TOO_MANY_ATTEMPTS, "Too many requests from this address; try again in "

@@ -314,8 +314,8 @@ public class UserServiceImpl implements UserService {
     private UserEntity live(String userId) {
         UserEntity e = userId == null || !ID.matcher(userId).matches() ? null : accounts.byId(userId).orElse(null);
         if (e == null) {
-            throw new AuthException(AuthErrors.USER_NOT_FOUND, "No account '" + Profiles.printable(String.valueOf(userId))
-                    + "' in this tenant.");
+            // the answer repeats nothing of the request: the same for another tenant's id and for none
+            throw new AuthException(AuthErrors.USER_NOT_FOUND, "No such account in this tenant.");
         }
         if (UserState.ERASED.name().equals(e.state)) {
             throw new AuthException(AuthErrors.USER_STATE, "The account was erased; it cannot be changed.");

@@ -107,6 +107,29 @@ public final class IpRanges {
      * @param ip an address in text form, possibly IPv6 in brackets or IPv4-mapped
      * @return the address (IPv4-mapped IPv6 as IPv4), or empty if it is none
      */
+    /**
+     * The key an address is throttled under (SEC-12): an IPv4 address itself, an IPv6 address its
+     * /64 network — one subscriber usually holds a whole /64, and rotating through it must not
+     * reset the count; anything unparseable is {@code unknown}.
+     *
+     * @param ip an address, or null
+     * @return the throttle key
+     */
+    public static String throttleKey(String ip) {
+        Optional<IPAddress> a = ip == null ? Optional.empty() : address(ip);
+        if (a.isEmpty()) {
+            return "unknown";
+        }
+        IPAddress addr = a.get();
+        if (addr.isIPv6()) {
+            if (addr.toIPv6().isIPv4Mapped()) {
+                return addr.toIPv6().getEmbeddedIPv4Address().toCanonicalString();
+            }
+            return addr.toPrefixBlock(64).toCanonicalString();
+        }
+        return addr.toCanonicalString();
+    }
+
     public static Optional<IPAddress> address(String ip) {
         if (ip == null) {
             return Optional.empty();

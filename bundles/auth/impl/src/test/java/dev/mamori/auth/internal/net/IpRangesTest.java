@@ -97,4 +97,16 @@ class IpRangesTest {
         assertTrue(r.allows("2001:db8::5"));
         assertFalse(r.allows("198.51.100.1"));
     }
+
+    @Test
+    @DisplayName("SEC-12: throttles count an IPv6 client by its /64 (rotating through it resets nothing), IPv4 by address")
+    void throttleKeys() {
+        assertEquals(IpRanges.throttleKey("2001:db8:1:2::1"), IpRanges.throttleKey("2001:db8:1:2:ffff:ffff:ffff:fffe"));
+        assertFalse(IpRanges.throttleKey("2001:db8:1:2::1").equals(IpRanges.throttleKey("2001:db8:1:3::1")));
+        assertEquals("203.0.113.5", IpRanges.throttleKey("203.0.113.5"));
+        assertFalse(IpRanges.throttleKey("203.0.113.5").equals(IpRanges.throttleKey("203.0.113.6")));
+        assertEquals("203.0.113.5", IpRanges.throttleKey("::ffff:203.0.113.5"), "an IPv4-mapped address is its IPv4 address");
+        assertEquals("unknown", IpRanges.throttleKey(null));
+        assertEquals("unknown", IpRanges.throttleKey("not-an-address"));
+    }
 }

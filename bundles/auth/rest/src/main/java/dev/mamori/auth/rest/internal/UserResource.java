@@ -274,7 +274,8 @@ public class UserResource {
                 @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
                 @ApiResponse(responseCode = "409", description = "Erased", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
     public Views.UserView changeState(@Parameter(description = "Account id") @PathParam("id") String id,
-            @Parameter(description = "deactivate, reactivate, unlock or mfa-reset") @PathParam("action") String action) {
+            @Parameter(description = "What to do", schema = @Schema(type = "string",
+                    allowableValues = {"deactivate", "reactivate", "unlock", "mfa-reset"})) @PathParam("action") String action) {
         switch (action) {
             case "deactivate":
                 return Views.UserView.of(users.deactivate(id));
@@ -328,7 +329,7 @@ public class UserResource {
     }
 
     private static AuthException notFound(String id) {
-        return new AuthException(AuthErrors.USER_NOT_FOUND, "No account '" + (id.length() > 40 ? id.substring(0, 40) : id).replaceAll("\\p{Cntrl}", "?")
-                + "' in this tenant.");
+        // the answer repeats nothing of the request: the same for another tenant's id and for none
+        return new AuthException(AuthErrors.USER_NOT_FOUND, "No such account in this tenant.");
     }
 }

@@ -244,7 +244,8 @@ public class TenantResource {
                 @ApiResponse(responseCode = "404", description = "No such tenant", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
                 @ApiResponse(responseCode = "409", description = "Not possible in the tenant's state", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))})
     public TenantView change(@Parameter(description = "Tenant id or slug") @PathParam("id") String id,
-            @Parameter(description = "activate, expire, terminate or delete") @PathParam("change") String change, ChangeRequest body) {
+            @Parameter(description = "The lifecycle change", schema = @Schema(type = "string",
+                    allowableValues = {"activate", "expire", "terminate", "delete"})) @PathParam("change") String change, ChangeRequest body) {
         operator();
         ChangeRequest c = body == null ? new ChangeRequest() : body;
         switch (change) {
