@@ -494,4 +494,83 @@ public class DistributionIT {
                 + ", lost " + lost.size());
         assertTrue("lost acknowledged commits: " + lost, lost.isEmpty());
     }
+
+    /**
+     * IAM-10, OPS-3: the first platform operator exists without a password; its owner-only reset
+     * token sets one, TOTP is enrolled over REST, and the SSH shell (realm mamori) then takes the
+     * password with the current code - and nothing less. The operator runs mamori:* commands but
+     * not Karaf's own administration (the separate sysadmins group).
+     */
+    @Test
+    public void ops3_theFirstOperatorSignsInToTheShellWithPasswordAndTotpCode() throws Exception {
+        Path handover = dist.home.resolve("data/mamori/initial-operator-reset-token");
+        assertTrue(Files.exists(handover));
+        assertEquals(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(handover));
+        String password = "Operator-Shell-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "9x";
+        java.net.http.HttpResponse<String> reset = dist.client().post("/api/v1/auth/password-reset", "application/json",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"token\":\"" + Files.readString(handover).trim()
+                        + "\",\"password\":\"" + password + "\"}"));
+        assertEquals(reset.body(), 204, reset.statusCode());
+        java.net.http.HttpResponse<String> login = dist.client().post("/api/v1/auth/login", "application/json",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"login\":\"admin\",\"password\":\"" + password
+                        + "\",\"session\":\"bearer\"}"));
+        assertEquals(login.body(), 200, login.statusCode());
+        assertTrue(login.body(), login.body().contains("\"state\":\"MFA_ENROLMENT_REQUIRED\""));
+        String token = field(login.body(), "token");
+        java.net.http.HttpResponse<String> enrol = dist.client().send(java.net.http.HttpRequest.newBuilder()
+                .uri(java.net.URI.create(dist.client().base() + "/api/v1/auth/mfa/enroll")).header("Authorization", "Bearer " + token)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertEquals(enrol.body(), 200, enrol.statusCode());
+        byte[] secret = TotpCodes.base32(field(enrol.body(), "secret"));
+        long step = TotpCodes.step(java.time.Instant.now());
+        java.net.http.HttpResponse<String> confirmed = dist.client().send(java.net.http.HttpRequest.newBuilder()
+                .uri(java.net.URI.create(dist.client().base() + "/api/v1/auth/mfa/enroll/confirm"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"code\":\"" + TotpCodes.code(secret, step) + "\"}")));
+        assertEquals(confirmed.body(), 200, confirmed.statusCode());
+
+        // the password alone, or with a wrong code: no shell
+        String noCode = refusedShell(password, "mamori:tenant-list");
+        assertFalse(noCode, noCode.contains("Slug") || noCode.contains("Command not found"));
+        String refused = refusedShell(password + " 000000", "mamori:tenant-list");
+        assertFalse(refused, refused.contains("Slug") || refused.contains("Command not found"));
+        // password and the next step's code (this step's was used by the enrolment: codes work once)
+        String out = shell(password + " " + TotpCodes.code(secret, step + 1), "mamori:tenant-list; bundle:install mvn:dev.mamori/none/1")
+                .replaceAll("\u001B\\[[;\\d]*m", "");
+        assertTrue(out, out.contains("Slug"));
+        assertTrue("Karaf's administration is not the operator's: " + out, out.contains("Command not found: bundle:install"));
+    }
+
+    /** A sign-in that must fail: stdin at end-of-file, so a client that asks again gets no answer and gives up. */
+    private static String refusedShell(String password, String command) throws Exception {
+        Process p = new ProcessBuilder(dist.home.resolve("bin/client").toString(), "-r", "1", "-a", Integer.toString(dist.sshPort),
+                "-h", "127.0.0.1", "-u", "admin", "-p", password, command).directory(dist.home.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("bin/client did not finish: " + out, p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue("refused: " + out, p.exitValue() != 0 || out.contains("Authentication failed") || out.contains("authentication"));
+        return out;
+    }
+
+    /** Runs one shell command line over SSH with a password (no key), stdin held open; returns what it printed. */
+    private static String shell(String password, String command) throws Exception {
+        Process p = new ProcessBuilder(dist.home.resolve("bin/client").toString(), "-r", "1", "-a", Integer.toString(dist.sshPort),
+                "-h", "127.0.0.1", "-u", "admin", "-p", password, command).directory(dist.home.toFile()).redirectErrorStream(true).start();
+        // stdin stays open while the command runs (at end-of-file the client would end the session at once)
+        boolean finished = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.getOutputStream().close();
+        assertTrue("bin/client did not finish: " + out, finished);
+        return out;
+    }
+
+    private static String field(String json, String name) {
+        java.util.regex.Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+        assertTrue(json, m.find());
+        return m.group(1);
+    }
 }
