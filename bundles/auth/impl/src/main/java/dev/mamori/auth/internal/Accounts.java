@@ -63,9 +63,11 @@ public class Accounts {
                 .setParameter("n", name).getResultList().stream().findFirst());
     }
 
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
+
     /** @return the account with this id */
     Optional<? extends AccountEntity> byId(Space space, String id) {
-        if (id == null || id.length() > 36) {
+        if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
         return space.tx(store, em -> Optional.ofNullable(em.find(space.type(), id)));
@@ -73,7 +75,7 @@ public class Accounts {
 
     /** @return the tenant user with this id in the bound tenant */
     Optional<UserEntity> byId(String userId) {
-        if (userId == null || userId.length() > 36) {
+        if (userId == null || !ID.matcher(userId).matches()) {
             return Optional.empty();
         }
         return store.tenant(em -> Optional.ofNullable(em.find(UserEntity.class, userId)));
@@ -153,7 +155,7 @@ public class Accounts {
         List<String> codes = Secrets.newRecoveryCodes();
         List<String> hashes = new ArrayList<>();
         for (String c : codes) {
-            hashes.add(Secrets.hash(Secrets.normaliseRecoveryCode(c)));
+            hashes.add(recoveryHash(space, id, Secrets.normaliseRecoveryCode(c)));
         }
         space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.recoveryCodes = :c WHERE u.id = :id")
                 .setParameter("c", String.join(" ", hashes)).setParameter("id", id).executeUpdate());
@@ -166,7 +168,7 @@ public class Accounts {
         if (normalised == null) {
             return false;
         }
-        String hash = Secrets.hash(normalised);
+        String hash = recoveryHash(space, id, normalised);
         for (int attempt = 0; attempt < 5; attempt++) {
             AccountEntity u = byId(space, id).orElse(null);
             if (u == null || u.recoveryCodes == null) {
@@ -186,6 +188,14 @@ public class Accounts {
             }
         }
         return false;
+    }
+
+    /**
+     * A recovery code's stored form: SHA-256 over the account and the code, so one precomputed
+     * table does not serve every account of a stolen database (IAM-14).
+     */
+    static String recoveryHash(Space space, String accountId, String normalisedCode) {
+        return Secrets.hash("mamori-recovery\0" + space.keyOwner() + "\0" + accountId + "\0" + normalisedCode);
     }
 
     /** Removes the second factor and the recovery codes. */

@@ -139,6 +139,46 @@ public class Attempts {
         return true;
     }
 
+    /**
+     * Reserves one failure before a secret is checked, in one statement: refused once the count
+     * has reached the limit or a lock is set. So parallel guesses are bounded by the limit, however
+     * many arrive at once; the check's outcome then keeps or takes back the reservation.
+     *
+     * @return whether the secret may be checked
+     */
+    boolean reserve(Space space, String accountId) {
+        Instant now = clock.instant();
+        LockoutPolicy policy = lockout;
+        return space.tx(store, em -> {
+            if (policy.lockFor().isPresent()) {
+                em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id "
+                        + "AND u.lockedAt IS NOT NULL AND u.lockedAt <= :before")
+                        .setParameter("id", accountId).setParameter("before", now.minus(policy.lockFor().get())).executeUpdate();
+            }
+            return em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = u.failedCount + 1 WHERE u.id = :id "
+                    + "AND u.lockedAt IS NULL AND u.failedCount < :max").setParameter("id", accountId)
+                    .setParameter("max", policy.maxFailures()).executeUpdate() == 1;
+        });
+    }
+
+    /** The reserved check failed: the reservation is the failure; at the limit the account locks. */
+    void reservedFailed(Space space, String accountId) {
+        countFailure(space, accountId, 0);
+    }
+
+    /**
+     * The reserved check passed.
+     *
+     * @param complete whether sign-in is complete (the count starts again) or a second step is
+     *                 still due (only the reservation is taken back)
+     * @return false if a lock landed meanwhile: the success does not count
+     */
+    boolean reservedSucceeded(Space space, String accountId, boolean complete) {
+        String set = complete ? "u.failedCount = 0" : "u.failedCount = u.failedCount - 1";
+        return space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET " + set
+                + " WHERE u.id = :id AND u.lockedAt IS NULL AND u.failedCount > 0").setParameter("id", accountId).executeUpdate()) == 1;
+    }
+
     /** A full success: the counter starts again, an expired lock is cleared. */
     void succeeded(Space space, String accountId) {
         space.tx(store, em -> em.createQuery("UPDATE " + space.entity()

@@ -50,6 +50,8 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     /** Tenant setting: {@code required} makes reviewers use MFA (IAM-11). */
     static final String REVIEWER_MFA_SETTING = "auth.mfa.reviewer";
     private static final int MAX_INPUT = 256;
+    /** How long after sign-in a fully signed-in session may enrol a second factor. */
+    static final java.time.Duration ENROL_WITHIN = java.time.Duration.ofMinutes(10);
 
     private final AuthStore store;
     private final Sessions sessions;
@@ -63,7 +65,8 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     private final Map<String, MfaFactor> factors = new ConcurrentHashMap<>();
     private volatile String issuer;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    // mandatory: without the tenants' settings their stricter rules would silently not apply (fail closed)
+    @Reference(policy = ReferencePolicy.DYNAMIC)
     volatile TenantSettingsService settings;
 
     /** Constructor injection of the mandatory parts. */
@@ -141,11 +144,12 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         if (!UserState.ACTIVE.name().equals(u.state)) {
             throw attempts.fail(space, u, "password", u.state.toLowerCase(Locale.ROOT), false);
         }
-        if (attempts.locked(u)) {
+        if (attempts.locked(u) || !attempts.reserve(space, u.id)) {
             throw attempts.fail(space, u, "password", "locked", false);
         }
         if (!match) {
-            throw attempts.fail(space, u, "password", "wrong-password", true);
+            attempts.reservedFailed(space, u.id);
+            throw attempts.fail(space, u, "password", "wrong-password", false);
         }
         if (passwords.needsRehash(u.passwordHash)) {
             String rehashed = passwords.hash(password);
@@ -154,14 +158,16 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         }
         Set<String> roles = Sessions.roles(u.roles);
         SessionState state = state(space, u, roles);
+        if (!attempts.reservedSucceeded(space, u.id, state != SessionState.MFA_REQUIRED)) {
+            // a lock landed while the password was checked: this success does not count
+            throw attempts.fail(space, u, "password", "locked", false);
+        }
         if (state == SessionState.MFA_REQUIRED) {
             // a password step that never got its code is a failure too ("missing OTP", IAM-9)
             int abandoned = sessions.revokePending(space, u.id);
             if (abandoned > 0 && attempts.countFailure(space, u.id, abandoned)) {
                 throw attempts.fail(space, u, "password", "locked", false);
             }
-        } else {
-            attempts.succeeded(space, u.id);
         }
         SignIn signIn = sessions.open(space, u.id, roles, state);
         succeeded(space, u.id, "password", state);
@@ -225,15 +231,19 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         Space space = Space.of(s.tenantId());
         return asSession(s, () -> {
             AccountEntity u = accounts.byId(space, s.userId()).orElse(null);
-            if (u == null || !UserState.ACTIVE.name().equals(u.state) || attempts.locked(u) || !addressAllowed(space)) {
+            if (u == null || !UserState.ACTIVE.name().equals(u.state) || attempts.locked(u) || !addressAllowed(space)
+                    || !attempts.reserve(space, u.id)) {
                 sessions.revoke(token);
                 throw attempts.fail(space, u, step, "not-allowed", false);
             }
             if (!check.passes(space, u)) {
-                throw attempts.fail(space, u, step, "wrong-code", true);
+                attempts.reservedFailed(space, u.id);
+                throw attempts.fail(space, u, step, "wrong-code", false);
             }
-            attempts.succeeded(space, u.id);
-            sessions.revoke(token);
+            // the pending session is used up by exactly one request, and only while no lock landed
+            if (!sessions.consumePending(token) || !attempts.reservedSucceeded(space, u.id, true)) {
+                throw attempts.fail(space, u, step, "not-allowed", false);
+            }
             SignIn signIn = sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
             succeeded(space, u.id, step, SessionState.AUTHENTICATED);
             return signIn;
@@ -258,6 +268,11 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         if (s.state() == SessionState.MFA_REQUIRED) {
             throw new AuthException(AuthErrors.MFA_REQUIRED, "Verify the enrolled second factor first.");
         }
+        if (s.state() == SessionState.AUTHENTICATED && s.createdAt().plus(ENROL_WITHIN).isBefore(clock.instant())) {
+            // a stolen long-lived session must not bind its thief's device to the account
+            throw new AuthException(AuthErrors.MFA_CODE_REJECTED, "Enrolment needs a fresh sign-in: sign in again and enrol "
+                    + "within " + ENROL_WITHIN.toMinutes() + " minutes.");
+        }
         Space space = Space.of(s.tenantId());
         return asSession(s, () -> {
             AccountEntity u = accounts.byId(space, s.userId())
@@ -279,7 +294,7 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         Space space = Space.of(s.tenantId());
         return asSession(s, () -> {
             if (code == null || code.length() > MAX_INPUT || !totp.confirm(space, s.userId(), code)) {
-                attempts.fail(space, null, "enrol", "wrong-code", false);
+                attempts.fail(space, accounts.byId(space, s.userId()).orElse(null), "enrol", "wrong-code", false);
                 throw new AuthException(AuthErrors.MFA_CODE_REJECTED, "The code does not match the secret being enrolled "
                         + "(or no enrolment was started). Check the device clock and try the next code.");
             }
@@ -334,6 +349,9 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     }
 
     private void reset(Space space, String resetToken, char[] next) {
+        if (!addressAllowed(space)) {
+            throw resetInvalid(space);
+        }
         String hash = Secrets.hash(resetToken);
         AccountEntity candidate = accounts.resetTokenAccount(space, hash, clock.instant()).orElseThrow(() -> resetInvalid(space));
         // a rejected password leaves the token usable: nothing is used up by a failed attempt
@@ -371,7 +389,7 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     }
 
     private static boolean fits(String s) {
-        return s != null && !s.isBlank() && s.length() <= MAX_INPUT;
+        return s != null && !s.isBlank() && s.length() <= MAX_INPUT && s.codePoints().noneMatch(Character::isISOControl);
     }
 
     private static String clientIp() {

@@ -26,6 +26,27 @@ final class Callers {
         return p;
     }
 
+    /**
+     * A tenant admin of the bound tenant or the platform itself: changes an operator must not make
+     * to a customer's accounts (OPS-2) — names, roles, permissions, state, erasure.
+     */
+    static Principal requireTenantAdminOrSystem(String tenantId) {
+        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.USER, PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
+        if (p.kind() == PrincipalKind.OPERATOR) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Operators do not change a tenant's accounts; its tenant admins do.");
+        }
+        if (p.kind() == PrincipalKind.USER && !(ownTenant(p, tenantId) && p.hasRole(Roles.TENANT_ADMIN))) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Managing accounts needs the tenant-admin role.");
+        }
+        return p;
+    }
+
+    /** @return whether the caller acts as an operator (not a tenant admin, not the platform itself) */
+    static boolean operator() {
+        return ExecutionContext.current().flatMap(ExecutionContext::principal).map(p -> p.kind() == PrincipalKind.OPERATOR)
+                .orElse(false);
+    }
+
     /** A tenant admin of the bound tenant only: the tenant's own decisions (allow-list, profiles). */
     static Principal requireTenantAdmin(String tenantId) {
         Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.USER);

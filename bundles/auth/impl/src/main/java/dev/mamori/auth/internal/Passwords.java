@@ -35,7 +35,8 @@ public class Passwords implements CredentialsMatcher {
     private final PasswordRules rules = new PasswordRules();
     private volatile PasswordHasher hasher;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    // mandatory: without the tenants' settings their stricter rules would silently not apply (fail closed)
+    @Reference(policy = ReferencePolicy.DYNAMIC)
     volatile TenantSettingsService settings;
 
     /** @param config bcrypt cost */

@@ -114,6 +114,16 @@ public class Sessions {
         }
     }
 
+    /** Uses up a session waiting for its second factor. @return whether this call deleted it */
+    boolean consumePending(String token) {
+        if (token == null || !Secrets.isToken(token)) {
+            return false;
+        }
+        String hash = Secrets.hash(token);
+        return store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tokenHash = :h AND s.state = :s")
+                .setParameter("h", hash).setParameter("s", SessionState.MFA_REQUIRED.name()).executeUpdate()) == 1;
+    }
+
     private void revokeHash(String hash) {
         store.global(em -> em.createQuery("DELETE FROM AuthSession s WHERE s.tokenHash = :h").setParameter("h", hash)
                 .executeUpdate());

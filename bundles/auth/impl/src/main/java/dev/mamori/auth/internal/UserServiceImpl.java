@@ -32,6 +32,8 @@ import dev.mamori.auth.UserService;
 import dev.mamori.auth.UserState;
 import dev.mamori.auth.internal.store.UserEntity;
 import dev.mamori.platform.db.Transactions;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
 
@@ -82,6 +84,10 @@ public class UserServiceImpl implements UserService {
     public User create(NewUser n) {
         String tenantId = store.tenants().requireTenantId();
         Callers.requireAdmin(tenantId);
+        if (Callers.operator() && hasActiveAdmin()) {
+            // an operator starts a tenant (its first admin), never adds accounts to a running one (OPS-2)
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "The tenant has an admin: accounts are created by its admins.");
+        }
         if (n == null) {
             throw invalid("An account needs a login name, an employee number, roles and a password.");
         }
@@ -106,7 +112,7 @@ public class UserServiceImpl implements UserService {
         e.state = UserState.ACTIVE.name();
         // without a password the account signs in only after a reset (forcePasswordReset)
         e.passwordHash = n.initialPassword() == null ? null : passwords.hash(n.initialPassword());
-        e.passwordChangedAt = now;
+        e.passwordChangedAt = n.initialPassword() == null ? null : now;
         e.createdAt = now;
         e.updatedAt = now;
         profiles.save(tenantId, e.id, profile, now);
@@ -162,7 +168,7 @@ public class UserServiceImpl implements UserService {
     @Override
     public User update(String userId, UserChange change) {
         String tenantId = store.tenants().requireTenantId();
-        Callers.requireAdmin(tenantId);
+        Callers.requireTenantAdminOrSystem(tenantId);
         UserEntity current = live(userId);
         if (change == null) {
             return toValue(tenantId, current);
@@ -199,7 +205,7 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User setRoles(String userId, Set<String> roles) {
-        Callers.requireAdmin(store.tenants().requireTenantId());
+        Callers.requireTenantAdminOrSystem(store.tenants().requireTenantId());
         Set<String> checked = roles(roles);
         UserEntity before = live(userId);
         // a password chosen under the ordinary rules may be too weak for an admin (IAM-6): promotion disables it
@@ -218,7 +224,7 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User setPermissions(String userId, Set<String> permissions) {
-        Callers.requireAdmin(store.tenants().requireTenantId());
+        Callers.requireTenantAdminOrSystem(store.tenants().requireTenantId());
         Set<String> checked = ScopedPermission.validate(permissions, MAX_PERMISSIONS);
         UserEntity before = live(userId);
         String joined = String.join(" ", checked);
@@ -233,7 +239,7 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User deactivate(String userId) {
-        Callers.requireAdmin(store.tenants().requireTenantId());
+        Callers.requireTenantAdminOrSystem(store.tenants().requireTenantId());
         live(userId);
         User u = change(userId, AuthEvents.DEACTIVATED, ev -> { }, e -> e.state = UserState.DEACTIVATED.name());
         sessions.revokeAll(Space.of(u.tenantId()), userId);
@@ -242,7 +248,7 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User reactivate(String userId) {
-        Callers.requireAdmin(store.tenants().requireTenantId());
+        Callers.requireTenantAdminOrSystem(store.tenants().requireTenantId());
         live(userId);
         return change(userId, AuthEvents.REACTIVATED, ev -> { }, e -> e.state = UserState.ACTIVE.name());
     }
@@ -276,6 +282,11 @@ public class UserServiceImpl implements UserService {
         if (!UserState.ACTIVE.name().equals(e.state)) {
             throw new AuthException(AuthErrors.USER_STATE, "Only an active account can have its password reset.");
         }
+        if (Callers.operator() && e.passwordChangedAt != null) {
+            // a token handed to an operator for a password in use would let the operator become the account (OPS-2)
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Operators issue reset tokens only for accounts that never had a "
+                    + "password; the tenant's admins reset the others.");
+        }
         String token = accounts.issueResetToken(Space.of(tenantId), userId, resetTtl);
         change(userId, AuthEvents.PASSWORD_RESET_ISSUED, ev -> { }, x -> { });
         sessions.revokeAll(Space.of(tenantId), userId);
@@ -285,7 +296,7 @@ public class UserServiceImpl implements UserService {
     @Override
     public User erase(String userId, String confirmation) {
         String tenantId = store.tenants().requireTenantId();
-        Callers.requireAdmin(tenantId);
+        Callers.requireTenantAdminOrSystem(tenantId);
         UserEntity e = live(userId);
         if (!userId.equals(confirmation)) {
             throw invalid("Erasure needs the account id repeated as confirmation; nothing was erased.");
@@ -308,6 +319,12 @@ public class UserServiceImpl implements UserService {
             x.resetExpiresAt = null;
             x.permissions = "";
         });
+    }
+
+    private boolean hasActiveAdmin() {
+        return store.tenant(em -> em.createQuery("SELECT u.roles FROM AuthUser u WHERE u.state = :s", String.class)
+                .setParameter("s", UserState.ACTIVE.name()).getResultList()).stream()
+                .anyMatch(r -> Sessions.roles(r).contains(Roles.TENANT_ADMIN));
     }
 
     /** @return the account, if it exists and is not erased */

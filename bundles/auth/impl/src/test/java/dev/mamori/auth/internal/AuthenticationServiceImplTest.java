@@ -818,4 +818,25 @@ class AuthenticationServiceImplTest {
         fx.asAdmin(tenant, () -> fx.allowLists.replace(List.of("203.0.113.0/24", AuthFixture.ADMIN_IP)));
         fails(AuthErrors.INVALID_CREDENTIALS, () -> from("198.51.100.1", () -> fx.auth.verifyMfa(pw.token(), "totp", code(e))));
     }
+
+    @Test
+    @DisplayName("SEC-10: control characters in tenant or login are an ordinary failure, not a database error")
+    void controlCharacters() {
+        refused("taro\u0000", EMPLOYEE_PASSWORD);
+        fails(AuthErrors.INVALID_CREDENTIALS, () -> AuthFixture.from(AuthFixture.USER_IP,
+                () -> fx.auth.signIn(new dev.mamori.auth.Credentials(tenant + "\u0000", "taro", EMPLOYEE_PASSWORD.toCharArray()))));
+    }
+
+    @Test
+    @DisplayName("IAM-11: a fully signed-in session enrols a second factor only soon after sign-in (a stolen old session cannot)")
+    void enrolmentNeedsAFreshSignIn() {
+        taro();
+        SignIn s = signIn("taro", EMPLOYEE_PASSWORD);
+        fx.clock.advance(AuthenticationServiceImpl.ENROL_WITHIN.plusMinutes(1));
+        fx.clock.advance(java.time.Duration.ZERO);
+        // keep the session alive (idle timeout) but old
+        fails(AuthErrors.MFA_CODE_REJECTED, () -> AuthFixture.from(AuthFixture.USER_IP, () -> fx.auth.beginTotpEnrolment(s.token())));
+        SignIn fresh = signIn("taro", EMPLOYEE_PASSWORD);
+        assertTrue(AuthFixture.from(AuthFixture.USER_IP, () -> fx.auth.beginTotpEnrolment(fresh.token())).uri().startsWith("otpauth://"));
+    }
 }

@@ -485,4 +485,40 @@ class UserServiceImplTest {
         assertEquals(Optional.empty(), admin(() -> fx.users.find("x".repeat(300))));
         assertEquals(UserState.ACTIVE, admin(() -> fx.users.find(u.id())).orElseThrow().state(), "nothing happened to the account");
     }
+
+    @Test
+    @DisplayName("OPS-2: an operator starts a tenant (its first admin) and helps (unlock, MFA reset), but never becomes or changes a customer's account")
+    void operatorsCannotTakeOverAccounts() {
+        Principal operator = Principal.operator("op2", Set.of(Roles.OPERATOR));
+        User first = as(operator, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("first-admin", "A-1", Set.of(Roles.TENANT_ADMIN),
+                Profile.EMPTY, null)));
+        String token = as(operator, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(first.id()));
+        assertFalse(token.isEmpty(), "a bootstrap token for an account that never had a password");
+        from(() -> {
+            fx.auth.resetPassword(tenant, token, ADMIN_PASSWORD.toCharArray());
+            return null;
+        });
+        // the tenant has an admin now: the operator adds no accounts and resets no password in use
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("extra", "X-1",
+                Set.of(Roles.EMPLOYEE), Profile.EMPTY, null))));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(first.id())));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.setRoles(first.id(), Set.of(Roles.EMPLOYEE))));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.setPermissions(first.id(), Set.of("records:read"))));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.deactivate(first.id())));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.update(first.id(),
+                new dev.mamori.auth.UserChange("renamed", null, null))));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.erase(first.id(), first.id())));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.profile(first.id())));
+        // what support needs: unlock and a second-factor reset (the person still needs the password)
+        as(operator, tenant, ADMIN_IP, () -> fx.users.unlock(first.id()));
+        as(operator, tenant, ADMIN_IP, () -> fx.users.resetMfa(first.id()));
+        User after = admin(() -> fx.users.find(first.id())).orElseThrow();
+        assertEquals("first-admin", after.loginName());
+        assertEquals(Set.of(Roles.TENANT_ADMIN), after.roles());
+        assertEquals(UserState.ACTIVE, after.state());
+    }
+
+    private static <T> T from(java.util.function.Supplier<T> work) {
+        return AuthFixture.from(AuthFixture.USER_IP, work);
+    }
 }

@@ -73,8 +73,12 @@ public class MamoriLoginModule implements LoginModule {
             throw new LoginException("Mamori's sign-in service is not available.");
         }
         try {
-            Session s = ExecutionContext.builder(Channel.SHELL).build().call(() -> signIn(auth, name.getName(), typed));
-            principals.add(new UserPrincipal(name.getName()));
+            // the SSH client's address (Karaf puts it into the subject before the login): throttles,
+            // the platform allow-list and the events see where an operator signs in from (OPS-3)
+            String login = name.getName().strip().toLowerCase(java.util.Locale.ROOT);
+            Session s = ExecutionContext.builder(Channel.SHELL).clientIp(clientAddress(subject)).build()
+                    .call(() -> signIn(auth, login, typed));
+            principals.add(new UserPrincipal(login));
             for (String role : s.roles()) {
                 principals.add(new RolePrincipal(role));
             }
@@ -122,6 +126,26 @@ public class MamoriLoginModule implements LoginModule {
         } finally {
             auth.signOut(full.token());
         }
+    }
+
+    /** @return the SSH client's address from Karaf's {@code ClientPrincipal}, or null */
+    static String clientAddress(Subject subject) {
+        for (java.security.Principal p : subject.getPrincipals()) {
+            if (p instanceof org.apache.karaf.jaas.boot.principal.ClientPrincipal) {
+                org.apache.karaf.jaas.boot.principal.ClientPrincipal c = (org.apache.karaf.jaas.boot.principal.ClientPrincipal) p;
+                String a = c.getAddress();
+                if (a == null) {
+                    return null;
+                }
+                a = a.substring(a.lastIndexOf('/') + 1);
+                int port = a.lastIndexOf(':');
+                if (port > 0 && a.indexOf(']') < port) {
+                    a = a.substring(0, port);
+                }
+                return a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
+            }
+        }
+        return null;
     }
 
     private static int lastSpace(char[] a) {

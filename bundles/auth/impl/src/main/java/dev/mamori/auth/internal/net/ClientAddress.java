@@ -23,7 +23,7 @@ public final class ClientAddress {
      * @param remote         the connection's peer address
      * @param forwardedFor   every {@code X-Forwarded-For} header value, in order (may be empty)
      * @param trustedProxies the configured proxies; empty trusts none
-     * @return the client's address, or empty if it cannot be told (a malformed or over-long chain)
+     * @return the client's address, or empty if it cannot be told (a malformed chain)
      */
     public static Optional<String> resolve(String remote, List<String> forwardedFor, IpRanges trustedProxies) {
         Optional<IPAddress> peer = IpRanges.address(remote);
@@ -40,7 +40,9 @@ public final class ClientAddress {
             }
         }
         if (hops.size() > MAX_HOPS) {
-            return Optional.empty();
+            // only the rightmost entries can have been written by trusted proxies; the rest is the
+            // client's own text, and dropping it must not make the address "unknown" (a shared bucket)
+            hops = new ArrayList<>(hops.subList(hops.size() - MAX_HOPS, hops.size()));
         }
         String client = peer.get().toCanonicalString();
         for (int i = hops.size() - 1; i >= 0; i--) {

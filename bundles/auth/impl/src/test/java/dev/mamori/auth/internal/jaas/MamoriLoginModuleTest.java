@@ -137,4 +137,16 @@ class MamoriLoginModuleTest {
         assertThrows(AuthException.class, () -> MamoriLoginModule.signIn(auth, "admin", "wrong 123456".toCharArray()));
         assertEquals(List.of("signIn admin"), auth.calls);
     }
+
+    @Test
+    @DisplayName("OPS-3: the SSH client's address comes from Karaf's ClientPrincipal (IPv4, IPv6), none without it")
+    void clientAddressFromTheSubject() {
+        javax.security.auth.Subject v4 = new javax.security.auth.Subject();
+        v4.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.ClientPrincipal("ssh", "/192.0.2.7:50123"));
+        assertEquals("192.0.2.7", MamoriLoginModule.clientAddress(v4));
+        javax.security.auth.Subject v6 = new javax.security.auth.Subject();
+        v6.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.ClientPrincipal("ssh", "/[2001:db8::7]:50123"));
+        assertEquals("2001:db8::7", MamoriLoginModule.clientAddress(v6));
+        assertNull(MamoriLoginModule.clientAddress(new javax.security.auth.Subject()));
+    }
 }

@@ -170,7 +170,13 @@ public class AuthResource {
         try {
             SignIn s = auth.signIn(new Credentials(body.tenant, body.login, body.password));
             if (s.state() == SessionState.MFA_REQUIRED && body.otp != null && !body.otp.isBlank()) {
-                s = auth.verifyMfa(s.token(), "totp", body.otp);
+                try {
+                    s = auth.verifyMfa(s.token(), "totp", body.otp);
+                } catch (RuntimeException wrongCode) {
+                    // the wrong code is counted; the half session must not be counted again as abandoned
+                    auth.signOut(s.token());
+                    throw wrongCode;
+                }
             }
             return answer(s, bearer, null);
         } finally {
