@@ -74,9 +74,13 @@ set_property() { # file key value: replaces the key's line, which must be there
 wait_healthy() {
   for _ in $(seq 1 2400); do
     [ "$(curl -sk -o /dev/null -w '%{http_code}' "$BASE/api/v1/health" || true)" = 200 ] && return 0
+    if grep -q "could not be migrated" "$WORK/data/log/karaf.log" 2>/dev/null; then
+      echo "a schema migration failed: $(grep -m1 -o 'Schema [a-z-]* of [a-z.]* could not be migrated' "$WORK/data/log/karaf.log")" >&2
+      return 1
+    fi
     sleep 0.1
   done
-  echo "server did not become healthy; log kept: $WORK/data/log/karaf.log" >&2; KEEP=1; return 1
+  echo "server did not become healthy; log: $WORK/data/log/karaf.log" >&2; return 1
 }
 driver() { java -Djava.net.preferIPv4Stack=false "$DRIVER" "$@"; }
 result() { sed -n "s/^RESULT $1=//p" <<<"$2"; }
@@ -89,15 +93,15 @@ figure() { # key value unit text
   echo "$1 $2" >>"$RESULTS"
 }
 
-one_run() {
+first_start() {
   local run=$1
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/mamori-signin.XXXXXX")
-  tar xzf "$TARBALL" -C "$WORK" --strip-components=1
+  tar xzf "$TARBALL" -C "$WORK" --strip-components=1 || return 1
   local https ssh
   https=$(free_port); ssh=$(free_port)
-  set_property "$WORK/etc/org.ops4j.pax.web.cfg" org.osgi.service.http.port.secure "$https"
-  set_property "$WORK/etc/org.ops4j.pax.web.cfg" org.osgi.service.http.port "$(free_port)"
-  set_property "$WORK/etc/org.apache.karaf.shell.cfg" sshPort "$ssh"
+  set_property "$WORK/etc/org.ops4j.pax.web.cfg" org.osgi.service.http.port.secure "$https"  || return 1
+  set_property "$WORK/etc/org.ops4j.pax.web.cfg" org.osgi.service.http.port "$(free_port)" || return 1
+  set_property "$WORK/etc/org.apache.karaf.shell.cfg" sshPort "$ssh" || return 1
   BASE="https://localhost:$https"
   # Raised abuse limits: every request comes from one address (127.0.0.1), so the per-address
   # failure throttle (20 per 5 min) and flood limit (50/s) would answer 429 long before the
@@ -112,9 +116,23 @@ flood.burst = 100000
 EOF
 
   echo "== run $run: $WORK, https $https, ssh $ssh, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$WORK/bin/start" >/dev/null 2>&1
-  wait_healthy
-  "$WORK/bin/mamori" "mamori:tenant-create $TENANT \"Bench\"" >/dev/null
+  # (called as a condition, where set -e does not apply: every step says so itself)
+  "$WORK/bin/start" >/dev/null 2>&1 || return 1
+  wait_healthy || return 1
+  "$WORK/bin/mamori" "mamori:tenant-create $TENANT \"Bench\"" >/dev/null || return 1
+}
+
+one_run() {
+  local run=$1 attempt
+  for attempt in 1 2 3; do
+    if first_start "$run"; then break; fi
+    # Known race (reported with issue #8): the auth schema (V1__auth.sql) has foreign keys to the
+    # tenant schema's table, nothing orders the two migrations, and on some first starts auth's
+    # runs first and fails, leaving the server unhealthy. A fresh installation is the way out.
+    [ "$attempt" -lt 3 ] || { KEEP=1; return 1; }
+    echo "first start failed, again with a fresh installation" >&2
+    stop_server; rm -rf "$WORK"; WORK=""
+  done
   local cmds=() i
   for i in $(seq 1 "$USERS"); do cmds+=("mamori:user-create --role employee $TENANT bench-$i B$i"); done
   local out
@@ -129,7 +147,7 @@ EOF
   # restart: from now on the server maps the class data sharing archive its first stop wrote
   stop_server
   "$WORK/bin/start" >/dev/null 2>&1
-  wait_healthy
+  wait_healthy || { KEEP=1; return 1; }
   local pid; pid=$(server_pid)
   local bcprov; bcprov=$(ls "$WORK"/system/org/bouncycastle/bcprov-jdk18on/*/bcprov-jdk18on-*.jar | head -1)
   local hash_before hash_after
