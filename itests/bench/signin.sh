@@ -16,7 +16,8 @@
 #     again after a full GC (jcmd GC.run)
 # Prints one "FIGURE" line per measurement and, over several runs, the median and range of each.
 # Environment: USERS (20) WARMUP (2000) MEASURE (5000) CLIENTS (3) PAIRS (500) TOTAL (10000)
-# IDLE (30) PROFILE=1 (JFR recording of the measured phase, kept; it costs CPU, so not for figures).
+# IDLE (30) COST (11, bcrypt.cost) PROFILE=1 (JFR recording and CPU per thread of the measured phase;
+# the recording costs CPU, so such a run's figures are not the benchmark's).
 set -euo pipefail
 RUNS=${1:-1}
 USERS=${USERS:-20}
@@ -27,6 +28,7 @@ PAIRS=${PAIRS:-500}
 TOTAL=${TOTAL:-10000}
 IDLE=${IDLE:-30}
 PROFILE=${PROFILE:-0}
+COST=${COST:-11}
 TENANT=bench
 PASSWORD='Bench-Pass-2026x'
 
@@ -39,6 +41,7 @@ HZ=$(getconf CLK_TCK)
 RESULTS=$(mktemp)
 WORK=""
 KEEP=0
+RACED=0
 
 server_pid() { [ -n "$WORK" ] && [ -s "$WORK/karaf.pid" ] && cat "$WORK/karaf.pid" || true; }
 stop_server() {
@@ -86,6 +89,13 @@ driver() { java -Djava.net.preferIPv4Stack=false "$DRIVER" "$@"; }
 result() { sed -n "s/^RESULT $1=//p" <<<"$2"; }
 # utime + stime (fields 14, 15) in clock ticks; the command name before them may hold spaces
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# CPU ticks per thread name (digits folded: "qtp123-45" -> "qtpN-N"), for PROFILE=1
+thread_cpu() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(sed 's/[0-9][0-9]*/N/g' "$t/comm" 2>/dev/null)" "$(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+  done | awk -F'\t' '{s[$1] += $2} END {for (k in s) print k "\t" s[k]}' | sort
+}
 rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 figure() { # key value unit text
@@ -108,7 +118,7 @@ first_start() {
   # measurement ends, and the wrong-password runs would lock accounts (5 failures). They are
   # counters the sign-in updates either way, so raising them changes what is measured very little.
   cat >"$WORK/etc/dev.mamori.auth.cfg" <<EOF
-bcrypt.cost = 11
+bcrypt.cost = $COST
 lockout.failures = 100
 throttle.failures = 1000000
 flood.requests.per.second = 100000
@@ -124,13 +134,14 @@ EOF
 
 one_run() {
   local run=$1 attempt
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5 6 7 8; do
     if first_start "$run"; then break; fi
     # Known race (reported with issue #8): the auth schema (V1__auth.sql) has foreign keys to the
     # tenant schema's table, nothing orders the two migrations, and on some first starts auth's
     # runs first and fails, leaving the server unhealthy. A fresh installation is the way out.
-    [ "$attempt" -lt 3 ] || { KEEP=1; return 1; }
+    [ "$attempt" -lt 8 ] || { KEEP=1; return 1; }
     echo "first start failed, again with a fresh installation" >&2
+    RACED=$((RACED + 1))
     stop_server; rm -rf "$WORK"; WORK=""
   done
   local cmds=() i
@@ -151,7 +162,7 @@ one_run() {
   local pid; pid=$(server_pid)
   local bcprov; bcprov=$(ls "$WORK"/system/org/bouncycastle/bcprov-jdk18on/*/bcprov-jdk18on-*.jar | head -1)
   local hash_before hash_after
-  hash_before=$(result hash_p50_ms "$(java -cp "$bcprov" "$DRIVER" hash --password "$PASSWORD" --cost 11)")
+  hash_before=$(result hash_p50_ms "$(java -cp "$bcprov" "$DRIVER" hash --password "$PASSWORD" --cost "$COST")")
 
   local r
   driver load --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --password "$PASSWORD" \
@@ -164,22 +175,26 @@ one_run() {
 
   local load_before; load_before=$(load1)
   if [ "$PROFILE" = 1 ]; then
+    thread_cpu "$pid" >"$WORK/threads.before"
     jcmd "$pid" JFR.start name=signin settings=profile filename="$WORK/signin.jfr" >/dev/null
   fi
   r=$(driver load --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --password "$PASSWORD" \
     --count "$MEASURE" --clients "$CLIENTS" --pid "$pid" --clk-tck "$HZ")
   if [ "$PROFILE" = 1 ]; then
     jcmd "$pid" JFR.stop name=signin >/dev/null; KEEP=1
-    echo "JFR recording: $WORK/signin.jfr"
+    echo "JFR recording: $WORK/signin.jfr (jfr print --events jdk.ExecutionSample --stack-depth 96 ...)"
+    echo "server CPU per sign-in by thread (ms; threads that ended meanwhile are missing):"
+    thread_cpu "$pid" | join -t $'\t' -a 1 - "$WORK/threads.before" | awk -F'\t' -v hz="$HZ" -v n="$MEASURE" \
+      '{d = $2 - ($3 == "" ? 0 : $3); if (d > 0) printf "%8.2f  %s\n", d * 1000 / hz / n, $1}' | sort -rn | head -15
   fi
-  hash_after=$(result hash_p50_ms "$(java -cp "$bcprov" "$DRIVER" hash --password "$PASSWORD" --cost 11)")
+  hash_after=$(result hash_p50_ms "$(java -cp "$bcprov" "$DRIVER" hash --password "$PASSWORD" --cost "$COST")")
   local rate cpu hash
   rate=$(result signins_per_cpu_s "$r"); cpu=$(result cpu_ms_per_signin "$r")
   hash=$(awk -v a="$hash_before" -v b="$hash_after" 'BEGIN {printf "%.2f", (a + b) / 2}')
   figure load "$load_before" "" "load average (1 min) when the measurement started"
   figure rate "$rate" "per CPU-s" "sign-ins per server CPU-second ($MEASURE sign-ins, $CLIENTS clients, $(result signins_per_wall_s "$r")/s wall)"
   figure cpu "$cpu" "ms" "server CPU per sign-in"
-  figure hash "$hash" "ms" "bcrypt cost-11 check, CPU (before $hash_before, after $hash_after)"
+  figure hash "$hash" "ms" "bcrypt cost-$COST check, CPU (before $hash_before, after $hash_after)"
   figure nonhash "$(awk -v r="$rate" -v h="$hash" 'BEGIN {printf "%.2f", 1000 / r - h}')" "ms" "non-hash server CPU per sign-in (1000 / rate - bcrypt)"
   figure latency "$(result latency_p50_ms "$r")" "ms" "sign-in latency under load, median (p90 $(result latency_p90_ms "$r") ms)"
 
@@ -198,6 +213,10 @@ one_run() {
   jcmd "$pid" GC.run >/dev/null
   sleep 5
   figure rss_gc "$(rss_mib "$pid")" "MiB" "same, after a full GC (jcmd GC.run)"
+  local heap; heap=$(jcmd "$pid" GC.heap_info)
+  figure heap "$(awk '/generation/ {for (i = 1; i <= NF; i++) if ($i == "total") t += $(i + 1); else if ($i == "used") u += $(i + 1)}
+    END {printf "%.0f", u / 1024}' <<<"$heap")" "MiB" "Java heap in use after that GC (committed $(awk '/generation/ {for (i = 1; i <= NF; i++) if ($i == "total") t += $(i + 1)} END {printf "%.0f", t / 1024}' <<<"$heap") MiB)"
+  figure metaspace "$(awk '/Metaspace/ {for (i = 1; i <= NF; i++) if ($i == "used") {printf "%.0f", $(i + 1) / 1024; exit}}' <<<"$heap")" "MiB" "Metaspace in use"
 
   stop_server
   if [ "$KEEP" != 1 ]; then rm -rf "$WORK"; fi
@@ -205,10 +224,11 @@ one_run() {
 }
 
 for run in $(seq 1 "$RUNS"); do one_run "$run"; done
+echo "FIGURE first starts that failed a schema migration (retried): $RACED of $((RACED + RUNS))"
 
 if [ "$RUNS" -gt 1 ]; then
   echo "== over $RUNS runs: median (min-max)"
-  for key in load idle_cpu rate cpu hash nonhash latency unknown wrong ratio rss rss_gc; do
+  for key in load idle_cpu rate cpu hash nonhash latency unknown wrong ratio rss rss_gc heap metaspace; do
     awk -v k="$key" '$1 == k {print $2}' "$RESULTS" | sort -g | awk -v k="$key" '
       {v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
         printf "SUMMARY %-8s %s (%s-%s)\n", k, m, v[1], v[NR]}'
