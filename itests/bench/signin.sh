@@ -41,17 +41,25 @@ HZ=$(getconf CLK_TCK)
 RESULTS=$(mktemp)
 WORK=""
 KEEP=0
+CHILD=""
 RACED=0
 
-server_pid() { [ -n "$WORK" ] && [ -s "$WORK/karaf.pid" ] && cat "$WORK/karaf.pid" || true; }
+# the server JVM of this run's folder, if it runs (never a process that merely reuses a stale pid)
+server_pid() {
+  local pid
+  [ -n "$WORK" ] && [ -s "$WORK/karaf.pid" ] || return 0
+  pid=$(cat "$WORK/karaf.pid")
+  if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qx -- "-Dkaraf.base=$WORK"; then echo "$pid"; fi
+}
 stop_server() {
   local pid; pid=$(server_pid)
   [ -n "$pid" ] || return 0
   "$WORK/bin/stop" >/dev/null 2>&1 || true
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 1 600); do [ -d "/proc/$pid" ] || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
 }
 cleanup() {
+  if [ -n "$CHILD" ]; then kill "$CHILD" 2>/dev/null || true; fi
   stop_server || true
   if [ -n "$WORK" ] && [ "$KEEP" != 1 ]; then rm -rf "$WORK"; fi
   rm -f "$RESULTS"
@@ -85,7 +93,20 @@ wait_healthy() {
   done
   echo "server did not become healthy; log: $WORK/data/log/karaf.log" >&2; return 1
 }
-driver() { java -Djava.net.preferIPv4Stack=false "$DRIVER" "$@"; }
+# java OUT [java arguments...]: runs a JVM in the background and waits for it, so that a signal
+# reaches the trap at once (bash runs traps only between foreground commands) and cleanup ends it
+java_to() {
+  local out=$1; shift
+  java "$@" >"$out" &
+  CHILD=$!
+  wait "$CHILD"
+  CHILD=""
+}
+driver() { java_to "$WORK/driver.out" "$DRIVER" "$@"; cat "$WORK/driver.out"; }
+hash_ms() {
+  java_to "$WORK/hash.out" -cp "$1" "$DRIVER" hash --password "$PASSWORD" --cost "$COST"
+  result hash_p50_ms "$(cat "$WORK/hash.out")"
+}
 result() { sed -n "s/^RESULT $1=//p" <<<"$2"; }
 # utime + stime (fields 14, 15) in clock ticks; the command name before them may hold spaces
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
@@ -162,7 +183,7 @@ one_run() {
   local pid; pid=$(server_pid)
   local bcprov; bcprov=$(ls "$WORK"/system/org/bouncycastle/bcprov-jdk18on/*/bcprov-jdk18on-*.jar | head -1)
   local hash_before hash_after
-  hash_before=$(result hash_p50_ms "$(java -cp "$bcprov" "$DRIVER" hash --password "$PASSWORD" --cost "$COST")")
+  hash_ms "$bcprov" >"$WORK/hash.before"; hash_before=$(cat "$WORK/hash.before")
 
   local r
   driver load --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --password "$PASSWORD" \
@@ -178,8 +199,9 @@ one_run() {
     thread_cpu "$pid" >"$WORK/threads.before"
     jcmd "$pid" JFR.start name=signin settings=profile filename="$WORK/signin.jfr" >/dev/null
   fi
-  r=$(driver load --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --password "$PASSWORD" \
-    --count "$MEASURE" --clients "$CLIENTS" --pid "$pid" --clk-tck "$HZ")
+  driver load --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --password "$PASSWORD" \
+    --count "$MEASURE" --clients "$CLIENTS" --pid "$pid" --clk-tck "$HZ" >"$WORK/measure.out"
+  r=$(cat "$WORK/measure.out")
   if [ "$PROFILE" = 1 ]; then
     jcmd "$pid" JFR.stop name=signin >/dev/null; KEEP=1
     echo "JFR recording: $WORK/signin.jfr (jfr print --events jdk.ExecutionSample --stack-depth 96 ...)"
@@ -187,7 +209,7 @@ one_run() {
     thread_cpu "$pid" | join -t $'\t' -a 1 - "$WORK/threads.before" | awk -F'\t' -v hz="$HZ" -v n="$MEASURE" \
       '{d = $2 - ($3 == "" ? 0 : $3); if (d > 0) printf "%8.2f  %s\n", d * 1000 / hz / n, $1}' | sort -rn | head -15
   fi
-  hash_after=$(result hash_p50_ms "$(java -cp "$bcprov" "$DRIVER" hash --password "$PASSWORD" --cost "$COST")")
+  hash_ms "$bcprov" >"$WORK/hash.after"; hash_after=$(cat "$WORK/hash.after")
   local rate cpu hash
   rate=$(result signins_per_cpu_s "$r"); cpu=$(result cpu_ms_per_signin "$r")
   hash=$(awk -v a="$hash_before" -v b="$hash_after" 'BEGIN {printf "%.2f", (a + b) / 2}')
@@ -198,7 +220,8 @@ one_run() {
   figure nonhash "$(awk -v r="$rate" -v h="$hash" 'BEGIN {printf "%.2f", 1000 / r - h}')" "ms" "non-hash server CPU per sign-in (1000 / rate - bcrypt)"
   figure latency "$(result latency_p50_ms "$r")" "ms" "sign-in latency under load, median (p90 $(result latency_p90_ms "$r") ms)"
 
-  r=$(driver latency --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --pairs "$PAIRS")
+  driver latency --base "$BASE" --tenant "$TENANT" --logins "$WORK/logins" --pairs "$PAIRS" >"$WORK/latency.out"
+  r=$(cat "$WORK/latency.out")
   figure unknown "$(result unknown_p50_ms "$r")" "ms" "unknown user, median of $PAIRS (p90 $(result unknown_p90_ms "$r") ms)"
   figure wrong "$(result wrong_p50_ms "$r")" "ms" "wrong password, median of $PAIRS (p90 $(result wrong_p90_ms "$r") ms)"
   figure ratio "$(result unknown_over_wrong_p50 "$r")" "" "unknown / wrong password, medians"
