@@ -85,8 +85,14 @@ public abstract class MamoriAction implements Action {
         return b.build();
     }
 
-    /** {@code ssh(/10.0.0.5:53422)} → {@code 10.0.0.5}; the local console is {@code local}. */
-    static String address(ClientPrincipal p) {
+    /**
+     * The client address of a Karaf {@code ClientPrincipal}, for anything that authenticates a shell
+     * user (commands, login modules).
+     *
+     * @param p the principal Karaf put into the subject
+     * @return {@code ssh(/10.0.0.5:53422)} → {@code 10.0.0.5}; the local console is {@code local}
+     */
+    public static String address(ClientPrincipal p) {
         if (!"ssh".equals(p.getMethod())) {
             return p.getMethod();
         }

@@ -110,12 +110,7 @@ public class Attempts {
     boolean countFailure(Space space, String accountId, int failures) {
         Instant now = clock.instant();
         int count = space.tx(store, em -> {
-            if (lockout.lockFor().isPresent()) {
-                // a lock whose time is up starts a new count, so the next failures lock again
-                em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id "
-                        + "AND u.lockedAt IS NOT NULL AND u.lockedAt <= :before")
-                        .setParameter("id", accountId).setParameter("before", now.minus(lockout.lockFor().get())).executeUpdate();
-            }
+            clearExpiredLock(em, space, accountId, lockout, now);
             em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = u.failedCount + :n WHERE u.id = :id")
                     .setParameter("n", failures).setParameter("id", accountId).executeUpdate();
             return em.createQuery("SELECT u.failedCount FROM " + space.entity() + " u WHERE u.id = :id", Integer.class)
@@ -150,15 +145,21 @@ public class Attempts {
         Instant now = clock.instant();
         LockoutPolicy policy = lockout;
         return space.tx(store, em -> {
-            if (policy.lockFor().isPresent()) {
-                em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id "
-                        + "AND u.lockedAt IS NOT NULL AND u.lockedAt <= :before")
-                        .setParameter("id", accountId).setParameter("before", now.minus(policy.lockFor().get())).executeUpdate();
-            }
+            clearExpiredLock(em, space, accountId, policy, now);
             return em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = u.failedCount + 1 WHERE u.id = :id "
                     + "AND u.lockedAt IS NULL AND u.failedCount < :max").setParameter("id", accountId)
                     .setParameter("max", policy.maxFailures()).executeUpdate() == 1;
         });
+    }
+
+    /** A lock whose time is up starts a new count, so the next failures lock again. */
+    private static void clearExpiredLock(javax.persistence.EntityManager em, Space space, String accountId, LockoutPolicy policy,
+            Instant now) {
+        if (policy.lockFor().isPresent()) {
+            em.createQuery("UPDATE " + space.entity() + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id "
+                    + "AND u.lockedAt IS NOT NULL AND u.lockedAt <= :before")
+                    .setParameter("id", accountId).setParameter("before", now.minus(policy.lockFor().get())).executeUpdate();
+        }
     }
 
     /** The reserved check failed: the reservation is the failure; at the limit the account locks. */

@@ -130,22 +130,8 @@ public class MamoriLoginModule implements LoginModule {
 
     /** @return the SSH client's address from Karaf's {@code ClientPrincipal}, or null */
     static String clientAddress(Subject subject) {
-        for (java.security.Principal p : subject.getPrincipals()) {
-            if (p instanceof org.apache.karaf.jaas.boot.principal.ClientPrincipal) {
-                org.apache.karaf.jaas.boot.principal.ClientPrincipal c = (org.apache.karaf.jaas.boot.principal.ClientPrincipal) p;
-                String a = c.getAddress();
-                if (a == null) {
-                    return null;
-                }
-                a = a.substring(a.lastIndexOf('/') + 1);
-                int port = a.lastIndexOf(':');
-                if (port > 0 && a.indexOf(']') < port) {
-                    a = a.substring(0, port);
-                }
-                return a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
-            }
-        }
-        return null;
+        return subject.getPrincipals(org.apache.karaf.jaas.boot.principal.ClientPrincipal.class).stream().findFirst()
+                .map(dev.mamori.shell.spi.MamoriAction::address).orElse(null);
     }
 
     private static int lastSpace(char[] a) {
