@@ -55,7 +55,7 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
             Map.entry("dev.mamori.platform.db", "2.0.0"), Map.entry("dev.mamori.platform.error", "1.0.0"),
             Map.entry("dev.mamori.platform.event", "1.0.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.0.0"),
-            Map.entry("dev.mamori.shell.spi", "1.1.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
+            Map.entry("dev.mamori.shell.spi", "1.2.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.0.0"), Map.entry("dev.mamori.vault", "3.1.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
 
@@ -285,6 +285,66 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
         }
         assertFalse(tenants.find(slug).isPresent());
         assertTrue(execute("mamori:tenant-create " + slug + " Acl", "operator", "ssh").contains("Created tenant " + slug));
+    }
+
+    /**
+     * SEC-2, OPS-1, OPS-6 (issue #14, F1): a shell session of an operator (the role the installation's
+     * script key has too) or of support runs the mamori:* commands its role allows and nothing else
+     * Gogo offers: no method call on an object (the framework's bundle context included), no
+     * redirection into a file, no file, system, configuration or bundle command. A sysadmin session
+     * (Karaf's admin role) still administers Karaf, method calls included.
+     */
+    @Test
+    public void sec2_ops6_operatorAndSupportSessionsRunMamoriCommandsOnly() throws Exception {
+        java.nio.file.Path proof = java.nio.file.Paths.get(System.getProperty("karaf.data"), "rce-proof-" + shortId());
+        String webCfg = java.nio.file.Paths.get(System.getProperty("karaf.etc"), "org.ops4j.pax.web.cfg").toString();
+        String keystorePassword = String.valueOf(configAdmin.getConfiguration("org.ops4j.pax.web", null).getProperties()
+                .get("org.ops4j.pax.web.ssl.keystore.password"));
+        List<String> attacks = List.of(
+                "rt = ((($.context) getBundle 0) loadClass \"java.lang.Runtime\") ; ($rt getRuntime) exec \"touch " + proof + "\"",
+                "((([] getClass) forName java.lang.Runtime) getRuntime) exec \"touch " + proof + "\"",
+                "($.context) getBundle 0",
+                "cat " + webCfg,
+                "shell:head " + webCfg,
+                "config:list \"(service.pid=org.ops4j.pax.web)\"",
+                "cm:getConfiguration org.ops4j.pax.web",
+                "shell:exec touch " + proof,
+                "mamori:tenant-list > " + proof,
+                "shell:new java.io.File " + proof,
+                "shell:source file:" + webCfg,
+                "system:property java.home",
+                "bundle:list",
+                "feature:list",
+                "jaas:realm-list",
+                "log:display",
+                "scr:list");
+        for (String[] roles : List.of(new String[] {"operator", "ssh"}, new String[] {"support", "ssh"})) {
+            for (String attack : attacks) {
+                String who = String.join(",", roles) + " ran: " + attack;
+                try {
+                    String out = execute(attack, roles);
+                    fail(who + " -> " + out);
+                } catch (Exception refused) {
+                    String kind = refused.getClass().getName();
+                    assertTrue(who + " -> " + refused, kind.equals("org.apache.felix.gogo.runtime.CommandNotFoundException")
+                            || refused instanceof SecurityException);
+                    assertFalse(who, String.valueOf(refused.getMessage()).contains(keystorePassword));
+                }
+            }
+        }
+        assertFalse("a refused command created " + proof, java.nio.file.Files.exists(proof));
+        String health = https.get("/api/v1/health").body();
+        assertTrue(health, health.contains("\"shell-lockdown\":{\"status\":\"UP\",\"detail\":\"locked down\"}"));
+        // what an operator keeps: its commands and their help
+        assertTrue(operator("mamori:tenant-list").contains("Slug"));
+        String help = execute("*:help", "operator", "ssh");
+        assertTrue(help, help.contains("mamori:tenant-list") && !help.contains("bundle:install"));
+
+        // a sysadmin (the sysadmins group: admin, manager, viewer, ...) still administers Karaf, method calls included
+        String[] sysadmin = {"admin", "manager", "viewer", "systembundles", "ssh"};
+        assertTrue(execute("echo ((($.context) getBundle 0) getSymbolicName)", sysadmin).contains("org.apache.felix.framework"));
+        assertTrue(execute("cat " + webCfg, sysadmin).contains("org.ops4j.pax.web.ssl.keystore.password"));
+        assertTrue(execute("bundle:list -t 0 -s", sysadmin).contains("dev.mamori.platform"));
     }
 
     @Test

@@ -71,8 +71,9 @@ public class OperatorBootstrap {
         /** @return the group's roles */
         @AttributeDefinition(description = "Roles of the operator group, written with the group when the operator account "
                 + "is created and the realm does not define the group yet: operator runs the mamori:* commands "
-                + "(org.apache.karaf.command.acl.mamori), ssh may log in to the shell.")
-        String[] group_roles() default {"viewer", "ssh", "operator"};
+                + "(org.apache.karaf.command.acl.mamori), ssh may log in to the shell. No Karaf role (viewer, manager, "
+                + "admin): those run Karaf's own commands, which are the sysadmins' (SEC-2, OPS-6).")
+        String[] group_roles() default {"ssh", "operator"};
 
         /** @return users file */
         @AttributeDefinition(description = "Karaf properties realm file.")

@@ -4,7 +4,7 @@
  * formatting helpers.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.mamori.shell.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.security.auth.Subject;
@@ -21,6 +22,8 @@ import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.mamori.auth.AuthException;
 import dev.mamori.auth.AuthenticationService;
@@ -30,15 +33,20 @@ import dev.mamori.auth.SessionState;
 import dev.mamori.auth.SignIn;
 import dev.mamori.platform.context.Channel;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.shell.spi.MamoriAction;
+import dev.mamori.shell.spi.ShellLockdown;
 
 /**
  * Signs an operator into the Karaf shell with Mamori's platform accounts, second factor included
  * (IAM-10, OPS-3): the password field holds the password, a space, and the current TOTP code. The
  * same sign-in service as REST checks it — lockout, throttling and events included — and the
- * session it opens for the check is closed at once. Principals: the login name, the account's
- * role ({@code operator} or {@code support}) and {@code ssh}; never Karaf's {@code admin}.
+ * session it opens for the check is closed at once. Only operators get a shell (support reads
+ * metadata over REST, OPS-1), and only while the shell is locked down ({@link ShellLockdown}: a
+ * shell that is not would run any code for them). Principals: the login name, {@code operator} and
+ * {@code ssh}; never Karaf's {@code admin}.
  */
 public class MamoriLoginModule implements LoginModule {
+    private static final Logger LOG = LoggerFactory.getLogger(MamoriLoginModule.class);
     private Subject subject;
     private CallbackHandler handler;
     private BundleContext context;
@@ -67,27 +75,57 @@ public class MamoriLoginModule implements LoginModule {
         }
         ServiceReference<AuthenticationService> ref = context == null ? null : context.getServiceReference(AuthenticationService.class);
         AuthenticationService auth = ref == null ? null : context.getService(ref);
-        if (auth == null) {
-            Arrays.fill(typed, '\0');
-            // fail closed: without the sign-in service nobody signs in this way
-            throw new LoginException("Mamori's sign-in service is not available.");
-        }
         try {
+            principals.addAll(principals(lockdownGap(context), auth, name.getName(), typed, clientAddress(subject)));
+            return true;
+        } finally {
+            if (auth != null) {
+                context.ungetService(ref);
+            }
+        }
+    }
+
+    /**
+     * The shell sign-in: refused while the shell is not locked down, without the sign-in service, with
+     * a wrong password or code, and for any account but an operator.
+     *
+     * @param gap      why the shell is not locked down, or empty
+     * @param auth     the sign-in service, or null
+     * @param name     the login name as typed
+     * @param typed    the password, a space and the code; cleared before this returns
+     * @param clientIp the SSH client's address, or null
+     * @return the principals of the operator's shell session
+     */
+    static Set<java.security.Principal> principals(Optional<String> gap, AuthenticationService auth, String name, char[] typed,
+            String clientIp) throws LoginException {
+        try {
+            if (gap.isPresent()) {
+                // fail closed: a shell that is not locked down would give this account the server's operating-system user
+                LOG.warn("Shell sign-in of '{}' refused: the shell is not locked down ({})", safe(name), gap.get());
+                throw new LoginException("The shell is not locked down; see the server log.");
+            }
+            if (auth == null) {
+                // fail closed: without the sign-in service nobody signs in this way
+                throw new LoginException("Mamori's sign-in service is not available.");
+            }
             // the SSH client's address (Karaf puts it into the subject before the login): throttles,
             // the platform allow-list and the events see where an operator signs in from (OPS-3)
-            String login = name.getName().strip().toLowerCase(java.util.Locale.ROOT);
-            Session s = ExecutionContext.builder(Channel.SHELL).clientIp(clientAddress(subject)).build()
-                    .call(() -> signIn(auth, login, typed));
-            principals.add(new UserPrincipal(login));
-            for (String role : s.roles()) {
-                principals.add(new RolePrincipal(role));
+            String login = name.strip().toLowerCase(java.util.Locale.ROOT);
+            Session s = ExecutionContext.builder(Channel.SHELL).clientIp(clientIp).build().call(() -> signIn(auth, login, typed));
+            if (!s.roles().contains(MamoriAction.OPERATOR_ROLE)) {
+                // support reads metadata over REST (OPS-1); the shell is the operators' administration surface
+                LOG.warn("Shell sign-in of '{}' refused: only operators use the shell (roles {})", safe(login), s.roles());
+                throw new FailedLoginException("Sign-in failed.");
             }
-            principals.add(new RolePrincipal("ssh"));
-            return true;
+            Set<java.security.Principal> out = new LinkedHashSet<>();
+            out.add(new UserPrincipal(login));
+            out.add(new RolePrincipal(MamoriAction.OPERATOR_ROLE));
+            out.add(new RolePrincipal("ssh"));
+            return out;
         } catch (AuthException e) {
             throw new FailedLoginException("Sign-in failed.");
         } finally {
-            context.ungetService(ref);
+            Arrays.fill(typed, '\0');
         }
     }
 
@@ -126,6 +164,26 @@ public class MamoriLoginModule implements LoginModule {
         } finally {
             auth.signOut(full.token());
         }
+    }
+
+    /**
+     * @return why the shell is not locked down for Mamori's accounts; a missing check counts as a gap
+     */
+    static Optional<String> lockdownGap(BundleContext context) {
+        ServiceReference<ShellLockdown> ref = context == null ? null : context.getServiceReference(ShellLockdown.class);
+        ShellLockdown lockdown = ref == null ? null : context.getService(ref);
+        if (lockdown == null) {
+            return Optional.of("no shell lockdown check is registered (dev.mamori.shell)");
+        }
+        try {
+            return lockdown.gap();
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private static String safe(String login) {
+        return login.length() <= 64 && login.matches("[A-Za-z0-9._@+-]*") ? login : "(unprintable)";
     }
 
     /** @return the SSH client's address from Karaf's {@code ClientPrincipal}, or null */

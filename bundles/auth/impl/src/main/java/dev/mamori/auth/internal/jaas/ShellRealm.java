@@ -11,12 +11,16 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.mamori.shell.spi.ShellLockdown;
 
 /**
  * The JAAS realm {@value #NAME} for the operator shell (point {@code sshRealm} at it): operators
  * and support sign in with their Mamori platform account, password and TOTP code
  * ({@link MamoriLoginModule}); scripts ({@code bin/mamori}) with the owner-only SSH key of Karaf's
- * key realm ({@code etc/keys.properties}). There is no password-only login.
+ * key realm ({@code etc/keys.properties}). There is no password-only login, and no login at all
+ * while the shell is not locked down ({@link ShellLockdown}).
  */
 @Component(service = JaasRealm.class)
 public class ShellRealm implements JaasRealm {
@@ -24,10 +28,15 @@ public class ShellRealm implements JaasRealm {
     public static final String NAME = "mamori";
     private static final String PUBLICKEY_MODULE = "org.apache.karaf.jaas.modules.publickey.PublickeyLoginModule";
     private final AppConfigurationEntry[] entries;
+    private final ShellLockdown lockdown;
 
-    /** @param context this bundle's context */
+    /**
+     * @param context  this bundle's context
+     * @param lockdown whether the shell is locked down for Mamori's accounts
+     */
     @Activate
-    public ShellRealm(BundleContext context) {
+    public ShellRealm(BundleContext context, @Reference ShellLockdown lockdown) {
+        this.lockdown = lockdown;
         Map<String, Object> mamori = new HashMap<>();
         mamori.put(ProxyLoginModule.PROPERTY_MODULE, MamoriLoginModule.class.getName());
         mamori.put(ProxyLoginModule.PROPERTY_BUNDLE, Long.toString(context.getBundle().getBundleId()));
@@ -62,8 +71,13 @@ public class ShellRealm implements JaasRealm {
         return 0;
     }
 
+    /**
+     * Asked at every sign-in. While the shell is not locked down only Mamori's own module is listed,
+     * and it refuses: the key realm's accounts (the script key among them) would otherwise get a
+     * shell that runs any code.
+     */
     @Override
     public AppConfigurationEntry[] getEntries() {
-        return entries.clone();
+        return lockdown.gap().isPresent() ? new AppConfigurationEntry[] {entries[0]} : entries.clone();
     }
 }

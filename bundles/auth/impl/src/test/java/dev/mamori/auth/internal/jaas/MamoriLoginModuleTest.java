@@ -4,11 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+
+import javax.security.auth.login.FailedLoginException;
+import javax.security.auth.login.LoginException;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,6 +39,7 @@ class MamoriLoginModuleTest {
     static final class Recording implements AuthenticationService {
         final List<String> calls = new ArrayList<>();
         SessionState afterPassword = SessionState.MFA_REQUIRED;
+        Set<String> roles = Set.of("operator");
         Credentials lastCredentials;
         char[] passwordSeen;
 
@@ -48,7 +57,7 @@ class MamoriLoginModuleTest {
         @Override
         public Session authenticate(String token) {
             calls.add("authenticate " + token);
-            return new Session("s2", PrincipalKind.OPERATOR, null, "op-1", Set.of("operator"), SessionState.AUTHENTICATED,
+            return new Session("s2", PrincipalKind.OPERATOR, null, "op-1", roles, SessionState.AUTHENTICATED,
                     Instant.EPOCH, Instant.EPOCH, "c2");
         }
 
@@ -148,5 +157,45 @@ class MamoriLoginModuleTest {
         v6.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.ClientPrincipal("ssh", "/[2001:db8::7]:50123"));
         assertEquals("2001:db8::7", MamoriLoginModule.clientAddress(v6));
         assertNull(MamoriLoginModule.clientAddress(new javax.security.auth.Subject()));
+    }
+
+    @Test
+    @DisplayName("OPS-1, SEC-2: an operator's shell principals are its login, operator and ssh - no Karaf role")
+    void anOperatorGetsOperatorAndSshOnly() throws Exception {
+        Recording auth = new Recording();
+        char[] typed = "Operator-Pass-2026x 123456".toCharArray();
+        Set<java.security.Principal> p = MamoriLoginModule.principals(Optional.empty(), auth, " Admin ", typed, "192.0.2.7");
+        assertEquals(Set.of(new UserPrincipal("admin"), new RolePrincipal("operator"), new RolePrincipal("ssh")), p);
+        assertArrayEquals(new char[typed.length], typed);
+    }
+
+    @Test
+    @DisplayName("OPS-1: support signs in with the right password and code and still gets no shell")
+    void supportGetsNoShell() {
+        Recording auth = new Recording();
+        auth.roles = Set.of("support");
+        assertThrows(FailedLoginException.class, () -> MamoriLoginModule.principals(Optional.empty(), auth, "helpdesk",
+                "Operator-Pass-2026x 123456".toCharArray(), null));
+        assertEquals(List.of("signIn helpdesk", "verifyMfa t1 totp 123456", "authenticate t2", "signOut t2"), auth.calls);
+    }
+
+    @Test
+    @DisplayName("SEC-2: while the shell is not locked down nobody signs in, not even with the right password and code")
+    void notLockedDown_noSignInAtAll() {
+        Recording auth = new Recording();
+        char[] typed = "Operator-Pass-2026x 123456".toCharArray();
+        LoginException e = assertThrows(LoginException.class, () -> MamoriLoginModule.principals(
+                Optional.of("compulsory roles missing"), auth, "admin", typed, null));
+        assertTrue(e.getMessage().contains("not locked down"), e.getMessage());
+        assertEquals(List.of(), auth.calls, "no secret is even checked");
+        assertArrayEquals(new char[typed.length], typed, "what was typed is cleared");
+        assertThrows(LoginException.class, () -> MamoriLoginModule.principals(Optional.empty(), null, "admin",
+                "Operator-Pass-2026x 123456".toCharArray(), null));
+    }
+
+    @Test
+    @DisplayName("SEC-2: without a registered lockdown check (or a bundle context) the shell counts as not locked down")
+    void missingLockdownCheckIsAGap() {
+        assertTrue(MamoriLoginModule.lockdownGap(null).isPresent());
     }
 }
