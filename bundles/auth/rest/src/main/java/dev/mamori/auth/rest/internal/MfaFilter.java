@@ -16,7 +16,8 @@ import dev.mamori.rest.spi.RestConstants;
 
 /**
  * The MFA slot: a session that has not verified its second factor, or must enrol one, reaches only
- * the methods marked {@link SignInStep} for its state (IAM-10, IAM-11).
+ * the methods marked {@link SignInStep} for its state (IAM-10, IAM-11), and the {@link Anonymous} ones
+ * (signing in again), which act without a session.
  */
 @Component(service = ContainerRequestFilter.class, property = RestConstants.SLOT + "=" + RestConstants.SLOT_MFA)
 public class MfaFilter implements ContainerRequestFilter {
@@ -27,6 +28,10 @@ public class MfaFilter implements ContainerRequestFilter {
             return;
         }
         Method method = (Method) request.getProperty(RestConstants.RESOURCE_METHOD);
+        if (method != null && method.isAnnotationPresent(Anonymous.class)) {
+            // signing in again (or resetting) must work from any half-finished sign-in; it uses no session
+            return;
+        }
         SignInStep step = method == null ? null : method.getAnnotation(SignInStep.class);
         if (step != null && Arrays.asList(step.value()).contains(s.state())) {
             return;

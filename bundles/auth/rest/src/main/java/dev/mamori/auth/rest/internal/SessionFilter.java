@@ -28,6 +28,7 @@ import dev.mamori.rest.spi.RestConstants;
  * session of a bearer token or the session cookie (SEC-4), with CSRF protection for
  * cookie-authenticated state changes (SEC-6). A request without a token passes without a
  * principal: every service refuses it (fail closed), and only {@link Anonymous} methods serve it.
+ * An {@link Anonymous} method never gets a session, whatever token comes with the request.
  */
 @Component(service = javax.ws.rs.container.ContainerRequestFilter.class,
         property = RestConstants.SLOT + "=" + RestConstants.SLOT_AUTHENTICATION)
@@ -57,21 +58,18 @@ public class SessionFilter implements ContainerRequestFilter {
         }
         guard.admit(client);
 
+        Method method = (Method) request.getProperty(RestConstants.RESOURCE_METHOD);
+        if (method != null && method.isAnnotationPresent(Anonymous.class)) {
+            // sign-in and reset act on credentials in the body, never with a session's authority: whatever
+            // token the browser still sends (signed in, pending MFA, expired) is ignored, so the request
+            // is exactly the one a browser without a cookie makes (SEC-6 finding F6)
+            return;
+        }
         Optional<Tokens.Found> found = Tokens.find(request.getHeaders().get("Authorization"), request.getCookies());
         if (found.isEmpty()) {
             return;
         }
-        Method method = (Method) request.getProperty(RestConstants.RESOURCE_METHOD);
-        boolean anonymous = method != null && method.isAnnotationPresent(Anonymous.class);
-        Session session;
-        try {
-            session = auth.authenticate(found.get().token());
-        } catch (AuthException e) {
-            if (anonymous) {
-                return;
-            }
-            throw e;
-        }
+        Session session = auth.authenticate(found.get().token());
         if (found.get().fromCookie() && !SAFE.contains(request.getMethod())
                 && !matches(session.csrfToken(), request.getHeaderString(Tokens.CSRF_HEADER))) {
             throw new AuthException(AuthErrors.CSRF_REJECTED, "A change made with the session cookie needs the session's CSRF "

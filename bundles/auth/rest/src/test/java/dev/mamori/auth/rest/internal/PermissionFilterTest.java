@@ -1,0 +1,87 @@
+package dev.mamori.auth.rest.internal;
+
+import static dev.mamori.auth.rest.internal.Fakes.endpoint;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import dev.mamori.auth.rest.internal.Fakes.Request;
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.error.MamoriException;
+
+@DisplayName("PermissionFilter: @RequiresPermission checked with the Authorizer before the resource runs (IAM-2, SEC-11)")
+class PermissionFilterTest {
+    private final Fakes.Grants grants = new Fakes.Grants();
+    private final PermissionFilter filter = new PermissionFilter(grants);
+
+    private void runAs(String userId, Method endpoint) {
+        ExecutionContext c = ExecutionContext.builder(Channel.REST).clientIp(Fakes.CLIENT_IP)
+                .principal(userId == null ? null : Principal.user(userId, "t1", Set.of())).build();
+        c.run(() -> filter.filter(Request.to(endpoint).context()));
+    }
+
+    private static List<Method> guarded() {
+        List<Method> guarded = new ArrayList<>();
+        for (Method m : Fakes.endpoints()) {
+            if (m.isAnnotationPresent(RequiresPermission.class)) {
+                guarded.add(m);
+            }
+        }
+        assertTrue(guarded.size() >= 12, "only " + guarded.size() + " endpoints need a permission");
+        return guarded;
+    }
+
+    @Test
+    @DisplayName("IAM-2, SEC-11: without the endpoint's permission 403 permission-missing, although every other one is held")
+    void missingPermission() {
+        Set<String> all = new HashSet<>();
+        guarded().forEach(m -> all.add(m.getAnnotation(RequiresPermission.class).value()));
+        for (Method m : guarded()) {
+            String needed = m.getAnnotation(RequiresPermission.class).value();
+            Set<String> others = new HashSet<>(all);
+            others.remove(needed);
+            grants.grants.put("eve", others);
+            MamoriException e = assertThrows(MamoriException.class, () -> runAs("eve", m), Fakes.name(m));
+            assertEquals("permission-missing", e.code(), Fakes.name(m));
+        }
+    }
+
+    @Test
+    @DisplayName("IAM-2: with the endpoint's permission the request passes, having asked for exactly that permission")
+    void presentPermission() {
+        for (Method m : guarded()) {
+            String needed = m.getAnnotation(RequiresPermission.class).value();
+            grants.grants.put("admin", Set.of(needed));
+            grants.checked.clear();
+            runAs("admin", m);
+            assertEquals(List.of(needed), grants.checked, Fakes.name(m));
+        }
+    }
+
+    @Test
+    @DisplayName("SEC-11: a guarded endpoint without a principal is 401 unauthenticated")
+    void noPrincipal() {
+        MamoriException e = assertThrows(MamoriException.class, () -> runAs(null, endpoint(UserResource.class, "create")));
+        assertEquals("unauthenticated", e.code());
+        assertEquals(List.of("users:write"), grants.checked);
+    }
+
+    @Test
+    @DisplayName("IAM-2: an endpoint without @RequiresPermission asks the Authorizer nothing (its service checks)")
+    void unannotated() {
+        runAs(null, endpoint(MeResource.class, "me"));
+        runAs(null, endpoint(AuthResource.class, "signIn"));
+        assertTrue(grants.checked.isEmpty());
+    }
+}
