@@ -133,6 +133,8 @@ public class StockKarafIT {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(FreePorts.next())),
+            // the owner's one step for a locked-down shell (README): commands no ACL names need admin (SEC-2)
+            editConfigurationFilePut("etc/system.properties", "karaf.secured.command.compulsory.roles", "admin"),
             systemProperty(VERSION).value(version),
             vmOption("-Xmx512m")
         };
@@ -338,6 +340,70 @@ public class StockKarafIT {
         }
     }
 
+    /**
+     * SEC-2, OPS-6 (issue #14, F1), in a stock Karaf whose owner set the compulsory roles (the README's
+     * one step): Mamori's operator - its Karaf-realm account holds operator and ssh - runs mamori:*
+     * commands and nothing else Gogo offers, while the owner's own admin keeps every right. An ACL that
+     * opens a command to operators is reported, and Mamori's shell realm then lets nobody in.
+     */
+    @Test
+    public void sec2_ops6_mamorisOperatorRunsMamoriCommandsOnly_theOwnersAdminKeepsHisRights() throws Exception {
+        Path proof = Paths.get(System.getProperty("karaf.data"), "rce-proof-" + UUID.randomUUID());
+        String shellCfg = Paths.get(System.getProperty("karaf.etc"), "org.apache.karaf.shell.cfg").toString();
+        for (String attack : List.of(
+                "rt = ((($.context) getBundle 0) loadClass \"java.lang.Runtime\") ; ($rt getRuntime) exec \"touch " + proof + "\"",
+                "cat " + shellCfg,
+                "config:list \"(service.pid=org.ops4j.pax.web)\"",
+                "shell:exec touch " + proof,
+                "mamori:tenant-list > " + proof,
+                "bundle:list",
+                "jaas:realm-list")) {
+            try {
+                String out = execute(attack, "operator", "ssh");
+                fail("the operator ran " + attack + ": " + out);
+            } catch (Exception refused) {
+                assertTrue(attack + " -> " + refused, refused instanceof SecurityException
+                        || "org.apache.felix.gogo.runtime.CommandNotFoundException".equals(refused.getClass().getName()));
+            }
+        }
+        assertFalse(Files.exists(proof));
+        assertTrue(execute("mamori:tenant-list", "operator", "ssh").contains("Slug"));
+        // the owner's admin (Karaf's admingroup) keeps his rights, method calls and files included
+        String[] owner = {"admin", "manager", "viewer", "systembundles", "ssh"};
+        assertTrue(execute("echo ((($.context) getBundle 0) getSymbolicName)", owner).contains("org.apache.felix.framework"));
+        assertTrue(execute("cat " + shellCfg, owner).contains("sshPort"));
+        assertEquals("locked down", check("shell-lockdown"));
+        assertEquals(2, javax.security.auth.login.Configuration.getConfiguration().getAppConfigurationEntry("mamori").length);
+
+        Dictionary<String, Object> acl = configuration("org.apache.karaf.command.acl.shell");
+        try {
+            update("org.apache.karaf.command.acl.shell", acl, "cat", "admin, operator");
+            assertEquals("not locked down (see the server log)", Wait.until("the finding", Duration.ofSeconds(30),
+                    () -> check("shell-lockdown").startsWith("not") ? check("shell-lockdown") : null));
+            assertTrue(occurrences("SHELL NOT LOCKED DOWN (SEC-2, OPS-6): org.apache.karaf.command.acl.shell grants operator 'cat'") > 0);
+            // the realm keeps only Mamori's own module, and it refuses before any secret is checked
+            assertEquals(1, javax.security.auth.login.Configuration.getConfiguration().getAppConfigurationEntry("mamori").length);
+            try {
+                new LoginContext("mamori", new Subject(), callbacks -> {
+                    for (javax.security.auth.callback.Callback c : callbacks) {
+                        if (c instanceof NameCallback) {
+                            ((NameCallback) c).setName("admin");
+                        } else if (c instanceof PasswordCallback) {
+                            ((PasswordCallback) c).setPassword("Any-Password-1 123456".toCharArray());
+                        }
+                    }
+                }).login();
+                fail("the mamori realm let someone in while the shell is not locked down");
+            } catch (javax.security.auth.login.LoginException refused) {
+                assertEquals("The shell is not locked down; see the server log.", refused.getMessage());
+            }
+        } finally {
+            configAdmin.getConfiguration("org.apache.karaf.command.acl.shell", null).update(acl);
+        }
+        assertEquals("locked down", Wait.until("locked down again", Duration.ofSeconds(30),
+                () -> "locked down".equals(check("shell-lockdown")) ? "locked down" : null));
+    }
+
     @Test
     public void cry4_postgresqlShipsItsSwitchAsTemplates_neverAsLiveConfiguration() throws Exception {
         Path templates = Paths.get(System.getProperty("karaf.etc"), "postgresql");
@@ -413,8 +479,13 @@ public class StockKarafIT {
     }
 
     private String detail() throws Exception {
+        return check("operator-shell");
+    }
+
+    /** @return the public detail of one health check, or "" */
+    private String check(String name) throws Exception {
         String body = https.get("/api/v1/health").body();
-        int at = body.indexOf("\"operator-shell\"");
+        int at = body.indexOf("\"" + name + "\"");
         if (at < 0) {
             return "";
         }
