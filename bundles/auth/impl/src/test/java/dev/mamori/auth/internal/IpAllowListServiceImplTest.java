@@ -113,7 +113,8 @@ class IpAllowListServiceImplTest {
                 "0:0:0:0:0:0:0:1", "::ffff:10.0.0.0/104", "10.0.0.0/8", "2001:db8::1/128", "2001:DB8::1");
         assertEquals(List.of("127.0.0.1", "::1", "10.0.0.0/8", "2001:db8::1"), stored);
         assertEquals(stored, list());
-        assertEquals(4, AuthDb.query(fx.db.mainDs(), "SELECT cidr FROM mamori_auth_ip_range WHERE tenant_id = ?", tenant).size(), "one row each");
+        assertEquals(4, AuthDb.query(fx.db.mainDs(), "SELECT cidr FROM mamori_auth_ip_range WHERE tenant_id = ?", tenant).size(),
+                "one row each");
         assertTrue(allows("127.0.0.1"));
         assertTrue(allows("::1"));
         assertTrue(allows("10.9.8.7"), "the IPv4-mapped range stands for 10.0.0.0/8, which IPv4 clients match");

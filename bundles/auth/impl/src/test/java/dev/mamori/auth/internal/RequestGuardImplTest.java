@@ -35,7 +35,8 @@ class RequestGuardImplTest {
     }
 
     @Test
-    @DisplayName("SEC-12: exactly flood.burst requests at once, then 429 with Retry-After; refilled at flood.requests.per.second, up to the burst")
+    @DisplayName("SEC-12: exactly flood.burst requests at once, then 429 with Retry-After; refilled at flood.requests.per.second, "
+            + "up to the burst")
     void burstThenRate() {
         RequestGuardImpl g = guard(Map.of("flood_burst", 10, "flood_requests_per_second", 4));
         String ip = "198.51.100.7";

@@ -597,7 +597,8 @@ class UserServiceImplTest {
     }
 
     private String resetHash(User u) {
-        return (String) AuthDb.query(fx.db.mainDs(), "SELECT reset_hash FROM mamori_auth_user WHERE id = ?", u.id()).get(0).get("reset_hash");
+        return (String) AuthDb.query(fx.db.mainDs(), "SELECT reset_hash FROM mamori_auth_user WHERE id = ?", u.id()).get(0)
+                .get("reset_hash");
     }
 
     private static <T> T from(java.util.function.Supplier<T> work) {

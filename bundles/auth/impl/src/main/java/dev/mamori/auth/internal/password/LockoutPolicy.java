@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * When consecutive failures lock an account (IAM-9): after {@code maxFailures} (configured as
  * {@code lockout.failures}, see AuthConfig: 5) a wrong password, a wrong or missing one-time code
- * all count, a success resets the count. A lock
- * lasts until a tenant administrator lifts it or, if configured, until {@code lockFor} has passed.
+ * all count, a success resets the count. A lock lasts until a tenant administrator lifts it or, if
+ * configured, until {@code lockFor} has passed.
  * The count itself is kept in the account's row and raised in one SQL statement, so that
  * parallel attempts on several nodes cannot lose a failure (OPS-4).
  */
