@@ -123,7 +123,8 @@ public class AuthenticationServiceImpl implements AuthenticationService {
             return passwordStep(Space.PLATFORM, c.login(), password);
         }
         try {
-            return store.tenants().callAs(c.tenant(), () -> passwordStep(Space.of(store.tenants().requireTenantId()), c.login(), password));
+            return store.tenants().callAs(Space.tenantName(c.tenant()),
+                    () -> passwordStep(Space.of(store.tenants().requireTenantId()), c.login(), password));
         } catch (TenantException e) {
             // unknown, deleted or inaccessible tenant: the same work and answer as a wrong password
             passwords.verify(password, null);
@@ -339,7 +340,7 @@ public class AuthenticationServiceImpl implements AuthenticationService {
             return;
         }
         try {
-            store.tenants().callAs(tenant, () -> {
+            store.tenants().callAs(Space.tenantName(tenant), () -> {
                 reset(Space.of(store.tenants().requireTenantId()), resetToken, next);
                 return null;
             });

@@ -89,7 +89,8 @@ public class IpAllowListServiceImpl implements IpAllowListService {
             throw new AuthException(AuthErrors.INVALID_IP_RANGE, "The list does not include your own address "
                     + (self == null ? "(unknown)" : self) + "; saving it would lock you out. Add it, or a range holding it.");
         }
-        // one row per range: the same range written twice (or as an IPv4-mapped IPv6 address) is stored once
+        // one row per range: the same range written twice or differently (a single address with /32 or /128, an
+        // IPv4-mapped IPv6 form) has one canonical form (IpRanges.parse) and is stored once
         List<String> canonical = new ArrayList<>(new java.util.LinkedHashSet<>(parsed.canonical()));
         store.tenant(em -> {
             em.createQuery("DELETE FROM AuthIpRange r").executeUpdate();

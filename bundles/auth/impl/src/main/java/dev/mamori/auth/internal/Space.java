@@ -31,6 +31,25 @@ record Space(String tenantId) {
         return tenantId == null ? PLATFORM : new Space(tenantId);
     }
 
+    /**
+     * The tenant as named at sign-in or password reset, in the form the tenant bundle stores: slugs
+     * are created only as {@code [a-z0-9-]} and ids are lower-case UUIDs, so {@code ACME} is
+     * {@code acme}, like login names. Only A-Z are folded: a locale's or Unicode's case rules
+     * (the Kelvin sign lower-cases to {@code k}) must not make another spelling reach a tenant.
+     *
+     * @param idOrSlug what the caller typed (not null)
+     * @return the name to look up
+     */
+    static String tenantName(String idOrSlug) {
+        char[] c = idOrSlug.strip().toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'A' && c[i] <= 'Z') {
+                c[i] = (char) (c[i] + ('a' - 'A'));
+            }
+        }
+        return new String(c);
+    }
+
     boolean platform() {
         return tenantId == null;
     }

@@ -84,12 +84,18 @@ public class UserServiceImpl implements UserService {
     public User create(NewUser n) {
         String tenantId = store.tenants().requireTenantId();
         Callers.requireAdmin(tenantId);
-        if (Callers.operator() && hasActiveAdmin()) {
+        if (Callers.operator() && hasAdmin(false)) {
             // an operator starts a tenant (its first admin), never adds accounts to a running one (OPS-2)
             throw new MamoriException(PlatformErrors.FORBIDDEN, "The tenant has an admin: accounts are created by its admins.");
         }
         if (n == null) {
             throw invalid("An account needs a login name, an employee number, roles and a password.");
+        }
+        if (Callers.operator() && n.initialPassword() != null) {
+            // a password the operator chose stays known to the operator: after an MFA reset (which operators may do)
+            // it would sign in as the account; the person sets their own with the reset token instead (OPS-2)
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Operators create accounts without a password; the person sets "
+                    + "it with the reset token.");
         }
         String login = loginName(n.loginName());
         String employee = employeeNumber(n.employeeNumber());
@@ -282,10 +288,11 @@ public class UserServiceImpl implements UserService {
         if (!UserState.ACTIVE.name().equals(e.state)) {
             throw new AuthException(AuthErrors.USER_STATE, "Only an active account can have its password reset.");
         }
-        if (Callers.operator() && e.passwordChangedAt != null) {
-            // a token handed to an operator for a password in use would let the operator become the account (OPS-2)
-            throw new MamoriException(PlatformErrors.FORBIDDEN, "Operators issue reset tokens only for accounts that never had a "
-                    + "password; the tenant's admins reset the others.");
+        if (Callers.operator() && (e.passwordChangedAt != null || hasAdmin(true))) {
+            // a token in an operator's hands makes the operator the account (OPS-2): only for an account that never had a
+            // password, and only while no admin has taken the tenant over (bootstrap, or a token lost before first use)
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Operators issue reset tokens only while the tenant has no active "
+                    + "admin, and only for accounts that never had a password; the tenant's admins reset the others.");
         }
         String token = accounts.issueResetToken(Space.of(tenantId), userId, resetTtl);
         change(userId, AuthEvents.PASSWORD_RESET_ISSUED, ev -> { }, x -> { });
@@ -321,8 +328,17 @@ public class UserServiceImpl implements UserService {
         });
     }
 
-    private boolean hasActiveAdmin() {
-        return store.tenant(em -> em.createQuery("SELECT u.roles FROM AuthUser u WHERE u.state = :s", String.class)
+    /**
+     * Whether the tenant has an ACTIVE account with the tenant-admin role.
+     *
+     * @param claimed count only admins who have set a password (passwordChangedAt): a person has taken the tenant
+     *                over. Locked admins count (anyone can lock an account with wrong passwords, and the operator may
+     *                unlock it), and so do admins whose password is disabled by a reset or a promotion (that must
+     *                not open a window); deactivated and erased ones do not (no one can act through them).
+     */
+    private boolean hasAdmin(boolean claimed) {
+        String withPassword = claimed ? " AND u.passwordChangedAt IS NOT NULL" : "";
+        return store.tenant(em -> em.createQuery("SELECT u.roles FROM AuthUser u WHERE u.state = :s" + withPassword, String.class)
                 .setParameter("s", UserState.ACTIVE.name()).getResultList()).stream()
                 .anyMatch(r -> Sessions.roles(r).contains(Roles.TENANT_ADMIN));
     }

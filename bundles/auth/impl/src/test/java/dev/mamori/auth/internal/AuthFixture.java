@@ -64,8 +64,12 @@ final class AuthFixture {
     }
 
     AuthFixture(AuthDb db, Map<String, ?> config) {
+        this(db, AuthConfigs.of(config));
+    }
+
+    /** The components built from exactly this configuration (no test overrides, bcrypt cost included). */
+    AuthFixture(AuthDb db, AuthConfig c) {
         this.db = db;
-        AuthConfig c = AuthConfigs.of(config);
         tenants = new TestTenantContext(db.mainDs());
         vault = new TestVault(tenants);
         store = new AuthStore(db.main, db.pii, tenants);

@@ -630,6 +630,24 @@ class AuthenticationServiceImplTest {
         assertEquals(SessionState.AUTHENTICATED, fx.signInFrom(sprayer, tenant, "taro", EMPLOYEE_PASSWORD).state());
     }
 
+    @Test
+    @DisplayName("SEC-12: IPv6 clients of one /64 share one sign-in failure budget; another /64 has its own")
+    void perAddressThrottleIpv6Per64() {
+        setUp(Map.of("throttle_failures", 4, "throttle_period_seconds", 300));
+        taro();
+        // four addresses of one /64, one failure each (unknown accounts: nothing counts but the address)
+        String[] oneNet = {"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2:abcd::9"};
+        for (int i = 0; i < oneNet.length; i++) {
+            String ip = oneNet[i];
+            String login = "nobody" + i;
+            fails(AuthErrors.INVALID_CREDENTIALS, () -> fx.signInFrom(ip, tenant, login, "Spring2026x"));
+        }
+        // the budget of the /64 is spent: a fifth address in it is refused, even with the right password
+        fails(AuthErrors.TOO_MANY_ATTEMPTS, () -> fx.signInFrom("2001:db8:1:2:1234:5678:9abc:def0", tenant, "taro", EMPLOYEE_PASSWORD));
+        // the neighbouring /64 is another subscriber
+        assertEquals(SessionState.AUTHENTICATED, fx.signInFrom("2001:db8:1:3::1", tenant, "taro", EMPLOYEE_PASSWORD).state());
+    }
+
     // ---------------------------------------------------------------- sessions (IAM-13, SEC-4)
 
     @Test
@@ -750,6 +768,28 @@ class AuthenticationServiceImplTest {
         fails(AuthErrors.RESET_TOKEN_INVALID, () -> reset(tenant, "junk", "Nw6tPass9y"));
         fails(AuthErrors.RESET_TOKEN_INVALID, () -> reset("no-such-tenant", Secrets.newToken(), "Nw6tPass9y"));
         assertEquals(1, fx.events.of(AuthEvents.PASSWORD_RESET).size());
+    }
+
+    @Test
+    @DisplayName("IAM-8, IAM-14: the tenant slug is case-insensitive at sign-in and at password reset, like the login name")
+    void tenantSlugIgnoresCase() {
+        User u = taro();
+        String upper = slug.toUpperCase(java.util.Locale.ROOT);
+        assertEquals(SessionState.AUTHENTICATED, signInTo(upper, "TARO", EMPLOYEE_PASSWORD).state());
+        assertEquals(SessionState.AUTHENTICATED, signInTo(" T" + slug.substring(1) + " ", "taro", EMPLOYEE_PASSWORD).state());
+        String token = fx.asAdmin(tenant, () -> fx.users.forcePasswordReset(u.id()));
+        reset(upper, token, "Nw5tPass9x");
+        assertEquals(SessionState.AUTHENTICATED, signInTo(upper, "taro", "Nw5tPass9x").state());
+        // only A-Z fold: the Kelvin sign (which Unicode lower-cases to k) reaches no tenant "k-..."
+        String kSlug = "k-" + slug.substring(2);
+        String k = fx.db.newTenant(kSlug, "ACTIVE");
+        fx.create(k, "taro", "E-1", Set.of(Roles.EMPLOYEE), Profile.EMPTY, EMPLOYEE_PASSWORD);
+        assertEquals(SessionState.AUTHENTICATED, signInTo("K-" + slug.substring(2), "taro", EMPLOYEE_PASSWORD).state());
+        fails(AuthErrors.INVALID_CREDENTIALS, () -> signInTo("\u212A-" + slug.substring(2), "taro", EMPLOYEE_PASSWORD));
+    }
+
+    private SignIn signInTo(String tenantRef, String login, String password) {
+        return fx.signIn(tenantRef, login, password);
     }
 
     @Test

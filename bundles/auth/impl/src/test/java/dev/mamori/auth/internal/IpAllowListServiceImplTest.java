@@ -107,6 +107,26 @@ class IpAllowListServiceImplTest {
     }
 
     @Test
+    @DisplayName("IAM-12: a single address with /32 or /128, or written as IPv4-mapped IPv6, is one entry in the address's own form")
+    void singleAddressesAreOneEntry() {
+        List<String> stored = replace("127.0.0.1", "127.0.0.1/32", "127.0.0.1", "::ffff:127.0.0.1/128", "::1/128", "::1",
+                "0:0:0:0:0:0:0:1", "::ffff:10.0.0.0/104", "10.0.0.0/8", "2001:db8::1/128", "2001:DB8::1");
+        assertEquals(List.of("127.0.0.1", "::1", "10.0.0.0/8", "2001:db8::1"), stored);
+        assertEquals(stored, list());
+        assertEquals(4, AuthDb.query(fx.db.mainDs(), "SELECT cidr FROM mamori_auth_ip_range WHERE tenant_id = ?", tenant).size(),
+                "one row each");
+        assertTrue(allows("127.0.0.1"));
+        assertTrue(allows("::1"));
+        assertTrue(allows("10.9.8.7"), "the IPv4-mapped range stands for 10.0.0.0/8, which IPv4 clients match");
+        assertTrue(allows("::ffff:10.9.8.7"));
+        assertFalse(allows("127.0.0.2"));
+        // host bits set are refused (a typo of 10.0.0.5 must not silently allow a /8), so never a second 10.0.0.0/8
+        AuthException e = assertThrows(AuthException.class, () -> replace("127.0.0.1", "10.0.0.0/8", "10.0.0.5/8", "127.0.0.1"));
+        assertTrue(e.getMessage().contains("10.0.0.0/8"), e.getMessage());
+        assertEquals(stored, list());
+    }
+
+    @Test
     @DisplayName("SEC-11, OPS-2: only the tenant's own admins read or change its list; other tenants are unaffected")
     void adminsOnly() {
         replace(ADMIN_IP, "203.0.113.0/24", ADMIN_IP);

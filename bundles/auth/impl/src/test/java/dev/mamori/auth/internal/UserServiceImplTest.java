@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -300,6 +303,21 @@ class UserServiceImplTest {
         assertFalse(mainRow.contains("taro.yamada") || mainRow.contains("山田") || mainRow.contains("Tokyo HQ"), mainRow);
         String index = (String) main.get("email_index");
         assertEquals(64, index.length(), "an HMAC-SHA256 blind index in hex");
+        // the vault's keyed index of the normalised address, not a hash auth computed itself
+        byte[] normalised = "taro.yamada@example.co.jp".getBytes(StandardCharsets.UTF_8);
+        assertEquals(HexFormat.of().formatHex(fx.tenants.callAs(tenant, () -> fx.vault.blindIndex(tenant, Profiles.EMAIL_FIELD,
+                normalised))), index);
+        assertNotEquals(sha256(normalised), index, "an unkeyed SHA-256 would let anyone holding the table test guesses");
+        assertNotEquals(sha256((Profiles.EMAIL_FIELD + "\0taro.yamada@example.co.jp").getBytes(StandardCharsets.UTF_8)), index);
+        // the double is keyed: another vault (another key) indexes the same address differently
+        TestVault otherKeys = new TestVault(fx.tenants);
+        assertNotEquals(HexFormat.of().formatHex(fx.tenants.callAs(tenant, () -> otherKeys.blindIndex(tenant, Profiles.EMAIL_FIELD,
+                normalised))), index);
+        // and per tenant: the same address in another tenant has another index
+        String otherTenant = fx.newTenant();
+        User otherTaro = fx.create(otherTenant, "taro", "E-1001", Set.of(Roles.EMPLOYEE), TARO, EMPLOYEE_PASSWORD);
+        assertNotEquals(index, AuthDb.query(fx.db.mainDs(), "SELECT email_index FROM mamori_auth_user WHERE id = ?", otherTaro.id())
+                .get(0).get("email_index"));
         assertTrue(fx.vault.hasPersonKey(tenant, u.id()));
         // the owner reads their own profile; another employee does not
         Principal self = Principal.user(u.id(), tenant, Set.of(Roles.EMPLOYEE));
@@ -477,7 +495,7 @@ class UserServiceImplTest {
     void operatorsAndOddIds() {
         Principal operator = Principal.operator("op1", Set.of(Roles.OPERATOR));
         User u = as(operator, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("opmade", "O-1", Set.of(Roles.EMPLOYEE),
-                Profile.EMPTY, EMPLOYEE_PASSWORD.toCharArray())));
+                Profile.EMPTY, null)));
         assertEquals("opmade", u.loginName());
         for (String odd : new String[] {"", "x", "' OR 1=1 --", u.id().toUpperCase(), "x".repeat(300)}) {
             fails(AuthErrors.USER_NOT_FOUND, () -> admin(() -> fx.users.deactivate(odd)));
@@ -516,6 +534,71 @@ class UserServiceImplTest {
         assertEquals("first-admin", after.loginName());
         assertEquals(Set.of(Roles.TENANT_ADMIN), after.roles());
         assertEquals(UserState.ACTIVE, after.state());
+    }
+
+    @Test
+    @DisplayName("OPS-2: while the tenant has an active admin (tenant-admin with a password set, locked or mid-reset), an operator "
+            + "issues no reset token, not even for a pending admin; the tenant's admins do")
+    void operatorsCannotTakeOverPendingAccounts() {
+        Principal operator = Principal.operator("op3", Set.of(Roles.OPERATOR));
+        // starting the tenant: its first admin and a token, again if the first one got lost
+        User first = as(operator, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("first-admin", "A-1", Set.of(Roles.TENANT_ADMIN),
+                Profile.EMPTY, null)));
+        as(operator, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(first.id()));
+        String token = as(operator, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(first.id()));
+        from(() -> {
+            fx.auth.resetPassword(tenant, token, ADMIN_PASSWORD.toCharArray());
+            return null;
+        });
+        // the admin adds an admin who has no password yet: the operator must not become it
+        Principal firstAdmin = Principal.user(first.id(), tenant, Set.of(Roles.TENANT_ADMIN));
+        User newhire = as(firstAdmin, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("newhire-admin", "A-2",
+                Set.of(Roles.TENANT_ADMIN), Profile.EMPTY, null)));
+        Executable operatorReset = () -> as(operator, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(newhire.id()));
+        fails(ErrorKind.FORBIDDEN, operatorReset);
+        assertNull(resetHash(newhire), "no token stored");
+        // a locked admin still counts: anyone can lock an account with wrong passwords
+        for (int i = 0; i < 5; i++) {
+            fails(AuthErrors.INVALID_CREDENTIALS, () -> fx.signIn(tenant, "first-admin", "Wrong-pass1234"));
+        }
+        assertTrue(admin(() -> fx.users.find(first.id())).orElseThrow().locked());
+        fails(ErrorKind.FORBIDDEN, operatorReset);
+        // so does one whose password is disabled by a pending reset: no window
+        as(firstAdmin, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(first.id()));
+        fails(ErrorKind.FORBIDDEN, operatorReset);
+        assertNull(resetHash(newhire));
+        // the tenant's admins issue it
+        String own = as(firstAdmin, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(newhire.id()));
+        assertFalse(own.isEmpty());
+        assertEquals(List.of(first.id(), first.id(), first.id(), newhire.id()),
+                fx.events.of(AuthEvents.PASSWORD_RESET_ISSUED).stream().map(ev -> ev.targetId().orElseThrow()).toList());
+        // with every admin who took the tenant over deactivated, it has no active admin: the operator may start it again
+        as(firstAdmin, tenant, ADMIN_IP, () -> fx.users.deactivate(first.id()));
+        assertFalse(as(operator, tenant, ADMIN_IP, () -> fx.users.forcePasswordReset(newhire.id())).isEmpty());
+    }
+
+    @Test
+    @DisplayName("OPS-2: an operator creates accounts without a password only (one it chose would sign it in after an MFA reset)")
+    void operatorsSetNoPasswords() {
+        Principal operator = Principal.operator("op4", Set.of(Roles.OPERATOR));
+        fails(ErrorKind.FORBIDDEN, () -> as(operator, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("first-admin", "A-1",
+                Set.of(Roles.TENANT_ADMIN), Profile.EMPTY, ADMIN_PASSWORD.toCharArray()))));
+        assertEquals(List.of(), admin(() -> fx.users.list()), "nothing created");
+        assertEquals("first-admin", as(operator, tenant, ADMIN_IP, () -> fx.users.create(new NewUser("first-admin", "A-1",
+                Set.of(Roles.TENANT_ADMIN), Profile.EMPTY, null))).loginName());
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String resetHash(User u) {
+        return (String) AuthDb.query(fx.db.mainDs(), "SELECT reset_hash FROM mamori_auth_user WHERE id = ?", u.id()).get(0)
+                .get("reset_hash");
     }
 
     private static <T> T from(java.util.function.Supplier<T> work) {

@@ -72,9 +72,27 @@ public final class IpRanges {
             if (a.isPrefixed() && !a.isPrefixBlock()) {
                 throw invalid("'" + s + "' has host bits set; the range is written " + a.toPrefixBlock() + ".");
             }
-            out.add(a.isIPv6() && a.toIPv6().isIPv4Mapped() && !a.isPrefixed() ? a.toIPv6().getEmbeddedIPv4Address() : a);
+            out.add(canonical(a));
         }
         return new IpRanges(out);
+    }
+
+    /**
+     * One written form per range, so that a list stores each range once: a single address without
+     * its /32 or /128, an IPv4-mapped IPv6 address or range (prefix /96 or longer) as the IPv4 one
+     * it stands for. Host bits set stay refused (above): {@code 10.0.0.5/8} may be a typo of
+     * {@code 10.0.0.5}, and reading it as {@code 10.0.0.0/8} would widen the list by 16 million
+     * addresses without a word.
+     */
+    private static IPAddress canonical(IPAddress a) {
+        IPAddress c = a;
+        if (c.isIPv6() && c.toIPv6().isIPv4Mapped() && (!c.isPrefixed() || c.getNetworkPrefixLength() >= 96)) {
+            c = c.toIPv6().getEmbeddedIPv4Address();
+        }
+        if (c.isPrefixed() && c.getNetworkPrefixLength() == c.getBitCount()) {
+            c = c.withoutPrefixLength();
+        }
+        return c;
     }
 
     /** @return whether the list is empty (everyone allowed) */

@@ -5,15 +5,14 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * When consecutive failures lock an account (IAM-9): after {@code maxFailures} (default 5) a
- * wrong password, a wrong or missing one-time code all count, a success resets the count. A lock
- * lasts until a tenant administrator lifts it or, if configured, until {@code lockFor} has passed.
+ * When consecutive failures lock an account (IAM-9): after {@code maxFailures} (configured as
+ * {@code lockout.failures}, see AuthConfig: 5) a wrong password, a wrong or missing one-time code
+ * all count, a success resets the count. A lock lasts until a tenant administrator lifts it or, if
+ * configured, until {@code lockFor} has passed.
  * The count itself is kept in the account's row and raised in one SQL statement, so that
  * parallel attempts on several nodes cannot lose a failure (OPS-4).
  */
 public final class LockoutPolicy {
-    /** Default failures before the lock. */
-    public static final int DEFAULT_MAX_FAILURES = 5;
     private final int maxFailures;
     private final Duration lockFor;
 

@@ -7,13 +7,10 @@ import java.time.Instant;
  * When a session ends (IAM-13, SEC-4): after {@code idle} without a request, and {@code absolute}
  * after sign-in whatever happens. The last-seen time is written at most once per
  * {@code touchEvery}, so a busy session does not write on every request; the idle timeout is then
- * exact to that much.
+ * exact to that much. The lifetimes come from the configuration only ({@code session.idle.minutes},
+ * {@code session.absolute.hours}: 30 minutes and 12 hours, see AuthConfig).
  */
 public final class SessionPolicy {
-    /** Default idle timeout. */
-    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
-    /** Default absolute lifetime. */
-    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
     private final Duration idle;
     private final Duration absolute;
     private final Duration touchEvery;

@@ -68,6 +68,21 @@ class IpRangesTest {
     }
 
     @Test
+    @DisplayName("IAM-12, OPS-3: one canonical form per range - no /32 or /128 on a single address, IPv4-mapped forms as IPv4")
+    void canonicalForms() {
+        assertEquals(List.of("127.0.0.1", "127.0.0.1", "::1", "::1", "192.0.2.1", "10.0.0.0/8", "0.0.0.0/0", "::/0", "2001:db8::/32"),
+                IpRanges.parse(List.of("127.0.0.1/32", "127.0.0.1", "::1/128", "0::1", "::ffff:192.0.2.1/128", "::ffff:10.0.0.0/104",
+                        "0.0.0.0/0", "::/0", "2001:db8::/32")).canonical());
+        // the platform list and the trusted proxies read from configuration get the same forms
+        assertEquals(List.of("10.0.0.1", "fd00::1"), IpRanges.fromConfig(new String[] {"10.0.0.1/32, fd00::1/128"}).canonical());
+        // an IPv4-mapped range now matches the IPv4 clients it names (a dual-stack listener reports them mapped or not)
+        IpRanges mapped = IpRanges.parse(List.of("::ffff:10.0.0.0/104"));
+        assertTrue(mapped.allows("10.1.2.3"));
+        assertTrue(mapped.allows("::ffff:10.1.2.3"));
+        assertFalse(mapped.allows("11.0.0.1"));
+    }
+
+    @Test
     @DisplayName("IAM-12: X-Forwarded-For only from a trusted proxy, read from the right")
     void behindProxies() {
         IpRanges proxies = IpRanges.parse(List.of("10.0.0.0/8", "fd00::/8"));

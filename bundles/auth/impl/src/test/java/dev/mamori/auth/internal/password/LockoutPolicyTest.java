@@ -11,15 +11,22 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.mamori.auth.internal.AuthConfig;
+import dev.mamori.auth.internal.ShippedAuthConfig;
 
 /** IAM-9: the fifth consecutive failure locks; locks last until unlocked or for a set time. */
 class LockoutPolicyTest {
     private static final Instant T0 = Instant.parse("2026-04-01T00:00:00Z");
 
-    @Test
-    @DisplayName("IAM-9: four failures do not lock, the fifth does")
-    void fifthFailureLocks() {
-        LockoutPolicy p = new LockoutPolicy(LockoutPolicy.DEFAULT_MAX_FAILURES, null);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mamori.auth.internal.ShippedAuthConfig#both")
+    @DisplayName("IAM-9: with the policy Attempts builds from the defaults and from feature.xml, four failures do not lock, the fifth does")
+    void fifthFailureLocks(String name, AuthConfig config) {
+        LockoutPolicy p = ShippedAuthConfig.lockout(config);
+        assertEquals(Optional.empty(), p.lockFor(), "until an admin unlocks");
         for (int i = 1; i <= 4; i++) {
             assertFalse(p.locks(i), "failure " + i);
         }

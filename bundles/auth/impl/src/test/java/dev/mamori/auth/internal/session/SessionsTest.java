@@ -15,6 +15,11 @@ import java.util.Set;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.mamori.auth.internal.AuthConfig;
+import dev.mamori.auth.internal.ShippedAuthConfig;
 
 /** IAM-13, IAM-14, SEC-4, SEC-6: tokens, their hashes, recovery codes and session lifetimes. */
 class SessionsTest {
@@ -58,10 +63,11 @@ class SessionsTest {
         }
     }
 
-    @Test
-    @DisplayName("IAM-13: idle timeout 30 min, absolute lifetime 12 h")
-    void lifetimes() {
-        SessionPolicy p = new SessionPolicy(SessionPolicy.DEFAULT_IDLE, SessionPolicy.DEFAULT_ABSOLUTE);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.mamori.auth.internal.ShippedAuthConfig#both")
+    @DisplayName("IAM-13: the policy Sessions builds from the defaults and from feature.xml: idle timeout 30 min, absolute lifetime 12 h")
+    void lifetimes(String name, AuthConfig config) {
+        SessionPolicy p = ShippedAuthConfig.sessions(config);
         assertTrue(p.valid(T0, T0, T0.plus(Duration.ofMinutes(29))));
         assertFalse(p.valid(T0, T0, T0.plus(Duration.ofMinutes(30))));
         // busy all day: still ends after 12 hours
@@ -76,7 +82,7 @@ class SessionsTest {
     @Test
     @DisplayName("IAM-13: last-seen is written at most once a minute")
     void touch() {
-        SessionPolicy p = new SessionPolicy(SessionPolicy.DEFAULT_IDLE, SessionPolicy.DEFAULT_ABSOLUTE);
+        SessionPolicy p = ShippedAuthConfig.sessions(ShippedAuthConfig.defaults());
         assertFalse(p.touchDue(T0, T0.plusSeconds(59)));
         assertTrue(p.touchDue(T0, T0.plusSeconds(60)));
         assertThrows(IllegalArgumentException.class, () -> new SessionPolicy(Duration.ofHours(13), Duration.ofHours(12)));
