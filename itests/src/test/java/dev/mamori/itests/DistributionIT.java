@@ -204,6 +204,24 @@ public class DistributionIT {
         }
     }
 
+    /**
+     * CRY-1: a client's renegotiation of a TLS 1.2 connection is refused explicitly: the server JVM
+     * (bin/setenv: -Djdk.tls.rejectClientInitiatedRenegotiation=true) answers its ClientHello with a fatal
+     * handshake_failure alert, before any key exchange; no second handshake, no answer to a second request.
+     * Without the switch Jetty would close the connection with a close_notify instead, which testssl.sh 3.0
+     * at times reports as "VULNERABLE (NOT ok), DoS threat".
+     */
+    @Test
+    public void cry1_clientInitiatedRenegotiationRefused() throws Exception {
+        List<String> args = List.of(dist.process().orElseThrow().info().arguments().orElseThrow());
+        assertTrue("bin/setenv must start the server JVM with the JDK's switch: " + args,
+                args.contains("-Djdk.tls.rejectClientInitiatedRenegotiation=true"));
+        String outcome = Tls.renegotiation(dist.client().sslContext(), dist.httpsPort);
+        assertEquals("a client-initiated TLS 1.2 renegotiation must be refused by the server JVM with a fatal alert (Jetty "
+                + "must pass the ClientHello on: TlsBootstrap sets renegotiationAllowed true, renegotiationLimit 1 when the "
+                + "JVM has the switch)", "refused handshake_failure", outcome);
+    }
+
     /** The marker suite is allowed by Mamori and refused only by the permissive override: proof the server JVM reads it. */
     private static void assertServerJvmIsPermissive(SSLContext ctx) throws Exception {
         assertEquals("the marker suite", "handshake_failure", Tls.outcome(ctx, dist.httpsPort, "TLSv1.2", Tls.MARKER_SUITE));

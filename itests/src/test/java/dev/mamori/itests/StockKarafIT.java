@@ -203,6 +203,10 @@ public class StockKarafIT {
         assertTrue(Files.isRegularFile(data.resolve("mamori/db/mamori-pii.mv.db")));
         // TLS 1.2 and 1.3 only, as in the distribution (CRY-1)
         assertEquals("TLSv1.2,TLSv1.3", webConfig().get("org.ops4j.pax.web.ssl.protocols.included"));
+        // a stock Karaf's JVM lacks the JDK's switch: Jetty refuses a client's TLS renegotiation itself (CRY-1)
+        assertEquals(null, System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation"));
+        assertEquals("false", String.valueOf(webConfig().get("org.ops4j.pax.web.ssl.renegotiationAllowed")));
+        assertEquals("0", String.valueOf(webConfig().get("org.ops4j.pax.web.ssl.renegotiationLimit")));
     }
 
     @Test

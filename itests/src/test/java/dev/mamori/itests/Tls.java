@@ -2,14 +2,18 @@ package dev.mamori.itests;
 
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Security;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -84,6 +88,89 @@ final class Tls {
             out.put(suite, outcome(ctx, port, "TLSv1.2", suite));
         }
         return out;
+    }
+
+    /**
+     * A client-initiated renegotiation (TLS 1.2; TLS 1.3 has none): one request answered on a fresh
+     * connection, then the second handshake asked for and a second request sent.
+     *
+     * @return "refused " and the server's fatal alert, e.g. "refused handshake_failure"; "renegotiated " or
+     *         "answered without a second handshake " and the status line, when the server answered the second
+     *         request; otherwise "closed " and what the client saw (a close_notify, the end of the stream)
+     */
+    static String renegotiation(SSLContext ctx, int port) throws Exception {
+        try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            CountDownLatch handshakes = new CountDownLatch(2);
+            socket.addHandshakeCompletedListener(e -> handshakes.countDown());
+            socket.startHandshake();
+            String first = healthOnThisConnection(socket);
+            assertTrue("the connection works before the renegotiation: " + first, first.startsWith("HTTP/1.1 200 "));
+            // on an established TLS 1.2 connection this sends the renegotiation's ClientHello and returns
+            socket.startHandshake();
+            try {
+                String second = healthOnThisConnection(socket);
+                // the listener is told on a thread of its own: wait for it rather than race it
+                return (handshakes.await(5, TimeUnit.SECONDS) ? "renegotiated " : "answered without a second handshake ") + second;
+            } catch (SSLHandshakeException e) {
+                String message = String.valueOf(e.getMessage());
+                return message.startsWith("Received fatal alert: ") ? "refused " + message.substring("Received fatal alert: ".length())
+                        : "closed " + e;
+            } catch (IOException e) {
+                return "closed " + e;
+            }
+        }
+    }
+
+    /** GET /api/v1/health on a kept-alive connection, its response read to the end. @return the status line */
+    private static String healthOnThisConnection(SSLSocket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String head = line(in);
+        String status = head;
+        long length = 0;
+        boolean chunked = false;
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring("content-length:".length()).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (!chunked) {
+            skip(in, length);
+            return status;
+        }
+        for (long chunk = Long.parseLong(line(in).split(";")[0].trim(), 16); chunk > 0;
+                chunk = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
+            skip(in, chunk);
+            line(in);
+        }
+        for (String trailer = line(in); !trailer.isEmpty(); trailer = line(in)) {
+            // trailers: none expected, read past them
+        }
+        return status;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("the server ended the connection");
+            }
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1).replaceAll("\r$", "");
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+        if (in.readNBytes((int) n).length != n) {
+            throw new java.io.EOFException("the server ended the connection");
+        }
     }
 
     /** @return a context trusting exactly the certificates of {@code keystore} */

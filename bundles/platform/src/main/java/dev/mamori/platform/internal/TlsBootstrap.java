@@ -34,6 +34,15 @@ import org.slf4j.LoggerFactory;
  * every plain request that its trusted proxies did not forward from HTTPS). An operator who
  * configured a keystore of their own in {@code org.ops4j.pax.web} keeps it; only the protocol
  * restriction and the connector switches are enforced.
+ * <p>
+ * A TLS 1.2 client's renegotiation (TLS 1.3 has none) is refused in one of two ways, whichever the
+ * JVM allows. Jetty, told {@code renegotiationAllowed = false}, closes the connection with a
+ * close_notify when the ClientHello arrives, before the JDK works on it - which scanners that look
+ * at how the connection ended (testssl.sh 3.0) now and then take for a completed renegotiation.
+ * A JVM started with {@value #JDK_REJECT_RENEGOTIATION}{@code =true} (the distribution's bin/setenv)
+ * answers that ClientHello with a fatal handshake_failure alert, an unmistakable refusal, also before
+ * any key exchange. For the JDK to see it, Jetty must let one renegotiation per connection begin
+ * (limit 1); the JDK ends it at its first message.
  */
 @Component(immediate = true, configurationPid = TlsBootstrap.PID)
 @Designate(ocd = TlsBootstrap.Config.class)
@@ -42,6 +51,10 @@ public class TlsBootstrap {
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
     static final String KEYSTORE = "org.ops4j.pax.web.ssl.keystore";
     static final String HTTP_ENABLED = "org.osgi.service.http.enabled";
+    static final String RENEGOTIATION_ALLOWED = "org.ops4j.pax.web.ssl.renegotiationAllowed";
+    static final String RENEGOTIATION_LIMIT = "org.ops4j.pax.web.ssl.renegotiationLimit";
+    /** The JDK's switch: read once, at the JVM's first server handshake, so only a JVM option sets it reliably. */
+    static final String JDK_REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
     static final String PROTOCOLS = "TLSv1.2,TLSv1.3";
     /**
      * AEAD suites with forward secrecy only (CRY-1): the TLS 1.3 suites, and ECDHE with AES-GCM or
@@ -100,6 +113,10 @@ public class TlsBootstrap {
             web.update(updated);
             LOG.info("HTTPS enabled on port {} ({}, AEAD cipher suites only)", updated.get("org.osgi.service.http.port.secure"),
                     PROTOCOLS);
+            if ("false".equals(wanted.get(RENEGOTIATION_ALLOWED))) {
+                LOG.info("TLS renegotiation asked for by a client: Jetty closes the connection. Start the JVM with -D{}=true "
+                        + "for an explicit refusal (a fatal handshake_failure alert).", JDK_REJECT_RENEGOTIATION);
+            }
             if (wanted.containsKey(HTTP_ENABLED)) {
                 LOG.warn("Switched Pax Web's plain HTTP connector off (CRY-1): every web application of this container is "
                         + "now served over HTTPS only. Behind a TLS-terminating proxy set plain.http = true in {}.cfg.", PID);
@@ -125,8 +142,22 @@ public class TlsBootstrap {
         }
     }
 
-    /** @return the Pax Web properties that must change; empty when all is in place */
+    /** @return whether this JVM's TLS servers refuse a client's renegotiation, read as the JDK reads its switch */
+    static boolean jvmRefusesClientRenegotiation() {
+        return "true".equalsIgnoreCase(System.getProperty(JDK_REJECT_RENEGOTIATION));
+    }
+
+    /** @return the Pax Web properties that must change for this JVM; empty when all is in place */
     static Map<String, Object> wantedProperties(Dictionary<String, Object> current, Config config) throws IOException {
+        return wantedProperties(current, config, jvmRefusesClientRenegotiation());
+    }
+
+    /**
+     * @param jvmRefusesRenegotiation whether the JDK refuses a client's renegotiation itself
+     * @return the Pax Web properties that must change; empty when all is in place
+     */
+    static Map<String, Object> wantedProperties(Dictionary<String, Object> current, Config config,
+            boolean jvmRefusesRenegotiation) throws IOException {
         Map<String, Object> wanted = new TreeMap<>();
         Path ours = Paths.get(Placeholders.expand(config.keystore()));
         Object configured = current.get(KEYSTORE);
@@ -155,7 +186,10 @@ public class TlsBootstrap {
         }
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.included", PROTOCOLS);
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.protocols.excluded", "SSLv3,TLSv1,TLSv1.1");
-        putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.renegotiationAllowed", "false");
+        // the JDK's refusal is explicit but needs the ClientHello: Jetty lets one through per connection, and
+        // refuses itself (allowed false, limit 0) wherever the JDK would go along with the renegotiation
+        putIfDifferent(current, wanted, RENEGOTIATION_ALLOWED, jvmRefusesRenegotiation ? "true" : "false");
+        putIfDifferent(current, wanted, RENEGOTIATION_LIMIT, jvmRefusesRenegotiation ? "1" : "0");
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.ciphersuites.included", CIPHERS);
         putIfDifferent(current, wanted, "org.ops4j.pax.web.ssl.ciphersuites.excluded", CIPHERS_EXCLUDED);
         return wanted;

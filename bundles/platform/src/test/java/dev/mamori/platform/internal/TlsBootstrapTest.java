@@ -83,12 +83,13 @@ class TlsBootstrapTest {
     @Test
     @DisplayName("CRY-1: on a blank Pax Web config a keystore is generated and HTTPS with TLSv1.2,TLSv1.3 only is asked for")
     void emptyConfig() throws Exception {
-        Map<String, Object> wanted = TlsBootstrap.wantedProperties(new Hashtable<>(), ourConfig());
+        Map<String, Object> wanted = TlsBootstrap.wantedProperties(new Hashtable<>(), ourConfig(), false);
 
         assertEquals(Set.of(KS, KS_PASSWORD, "org.ops4j.pax.web.ssl.key.password", "org.ops4j.pax.web.ssl.keystore.type",
                 "org.ops4j.pax.web.ssl.key.alias", "org.osgi.service.http.secure.enabled", TlsBootstrap.HTTP_ENABLED,
                 "org.ops4j.pax.web.ssl.protocols.included", "org.ops4j.pax.web.ssl.protocols.excluded",
-                "org.ops4j.pax.web.ssl.renegotiationAllowed", "org.ops4j.pax.web.ssl.ciphersuites.included",
+                "org.ops4j.pax.web.ssl.renegotiationAllowed", "org.ops4j.pax.web.ssl.renegotiationLimit",
+                "org.ops4j.pax.web.ssl.ciphersuites.included",
                 "org.ops4j.pax.web.ssl.ciphersuites.excluded"), wanted.keySet());
         String ciphers = (String) wanted.get("org.ops4j.pax.web.ssl.ciphersuites.included");
         for (String suite : ciphers.split(",")) {
@@ -103,6 +104,7 @@ class TlsBootstrapTest {
         Set<String> excluded = Set.of(((String) wanted.get("org.ops4j.pax.web.ssl.protocols.excluded")).split(","));
         assertTrue(excluded.containsAll(Set.of("SSLv3", "TLSv1", "TLSv1.1")), excluded.toString());
         assertEquals("false", wanted.get("org.ops4j.pax.web.ssl.renegotiationAllowed"));
+        assertEquals("0", wanted.get("org.ops4j.pax.web.ssl.renegotiationLimit"));
         assertEquals("PKCS12", wanted.get("org.ops4j.pax.web.ssl.keystore.type"));
         assertEquals(ours().toString(), wanted.get(KS));
 
@@ -152,6 +154,53 @@ class TlsBootstrapTest {
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(theirs));
         assertEquals("true", wanted.get("org.osgi.service.http.secure.enabled"));
         assertEquals("TLSv1.2,TLSv1.3", wanted.get("org.ops4j.pax.web.ssl.protocols.included"));
+    }
+
+    @Test
+    @DisplayName("CRY-1: a client's TLS renegotiation is refused by the JDK where the JVM has its switch (Jetty passes it one "
+            + "ClientHello per connection), by Jetty everywhere else (allowed false, limit 0); either is restored at every start")
+    void clientRenegotiationRefused() throws Exception {
+        Map<String, Object> withoutSwitch = TlsBootstrap.wantedProperties(new Hashtable<>(), ourConfig(), false);
+        assertEquals("false", withoutSwitch.get(TlsBootstrap.RENEGOTIATION_ALLOWED));
+        assertEquals("0", withoutSwitch.get(TlsBootstrap.RENEGOTIATION_LIMIT));
+
+        // the distribution: bin/setenv starts the JVM with the switch
+        Map<String, Object> jdkRefuses = Map.of(TlsBootstrap.RENEGOTIATION_ALLOWED, "true", TlsBootstrap.RENEGOTIATION_LIMIT, "1");
+        assertEquals(jdkRefuses, TlsBootstrap.wantedProperties(dict(withoutSwitch), ourConfig(), true));
+        Hashtable<String, Object> withSwitch = new Hashtable<>(withoutSwitch);
+        withSwitch.putAll(jdkRefuses);
+        assertEquals(Map.of(), TlsBootstrap.wantedProperties(withSwitch, ourConfig(), true));
+
+        // the switch taken out of the JVM options: Jetty refuses again, at the next start
+        assertEquals(Map.of(TlsBootstrap.RENEGOTIATION_ALLOWED, "false", TlsBootstrap.RENEGOTIATION_LIMIT, "0"),
+                TlsBootstrap.wantedProperties(withSwitch, ourConfig(), false));
+        // an unlimited renegotiation (Jetty's default -1) is capped even with the switch
+        withSwitch.put(TlsBootstrap.RENEGOTIATION_LIMIT, "-1");
+        assertEquals(Map.of(TlsBootstrap.RENEGOTIATION_LIMIT, "1"), TlsBootstrap.wantedProperties(withSwitch, ourConfig(), true));
+    }
+
+    @Test
+    @DisplayName("CRY-1: the JDK's switch counts as set as the JDK reads it: 'true' in any case; absent, 'false' or anything else is not")
+    void jdkSwitchRead() {
+        String before = System.getProperty(TlsBootstrap.JDK_REJECT_RENEGOTIATION);
+        try {
+            System.clearProperty(TlsBootstrap.JDK_REJECT_RENEGOTIATION);
+            assertFalse(TlsBootstrap.jvmRefusesClientRenegotiation());
+            for (String no : new String[] {"false", "", "yes", "1"}) {
+                System.setProperty(TlsBootstrap.JDK_REJECT_RENEGOTIATION, no);
+                assertFalse(TlsBootstrap.jvmRefusesClientRenegotiation(), no);
+            }
+            for (String yes : new String[] {"true", "TRUE", "True"}) {
+                System.setProperty(TlsBootstrap.JDK_REJECT_RENEGOTIATION, yes);
+                assertTrue(TlsBootstrap.jvmRefusesClientRenegotiation(), yes);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(TlsBootstrap.JDK_REJECT_RENEGOTIATION);
+            } else {
+                System.setProperty(TlsBootstrap.JDK_REJECT_RENEGOTIATION, before);
+            }
+        }
     }
 
     @Test
