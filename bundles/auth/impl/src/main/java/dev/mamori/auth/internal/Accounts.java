@@ -87,12 +87,26 @@ public class Accounts {
      * @throws dev.mamori.auth.PasswordRejectedException listing every broken rule
      */
     void setPassword(Space space, AccountEntity u, char[] next) {
+        storePassword(space, u, next, "");
+    }
+
+    /**
+     * As {@link #setPassword}, but only while no lock is set (a lock, even one whose time is up,
+     * is cleared by the next sign-in first).
+     *
+     * @return whether the password was set
+     */
+    boolean setPasswordUnlessLocked(Space space, AccountEntity u, char[] next) {
+        return storePassword(space, u, next, " AND u.lockedAt IS NULL");
+    }
+
+    private boolean storePassword(Space space, AccountEntity u, char[] next, String condition) {
         checkPassword(space, u, next);
         String hash = passwords.hash(next);
         Instant now = clock.instant();
-        space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.passwordHash = :h, u.passwordChangedAt = :now, "
-                + "u.updatedAt = :now WHERE u.id = :id").setParameter("h", hash).setParameter("now", now)
-                .setParameter("id", u.id).executeUpdate());
+        return space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.passwordHash = :h, u.passwordChangedAt = :now, "
+                + "u.updatedAt = :now WHERE u.id = :id" + condition).setParameter("h", hash).setParameter("now", now)
+                .setParameter("id", u.id).executeUpdate()) == 1;
     }
 
     /**

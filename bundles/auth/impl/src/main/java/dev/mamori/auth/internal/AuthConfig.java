@@ -19,8 +19,14 @@ public @interface AuthConfig {
     int lockout_failures() default 5;
 
     /** @return lock duration */
-    @AttributeDefinition(description = "Minutes a lock lasts; 0 = until a tenant admin unlocks it.", min = "0")
+    @AttributeDefinition(description = "Minutes a lock of a tenant user lasts; 0 = until a tenant admin unlocks it.", min = "0")
     int lockout_minutes() default 0;
+
+    /** @return lock duration of platform accounts */
+    @AttributeDefinition(description = "Minutes a lock of an operator or support account lasts, 1-1440; never until unlocked: "
+            + "anyone who can reach the sign-in could otherwise shut the operators out for good (recovery: the installation's SSH key).",
+            min = "1", max = "1440")
+    int platform_lockout_minutes() default 15;
 
     /** @return failures per address */
     @AttributeDefinition(description = "Sign-in failures one client address may cause across all accounts per throttle period before it gets 429 (SEC-12).",

@@ -43,7 +43,9 @@ import dev.mamori.tenant.TenantSettingsService;
  * Sign-in of tenant users and platform accounts: password, second factor, recovery codes,
  * enrolment, sign-out, passwords (IAM-8..11, OPS-3, SEC-4, SEC-12). An unknown tenant or account,
  * a wrong password, a locked, deactivated or erased account and an address outside the allow-list
- * all get the same answer after the same bcrypt work; only the published event says which it was.
+ * all get the same answer after the same bcrypt and database work; only the published event says
+ * which it was. Every check of a secret first reserves one of the client address's failures and,
+ * where there is an account, a place on its failure counter ({@link Attempts}).
  */
 @Component(service = AuthenticationService.class, configurationPid = AuthConfig.PID)
 public class AuthenticationServiceImpl implements AuthenticationService {
@@ -111,7 +113,10 @@ public class AuthenticationServiceImpl implements AuthenticationService {
 
     @Override
     public SignIn signIn(Credentials c) {
-        attempts.checkAddress();
+        return attempts.withAddressBudget(() -> signInOnBudget(c));
+    }
+
+    private SignIn signInOnBudget(Credentials c) {
         boolean platform = c != null && (c.tenant() == null || c.tenant().isBlank());
         if (c == null || !platform && !fits(c.tenant()) || !fits(c.login())) {
             passwords.verify(new char[0], null);
@@ -127,38 +132,56 @@ public class AuthenticationServiceImpl implements AuthenticationService {
                     () -> passwordStep(Space.of(store.tenants().requireTenantId()), c.login(), password));
         } catch (TenantException e) {
             // unknown, deleted or inaccessible tenant: the same work and answer as a wrong password
-            passwords.verify(password, null);
-            throw attempts.fail(null, null, "password", "unknown-tenant", false);
+            throw unknownTenant(password);
         }
+    }
+
+    /** The database work of a failed password step (lookup, reservation, settlement) on no row, and bcrypt (IAM-9). */
+    private AuthException unknownTenant(char[] password) {
+        accounts.byLogin(Space.PLATFORM, "");
+        attempts.reserve(Space.PLATFORM, null);
+        passwords.verify(password, null);
+        attempts.reservedFailed(Space.PLATFORM, null);
+        return attempts.fail(null, null, "password", "unknown-tenant", false);
     }
 
     private SignIn passwordStep(Space space, String login, char[] password) {
         AccountEntity u = accounts.byLogin(space, login).orElse(null);
+        boolean allowed = addressAllowed(space);
+        String refused = u == null ? "unknown-account" : !allowed ? "ip-refused"
+                : !UserState.ACTIVE.name().equals(u.state) ? u.state.toLowerCase(Locale.ROOT) : attempts.locked(u) ? "locked" : null;
+        // The reservation comes before bcrypt (IAM-9, SEC-12). Every failure does the database work of a wrong
+        // password, one reservation and one settlement, on no row when the account may not be tried: no timing tells them apart.
+        boolean reserved = attempts.reserve(space, refused == null ? u.id : null);
+        if (refused == null && !reserved) {
+            refused = "locked";
+        }
         boolean match = passwords.verify(password, u == null ? null : u.passwordHash);
-        if (u == null) {
-            throw attempts.fail(space, null, "password", "unknown-account", false);
-        }
-        if (!addressAllowed(space)) {
-            events.publish(target(MamoriEvent.builder(AuthEvents.IP_REFUSED), space, u.id).outcome(MamoriEvent.Outcome.DENIED));
-            throw attempts.fail(space, u, "password", "ip-refused", false);
-        }
-        if (!UserState.ACTIVE.name().equals(u.state)) {
-            throw attempts.fail(space, u, "password", u.state.toLowerCase(Locale.ROOT), false);
-        }
-        if (attempts.locked(u) || !attempts.reserve(space, u.id)) {
-            throw attempts.fail(space, u, "password", "locked", false);
+        if (refused != null) {
+            attempts.reservedFailed(space, null);
+            if (refused.equals("ip-refused")) {
+                events.publish(target(MamoriEvent.builder(AuthEvents.IP_REFUSED), space, u.id).outcome(MamoriEvent.Outcome.DENIED));
+            }
+            throw attempts.fail(space, u, "password", refused, false);
         }
         if (!match) {
             attempts.reservedFailed(space, u.id);
             throw attempts.fail(space, u, "password", "wrong-password", false);
         }
-        if (passwords.needsRehash(u.passwordHash)) {
-            String rehashed = passwords.hash(password);
-            space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.passwordHash = :h WHERE u.id = :id")
-                    .setParameter("h", rehashed).setParameter("id", u.id).executeUpdate());
-        }
         Set<String> roles = Sessions.roles(u.roles);
-        SessionState state = state(space, u, roles);
+        SessionState state;
+        try {
+            if (passwords.needsRehash(u.passwordHash)) {
+                String rehashed = passwords.hash(password);
+                space.tx(store, em -> em.createQuery("UPDATE " + space.entity() + " u SET u.passwordHash = :h WHERE u.id = :id")
+                        .setParameter("h", rehashed).setParameter("id", u.id).executeUpdate());
+            }
+            state = state(space, u, roles);
+        } catch (RuntimeException e) {
+            // the password was right, then something broke: the reservation goes back, the count stays
+            attempts.reservedSucceeded(space, u.id, false);
+            throw e;
+        }
         if (!attempts.reservedSucceeded(space, u.id, state != SessionState.MFA_REQUIRED)) {
             // a lock landed while the password was checked: this success does not count
             throw attempts.fail(space, u, "password", "locked", false);
@@ -224,30 +247,44 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     }
 
     private SignIn secondStep(String token, String step, Check check) {
-        attempts.checkAddress();
-        Session s = sessions.validate(token);
-        if (s.state() != SessionState.MFA_REQUIRED) {
-            throw new AuthException(AuthErrors.MFA_CODE_REJECTED, "This session has no second factor to verify.");
-        }
-        Space space = Space.of(s.tenantId());
-        return asSession(s, () -> {
-            AccountEntity u = accounts.byId(space, s.userId()).orElse(null);
-            if (u == null || !UserState.ACTIVE.name().equals(u.state) || attempts.locked(u) || !addressAllowed(space)
-                    || !attempts.reserve(space, u.id)) {
-                sessions.revoke(token);
-                throw attempts.fail(space, u, step, "not-allowed", false);
+        return attempts.withAddressBudget(() -> {
+            Session s = sessions.validate(token);
+            if (s.state() != SessionState.MFA_REQUIRED) {
+                throw new AuthException(AuthErrors.MFA_CODE_REJECTED, "This session has no second factor to verify.");
             }
-            if (!check.passes(space, u)) {
-                attempts.reservedFailed(space, u.id);
-                throw attempts.fail(space, u, step, "wrong-code", false);
-            }
-            // the pending session is used up by exactly one request, and only while no lock landed
-            if (!sessions.consumePending(token) || !attempts.reservedSucceeded(space, u.id, true)) {
-                throw attempts.fail(space, u, step, "not-allowed", false);
-            }
-            SignIn signIn = sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
-            succeeded(space, u.id, step, SessionState.AUTHENTICATED);
-            return signIn;
+            Space space = Space.of(s.tenantId());
+            return asSession(s, () -> {
+                AccountEntity u = accounts.byId(space, s.userId()).orElse(null);
+                if (u == null || !UserState.ACTIVE.name().equals(u.state) || attempts.locked(u) || !addressAllowed(space)
+                        || !attempts.reserve(space, u.id)) {
+                    sessions.revoke(token);
+                    throw attempts.fail(space, u, step, "not-allowed", false);
+                }
+                boolean passes = false;
+                try {
+                    passes = check.passes(space, u);
+                } finally {
+                    if (!passes) {
+                        // a wrong code, or a check that broke (fail closed): a failure
+                        attempts.reservedFailed(space, u.id);
+                    }
+                }
+                if (!passes) {
+                    throw attempts.fail(space, u, step, "wrong-code", false);
+                }
+                // the pending session is used up by exactly one request, and only while no lock landed
+                if (!sessions.consumePending(token)) {
+                    // the right code sent twice at once: the other request signed in; this one's reservation goes back
+                    attempts.reservedSucceeded(space, u.id, false);
+                    throw attempts.fail(space, u, step, "not-allowed", false);
+                }
+                if (!attempts.reservedSucceeded(space, u.id, true)) {
+                    throw attempts.fail(space, u, step, "not-allowed", false);
+                }
+                SignIn signIn = sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
+                succeeded(space, u.id, step, SessionState.AUTHENTICATED);
+                return signIn;
+            });
         });
     }
 
@@ -287,7 +324,10 @@ public class AuthenticationServiceImpl implements AuthenticationService {
 
     @Override
     public MfaConfirmation confirmTotpEnrolment(String token, String code) {
-        attempts.checkAddress();
+        return attempts.withAddressBudget(() -> confirmOnBudget(token, code));
+    }
+
+    private MfaConfirmation confirmOnBudget(String token, String code) {
         Session s = sessions.validate(token);
         if (s.state() == SessionState.MFA_REQUIRED) {
             throw new AuthException(AuthErrors.MFA_REQUIRED, "Verify the enrolled second factor first.");
@@ -309,28 +349,68 @@ public class AuthenticationServiceImpl implements AuthenticationService {
 
     @Override
     public SignIn changePassword(String token, char[] current, char[] next) {
-        attempts.checkAddress();
-        Session s = sessions.validate(token);
-        if (s.state() != SessionState.AUTHENTICATED) {
-            throw new AuthException(AuthErrors.MFA_REQUIRED, "Complete sign-in (second factor) before changing the password.");
-        }
-        Space space = Space.of(s.tenantId());
-        return asSession(s, () -> {
-            AccountEntity u = accounts.byId(space, s.userId())
-                    .orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
-            if (current == null || current.length > 1024 || !passwords.verify(current, u.passwordHash)) {
-                throw attempts.fail(space, u, "password-change", "wrong-password", true);
+        return attempts.withAddressBudget(() -> {
+            Session s = sessions.validate(token);
+            if (s.state() != SessionState.AUTHENTICATED) {
+                throw new AuthException(AuthErrors.MFA_REQUIRED, "Complete sign-in (second factor) before changing the password.");
             }
-            accounts.setPassword(space, u, next);
+            Space space = Space.of(s.tenantId());
+            return asSession(s, () -> changePassword(space, s, current, next));
+        });
+    }
+
+    /**
+     * A stolen session guesses the current password no more often than a sign-in does (IAM-9):
+     * the same reservation on the account's counter and the same lock, which ends every session,
+     * the guessing one included. The reservation is held until the new session exists, so no lock
+     * lands in between unseen; a success leaves the count of failures as it is (it is no sign-in).
+     */
+    private SignIn changePassword(Space space, Session s, char[] current, char[] next) {
+        AccountEntity u = accounts.byId(space, s.userId()).orElseThrow(() -> new AuthException(AuthErrors.SESSION_INVALID, "Sign in again."));
+        if (attempts.locked(u) || !attempts.reserve(space, u.id)) {
+            throw attempts.fail(space, u, "password-change", "locked", false);
+        }
+        boolean match = false;
+        try {
+            match = current != null && current.length <= 1024 && passwords.verify(current, u.passwordHash);
+        } finally {
+            if (!match) {
+                attempts.reservedFailed(space, u.id);
+            }
+        }
+        if (!match) {
+            throw attempts.fail(space, u, "password-change", "wrong-password", false);
+        }
+        SignIn signIn;
+        try {
+            // never on a locked account: the new password is stored only while no lock is set
+            if (!accounts.setPasswordUnlessLocked(space, u, next)) {
+                throw attempts.fail(space, u, "password-change", "locked", false);
+            }
             sessions.revokeAll(space, u.id);
             events.publish(target(MamoriEvent.builder(AuthEvents.PASSWORD_CHANGED), space, u.id));
-            return sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
-        });
+            signIn = sessions.open(space, u.id, s.roles(), SessionState.AUTHENTICATED);
+        } catch (RuntimeException e) {
+            attempts.reservedSucceeded(space, u.id, false);
+            throw e;
+        }
+        if (!attempts.reservedSucceeded(space, u.id, false)) {
+            // a lock landed after all: the new session ends with the others (a later lock revokes it itself)
+            sessions.revoke(signIn.token());
+            throw attempts.fail(space, u, "password-change", "locked", false);
+        }
+        return signIn;
     }
 
     @Override
     public void resetPassword(String tenant, String resetToken, char[] next) {
-        attempts.checkAddress();
+        attempts.withAddressBudget(() -> {
+            resetOnBudget(tenant, resetToken, next);
+            return null;
+        });
+    }
+
+    private void resetOnBudget(String tenant, String resetToken, char[] next) {
         boolean platform = tenant == null || tenant.isBlank();
         if (!platform && !fits(tenant) || resetToken == null || !Secrets.isToken(resetToken)) {
             throw resetInvalid(null);

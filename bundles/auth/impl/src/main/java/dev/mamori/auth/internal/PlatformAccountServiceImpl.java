@@ -22,6 +22,7 @@ import dev.mamori.auth.PlatformAccount;
 import dev.mamori.auth.PlatformAccountService;
 import dev.mamori.auth.Roles;
 import dev.mamori.auth.UserState;
+import dev.mamori.auth.internal.password.LockoutPolicy;
 import dev.mamori.auth.internal.store.PlatformAccountEntity;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.PrincipalKind;
@@ -39,6 +40,7 @@ public class PlatformAccountServiceImpl implements PlatformAccountService {
     private final EventPublisher events;
     private final Clock clock;
     private volatile Duration resetTtl;
+    private volatile LockoutPolicy lockout;
 
     /** Constructor injection. */
     @Activate
@@ -55,6 +57,7 @@ public class PlatformAccountServiceImpl implements PlatformAccountService {
     @Modified
     final void modified(AuthConfig config) {
         this.resetTtl = Duration.ofMinutes(config.reset_token_minutes());
+        this.lockout = Attempts.platformPolicy(config);
     }
 
     private static void requireOperator() {
@@ -95,7 +98,7 @@ public class PlatformAccountServiceImpl implements PlatformAccountService {
     public List<PlatformAccount> list() {
         ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SUPPORT, PrincipalKind.SYSTEM);
         return store.global(em -> em.createQuery("SELECT a FROM AuthPlatformAccount a ORDER BY a.loginName", PlatformAccountEntity.class)
-                .getResultList()).stream().map(PlatformAccountServiceImpl::toValue).collect(Collectors.toList());
+                .getResultList()).stream().map(this::toValue).collect(Collectors.toList());
     }
 
     @Override
@@ -162,8 +165,10 @@ public class PlatformAccountServiceImpl implements PlatformAccountService {
                 .setParameter("n", login).getResultList().stream().findFirst().orElse(null));
     }
 
-    private static PlatformAccount toValue(PlatformAccountEntity e) {
-        return new PlatformAccount(e.id, e.loginName, e.roles, UserState.valueOf(e.state), e.lockedAt != null, e.mfaSecret != null,
+    private PlatformAccount toValue(PlatformAccountEntity e) {
+        // a lock whose time is up is no lock (its row is cleared at the next sign-in)
+        return new PlatformAccount(e.id, e.loginName, e.roles, UserState.valueOf(e.state), lockout.locked(e.lockedAt, clock.instant()),
+                e.mfaSecret != null,
                 e.createdAt, e.updatedAt);
     }
 }

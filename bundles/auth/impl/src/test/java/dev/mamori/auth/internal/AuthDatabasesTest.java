@@ -108,31 +108,140 @@ class AuthDatabasesTest {
         assertEquals(3, fx.asAdmin(tenant, () -> fx.users.list()).stream().filter(u -> u.state() == UserState.ERASED).count());
     }
 
+    private static int column(AuthFixture fx, String column, String userId) {
+        return ((Number) AuthDb.query(fx.db.mainDs(), "SELECT " + column + " FROM mamori_auth_user WHERE id = ?", userId).get(0)
+                .get(column)).intValue();
+    }
+
+    private static long failures(AuthFixture fx, String reason) {
+        return fx.events.of(dev.mamori.auth.AuthEvents.SIGN_IN_FAILED).stream().filter(e -> reason.equals(e.details().get("reason")))
+                .count();
+    }
+
+    /** Runs {@code clients} threads at once (a barrier), each making {@code each} calls; @return the outcomes ("ok" or the error code) */
+    private static List<String> parallel(int clients, int each, java.util.concurrent.Callable<?> call) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(clients);
+        try {
+            List<java.util.concurrent.Future<List<String>>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    start.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    List<String> outcomes = new java.util.ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        try {
+                            call.call();
+                            outcomes.add("ok");
+                        } catch (AuthException e) {
+                            outcomes.add(e.code());
+                        }
+                    }
+                    return outcomes;
+                }));
+            }
+            List<String> all = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<List<String>> f : done) {
+                all.addAll(f.get(300, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"H2", "PostgreSQL"})
-    @DisplayName("IAM-9, OPS-4: failures in parallel all count (one-statement increments), and lock exactly once")
+    @DisplayName("IAM-9, OPS-4: 8 wrong passwords at once with a limit of 6: exactly 6 checked and counted (one-statement "
+            + "reservations, no lost update), 2 refused as locked, one lock")
     void parallelFailuresAllCount(String kind) throws Exception {
         AuthFixture fx = new AuthFixture(db(kind), java.util.Map.of("lockout_failures", 6, "throttle_failures", 100));
         String tenant = fx.newTenant();
         User taro = fx.employee(tenant, "taro");
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
-            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                done.add(pool.submit(() -> assertThrows(AuthException.class, () -> fx.signIn(tenant, "taro", "Wrong-pass1"))));
-            }
-            for (java.util.concurrent.Future<?> f : done) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        int count = ((Number) AuthDb.query(fx.db.mainDs(), "SELECT failed_count FROM mamori_auth_user WHERE id = ?", taro.id()).get(0)
-                .get("failed_count")).intValue();
-        // failures arriving after the lock are refused as "locked" without counting; at least the 6 that locked counted
-        assertTrue(count >= 6 && count <= 8, "failed_count " + count);
+        List<String> outcomes = parallel(8, 1, () -> fx.signIn(tenant, "taro", "Wrong-pass1"));
+        assertEquals(java.util.Collections.nCopies(8, AuthErrors.INVALID_CREDENTIALS.code()), outcomes);
+        assertEquals(6, failures(fx, "wrong-password"), "passwords checked against the account");
+        assertEquals(2, failures(fx, "locked"), "refused without a check");
+        assertEquals(6, column(fx, "failed_count", taro.id()));
+        assertEquals(0, column(fx, "pending_count", taro.id()), "every reservation was settled");
         assertTrue(fx.asAdmin(tenant, () -> fx.users.find(taro.id())).orElseThrow().locked());
         assertEquals(1, fx.events.of(dev.mamori.auth.AuthEvents.LOCKED).size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    @DisplayName("IAM-9, SEC-12 (availability): 6 clients signing in to one account with the right password at once all succeed "
+            + "(a success takes back its own reservation only), and the address's failure budget is untouched")
+    void parallelRightPasswordsAllSucceed(String kind) throws Exception {
+        AuthFixture fx = new AuthFixture(db(kind));
+        String tenant = fx.newTenant();
+        User taro = fx.employee(tenant, "taro");
+        List<String> outcomes = parallel(6, 8, () -> fx.signIn(tenant, "taro", EMPLOYEE_PASSWORD));
+        assertEquals(java.util.Collections.nCopies(48, "ok"), outcomes);
+        assertEquals(List.of(), fx.events.of(dev.mamori.auth.AuthEvents.SIGN_IN_FAILED));
+        assertEquals(0, column(fx, "failed_count", taro.id()));
+        assertEquals(0, column(fx, "pending_count", taro.id()));
+        // the address still has all its 20 failures
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 5; j++) {
+                assertEquals(AuthErrors.INVALID_CREDENTIALS, assertThrows(AuthException.class,
+                        () -> fx.signIn(tenant, "nobody", "Wrong-pass1")).errorCode());
+            }
+        }
+        assertEquals(AuthErrors.TOO_MANY_ATTEMPTS, assertThrows(AuthException.class,
+                () -> fx.signIn(tenant, "nobody", "Wrong-pass1")).errorCode());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    @DisplayName("IAM-9, OPS-4: a success gives back its own reservation only; checks still in progress keep theirs and settle "
+            + "as what they turn out to be")
+    void successKeepsOtherReservations(String kind) {
+        AuthFixture fx = new AuthFixture(db(kind));
+        String tenant = fx.newTenant();
+        String id = fx.employee(tenant, "taro").id();
+        Space space = Space.of(tenant);
+        for (int i = 0; i < 3; i++) {
+            // three checks in progress (on this node or another)
+            assertTrue(fx.asAdmin(tenant, () -> fx.attempts.reserve(space, id)));
+        }
+        assertEquals(SessionState.AUTHENTICATED, fx.signIn(tenant, "taro", EMPLOYEE_PASSWORD).state());
+        // the three still hold their places: two more checks may start, not a third
+        fx.attempts.maxWaits = 0;
+        assertTrue(fx.asAdmin(tenant, () -> fx.attempts.reserve(space, id)));
+        assertTrue(fx.asAdmin(tenant, () -> fx.attempts.reserve(space, id)));
+        assertFalse(fx.asAdmin(tenant, () -> fx.attempts.reserve(space, id)), "5 checks in progress: the limit");
+        for (int i = 0; i < 4; i++) {
+            assertTrue(fx.asAdmin(tenant, () -> fx.attempts.reservedSucceeded(space, id, true)), "success " + i + " is no 'lock landed'");
+        }
+        fx.asAdmin(tenant, () -> {
+            fx.attempts.reservedFailed(space, id);
+            return null;
+        });
+        assertEquals(0, column(fx, "pending_count", id));
+        assertEquals(1, column(fx, "failed_count", id), "the failure after the successes counts");
+        assertFalse(fx.asAdmin(tenant, () -> fx.users.find(id)).orElseThrow().locked());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    @DisplayName("IAM-9, OPS-4: reservations of a node that died mid-check lapse after the lease; live ones count against the limit")
+    void lapsedReservations(String kind) {
+        AuthFixture fx = new AuthFixture(db(kind));
+        fx.attempts.maxWaits = 2;
+        String tenant = fx.newTenant();
+        User taro = fx.employee(tenant, "taro");
+        String id = taro.id();
+        Space space = Space.of(tenant);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(fx.asAdmin(tenant, () -> fx.attempts.reserve(space, id)), "reservation " + i);
+        }
+        assertFalse(fx.asAdmin(tenant, () -> fx.attempts.reserve(space, id)), "5 checks in progress: the limit");
+        assertThrows(AuthException.class, () -> fx.signIn(tenant, "taro", EMPLOYEE_PASSWORD));
+        assertEquals("locked", fx.events.last(dev.mamori.auth.AuthEvents.SIGN_IN_FAILED).details().get("reason"));
+        fx.clock.advance(Attempts.RESERVATION_LEASE.plusSeconds(1));
+        assertEquals(SessionState.AUTHENTICATED, fx.signIn(tenant, "taro", EMPLOYEE_PASSWORD).state());
+        assertEquals(0, column(fx, "pending_count", id));
+        assertFalse(fx.asAdmin(tenant, () -> fx.users.find(id)).orElseThrow().locked(), "lapsed reservations are no failures");
     }
 
     @ParameterizedTest(name = "{0}")

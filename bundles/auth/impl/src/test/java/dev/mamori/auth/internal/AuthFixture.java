@@ -45,9 +45,11 @@ final class AuthFixture {
     final RecordingEvents events = new RecordingEvents(clock);
     final TestTenantContext tenants;
     final TestVault vault;
-    final AuthStore store;
+    final CountingAuthStore store;
     final Profiles profiles;
     final Passwords passwords;
+    /** bcrypt checks made through {@link #passwords}: how many secrets were tried. */
+    final java.util.concurrent.atomic.AtomicInteger verifications = new java.util.concurrent.atomic.AtomicInteger();
     final Sessions sessions;
     final Accounts accounts;
     final Attempts attempts;
@@ -72,9 +74,15 @@ final class AuthFixture {
         this.db = db;
         tenants = new TestTenantContext(db.mainDs());
         vault = new TestVault(tenants);
-        store = new AuthStore(db.main, db.pii, tenants);
+        store = new CountingAuthStore(db.main, db.pii, tenants);
         profiles = new Profiles(store, vault);
-        passwords = new Passwords(c);
+        passwords = new Passwords(c) {
+            @Override
+            boolean verify(char[] password, String hash) {
+                verifications.incrementAndGet();
+                return super.verify(password, hash);
+            }
+        };
         sessions = new Sessions(store, clock, c);
         accounts = new Accounts(store, profiles, passwords, clock);
         attempts = new Attempts(store, sessions, events, clock, c);

@@ -104,18 +104,60 @@ class PlatformAccountsTest {
         assertEquals(AuthFixture.USER_IP, fx.events.last("auth.ip-refused").clientIp().orElseThrow(), "the event names the address");
     }
 
+    private boolean locked(String login) {
+        return asOperator(platform::list).stream().filter(x -> x.loginName().equals(login)).findFirst().orElseThrow().locked();
+    }
+
     @Test
-    @DisplayName("IAM-9: platform accounts lock after 5 failures; an operator unlocks")
+    @DisplayName("IAM-9: platform accounts lock after 5 failures, not after 4; an operator unlocks")
     void lockout() {
         String login = login();
         setUp(login, Roles.OPERATOR);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 1; i <= 4; i++) {
             assertThrows(AuthException.class, () -> signIn(login, "Wrong-Pass-2026x"));
+            assertFalse(locked(login), "not after " + i);
         }
+        assertThrows(AuthException.class, () -> signIn(login, "Wrong-Pass-2026x"));
+        assertTrue(locked(login));
         assertThrows(AuthException.class, () -> signIn(login, OPERATOR_PASSWORD), "locked: even the right password fails");
-        assertTrue(asOperator(platform::list).stream().filter(x -> x.loginName().equals(login)).findFirst().orElseThrow().locked());
         asOperator(() -> platform.unlock(login));
         assertEquals(SessionState.MFA_REQUIRED, signIn(login, OPERATOR_PASSWORD).state());
+    }
+
+    @Test
+    @DisplayName("IAM-9, OPS-3: anyone can lock an operator, so a platform lock ends by itself after platform.lockout.minutes (15), "
+            + "even with lockout.minutes = 0; a tenant user's lock still lasts until unlocked")
+    void platformLockIsBounded() {
+        String login = login();
+        setUp(login, Roles.OPERATOR);
+        String tenant = fx.newTenant();
+        User taro = fx.employee(tenant, "taro");
+        for (int i = 0; i < 5; i++) {
+            assertThrows(AuthException.class, () -> signIn(login, "Wrong-Pass-2026x"));
+            assertThrows(AuthException.class, () -> fx.signIn(tenant, "taro", "Wrong-pass1"));
+        }
+        assertTrue(locked(login));
+        fx.clock.advance(java.time.Duration.ofMinutes(14));
+        assertThrows(AuthException.class, () -> signIn(login, OPERATOR_PASSWORD), "still locked after 14 minutes");
+        assertEquals("locked", fx.events.last("auth.sign-in.failed").details().get("reason"));
+        fx.clock.advance(java.time.Duration.ofMinutes(1));
+        assertFalse(locked(login), "the list says the lock is over");
+        assertEquals(SessionState.MFA_REQUIRED, signIn(login, OPERATOR_PASSWORD).state());
+        fx.clock.advance(java.time.Duration.ofDays(30));
+        assertThrows(AuthException.class, () -> fx.signIn(tenant, "taro", AuthFixture.EMPLOYEE_PASSWORD));
+        assertTrue(fx.asAdmin(tenant, () -> fx.users.find(taro.id())).orElseThrow().locked(), "tenant users as configured");
+    }
+
+    @Test
+    @DisplayName("IAM-9: platform.lockout.minutes is 1 to 1440 minutes; 0 does not make a platform lock permanent")
+    void platformLockBounds() {
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(15)),
+                Attempts.platformPolicy(AuthConfigs.defaults()).lockFor(), "the shipped default");
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(1)),
+                Attempts.platformPolicy(AuthConfigs.of(Map.of("platform_lockout_minutes", 0))).lockFor());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(1440)),
+                Attempts.platformPolicy(AuthConfigs.of(Map.of("platform_lockout_minutes", 1_000_000))).lockFor());
+        assertEquals(7, Attempts.platformPolicy(AuthConfigs.of(Map.of("lockout_failures", 7))).maxFailures());
     }
 
     @Test

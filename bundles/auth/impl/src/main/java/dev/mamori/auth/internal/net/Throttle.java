@@ -67,6 +67,29 @@ public final class Throttle {
         return spend(key, false);
     }
 
+    /**
+     * Gives back a token taken by {@link #take}: the attempt it was reserved for did not fail. Never
+     * beyond the capacity; nothing if the key has been forgotten meanwhile.
+     *
+     * @param key a client address
+     */
+    public void give(String key) {
+        long now = nanos();
+        synchronized (lock) {
+            Bucket b = buckets.get(key);
+            if (b != null) {
+                refill(b, now);
+                b.tokens = Math.min(capacity, b.tokens + 1);
+            }
+        }
+    }
+
+    private void refill(Bucket b, long now) {
+        long elapsed = Math.max(0, now - b.updatedNanos);
+        b.tokens = Math.min(capacity, b.tokens + (double) elapsed * capacity / periodNanos);
+        b.updatedNanos = now;
+    }
+
     private Optional<Duration> spend(String key, boolean take) {
         long now = nanos();
         synchronized (lock) {
@@ -80,9 +103,7 @@ public final class Throttle {
                 b.updatedNanos = now;
                 buckets.put(key, b);
             }
-            long elapsed = Math.max(0, now - b.updatedNanos);
-            b.tokens = Math.min(capacity, b.tokens + (double) elapsed * capacity / periodNanos);
-            b.updatedNanos = now;
+            refill(b, now);
             if (b.tokens >= 1) {
                 if (take) {
                     b.tokens -= 1;

@@ -8,9 +8,10 @@ import java.util.Optional;
  * When consecutive failures lock an account (IAM-9): after {@code maxFailures} (configured as
  * {@code lockout.failures}, see AuthConfig: 5) a wrong password, a wrong or missing one-time code
  * all count, a success resets the count. A lock lasts until a tenant administrator lifts it or, if
- * configured, until {@code lockFor} has passed.
- * The count itself is kept in the account's row and raised in one SQL statement, so that
- * parallel attempts on several nodes cannot lose a failure (OPS-4).
+ * configured, until {@code lockFor} has passed; platform accounts always lock for a bounded time
+ * ({@code platform.lockout.minutes}). The count itself is kept in the account's row and changed in
+ * single SQL statements, beside the checks in progress, so that parallel attempts on several nodes
+ * neither lose a failure nor check more secrets than the limit (OPS-4; see {@code Attempts}).
  */
 public final class LockoutPolicy {
     private final int maxFailures;

@@ -30,8 +30,16 @@ public abstract class AccountEntity {
     @Convert(converter = InstantMillisConverter.class)
     @Column(name = "password_changed_at")
     public Instant passwordChangedAt;
+    /** Consecutive failed checks since the last complete sign-in or unlock (IAM-9). */
     @Column(name = "failed_count", nullable = false)
     public int failedCount;
+    /** Checks of a secret in progress, each holding one reservation (see {@code Attempts}). */
+    @Column(name = "pending_count", nullable = false)
+    public int pendingCount;
+    /** When the newest of them was reserved. */
+    @Convert(converter = InstantMillisConverter.class)
+    @Column(name = "pending_at")
+    public Instant pendingAt;
     @Convert(converter = InstantMillisConverter.class)
     @Column(name = "locked_at")
     public Instant lockedAt;

@@ -54,6 +54,26 @@ class ThrottleTest {
     }
 
     @Test
+    @DisplayName("SEC-12: a token given back (the attempt it was reserved for did not fail) can be taken again, never beyond the capacity")
+    void giveBack() {
+        Throttle t = new Throttle(2, Duration.ofMinutes(10), 100, clock);
+        t.give("a");
+        assertEquals(0, t.size(), "giving back to an unknown key remembers nothing");
+        assertEquals(Optional.empty(), t.take("a"));
+        assertEquals(Optional.empty(), t.take("a"));
+        assertTrue(t.take("a").isPresent());
+        t.give("a");
+        assertEquals(Optional.empty(), t.take("a"), "the token given back");
+        assertTrue(t.take("a").isPresent());
+        t.give("a");
+        t.give("a");
+        t.give("a");
+        assertEquals(Optional.empty(), t.take("a"));
+        assertEquals(Optional.empty(), t.take("a"));
+        assertTrue(t.take("a").isPresent(), "at most the capacity");
+    }
+
+    @Test
     @DisplayName("SEC-12: past maxKeys the least recently used address is forgotten")
     void bounded() {
         Throttle t = new Throttle(1, Duration.ofMinutes(1), 3, clock);
