@@ -74,7 +74,7 @@ public final class ShippedAuthConfig {
     /** @return the lockout rules the Attempts component builds from the configuration */
     public static LockoutPolicy lockout(AuthConfig c) {
         // the constructor only reads the configuration; store, sessions and events are not touched
-        return new Attempts(null, null, null, Clock.systemUTC(), c).lockout();
+        return new Attempts(null, null, null, Clock.systemUTC(), c).lockout(Space.of("any-tenant"));
     }
 
     /** @return the session lifetimes the Sessions component builds from the configuration */

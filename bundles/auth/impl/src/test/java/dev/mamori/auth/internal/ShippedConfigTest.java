@@ -78,8 +78,11 @@ class ShippedConfigTest {
     @DisplayName("IAM-9: the Attempts built from the configuration lock at the fifth failure, not the fourth, until unlocked")
     void lockAtFive(String name, AuthConfig c) {
         AuthFixture fx = new AuthFixture(AuthDb.h2(), c);
-        assertEquals(5, fx.attempts.lockout().maxFailures());
-        assertTrue(fx.attempts.lockout().lockFor().isEmpty(), "lockout.minutes 0: until an admin unlocks");
+        assertEquals(5, fx.attempts.lockout(Space.of(tenantPlaceholder())).maxFailures());
+        assertTrue(fx.attempts.lockout(Space.of(tenantPlaceholder())).lockFor().isEmpty(), "lockout.minutes 0: until an admin unlocks");
+        // platform accounts: the same count, a bounded lock (anyone could otherwise lock the only operator for good)
+        assertEquals(5, fx.attempts.lockout(Space.PLATFORM).maxFailures());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(15)), fx.attempts.lockout(Space.PLATFORM).lockFor());
         String tenant = fx.newTenant();
         User u = fx.create(tenant, "taro", "E-1", Set.of(Roles.EMPLOYEE), Profile.EMPTY, EMPLOYEE_PASSWORD);
         for (int i = 1; i <= 4; i++) {
@@ -120,5 +123,9 @@ class ShippedConfigTest {
         assertEquals(SessionState.AUTHENTICATED, fx.sessions.validate(busy.token()).state(), "11:59:59 after sign-in");
         fx.clock.advance(Duration.ofSeconds(1));
         assertThrows(AuthException.class, () -> fx.sessions.validate(busy.token()), "12 h after sign-in");
+    }
+
+    private static String tenantPlaceholder() {
+        return "any-tenant";
     }
 }
