@@ -225,6 +225,9 @@ one_run() {
   figure unknown "$(result unknown_p50_ms "$r")" "ms" "unknown user, median of $PAIRS (p90 $(result unknown_p90_ms "$r") ms)"
   figure wrong "$(result wrong_p50_ms "$r")" "ms" "wrong password, median of $PAIRS (p90 $(result wrong_p90_ms "$r") ms)"
   figure ratio "$(result unknown_over_wrong_p50 "$r")" "" "unknown / wrong password, medians"
+  # the target of issue #14 (F5): an account's existence must not show in the time a failure takes
+  awk -v q="$(result unknown_over_wrong_p50 "$r")" 'BEGIN {
+    printf "VERDICT ratio %s: %s\n", q, (q >= 0.98 && q <= 1.02) ? "within +-2 % (met)" : "OUTSIDE +-2 % (NOT met)" }'
 
   local rest=$(( TOTAL - WARMUP - MEASURE ))
   if [ "$rest" -gt 0 ]; then

@@ -277,6 +277,17 @@ public abstract class AuthContainerTests extends RestContainerTests {
         assertEquals(viaBearer.body(), 200, viaBearer.statusCode());
         assertEquals(200, https.send(bearer("/api/v1/users/" + a.id + "/unlock", a.bearer).POST(HttpRequest.BodyPublishers.noBody()))
                 .statusCode());
+
+        // issue #14 F6: a browser that still holds a session cookie - signed in, or pending its second
+        // factor - signs in again without a CSRF token (the cookie carries no authority there)
+        HttpResponse<String> again = login(t.slug(), a.login, a.password, nextCode(a), "cookie", "Cookie", COOKIE + "=" + cookie);
+        assertEquals(again.body(), 200, again.statusCode());
+        HttpResponse<String> pending = login(t.slug(), a.login, a.password, null, "cookie");
+        assertTrue(pending.body(), pending.body().contains("\"state\":\"MFA_REQUIRED\""));
+        HttpResponse<String> afterPending = login(t.slug(), a.login, a.password, nextCode(a), "cookie",
+                "Cookie", COOKIE + "=" + sessionCookie(pending));
+        assertEquals(afterPending.body(), 200, afterPending.statusCode());
+        assertTrue(afterPending.body(), afterPending.body().contains("\"state\":\"AUTHENTICATED\""));
     }
 
     /**
