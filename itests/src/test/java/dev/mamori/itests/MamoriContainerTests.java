@@ -52,11 +52,11 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
     private static final Map<String, String> EXPORTS = Map.ofEntries(
             Map.entry("dev.mamori.auth", "0.1.0"), Map.entry("dev.mamori.auth.spi", "0.1.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.0.0"),
-            Map.entry("dev.mamori.platform.db", "2.0.0"), Map.entry("dev.mamori.platform.error", "1.0.0"),
-            Map.entry("dev.mamori.platform.event", "1.0.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
+            Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.1.0"),
+            Map.entry("dev.mamori.platform.event", "1.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.0.0"),
             Map.entry("dev.mamori.shell.spi", "1.2.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
-            Map.entry("dev.mamori.tenant.jpa", "1.0.0"), Map.entry("dev.mamori.vault", "3.1.0"),
+            Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "3.1.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
 
     /**
@@ -196,6 +196,19 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
             }
             String list = operator("mamori:job-list --type it.plugin.notes --no-format");
             assertTrue(list, list.contains(job.id()) && list.contains("DONE") && list.contains("system:it"));
+            // issue #15: a plugin's action and its event in one unit of work; its own required listener vetoes,
+            // and the note goes with the event
+            assertTrue(operator("mamori:it-plugin-unit unit-kept").contains("written"));
+            String vetoed = operatorError("mamori:it-plugin-unit --veto unit-vetoed");
+            assertTrue(vetoed, vetoed.contains("event-delivery-failed"));
+            try (java.sql.Connection c = dataSource("mamori").getConnection(); java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT note FROM it_plugin_note WHERE note LIKE 'unit-%'")) {
+                List<String> notes = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    notes.add(rs.getString(1));
+                }
+                assertEquals(List.of("unit-kept"), notes);
+            }
             // required parts, while present: the API serves, the server is ready
             update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication", "tenant", "mfa", "permission", "audit"});
             update("dev.mamori.health", healthBefore, "required", new String[] {"database", "pii-database", "schema", "vault", "it-plugin"});

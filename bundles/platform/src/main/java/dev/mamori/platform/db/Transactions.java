@@ -12,9 +12,12 @@ import javax.persistence.LockTimeoutException;
 import javax.persistence.PessimisticLockException;
 
 import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.internal.UnitEngine;
 
 /**
- * One resource-local transaction around JPA work, for every capability. Typed
+ * One resource-local transaction around JPA work, for every capability, in the active
+ * {@link UnitOfWork} (or in one of its own): on a {@link UnitDataSource} its commit is part of the
+ * unit's. Typed
  * {@link MamoriException}s thrown anywhere inside (also deep inside EclipseLink, by a session
  * customizer) come out unwrapped, so callers see one error type whatever layer raised it.
  */
@@ -31,6 +34,26 @@ public final class Transactions {
      */
     public static <T> T inTransaction(EntityManagerFactory emf, Map<String, Object> properties,
             Function<EntityManager, T> work) {
+        return UnitEngine.call(() -> transaction(emf, properties, work));
+    }
+
+    /**
+     * One transaction in a unit of work of its own, whatever unit is active: it commits (or rolls
+     * back) on its own, at once. For counters, leases and keys created under a lock, which other
+     * threads and nodes must see now, and which the caller's rollback must not undo.
+     *
+     * @param emf        persistence unit
+     * @param properties EntityManager properties
+     * @param work       what to do; it must not keep the EntityManager
+     * @param <T>        result type
+     * @return what {@code work} returned, after the commit
+     */
+    public static <T> T independent(EntityManagerFactory emf, Map<String, Object> properties,
+            Function<EntityManager, T> work) {
+        return UnitEngine.independent(() -> transaction(emf, properties, work));
+    }
+
+    private static <T> T transaction(EntityManagerFactory emf, Map<String, Object> properties, Function<EntityManager, T> work) {
         EntityManager em = emf.createEntityManager(properties);
         EntityTransaction tx = em.getTransaction();
         try {

@@ -40,6 +40,13 @@ public final class PlatformErrors {
     /** A database lock could not be had in time; retry. */
     public static final ErrorCode BUSY = ErrorCode.of("busy", ErrorKind.UNAVAILABLE, "Busy");
 
+    /** A unit of work rolled back as a whole: part of its work failed, or its commit was refused. */
+    public static final ErrorCode UNIT_ROLLED_BACK = ErrorCode.of("unit-rolled-back", ErrorKind.UNAVAILABLE,
+            "Action not completed");
+    /** A unit of work committed its main store (its events) but not another store: the record says so. */
+    public static final ErrorCode UNIT_INCOMPLETE = ErrorCode.of("unit-incomplete", ErrorKind.UNAVAILABLE,
+            "Action not completed");
+
     private PlatformErrors() {
     }
 }

@@ -11,6 +11,13 @@ public final class PlatformEvents {
     /** A job was cancelled by someone. */
     public static final String JOB_CANCELLED = "platform.job.cancelled";
 
+    /**
+     * A unit of work committed its main store (with the events named in details {@code events}) but
+     * the PII store refused its commit: that part of the action did not happen (details: unit,
+     * stores, events; outcome FAILURE).
+     */
+    public static final String UNIT_INCOMPLETE = "platform.unit.incomplete";
+
     private PlatformEvents() {
     }
 }

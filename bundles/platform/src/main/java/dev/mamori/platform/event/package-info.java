@@ -5,7 +5,7 @@
  * listener (the audit trail) can make the action fail.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.platform.event;
 
 import org.osgi.annotation.bundle.Export;

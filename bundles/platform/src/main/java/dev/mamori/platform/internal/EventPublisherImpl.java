@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -29,11 +30,14 @@ import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.event.MamoriEventListener;
+import dev.mamori.platform.event.PlatformEvents;
 
 /**
- * Delivers events synchronously to every listener. A listener that is required (by its service
- * property or by this configuration's list) and fails, or is required and not registered, makes
- * {@link #publish} throw, so the action that raised the event fails too.
+ * Delivers events in the publisher's unit of work: a listener that is required (by its service
+ * property or by this configuration's list) runs synchronously in the unit, and when it fails, or
+ * is required and not registered, {@link #publish} throws, so the action fails and rolls back with
+ * what the listener wrote; every other listener hears of the event asynchronously once the unit
+ * committed, and never of an event whose action rolled back.
  */
 @Component(service = EventPublisher.class, configurationPid = EventPublisherImpl.PID)
 @Designate(ocd = EventPublisherImpl.Config.class)
@@ -69,6 +73,18 @@ public class EventPublisherImpl implements EventPublisher {
     @Activate
     public EventPublisherImpl(Config config) {
         modified(config);
+        UnitEngine.incompleteListener(this::incomplete);
+    }
+
+    @Deactivate
+    void stop() {
+        UnitEngine.incompleteListener(null);
+    }
+
+    /** The follow-up of a unit whose PII store refused its commit after its events were recorded. */
+    void incomplete(UnitEngine.Incomplete i) {
+        publish(MamoriEvent.builder(PlatformEvents.UNIT_INCOMPLETE).outcome(MamoriEvent.Outcome.FAILURE).target("unit", i.unitId())
+                .detail("stores", String.join(",", i.failedStores())).detail("events", String.join(";", i.events())));
     }
 
     @Modified
@@ -113,23 +129,36 @@ public class EventPublisherImpl implements EventPublisher {
                         null, java.time.Duration.ofSeconds(5));
             }
         }
-        for (Registered r : now) {
-            if (!r.wants(event.type())) {
-                continue;
-            }
-            try {
-                r.listener().onEvent(event);
-            } catch (RuntimeException e) {
-                if (r.required() || required.contains(r.name())) {
-                    LOG.error("Required event listener {} failed on {}; the action fails", r.name(), event, e);
-                    throw new MamoriException(PlatformErrors.EVENT_DELIVERY_FAILED, "The action cannot be recorded now "
-                            + "(event listener " + r.name() + " failed); nothing was done.", e, java.time.Duration.ofSeconds(5));
+        // in the publisher's unit of work (a unit of its own when none is active): required listeners write
+        // with the action and veto it by failing; the others hear of it once it committed, asynchronously
+        return UnitEngine.call(() -> {
+            for (Registered r : now) {
+                if (!r.wants(event.type())) {
+                    continue;
                 }
-                LOG.error("Event listener {} failed on {}", r.name() == null ? r.listener().getClass().getName() : r.name(),
-                        event, e);
+                if (r.required() || r.name() != null && required.contains(r.name())) {
+                    try {
+                        r.listener().onEvent(event);
+                    } catch (RuntimeException e) {
+                        LOG.error("Required event listener {} failed on {}; the action fails", r.name(), event, e);
+                        throw new MamoriException(PlatformErrors.EVENT_DELIVERY_FAILED, "The action cannot be recorded now "
+                                + "(event listener " + r.name() + " failed); nothing was done.", e, java.time.Duration.ofSeconds(5));
+                    }
+                } else {
+                    UnitEngine.afterCommit(() -> deliverLate(r, event));
+                }
             }
+            UnitEngine.recordEvent(event.type() + event.targetId().map(t -> " " + t).orElse(""));
+            return event;
+        });
+    }
+
+    private static void deliverLate(Registered r, MamoriEvent event) {
+        try {
+            r.listener().onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.error("Event listener {} failed on {}", r.name() == null ? r.listener().getClass().getName() : r.name(), event, e);
         }
-        return event;
     }
 
     private static String string(Object o) {

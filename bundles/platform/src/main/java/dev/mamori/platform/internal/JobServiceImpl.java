@@ -236,7 +236,7 @@ public class JobServiceImpl implements JobService {
         String requestedBy = requester();
         for (int attempt = 0; ; attempt++) {
             try {
-                JobInfo job = JobTx.inTx(store, c -> {
+                JobInfo job = JobTx.inUnit(store, c -> {
                     long now = clock.millis();
                     if (request.key().isPresent()) {
                         Optional<JobStore.Row> open = JobStore.loadOpen(c, request.type(), request.key().get(), true);
@@ -265,7 +265,12 @@ public class JobServiceImpl implements JobService {
                     runner.publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
                     return r.info();
                 });
-                nudge();
+                if (UnitEngine.active()) {
+                    // the job is there for the runners once the caller's unit committed
+                    UnitEngine.afterCommit(this::nudge);
+                } else {
+                    nudge();
+                }
                 return job;
             } catch (JobTx.SqlFailure e) {
                 // another node submitted the same key at the same moment: take theirs

@@ -31,6 +31,11 @@ final class JobStore {
         this.dataSource = dataSource;
     }
 
+    /** @return a connection of the caller's unit of work (or of a unit of its own): its commit is the unit's */
+    Connection unitConnection() throws SQLException {
+        return UnitEngine.connection(UnitEngine.MAIN, dataSource);
+    }
+
     Connection connection() throws SQLException {
         return dataSource.getConnection();
     }

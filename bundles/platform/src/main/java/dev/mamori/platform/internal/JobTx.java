@@ -18,9 +18,26 @@ final class JobTx {
     private JobTx() {
     }
 
-    /** Work on one connection in one transaction. */
+    /** Work on one connection in one transaction of its own (leases, claims, progress: seen by every node at once). */
     static <T> T inTx(JobStore store, SqlWork<T> work) {
-        try (Connection c = store.connection()) {
+        return inTx(store::connection, work);
+    }
+
+    /**
+     * Work in the caller's unit of work, or in a unit of its own: a job submitted by an action that
+     * rolls back is never there to run.
+     */
+    static <T> T inUnit(JobStore store, SqlWork<T> work) {
+        return UnitEngine.call(() -> inTx(store::unitConnection, work));
+    }
+
+    @FunctionalInterface
+    interface ConnectionSource {
+        Connection get() throws SQLException;
+    }
+
+    private static <T> T inTx(ConnectionSource source, SqlWork<T> work) {
+        try (Connection c = source.get()) {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);

@@ -155,4 +155,115 @@ class EventPublisherImplTest {
         assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("k", "x".repeat(257)));
         assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").target("t", ""));
     }
+
+    /** A store the "audit" listener and the "action" both write to, through the unit's connection. */
+    private static javax.sql.DataSource store() throws java.sql.SQLException {
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:events-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE rec (v VARCHAR(64))");
+        }
+        return ds;
+    }
+
+    private static void write(javax.sql.DataSource ds, String v) {
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO rec VALUES ('" + v + "')");
+            c.commit();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> rows(javax.sql.DataSource pool) throws java.sql.SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet r = st.executeQuery("SELECT v FROM rec ORDER BY v")) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("AUD-1: a required listener writes in the action's unit of work: both commit, or neither")
+    void requiredListenerJoinsTheUnit() throws Exception {
+        javax.sql.DataSource pool = store();
+        dev.mamori.platform.db.UnitDataSource main = new dev.mamori.platform.db.UnitDataSource(
+                dev.mamori.platform.db.UnitDataSource.MAIN_STORE, pool);
+        EventPublisherImpl p = publisher();
+        p.bindListener(e -> write(main, "audit " + e.targetId().orElse("")), props("audit", true, null));
+        dev.mamori.platform.db.UnitOfWork units = dev.mamori.platform.db.UnitOfWork.get();
+
+        units.run(() -> {
+            write(main, "action a-1");
+            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "a-1"));
+        });
+        // the action fails after its event was recorded: the record goes with it
+        assertThrows(IllegalStateException.class, () -> units.run(() -> {
+            write(main, "action a-2");
+            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "a-2"));
+            throw new IllegalStateException("the action fails later");
+        }));
+        // the listener vetoes: the action goes with it
+        p.bindListener(e -> {
+            if ("a-3".equals(e.targetId().orElse(""))) {
+                throw new IllegalStateException("disk full");
+            }
+        }, props("seal", true, null));
+        MamoriException vetoed = assertThrows(MamoriException.class, () -> units.run(() -> {
+            write(main, "action a-3");
+            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "a-3"));
+        }));
+        assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), vetoed.code());
+        assertEquals(List.of("action a-1", "audit a-1"), rows(pool));
+    }
+
+    @Test
+    @DisplayName("AUD-1: other listeners hear of an event once its unit committed, never of one that rolled back, and cannot fail it")
+    void otherListenersAfterCommit() throws Exception {
+        javax.sql.DataSource pool = store();
+        dev.mamori.platform.db.UnitDataSource main = new dev.mamori.platform.db.UnitDataSource(
+                dev.mamori.platform.db.UnitDataSource.MAIN_STORE, pool);
+        EventPublisherImpl p = publisher();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        p.bindListener(e -> { }, props(null, false, null));  // a listener without a name is no required one
+        p.bindListener(e -> {
+            try {
+                // the row of the action is committed by the time this listener hears of it
+                heard.add(e.targetId().orElse("") + " " + rows(pool));
+            } catch (java.sql.SQLException x) {
+                throw new IllegalStateException(x);
+            }
+            throw new IllegalStateException("a failing mailer");
+        }, props("mailer", false, null));
+        dev.mamori.platform.db.UnitOfWork units = dev.mamori.platform.db.UnitOfWork.get();
+        units.run(() -> {
+            write(main, "action b-1");
+            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "b-1"));
+            assertEquals(List.of(), heard, "not before the commit");
+        });
+        assertThrows(IllegalStateException.class, () -> units.run(() -> {
+            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "b-2"));
+            throw new IllegalStateException("rolled back");
+        }));
+        assertEquals(List.of("b-1 [action b-1]"), heard);
+    }
+
+    @Test
+    @DisplayName("AUD-1: a unit whose PII store refused its commit is followed by platform.unit.incomplete naming its events")
+    void incompleteUnitIsPublished() {
+        EventPublisherImpl p = publisher();
+        List<MamoriEvent> seen = new CopyOnWriteArrayList<>();
+        p.bindListener(seen::add, props("audit", true, null));
+        p.incomplete(new UnitEngine.Incomplete("unit-1", List.of("mamori-pii"), List.of("auth.user.updated u-1"), null));
+        MamoriEvent e = seen.get(0);
+        assertEquals(dev.mamori.platform.event.PlatformEvents.UNIT_INCOMPLETE, e.type());
+        assertEquals(MamoriEvent.Outcome.FAILURE, e.outcome());
+        assertEquals("unit-1", e.targetId().orElseThrow());
+        assertEquals("mamori-pii", e.details().get("stores"));
+        assertEquals("auth.user.updated u-1", e.details().get("events"));
+        p.stop();
+    }
 }

@@ -186,6 +186,24 @@ class JobServiceImplTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("issue #15: a job submitted in an action that rolls back never runs; one whose action commits runs")
+    void submitJoinsTheCallersUnitOfWork() throws Exception {
+        DataSource pool = h2();
+        Counter counter = new Counter(1);
+        JobServiceImpl s = service(pool, "n1", counter, "test.count");
+        dev.mamori.platform.db.UnitOfWork units = dev.mamori.platform.db.UnitOfWork.get();
+        java.util.concurrent.atomic.AtomicReference<String> rolledBack = new java.util.concurrent.atomic.AtomicReference<>();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> units.run(() -> {
+            rolledBack.set(s.submit(JobRequest.of("test.count").parameters("never")).id());
+            throw new IllegalStateException("the action fails after submitting");
+        }));
+        assertTrue(s.find(rolledBack.get()).isEmpty(), "no job row");
+        String committed = units.call(() -> s.submit(JobRequest.of("test.count").parameters("yes")).id());
+        assertEquals(JobState.DONE, await(s, committed, JobState.DONE).state());
+        assertTrue(s.find(rolledBack.get()).isEmpty());
+    }
+
+    @Test
     @DisplayName("EXT-1: one open job per type and key; a FAILED job submitted again resumes from its last checkpoint")
     void keysAndResume() throws Exception {
         Counter counter = new Counter(4);

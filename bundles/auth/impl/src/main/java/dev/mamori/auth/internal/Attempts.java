@@ -214,7 +214,7 @@ public class Attempts {
         Instant now = clock.instant();
         LockoutPolicy policy = lockout(space);
         String id = accountId == null ? NO_ACCOUNT : accountId;
-        return space.tx(store, em -> {
+        return space.txNow(store, em -> {
             clearExpiredLock(em, space, id, policy, now);
             em.createQuery("UPDATE " + space.entity() + " u SET u.pendingCount = 0 WHERE u.id = :id AND u.pendingCount > 0 "
                     + "AND u.pendingAt < :lapsed").setParameter("id", id).setParameter("lapsed", now.minus(RESERVATION_LEASE))
@@ -267,7 +267,7 @@ public class Attempts {
         String id = accountId == null ? NO_ACCOUNT : accountId;
         String release = reserved ? ", u.pendingCount = CASE WHEN u.pendingCount > 0 THEN u.pendingCount - 1 ELSE 0 END" : "";
         // the same statements whatever happens (and on no row without an account): no path costs more than another
-        Object[] after = space.tx(store, em -> {
+        Object[] after = space.txNow(store, em -> {
             if (!reserved) {
                 clearExpiredLock(em, space, id, policy, now);
             }
@@ -320,7 +320,7 @@ public class Attempts {
     boolean reservedSucceeded(Space space, String accountId, boolean complete) {
         String release = "u.pendingCount = CASE WHEN u.pendingCount > 0 THEN u.pendingCount - 1 ELSE 0 END";
         String set = release + (complete ? ", u.failedCount = 0" : "");
-        boolean unlocked = space.tx(store, em -> {
+        boolean unlocked = space.txNow(store, em -> {
             if (em.createQuery("UPDATE " + space.entity() + " u SET " + set + " WHERE u.id = :id AND u.lockedAt IS NULL")
                     .setParameter("id", accountId).executeUpdate() == 1) {
                 return true;
@@ -336,7 +336,7 @@ public class Attempts {
 
     /** A full success: the counter starts again, an expired lock is cleared. */
     void succeeded(Space space, String accountId) {
-        space.tx(store, em -> em.createQuery("UPDATE " + space.entity()
+        space.txNow(store, em -> em.createQuery("UPDATE " + space.entity()
                 + " u SET u.failedCount = 0, u.lockedAt = NULL WHERE u.id = :id AND (u.failedCount <> 0 OR u.lockedAt IS NOT NULL)")
                 .setParameter("id", accountId).executeUpdate());
     }

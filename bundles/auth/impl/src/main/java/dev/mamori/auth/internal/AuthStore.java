@@ -69,4 +69,18 @@ public class AuthStore {
     public <T> T global(Function<EntityManager, T> work) {
         return Transactions.inTransaction(main, work);
     }
+
+    /**
+     * Like {@link #tenant}, committed at once in a unit of work of its own: failure counters and
+     * reservations that every other request and node must see now (IAM-9), never held back or
+     * undone by a caller's unit.
+     */
+    public <T> T tenantNow(Function<EntityManager, T> work) {
+        return tenantMain.independent(work);
+    }
+
+    /** Like {@link #global}, committed at once in a unit of work of its own (see {@link #tenantNow}). */
+    public <T> T globalNow(Function<EntityManager, T> work) {
+        return Transactions.independent(main, java.util.Map.of(), work);
+    }
 }

@@ -69,6 +69,11 @@ record Space(String tenantId) {
         return platform() ? store.global(work) : store.tenant(work);
     }
 
+    /** Like {@link #tx}, committed at once whatever unit of work is active (counters, reservations). */
+    <T> T txNow(AuthStore store, Function<EntityManager, T> work) {
+        return platform() ? store.globalNow(work) : store.tenantNow(work);
+    }
+
     /** @return who owns the vault keys of the space's secrets */
     String keyOwner() {
         return platform() ? PLATFORM_KEY_OWNER : tenantId;

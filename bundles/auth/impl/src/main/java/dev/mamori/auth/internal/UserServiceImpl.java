@@ -32,6 +32,7 @@ import dev.mamori.auth.UserService;
 import dev.mamori.auth.UserState;
 import dev.mamori.auth.internal.store.UserEntity;
 import dev.mamori.platform.db.Transactions;
+import dev.mamori.platform.db.UnitOfWork;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
@@ -39,8 +40,10 @@ import dev.mamori.platform.event.MamoriEvent;
 
 /**
  * A tenant's accounts, managed by its admins (IAM-1..5). Account rows on {@code mamori}, personal
- * data encrypted on {@code mamori-pii}; the PII row is written first and removed again if the
- * account row fails, so nothing is left half-written.
+ * data encrypted on {@code mamori-pii}: an action that changes both is one unit of work, so both
+ * commit or neither does; should the PII store refuse its commit after the main store committed
+ * (with the action's event), the unit's compensation takes back what the main store shows and the
+ * platform records that the action did not complete.
  */
 @Component(service = UserService.class, configurationPid = AuthConfig.PID)
 public class UserServiceImpl implements UserService {
@@ -57,13 +60,15 @@ public class UserServiceImpl implements UserService {
     private final EventPublisher events;
     private final Clock clock;
     private final Attempts attempts;
+    private final UnitOfWork units;
     private volatile Duration resetTtl;
 
     /** Constructor injection. */
     @Activate
     public UserServiceImpl(@Reference AuthStore store, @Reference Accounts accounts, @Reference Profiles profiles,
             @Reference Passwords passwords, @Reference Sessions sessions, @Reference EventPublisher events,
-            @Reference Clock clock, @Reference Attempts attempts, AuthConfig config) {
+            @Reference Clock clock, @Reference Attempts attempts, @Reference UnitOfWork units, AuthConfig config) {
+        this.units = units;
         this.store = store;
         this.accounts = accounts;
         this.profiles = profiles;
@@ -121,17 +126,23 @@ public class UserServiceImpl implements UserService {
         e.passwordChangedAt = n.initialPassword() == null ? null : now;
         e.createdAt = now;
         e.updatedAt = now;
-        profiles.save(tenantId, e.id, profile, now);
         try {
-            return store.tenant(em -> {
-                em.persist(e);
-                em.flush();
-                events.publish(MamoriEvent.builder(AuthEvents.USER_CREATED).tenant(tenantId).target("user", e.id)
-                        .detail("roles", e.roles));
-                return toValue(tenantId, e);
+            return units.call(() -> {
+                profiles.save(tenantId, e.id, profile, now);
+                User created = store.tenant(em -> {
+                    em.persist(e);
+                    em.flush();
+                    events.publish(MamoriEvent.builder(AuthEvents.USER_CREATED).tenant(tenantId).target("user", e.id)
+                            .detail("roles", e.roles));
+                    return toValue(tenantId, e);
+                });
+                // the profile did not commit: an account without its personal data never really existed
+                units.onIncomplete(() -> store.tenant(em -> em.createQuery("DELETE FROM AuthUser u WHERE u.id = :id")
+                        .setParameter("id", e.id).executeUpdate()));
+                return created;
             });
         } catch (RuntimeException ex) {
-            profiles.delete(e.id);
+            // the unit rolled back, the profile with it; a unique key taken meanwhile is a conflict, said as such
             RuntimeException cause = ex instanceof PersistenceException ? Transactions.unwrap(ex) : ex;
             if (cause instanceof PersistenceException) {
                 checkFree(null, login, employee, emailIndex);
@@ -186,7 +197,6 @@ public class UserServiceImpl implements UserService {
         checkFree(userId, login, employee, profile == null ? null : emailIndex);
         Set<String> fields = new TreeSet<>();
         if (profile != null) {
-            profiles.save(tenantId, userId, profile, clock.instant());
             fields.add("profile");
         }
         if (login != null) {
@@ -198,14 +208,32 @@ public class UserServiceImpl implements UserService {
         if (fields.isEmpty()) {
             return toValue(tenantId, current);
         }
-        return change(userId, AuthEvents.USER_UPDATED, ev -> ev.detail("fields", String.join(",", fields)), e -> {
-            if (login != null) {
-                e.loginName = login;
+        String oldLogin = current.loginName;
+        String oldEmployee = current.employeeNumber;
+        String oldIndex = current.emailIndex;
+        // profile and account in one unit of work: the new profile is never there without its event (IAM-4, AUD-1)
+        return units.call(() -> {
+            if (profile != null) {
+                profiles.save(tenantId, userId, profile, clock.instant());
             }
-            if (employee != null) {
-                e.employeeNumber = employee;
-            }
-            e.emailIndex = emailIndex;
+            User changed = change(userId, AuthEvents.USER_UPDATED, ev -> ev.detail("fields", String.join(",", fields)), e -> {
+                if (login != null) {
+                    e.loginName = login;
+                }
+                if (employee != null) {
+                    e.employeeNumber = employee;
+                }
+                e.emailIndex = emailIndex;
+            });
+            // the profile did not commit: the account goes back to what matches the profile it still has
+            units.onIncomplete(() -> store.tenant(em -> {
+                UserEntity e = em.find(UserEntity.class, userId);
+                e.loginName = oldLogin;
+                e.employeeNumber = oldEmployee;
+                e.emailIndex = oldIndex;
+                return null;
+            }));
+            return changed;
         });
     }
 
@@ -308,11 +336,19 @@ public class UserServiceImpl implements UserService {
         if (!userId.equals(confirmation)) {
             throw invalid("Erasure needs the account id repeated as confirmation; nothing was erased.");
         }
-        // the key first: once it is gone the data is unreadable whatever happens next (IAM-5)
+        // the key first, on its own: once it is gone the data is unreadable whatever happens next (IAM-5)
         profiles.erase(tenantId, userId);
-        profiles.delete(userId);
-        sessions.revokeAll(Space.of(tenantId), userId);
         String pseudonym = "erased-" + userId.substring(0, 8) + userId.substring(9, 13);
+        // the rest in one unit of work; should the PII store refuse to delete the (now unreadable) profile,
+        // nothing is taken back: the account stays erased, and the platform records the incomplete unit
+        return units.call(() -> {
+            profiles.delete(userId);
+            sessions.revokeAll(Space.of(tenantId), userId);
+            return erased(e, pseudonym);
+        });
+    }
+
+    private User erased(UserEntity e, String pseudonym) {
         return change(e.id, AuthEvents.ERASED, ev -> { }, x -> {
             x.state = UserState.ERASED.name();
             x.loginName = pseudonym;

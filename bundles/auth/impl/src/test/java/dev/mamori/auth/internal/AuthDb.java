@@ -57,8 +57,41 @@ final class AuthDb implements AutoCloseable {
         Migrations.migrate(mainDb.dataSource(), UserServiceImpl.class, "dev/mamori/auth/db", "mamori_schema_auth");
         Migrations.migrate(piiDb.dataSource(), UserServiceImpl.class, "dev/mamori/auth/piidb", "mamori_schema_auth_pii");
         String session = "auth-test-" + UUID.randomUUID();
-        this.main = open("mamori-auth", mainDb.dataSource(), session + "-main");
-        this.pii = open("mamori-auth-pii", piiDb.dataSource(), session + "-pii");
+        // as in the server: both stores as units of work see them (UnitDataSource); commits can be refused on purpose
+        this.main = open("mamori-auth", new dev.mamori.platform.db.UnitDataSource(
+                dev.mamori.platform.db.UnitDataSource.MAIN_STORE, refusing(mainDb.dataSource(), FAIL_MAIN_COMMIT)), session + "-main");
+        this.pii = open("mamori-auth-pii", new dev.mamori.platform.db.UnitDataSource(
+                dev.mamori.platform.db.UnitDataSource.PII_STORE, refusing(piiDb.dataSource(), FAIL_PII_COMMIT)), session + "-pii");
+    }
+
+    /** While set, every commit on the main store fails (a database that refuses at the end). */
+    static final java.util.concurrent.atomic.AtomicBoolean FAIL_MAIN_COMMIT = new java.util.concurrent.atomic.AtomicBoolean();
+    /** While set, every commit on the PII store fails. */
+    static final java.util.concurrent.atomic.AtomicBoolean FAIL_PII_COMMIT = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static DataSource refusing(DataSource ds, java.util.concurrent.atomic.AtomicBoolean fail) {
+        ClassLoader cl = AuthDb.class.getClassLoader();
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(cl, new Class<?>[] {DataSource.class}, (p, m, a) -> {
+            Object r = call(ds, m, a);
+            if (!(r instanceof java.sql.Connection)) {
+                return r;
+            }
+            java.sql.Connection c = (java.sql.Connection) r;
+            return java.lang.reflect.Proxy.newProxyInstance(cl, new Class<?>[] {java.sql.Connection.class}, (p2, m2, a2) -> {
+                if ("commit".equals(m2.getName()) && fail.get()) {
+                    throw new java.sql.SQLException("commit refused (test)");
+                }
+                return call(c, m2, a2);
+            });
+        });
+    }
+
+    private static Object call(Object target, java.lang.reflect.Method m, Object[] a) throws Throwable {
+        try {
+            return m.invoke(target, a);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** @return the JVM's shared in-memory H2 pair */

@@ -88,7 +88,8 @@ final class AuthFixture {
         attempts = new Attempts(store, sessions, events, clock, c);
         totp = new TotpFactor(store, vault, clock);
         allowLists = new IpAllowListServiceImpl(store, events, clock, c);
-        users = new UserServiceImpl(store, accounts, profiles, passwords, sessions, events, clock, attempts, c);
+        users = new UserServiceImpl(store, accounts, profiles, passwords, sessions, events, clock, attempts,
+                dev.mamori.platform.db.UnitOfWork.get(), c);
         auth = new AuthenticationServiceImpl(store, sessions, passwords, attempts, accounts, totp, allowLists, events, clock, c);
         authorizer = new AuthorizerImpl(accounts);
     }

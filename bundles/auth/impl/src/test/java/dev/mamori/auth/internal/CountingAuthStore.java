@@ -57,6 +57,16 @@ final class CountingAuthStore extends AuthStore {
         return super.global(counted(work));
     }
 
+    @Override
+    public <T> T tenantNow(Function<EntityManager, T> work) {
+        return super.tenantNow(counted(work));
+    }
+
+    @Override
+    public <T> T globalNow(Function<EntityManager, T> work) {
+        return super.globalNow(counted(work));
+    }
+
     private <T> Function<EntityManager, T> counted(Function<EntityManager, T> work) {
         List<List<String>> txs = recording.get();
         if (txs == null) {

@@ -18,8 +18,15 @@ final class RecordingEvents implements EventPublisher {
         this.clock = clock;
     }
 
+    /** An event type a required listener refuses (as the audit trail does when it cannot write), or null. */
+    volatile String refuse;
+
     @Override
     public MamoriEvent publish(MamoriEvent.Builder event) {
+        if (event.type().equals(refuse)) {
+            throw new dev.mamori.platform.error.MamoriException(dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED,
+                    "The action cannot be recorded now (test); nothing was done.");
+        }
         MamoriEvent e = event.build(clock.instant(), ExecutionContext.current().orElse(null));
         all.add(e);
         return e;

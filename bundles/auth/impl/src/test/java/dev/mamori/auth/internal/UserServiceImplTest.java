@@ -168,6 +168,92 @@ class UserServiceImplTest {
         assertEquals(SessionState.AUTHENTICATED, fx.signIn(tenant, "TARO@example.jp", EMPLOYEE_PASSWORD).state());
     }
 
+    /**
+     * Issue #15: an update changes the profile (PII store) and the account (main store, with its
+     * event) in one unit of work; each step is failed in turn.
+     */
+    @Test
+    @DisplayName("IAM-4, AUD-1: the event is refused, or the main store's commit: neither the profile nor the account changed")
+    void updateIsOneUnitOfWork_eventOrMainCommitRefused() {
+        User u = taro();
+        Optional<Profile> before = admin(() -> fx.users.profile(u.id()));
+        Profile next = new Profile("山田 太郎", "taro@example.jp", "Osaka", "Asia/Tokyo", "en-GB");
+        fx.events.refuse = AuthEvents.USER_UPDATED;
+        try {
+            MamoriException e = assertThrows(MamoriException.class,
+                    () -> admin(() -> fx.users.update(u.id(), new UserChange("t.yamada", null, next))));
+            assertEquals(dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED.code(), e.code());
+        } finally {
+            fx.events.refuse = null;
+        }
+        assertEquals(before, admin(() -> fx.users.profile(u.id())), "the profile is not there without its event");
+        assertEquals("taro", admin(() -> fx.users.find(u.id())).orElseThrow().loginName());
+
+        AuthDb.FAIL_MAIN_COMMIT.set(true);
+        try {
+            MamoriException e = assertThrows(MamoriException.class,
+                    () -> admin(() -> fx.users.update(u.id(), new UserChange("t.yamada", null, next))));
+            assertEquals(dev.mamori.platform.error.PlatformErrors.UNIT_ROLLED_BACK.code(), e.code());
+        } finally {
+            AuthDb.FAIL_MAIN_COMMIT.set(false);
+        }
+        assertEquals(before, admin(() -> fx.users.profile(u.id())));
+        assertEquals("taro", admin(() -> fx.users.find(u.id())).orElseThrow().loginName());
+        // and with nothing refused, both change
+        admin(() -> fx.users.update(u.id(), new UserChange("t.yamada", null, next)));
+        assertEquals(Optional.of(next), admin(() -> fx.users.profile(u.id())));
+    }
+
+    @Test
+    @DisplayName("IAM-4, AUD-1: the PII store refuses after the main store committed: the account is taken back to its profile")
+    void updateIsOneUnitOfWork_piiCommitRefused() {
+        User u = taro();
+        Optional<Profile> before = admin(() -> fx.users.profile(u.id()));
+        Profile next = new Profile("山田 太郎", "taro@example.jp", "Osaka", "Asia/Tokyo", "en-GB");
+        AuthDb.FAIL_PII_COMMIT.set(true);
+        try {
+            MamoriException e = assertThrows(MamoriException.class,
+                    () -> admin(() -> fx.users.update(u.id(), new UserChange("t.yamada", "E-1001a", next))));
+            assertEquals(dev.mamori.platform.error.PlatformErrors.UNIT_INCOMPLETE.code(), e.code());
+        } finally {
+            AuthDb.FAIL_PII_COMMIT.set(false);
+        }
+        assertEquals(before, admin(() -> fx.users.profile(u.id())));
+        User now = admin(() -> fx.users.find(u.id())).orElseThrow();
+        assertEquals("taro", now.loginName(), "compensated");
+        assertEquals("E-1001", now.employeeNumber());
+        // the old e-mail still signs in: the index matches the profile that is there
+        assertEquals(SessionState.AUTHENTICATED, fx.signIn(tenant, "taro.yamada@example.co.jp", EMPLOYEE_PASSWORD).state());
+    }
+
+    @Test
+    @DisplayName("IAM-1, AUD-1: a create whose event is refused leaves no account and no profile; one whose PII commit fails leaves no account")
+    void createIsOneUnitOfWork() {
+        fx.events.refuse = AuthEvents.USER_CREATED;
+        try {
+            assertThrows(MamoriException.class, () -> fx.create(tenant, "jiro", "E-2002", Set.of(Roles.EMPLOYEE), TARO, EMPLOYEE_PASSWORD));
+        } finally {
+            fx.events.refuse = null;
+        }
+        assertTrue(admin(() -> fx.users.list()).stream().noneMatch(x -> x.loginName().equals("jiro")));
+        int profiles = AuthDb.query(fx.db.piiDs(), "SELECT COUNT(*) AS n FROM mamori_auth_profile").get(0).values().stream()
+                .mapToInt(v -> ((Number) v).intValue()).sum();
+
+        AuthDb.FAIL_PII_COMMIT.set(true);
+        try {
+            MamoriException e = assertThrows(MamoriException.class,
+                    () -> fx.create(tenant, "saburo", "E-3003", Set.of(Roles.EMPLOYEE), TARO, EMPLOYEE_PASSWORD));
+            assertEquals(dev.mamori.platform.error.PlatformErrors.UNIT_INCOMPLETE.code(), e.code());
+        } finally {
+            AuthDb.FAIL_PII_COMMIT.set(false);
+        }
+        assertTrue(admin(() -> fx.users.list()).stream().noneMatch(x -> x.loginName().equals("saburo")), "compensated");
+        assertEquals(profiles, AuthDb.query(fx.db.piiDs(), "SELECT COUNT(*) AS n FROM mamori_auth_profile").get(0).values()
+                .stream().mapToInt(v -> ((Number) v).intValue()).sum(), "no profile without its account");
+        // the names are free again
+        fx.create(tenant, "saburo", "E-3003", Set.of(Roles.EMPLOYEE), TARO, EMPLOYEE_PASSWORD);
+    }
+
     @Test
     @DisplayName("IAM-1: an update that changes nothing returns the account unchanged (no failure)")
     void emptyUpdate() {

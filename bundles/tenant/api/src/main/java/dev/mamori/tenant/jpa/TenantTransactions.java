@@ -43,6 +43,21 @@ public final class TenantTransactions {
     }
 
     /**
+     * Like {@link #inTenant}, in a unit of work of its own ({@link Transactions#independent}): it
+     * commits at once, whatever the caller's unit does. For counters and locks that other threads and
+     * nodes must see now.
+     *
+     * @param work what to do; it must not keep the EntityManager
+     * @param <T>  result type
+     * @return what {@code work} returned, after its commit
+     * @throws NoTenantContextException if no tenant is bound
+     */
+    public <T> T independent(Function<EntityManager, T> work) {
+        String tenant = context.requireTenantId();
+        return Transactions.independent(emf, Map.of(TenantScoped.CONTEXT_PROPERTY, tenant), work);
+    }
+
+    /**
      * Transaction helper that also accepts explicit EntityManager properties. A tenant property, if
      * given, must be the tenant bound in the execution context: nobody opens another tenant's data
      * by naming it.

@@ -3,7 +3,7 @@
  * {@link dev.mamori.tenant.TenantContext}, failing closed when no tenant is in context.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.tenant.jpa;
 
 import org.osgi.annotation.bundle.Export;

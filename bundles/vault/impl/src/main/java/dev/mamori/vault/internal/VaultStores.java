@@ -18,13 +18,17 @@ final class VaultStores {
         this.pii = pii;
     }
 
-    /** One transaction on the main store. */
+    /**
+     * One transaction on the main store, in a unit of work of its own: key changes happen under the
+     * vault's lock and must be there for every other thread when it is released, whatever the
+     * caller's unit does (their events commit with them).
+     */
     <T> T tx(Function<EntityManager, T> work) {
-        return Transactions.inTransaction(main, Map.of(), work);
+        return Transactions.independent(main, Map.of(), work);
     }
 
-    /** One transaction on the PII store. */
+    /** One transaction on the PII store, in a unit of work of its own (see {@link #tx}). */
     <T> T piiTx(Function<EntityManager, T> work) {
-        return Transactions.inTransaction(pii, Map.of(), work);
+        return Transactions.independent(pii, Map.of(), work);
     }
 }
