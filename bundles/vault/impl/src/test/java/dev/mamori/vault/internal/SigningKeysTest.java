@@ -419,7 +419,7 @@ class SigningKeysTest extends VaultFixture {
     void concurrentFirstUseMakesOneKey() throws Exception {
         TestVault v = vault();
         VaultSigner audit = v.signer(CHECKPOINT);
-        int n = 8;
+        int n = 16;
         CyclicBarrier start = new CyclicBarrier(n);
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
