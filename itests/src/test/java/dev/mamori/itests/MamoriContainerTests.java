@@ -56,7 +56,7 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
             Map.entry("dev.mamori.platform.event", "1.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.0.0"),
             Map.entry("dev.mamori.shell.spi", "1.2.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
-            Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "3.1.0"),
+            Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "3.2.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
 
     /**

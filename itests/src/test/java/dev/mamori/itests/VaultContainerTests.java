@@ -133,6 +133,125 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
         assertEquals(1, keyProvider().kekIds().size());
     }
 
+    /**
+     * CRY-3, AUD-3 (issue #15 point 5): the test plugin, built from exported packages only, declares the
+     * signing purpose it-plugin.note (bnd writes the capability from its annotation) and signs and
+     * verifies with a tenant's and the platform's vault key through its own commands; the JDK's Ed25519
+     * verifies the same signature from the public key alone; code that did not declare the purpose (this
+     * probe) cannot sign with it; the operator lists and exports the public keys and rotates, and the old
+     * version keeps verifying.
+     */
+    @Test
+    public void cry3_aPluginSignsWithTheVaultKeyOfItsDeclaredPurposeOnly() throws Exception {
+        java.util.List<dev.mamori.platform.event.MamoriEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServiceRegistration<dev.mamori.platform.event.MamoriEventListener> listener = bundleContext.registerService(
+                dev.mamori.platform.event.MamoriEventListener.class, events::add, null);
+        org.osgi.framework.Bundle plugin = bundleContext.installBundle(
+                new java.io.File(System.getProperty("mamori.it.plugin")).toURI().toString());
+        Tenant t = tenants.create(NewTenant.builder("sign-" + shortId(), "Sign KK").build());
+        try {
+            plugin.start();
+            assertEquals(1, plugin.adapt(org.osgi.framework.wiring.BundleRevision.class)
+                    .getDeclaredCapabilities(dev.mamori.vault.SigningPurpose.NAMESPACE).size());
+            String signed = Wait.until("the plugin's sign command", Duration.ofSeconds(30), () -> {
+                try {
+                    return operator("mamori:it-plugin-sign " + t.slug() + " checkpoint-1");
+                } catch (Exception notYet) {
+                    return null;
+                }
+            });
+            String[] sig = line(signed, "signature ").split(" ");
+            byte[] publicKey = java.util.Base64.getDecoder().decode(line(signed, "public "));
+            assertEquals("1", sig[1]);
+            assertTrue(jdkVerifies(publicKey, "checkpoint-1", sig[2]));
+            assertFalse(jdkVerifies(publicKey, "checkpoint-2", sig[2]));
+            assertEquals("valid", operator("mamori:it-plugin-verify " + t.slug() + " checkpoint-1 " + String.join(" ", sig)).trim());
+            assertEquals("invalid", operator("mamori:it-plugin-verify " + t.slug() + " checkpoint-2 " + String.join(" ", sig)).trim());
+            String undeclared = operatorError("mamori:it-plugin-sign --purpose it-plugin.other " + t.slug() + " checkpoint-1");
+            assertTrue(undeclared, undeclared.contains("signing-purpose-undeclared"));
+
+            // this probe declares nothing: it verifies (no declaration needed) but never signs with the plugin's purpose
+            dev.mamori.vault.VaultSigner mine = bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.VaultSigner.class));
+            dev.mamori.vault.SigningPurpose note = dev.mamori.vault.SigningPurpose.of("it-plugin.note");
+            assertTrue(mine.declaredPurposes().isEmpty());
+            dev.mamori.vault.VaultSignature s = new dev.mamori.vault.VaultSignature(sig[0], 1, java.util.Base64.getDecoder().decode(sig[2]));
+            assertTrue(SYSTEM.call(() -> context.callAsPlatform(t.id(), IT_PURPOSE,
+                    () -> mine.verify(t.id(), note, "checkpoint-1".getBytes(StandardCharsets.UTF_8), s))));
+            try {
+                SYSTEM.call(() -> context.callAsPlatform(t.id(), IT_PURPOSE,
+                        () -> mine.sign(t.id(), note, "forged".getBytes(StandardCharsets.UTF_8))));
+                fail("a bundle that does not declare the purpose signed with its key");
+            } catch (dev.mamori.vault.VaultException expected) {
+                assertEquals("signing-purpose-undeclared", expected.code());
+            }
+
+            // the operator exports the public keys (raw Ed25519 and as C2SP verifier keys), rotates, the old version still verifies
+            String keys = operator("mamori:vault-signing-keys " + t.slug());
+            assertTrue(keys, keys.contains("it-plugin.note") && keys.contains(sig[0]) && keys.contains(line(signed, "public ")));
+            String vkeys = operator("mamori:vault-signing-keys --note-name it.example/notes " + t.slug());
+            String vkey = new dev.mamori.vault.SigningPublicKey(t.id(), note, sig[0], 1, dev.mamori.vault.KeyInfo.State.ACTIVE,
+                    publicKey, java.time.Instant.EPOCH, null).noteVerifierKey("it.example/notes");
+            assertTrue(vkeys + " has " + vkey, vkeys.contains(vkey));
+            String rotated = operator("mamori:vault-signing-rotate --purpose it-plugin.note " + t.slug());
+            assertTrue(rotated, rotated.contains("version 2"));
+            String[] sig2 = line(operator("mamori:it-plugin-sign " + t.slug() + " checkpoint-2"), "signature ").split(" ");
+            assertEquals(sig[0], sig2[0]);
+            assertEquals("2", sig2[1]);
+            assertEquals("valid", operator("mamori:it-plugin-verify " + t.slug() + " checkpoint-1 " + String.join(" ", sig)).trim());
+            assertEquals("valid", operator("mamori:it-plugin-verify " + t.slug() + " checkpoint-2 " + String.join(" ", sig2)).trim());
+            String both = operator("mamori:vault-signing-keys --purpose it-plugin.note " + t.slug());
+            assertTrue(both, both.contains("RETIRED") && both.contains("ACTIVE"));
+
+            // the platform's own key: the operator's shell context may use it; it is listed with --platform
+            String platform = operator("mamori:it-plugin-sign platform checkpoint-1");
+            String[] psig = line(platform, "signature ").split(" ");
+            assertFalse(psig[0].equals(sig[0]));
+            assertEquals("valid", operator("mamori:it-plugin-verify platform checkpoint-1 " + String.join(" ", psig)).trim());
+            assertTrue(operator("mamori:vault-signing-keys --platform").contains(psig[0]));
+            String help = operator("mamori:vault-signing-keys --help");
+            assertTrue(help, help.contains("--note-name") && help.contains("--platform"));
+        } finally {
+            plugin.uninstall();
+            listener.unregister();
+        }
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.SIGNING_KEY_ROTATED)
+                && t.id().equals(e.tenantId().orElse(null)) && "it-operator".equals(e.principalId().orElse(null))));
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.SIGNING_KEY_CREATED)
+                && "platform".equals(e.details().get("owner"))));
+        // no seed in clear: every signing key row holds a wrapped seed of 61 bytes under the current master key
+        try (java.sql.Connection c = dataSource("mamori").getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT kek_id, wrapped, public_key FROM mamori_vault_signing_key")) {
+            int n = 0;
+            while (rs.next()) {
+                n++;
+                assertEquals(61, java.util.Base64.getDecoder().decode(rs.getString(2)).length);
+                assertTrue(rs.getString(1).startsWith("kek-"));
+            }
+            assertTrue(n >= 3);
+        }
+    }
+
+    private static String line(String output, String prefix) {
+        return output.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(output))
+                .substring(prefix.length()).trim();
+    }
+
+    /** The JDK's own Ed25519 (SunEC), from the raw public key behind the fixed SubjectPublicKeyInfo prefix (RFC 8410). */
+    private static boolean jdkVerifies(byte[] publicKey, String text, String signature) throws Exception {
+        byte[] spki = new byte[44];
+        byte[] prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+        System.arraycopy(prefix, 0, spki, 0, 12);
+        System.arraycopy(publicKey, 0, spki, 12, 32);
+        java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+        v.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(spki)));
+        v.update(text.getBytes(StandardCharsets.UTF_8));
+        try {
+            return v.verify(java.util.Base64.getDecoder().decode(signature));
+        } catch (java.security.SignatureException e) {
+            return false;
+        }
+    }
+
     private dev.mamori.vault.spi.KeyProvider keyProvider() {
         return bundleContext.getService(bundleContext.getServiceReference(dev.mamori.vault.spi.KeyProvider.class));
     }

@@ -117,4 +117,23 @@ public interface VaultAdmin {
      * @return the tenant's data key versions, no key material
      */
     List<KeyInfo> keys(String tenantId);
+
+    /**
+     * New signing key version for an owner and purpose: new signatures use it, the previous version
+     * is RETIRED and keeps verifying (its public key stays exportable). Older versions are never
+     * destroyed by a rotation, only by shredding the tenant.
+     *
+     * @param owner   a tenant id, or {@link VaultSigner#PLATFORM}
+     * @param purpose purpose
+     * @return the new version's public key
+     * @throws VaultException code {@code no-signing-key} if the owner never signed for the purpose
+     */
+    SigningPublicKey rotateSigningKey(String owner, SigningPurpose purpose);
+
+    /**
+     * @param owner a tenant id, or {@link VaultSigner#PLATFORM}
+     * @return every signing key version that still verifies, by purpose and version, each public key
+     *         authenticated under the master key; no private key material
+     */
+    List<SigningPublicKey> signingKeys(String owner);
 }

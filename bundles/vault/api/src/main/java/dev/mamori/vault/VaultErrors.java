@@ -62,6 +62,13 @@ public final class VaultErrors {
     /** Only a component that is gone for good can be forgotten. */
     public static final ErrorCode PARTICIPANT_RUNNING = ErrorCode.of("participant-running", ErrorKind.CONFLICT,
             "Component running");
+    /** The calling bundle does not declare the signing purpose in its manifest. */
+    public static final ErrorCode SIGNING_PURPOSE_UNDECLARED = ErrorCode.of("signing-purpose-undeclared", ErrorKind.FORBIDDEN,
+            "Signing purpose not declared");
+    /** A signing key used outside its owner's context (the platform's key by a tenant, a tenant's key by another tenant). */
+    public static final ErrorCode SIGNING_REFUSED = ErrorCode.of("signing-refused", ErrorKind.FORBIDDEN, "Signing refused");
+    /** The owner has no signing key for that purpose (one is made by its first signature). */
+    public static final ErrorCode NO_SIGNING_KEY = ErrorCode.of("no-signing-key", ErrorKind.CONFLICT, "No signing key");
     /** The vault's keystore is missing while wrapped keys exist: it stays sealed instead of making a new one. */
     public static final ErrorCode KEYSTORE_MISSING = ErrorCode.of("keystore-missing", ErrorKind.UNAVAILABLE, "Keystore missing");
 

@@ -4,7 +4,7 @@ package dev.mamori.vault;
  * Event types the vault publishes for every key operation, through
  * {@link dev.mamori.platform.event.EventPublisher}. Details carry ids, versions, purposes and
  * master key ids, never key material: {@code keyId}, {@code version}, {@code purpose},
- * {@code kekId}.
+ * {@code kekId}; signing key events add {@code owner} (the tenant id, or {@code platform}).
  */
 public final class VaultEvents {
     /** A data key version was created. */
@@ -19,6 +19,12 @@ public final class VaultEvents {
     public static final String PERSON_KEY_CREATED = "vault.person-key.created";
     /** A person's key was destroyed: their personal data is erased. */
     public static final String PERSON_KEY_DESTROYED = "vault.person-key.destroyed";
+    /** A signing key version was created (first signature of its owner and purpose, or a rotation). */
+    public static final String SIGNING_KEY_CREATED = "vault.signing-key.created";
+    /** A signing key got a new version; the old one is retired and keeps verifying. */
+    public static final String SIGNING_KEY_ROTATED = "vault.signing-key.rotated";
+    /** A signing key version was destroyed (its tenant was shredded). */
+    public static final String SIGNING_KEY_DESTROYED = "vault.signing-key.destroyed";
     /** A new master key version was made current. */
     public static final String MASTER_KEY_ROTATED = "vault.master-key.rotated";
     /** A master key version was destroyed by a cut-off. */

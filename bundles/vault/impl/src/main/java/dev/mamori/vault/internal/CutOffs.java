@@ -74,52 +74,64 @@ public class CutOffs {
         synchronized (keys.lock) {
             String kek = p.rotate();
             int done = rewrapAll(p, kek, null);
-            LOG.info("Master key rotated to {}; {} data and person key(s) re-wrapped", kek, done);
+            LOG.info("Master key rotated to {}; {} data, signing and person key(s) re-wrapped", kek, done);
             keys.emit(VaultEvents.MASTER_KEY_ROTATED, null, null, null, kek);
             return kek + " " + done;
         }
     }
 
+    /** The tables of wrapped keys: data and signing keys on the main store, person keys on the PII store. */
+    private static final List<Class<? extends StoredKey>> TABLES = List.of(DataKeyEntity.class, SigningKeyEntity.class,
+            PersonKeyEntity.class);
+
+    /** One transaction on the store that holds {@code type}. */
+    private <T> T tx(Class<? extends StoredKey> type, java.util.function.Function<javax.persistence.EntityManager, T> work) {
+        return type == PersonKeyEntity.class ? keys.stores().piiTx(work) : keys.stores().tx(work);
+    }
+
+    private static String entity(Class<?> type) {
+        return type.getAnnotation(javax.persistence.Entity.class).name();
+    }
+
+    /** How many keys of every table match {@code where} (on alias k, parameter d = DESTROYED). */
+    private long count(String where, String name, Object value) {
+        long n = 0;
+        for (Class<? extends StoredKey> type : TABLES) {
+            n += tx(type, em -> em.createQuery("SELECT COUNT(k) FROM " + entity(type) + " k WHERE " + where, Long.class)
+                    .setParameter("d", VaultKeys.DESTROYED).setParameter(name, value).getSingleResult());
+        }
+        return n;
+    }
+
     /**
-     * Re-wraps every live data and person key not yet under {@code kek}; returns how many. With
+     * Re-wraps every live data, signing and person key not yet under {@code kek}; returns how many. With
      * {@code held}, only keys under those master key versions: a key under a version this provider
      * does not hold (restored from an old backup) cannot be re-wrapped and must not block the rest.
      */
     private int rewrapAll(KeyProvider p, String kek, Set<String> held) {
-        VaultStores stores = keys.stores();
-        List<DataKeyEntity> rows = stores.tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d AND k.kekId <> :kek",
-                DataKeyEntity.class).setParameter("d", VaultKeys.DESTROYED).setParameter("kek", kek).getResultList());
-        rows.removeIf(r -> held != null && !held.contains(r.kekId));
         int done = 0;
-        for (DataKeyEntity row : rows) {
-            WrappedKey rewrapped = p.rewrap(VaultKeys.stored(row.kekId, row.wrapped), VaultKeys.context(row));
-            stores.tx(em -> {
-                DataKeyEntity managed = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(row.keyId, row.version));
-                if (managed != null && !VaultKeys.DESTROYED.equals(managed.state)) {
-                    managed.kekId = rewrapped.kekId();
-                    managed.wrapped = VaultKeys.encoded(rewrapped);
-                }
-                return null;
-            });
-            done++;
-        }
-        List<PersonKeyEntity> people = stores.piiTx(em -> em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d "
-                + "AND k.kekId <> :kek", PersonKeyEntity.class).setParameter("d", VaultKeys.DESTROYED).setParameter("kek", kek)
-                .getResultList());
-        people.removeIf(r -> held != null && !held.contains(r.kekId));
-        for (PersonKeyEntity row : people) {
-            WrappedKey rewrapped = p.rewrap(VaultKeys.stored(row.kekId, row.wrapped), VaultKeys.context(row));
-            stores.piiTx(em -> {
-                PersonKeyEntity managed = em.find(PersonKeyEntity.class, row.keyId);
-                if (managed != null && !VaultKeys.DESTROYED.equals(managed.state)) {
-                    managed.kekId = rewrapped.kekId();
-                    managed.wrapped = VaultKeys.encoded(rewrapped);
-                }
-                return null;
-            });
-            done++;
+        for (Class<? extends StoredKey> type : TABLES) {
+            done += rewrap(type, p, kek, held);
         }
         return done;
+    }
+
+    private <K extends StoredKey> int rewrap(Class<K> type, KeyProvider p, String kek, Set<String> held) {
+        List<K> rows = tx(type, em -> em.createQuery("SELECT k FROM " + entity(type) + " k WHERE k.state <> :d AND k.kekId <> :kek",
+                type).setParameter("d", VaultKeys.DESTROYED).setParameter("kek", kek).getResultList());
+        rows.removeIf(r -> held != null && !held.contains(r.kekId));
+        for (K row : rows) {
+            WrappedKey rewrapped = p.rewrap(VaultKeys.stored(row.kekId, row.wrapped), row.wrapContext());
+            tx(type, em -> {
+                K managed = em.find(type, row.primaryKey());
+                if (managed != null && !VaultKeys.DESTROYED.equals(managed.state)) {
+                    managed.kekId = rewrapped.kekId();
+                    managed.wrapped = VaultKeys.encoded(rewrapped);
+                }
+                return null;
+            });
+        }
+        return rows.size();
     }
 
     /** The cut-off: see {@link dev.mamori.vault.VaultAdmin#cutOff()}. */
@@ -137,11 +149,12 @@ public class CutOffs {
     private KeyCutOff cutOffLocked(KeyProvider p) {
         VaultStores stores = keys.stores();
         // the destroyed keys this cut-off covers; anything destroyed later waits for the next one
-        List<String[]> covered = stores.tx(em -> em.createQuery("SELECT k.keyId, k.version FROM DataKey k WHERE k.state = :d "
-                + "AND k.cutOff = false", Object[].class).setParameter("d", VaultKeys.DESTROYED).getResultList()).stream()
-                .map(r -> new String[] {(String) r[0], String.valueOf(r[1])}).collect(Collectors.toList());
-        List<String> coveredPeople = stores.piiTx(em -> em.createQuery("SELECT k.keyId FROM PersonKey k WHERE k.state = :d "
-                + "AND k.cutOff = false", String.class).setParameter("d", VaultKeys.DESTROYED).getResultList());
+        Map<Class<? extends StoredKey>, List<Object>> covered = new HashMap<>();
+        for (Class<? extends StoredKey> type : TABLES) {
+            covered.put(type, tx(type, em -> em.createQuery("SELECT k FROM " + entity(type) + " k WHERE k.state = :d "
+                    + "AND k.cutOff = false", type).setParameter("d", VaultKeys.DESTROYED).getResultList()).stream()
+                    .map(StoredKey::primaryKey).collect(Collectors.toList()));
+        }
         Set<String> held = new HashSet<>(p.kekIds());
         // the previous escrow is read while the master key it was sealed with still exists
         Set<String> destroyedKeks = previouslyDestroyed(p);
@@ -149,10 +162,7 @@ public class CutOffs {
         keys.emit(VaultEvents.MASTER_KEY_ROTATED, null, null, null, kek);
         int rewrapped = rewrapAll(p, kek, held);
         // every live key the provider can open must be under the new version before any older one goes
-        long behind = stores.tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state <> :d AND k.kekId IN :held",
-                Long.class).setParameter("d", VaultKeys.DESTROYED).setParameter("held", held).getSingleResult())
-                + stores.piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state <> :d AND k.kekId IN :held",
-                Long.class).setParameter("d", VaultKeys.DESTROYED).setParameter("held", held).getSingleResult());
+        long behind = count("k.state <> :d AND k.kekId IN :held", "held", held);
         if (behind != 0) {
             throw new VaultException(VaultErrors.CUTOFF_INCOMPLETE, behind + " key(s) are still wrapped under an older master key; "
                     + "no master key was destroyed.");
@@ -182,23 +192,19 @@ public class CutOffs {
         row.atMillis = at.toEpochMilli();
         stores.tx(em -> {
             em.persist(row);
-            for (String[] k : covered) {
-                DataKeyEntity d = em.find(DataKeyEntity.class, new DataKeyEntity.Pk(k[0], Integer.parseInt(k[1])));
-                if (d != null) {
-                    d.cutOff = true;
-                }
-            }
             return null;
         });
-        stores.piiTx(em -> {
-            for (String id : coveredPeople) {
-                PersonKeyEntity d = em.find(PersonKeyEntity.class, id);
-                if (d != null) {
-                    d.cutOff = true;
+        for (Class<? extends StoredKey> type : TABLES) {
+            tx(type, em -> {
+                for (Object pk : covered.get(type)) {
+                    StoredKey d = em.find(type, pk);
+                    if (d != null) {
+                        d.cutOff = true;
+                    }
                 }
-            }
-            return null;
-        });
+                return null;
+            });
+        }
         LOG.warn("Key cut-off: master key {} current, {} key(s) re-wrapped, escrow {}, destroyed master key version(s) {}. "
                 + "Database backups taken before now need this escrow (copy it). Any copy of the keystore taken before now still "
                 + "holds the destroyed master keys and, with an old database backup, brings destroyed keys back: destroy such "
@@ -235,6 +241,12 @@ public class CutOffs {
         for (DataKeyEntity r : keys.stores().tx(em -> em.createQuery("SELECT k FROM DataKey k WHERE k.state <> :d "
                 + "ORDER BY k.tenantId, k.purpose, k.version", DataKeyEntity.class).setParameter("d", VaultKeys.DESTROYED).getResultList())) {
             entries.add(new KeyEscrow.Entry('D', r.keyId, r.version, r.tenantId, r.purpose, r.kekId, r.wrapped));
+        }
+        for (SigningKeyEntity r : keys.stores().tx(em -> em.createQuery("SELECT k FROM SigningKey k WHERE k.state <> :d "
+                + "ORDER BY k.tenantId, k.purpose, k.version", SigningKeyEntity.class).setParameter("d", VaultKeys.DESTROYED)
+                .getResultList())) {
+            entries.add(new KeyEscrow.Entry('S', r.keyId, r.version, r.tenantId, r.purpose, r.kekId, r.wrapped,
+                    new KeyEscrow.Signing(r.publicKey, r.createdAt, r.retiredAt)));
         }
         for (PersonKeyEntity r : keys.stores().piiTx(em -> em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d "
                 + "ORDER BY k.tenantId, k.personId", PersonKeyEntity.class).setParameter("d", VaultKeys.DESTROYED).getResultList())) {
@@ -281,11 +293,7 @@ public class CutOffs {
 
     /** Whether a key was destroyed that older copies of the key tables still hold (no cut-off since). */
     boolean cutOffPending() {
-        long data = keys.stores().tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k WHERE k.state = :d AND k.cutOff = false",
-                Long.class).setParameter("d", VaultKeys.DESTROYED).getSingleResult());
-        long people = keys.stores().piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k WHERE k.state = :d "
-                + "AND k.cutOff = false", Long.class).setParameter("d", VaultKeys.DESTROYED).getSingleResult());
-        return data + people > 0;
+        return count("k.state = :d AND k.cutOff = :c", "c", false) > 0;
     }
 
     /** See {@link dev.mamori.vault.VaultAdmin#restoreKeys}. */
@@ -325,6 +333,10 @@ public class CutOffs {
                 }
                 return null;
             });
+            keys.stores().tx(em -> {
+                restoreSigningKeys(em, contents, byKey, live, apply, now, counts);
+                return null;
+            });
             keys.stores().piiTx(em -> {
                 List<PersonKeyEntity> destroyed = new ArrayList<>();
                 for (PersonKeyEntity r : em.createQuery("SELECT k FROM PersonKey k WHERE k.state <> :d", PersonKeyEntity.class)
@@ -350,6 +362,74 @@ public class CutOffs {
             LOG.warn("Keys restored from escrow {}: {}", escrow, report);
         }
         return report;
+    }
+
+    /**
+     * Signing keys: each restored row as a data key's; and every version the escrow holds that the
+     * restored tables lack (made after the backup) is put back, so signatures it made keep verifying
+     * and its version number is never made again for another key. Then the newest version of each
+     * owner and purpose signs, the others are retired.
+     */
+    private void restoreSigningKeys(javax.persistence.EntityManager em, KeyEscrow.Contents contents,
+            Map<String, KeyEscrow.Entry> byKey, Set<String> live, boolean apply, long now, int[] counts) {
+        List<SigningKeyEntity> rows = em.createQuery("SELECT k FROM SigningKey k", SigningKeyEntity.class).getResultList();
+        Set<String> present = rows.stream().map(r -> r.keyId + "|" + r.version).collect(Collectors.toSet());
+        List<SigningKeyEntity> destroyed = new ArrayList<>();
+        List<SigningKeyEntity> alive = new ArrayList<>();
+        for (SigningKeyEntity r : rows) {
+            if (VaultKeys.DESTROYED.equals(r.state)) {
+                continue;
+            }
+            KeyEscrow.Entry e = byKey.get("S|" + r.keyId + "|" + r.version);
+            if (restoreRow(r, e, e != null && e.scope().equals(r.purpose), live, contents, apply, now, counts)) {
+                destroyed.add(r);
+            } else {
+                alive.add(r);
+            }
+        }
+        for (KeyEscrow.Entry e : contents.entries()) {
+            if (e.kind() == 'S' && e.signing() != null && !present.contains(e.keyId() + "|" + e.version()) && live.contains(e.kekId())) {
+                counts[1]++;
+                if (apply) {
+                    SigningKeyEntity row = new SigningKeyEntity();
+                    row.keyId = e.keyId();
+                    row.version = e.version();
+                    row.tenantId = e.tenantId();
+                    row.purpose = e.scope();
+                    row.publicKey = e.signing().publicKey();
+                    row.kekId = e.kekId();
+                    row.wrapped = e.wrapped();
+                    row.createdAt = e.signing().createdAt();
+                    row.retiredAt = e.signing().retiredAt();
+                    row.state = VaultKeys.RETIRED;
+                    em.persist(row);
+                    alive.add(row);
+                }
+            }
+        }
+        if (apply) {
+            Map<String, List<SigningKeyEntity>> byOwner = new HashMap<>();
+            for (SigningKeyEntity r : alive) {
+                byOwner.computeIfAbsent(r.tenantId + "|" + r.purpose, k -> new ArrayList<>()).add(r);
+            }
+            for (List<SigningKeyEntity> versions : byOwner.values()) {
+                versions.sort(java.util.Comparator.comparingInt(r -> r.version));
+                for (int i = 0; i < versions.size(); i++) {
+                    SigningKeyEntity r = versions.get(i);
+                    boolean newest = i == versions.size() - 1;
+                    r.state = newest ? VaultKeys.ACTIVE : VaultKeys.RETIRED;
+                    if (newest) {
+                        r.retiredAt = null;
+                    } else if (r.retiredAt == null) {
+                        r.retiredAt = versions.get(i + 1).createdAt;
+                    }
+                }
+            }
+        }
+        em.flush();
+        for (SigningKeyEntity r : destroyed) {
+            keys.emitSigning(VaultEvents.SIGNING_KEY_DESTROYED, r.tenantId, SigningKeys.ref(r), r.purpose, null);
+        }
     }
 
     /**

@@ -26,7 +26,17 @@ public class DataKeyEntity extends StoredKey {
     @Column(name = "archived_at")
     Long archivedAt;
 
-    /** Composite primary key. */
+    @Override
+    Object primaryKey() {
+        return new Pk(keyId, version);
+    }
+
+    @Override
+    byte[] wrapContext() {
+        return VaultKeys.context(this);
+    }
+
+    /** Composite primary key (of signing key rows too). */
     public static class Pk implements Serializable {
         private static final long serialVersionUID = 1L;
         String keyId;

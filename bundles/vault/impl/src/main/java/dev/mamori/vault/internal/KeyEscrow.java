@@ -23,7 +23,7 @@ import dev.mamori.vault.spi.KeyProvider;
 import dev.mamori.vault.spi.WrappedKey;
 
 /**
- * The key escrow a cut-off writes: every surviving data and person key, wrapped under the master
+ * The key escrow a cut-off writes: every surviving data, signing and person key, wrapped under the master
  * key version that the cut-off made current (never in clear), and the master key versions destroyed
  * so far. A database backup taken before the cut-off holds its keys wrapped under destroyed
  * versions; this file is what makes such a backup usable again for everything that was not
@@ -33,18 +33,33 @@ import dev.mamori.vault.spi.WrappedKey;
  * kek        &lt;master key id everything is wrapped under&gt;
  * destroyed  &lt;master key ids, comma-separated&gt;
  * D|P  key id  version  tenant id  purpose|person id  master key id  wrapped (Base64)
+ * S    key id  version  owner  purpose  master key id  wrapped seed (Base64)  public key (Base64)  created  retired|-
  * seal       &lt;master key id&gt;  &lt;SHA-256 of every line above, wrapped by the key provider (Base64)&gt;
  * </pre>
  * The seal authenticates the file: only the key provider can make it (the digest is wrapped with
  * authenticated encryption under the master key), so a changed list of destroyed master keys, a
  * dropped or added line, or an escrow of another installation is refused before anything is restored.
+ * A signing key line also holds what its row needs besides the wrapped seed (the public key, bound
+ * into the wrapping, and its validity), so a signing key version missing from a restored backup is
+ * put back: its signatures keep verifying and its version is never given to another key.
  */
 final class KeyEscrow {
     static final String MAGIC = "# mamori key escrow v1";
     private static final Pattern FIELD = Pattern.compile("[^\\t\\r\\n,]{1,1000}");
 
-    /** One escrowed key. {@code scope} is the purpose of a data key, the person id of a person key. */
-    record Entry(char kind, String keyId, int version, String tenantId, String scope, String kekId, String wrapped) {
+    /**
+     * One escrowed key. {@code scope} is the purpose of a data or signing key, the person id of a
+     * person key; {@code signing} is there for signing keys only.
+     */
+    record Entry(char kind, String keyId, int version, String tenantId, String scope, String kekId, String wrapped,
+            Signing signing) {
+        Entry(char kind, String keyId, int version, String tenantId, String scope, String kekId, String wrapped) {
+            this(kind, keyId, version, tenantId, scope, kekId, wrapped, null);
+        }
+    }
+
+    /** What a signing key's row holds besides its wrapped seed. */
+    record Signing(String publicKey, long createdAt, Long retiredAt) {
     }
 
     /** A whole escrow, with the bytes its seal covers. */
@@ -110,7 +125,12 @@ final class KeyEscrow {
         for (Entry e : entries) {
             b.append(e.kind()).append('\t').append(check(e.keyId())).append('\t').append(e.version()).append('\t')
                     .append(check(e.tenantId())).append('\t').append(check(e.scope())).append('\t').append(check(e.kekId()))
-                    .append('\t').append(check(e.wrapped())).append('\n');
+                    .append('\t').append(check(e.wrapped()));
+            if (e.signing() != null) {
+                b.append('\t').append(check(e.signing().publicKey())).append('\t').append(e.signing().createdAt()).append('\t')
+                        .append(e.signing().retiredAt() == null ? "-" : e.signing().retiredAt().toString());
+            }
+            b.append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -177,16 +197,18 @@ final class KeyEscrow {
 
     private static Entry entry(String[] f, Path file, int i) {
         VaultException malformed = new VaultException(VaultErrors.ESCROW_INVALID, "Key escrow " + file + " line " + (i + 1) + " is malformed.");
-        if (f.length != 7 || f[0].length() != 1 || "DP".indexOf(f[0].charAt(0)) < 0) {
+        boolean signing = f.length == 10 && f[0].equals("S");
+        if (!signing && (f.length != 7 || f[0].length() != 1 || "DP".indexOf(f[0].charAt(0)) < 0)) {
             throw malformed;
         }
-        for (int j = 1; j < 7; j++) {
+        for (int j = 1; j < f.length; j++) {
             if (!FIELD.matcher(f[j]).matches()) {
                 throw malformed;
             }
         }
         try {
-            return new Entry(f[0].charAt(0), f[1], Integer.parseInt(f[2]), f[3], f[4], f[5], f[6]);
+            return new Entry(f[0].charAt(0), f[1], Integer.parseInt(f[2]), f[3], f[4], f[5], f[6], !signing ? null
+                    : new Signing(f[7], Long.parseLong(f[8]), f[9].equals("-") ? null : Long.valueOf(f[9])));
         } catch (NumberFormatException e) {
             throw malformed;
         }

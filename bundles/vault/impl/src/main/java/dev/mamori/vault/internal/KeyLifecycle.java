@@ -47,24 +47,27 @@ public class KeyLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(KeyLifecycle.class);
 
     private final VaultKeys keys;
+    private final SigningKeys signing;
     private final CutOffs cutOffs;
     private final TenantService tenants;
     private volatile VaultSettings settings;
 
     /**
      * @param keys    the key holder
+     * @param signing the signing keys (destroyed with their tenant)
      * @param cutOffs what shredding ends with
      * @param tenants tenant states (shredding is for DELETED tenants only)
      * @param config  configuration
      */
     @Activate
-    public KeyLifecycle(@Reference VaultKeys keys, @Reference CutOffs cutOffs, @Reference TenantService tenants,
-            VaultSettings.Config config) {
-        this(keys, cutOffs, tenants, VaultSettings.of(config));
+    public KeyLifecycle(@Reference VaultKeys keys, @Reference SigningKeys signing, @Reference CutOffs cutOffs,
+            @Reference TenantService tenants, VaultSettings.Config config) {
+        this(keys, signing, cutOffs, tenants, VaultSettings.of(config));
     }
 
-    KeyLifecycle(VaultKeys keys, CutOffs cutOffs, TenantService tenants, VaultSettings settings) {
+    KeyLifecycle(VaultKeys keys, SigningKeys signing, CutOffs cutOffs, TenantService tenants, VaultSettings settings) {
         this.keys = keys;
+        this.signing = signing;
         this.cutOffs = cutOffs;
         this.tenants = tenants;
         this.settings = settings;
@@ -183,7 +186,7 @@ public class KeyLifecycle {
     }
 
     /**
-     * Crypto-shredding: every data and person key of a DELETED tenant destroyed, then a cut-off
+     * Crypto-shredding: every data, signing and person key of a DELETED tenant destroyed, then a cut-off
      * puts them out of reach of every earlier copy of the key tables held with the current keystore.
      */
     ShredReport shredTenant(String tenantId, String confirmation) {
@@ -199,6 +202,7 @@ public class KeyLifecycle {
         }
         List<KeyInfo> destroyed;
         int people;
+        int signatures;
         synchronized (keys.lock) {
             long now = keys.clock().millis();
             destroyed = keys.stores().tx(em -> {
@@ -215,6 +219,7 @@ public class KeyLifecycle {
                 }
                 return out;
             });
+            signatures = signing.destroyTenant(tenantId, now);
             people = keys.stores().piiTx(em -> {
                 List<PersonKeyEntity> rows = em.createQuery("SELECT k FROM PersonKey k WHERE k.tenantId = :t AND k.state <> :d",
                         PersonKeyEntity.class).setParameter("t", tenantId).setParameter("d", VaultKeys.DESTROYED).getResultList();
@@ -229,17 +234,18 @@ public class KeyLifecycle {
             });
             keys.forgetTenant(tenantId);
         }
-        LOG.warn("Crypto-shredded {} data key(s) and {} person key(s) of tenant {}", destroyed.size(), people, tenant.slug());
+        LOG.warn("Crypto-shredded {} data key(s), {} signing key(s) and {} person key(s) of tenant {}", destroyed.size(), signatures,
+                people, tenant.slug());
         KeyCutOff cut;
         try {
             cut = cutOffs.cutOff();
         } catch (RuntimeException e) {
             throw new VaultException(VaultErrors.CUTOFF_FAILED, "Destroyed " + destroyed.size() + " data key(s) and " + people
-                    + " person key(s) of tenant " + tenant.slug() + ", but the cut-off that puts them out of reach of "
+                    + " person key(s) (and " + signatures + " signing key version(s)) of tenant " + tenant.slug() + ", but the cut-off that puts them out of reach of "
                     + "older copies (backups) failed: " + e.getMessage() + " It is retried by the vault's maintenance job; "
                     + "or run mamori:vault-cutoff.", e);
         }
-        return new ShredReport(tenantId, destroyed, people, cut);
+        return new ShredReport(tenantId, destroyed, people, signatures, cut);
     }
 
     static KeyRef ref(DataKeyEntity row) {

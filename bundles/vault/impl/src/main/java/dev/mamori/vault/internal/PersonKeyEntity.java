@@ -14,4 +14,14 @@ public class PersonKeyEntity extends StoredKey {
     String keyId;
     @Column(name = "person_id", nullable = false)
     String personId;
+
+    @Override
+    Object primaryKey() {
+        return keyId;
+    }
+
+    @Override
+    byte[] wrapContext() {
+        return VaultKeys.context(this);
+    }
 }

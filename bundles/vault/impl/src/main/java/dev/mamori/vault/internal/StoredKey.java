@@ -26,6 +26,12 @@ public abstract class StoredKey {
     @Column(name = "cut_off", nullable = false)
     boolean cutOff;
 
+    /** @return the primary key, for {@code EntityManager.find} */
+    abstract Object primaryKey();
+
+    /** @return what the key is (owner, purpose or person, id, version), bound into its wrapping */
+    abstract byte[] wrapContext();
+
     /**
      * Destroys the key: the wrapped bytes go, the row stays as the record of what was destroyed.
      *

@@ -15,6 +15,8 @@ import dev.mamori.vault.KeyRestoreReport;
 import dev.mamori.vault.ParticipantInfo;
 import dev.mamori.vault.ReEncryptionJob;
 import dev.mamori.vault.ShredReport;
+import dev.mamori.vault.SigningPublicKey;
+import dev.mamori.vault.SigningPurpose;
 import dev.mamori.vault.VaultAdmin;
 
 /** The operator side of the vault: one entry point over the components that do the work. */
@@ -25,20 +27,23 @@ public class VaultAdminImpl implements VaultAdmin {
     private final KeyLifecycle lifecycle;
     private final CutOffs cutOffs;
     private final ReEncryptionJobs reEncryptions;
+    private final SigningKeys signing;
 
     /**
      * @param keys          the key holder
      * @param lifecycle     rotation, shredding, versions
      * @param cutOffs       master keys, cut-offs, restore
      * @param reEncryptions re-encryption jobs
+     * @param signing       signing keys
      */
     @Activate
     public VaultAdminImpl(@Reference VaultKeys keys, @Reference KeyLifecycle lifecycle, @Reference CutOffs cutOffs,
-            @Reference ReEncryptionJobs reEncryptions) {
+            @Reference ReEncryptionJobs reEncryptions, @Reference SigningKeys signing) {
         this.keys = keys;
         this.lifecycle = lifecycle;
         this.cutOffs = cutOffs;
         this.reEncryptions = reEncryptions;
+        this.signing = signing;
     }
 
     @Override
@@ -95,5 +100,15 @@ public class VaultAdminImpl implements VaultAdmin {
     @Override
     public List<KeyInfo> keys(String tenantId) {
         return lifecycle.keys(tenantId);
+    }
+
+    @Override
+    public SigningPublicKey rotateSigningKey(String owner, SigningPurpose purpose) {
+        return signing.rotate(owner, purpose);
+    }
+
+    @Override
+    public List<SigningPublicKey> signingKeys(String owner) {
+        return signing.allPublicKeys(owner);
     }
 }

@@ -80,6 +80,8 @@ public class VaultKeys {
     /** Tenants shredded in this run: a decrypt that loaded a key just before must not cache it after. */
     private final Set<String> shredded = ConcurrentHashMap.newKeySet();
     private final List<Runnable> unsealListeners = new CopyOnWriteArrayList<>();
+    /** Other holders of unwrapped keys (signing keys): told to forget everything (null) or one tenant. */
+    private final List<java.util.function.Consumer<String>> forgetListeners = new CopyOnWriteArrayList<>();
     private volatile KeyProvider provider;
     private volatile String sealedReason;
 
@@ -151,6 +153,7 @@ public class VaultKeys {
     /** @return whether this installation has ever stored a key or made a cut-off (then a lost keystore is never replaced) */
     boolean hasStoredKeys() {
         long main = stores.tx(em -> em.createQuery("SELECT COUNT(k) FROM DataKey k", Long.class).getSingleResult()
+                + em.createQuery("SELECT COUNT(k) FROM SigningKey k", Long.class).getSingleResult()
                 + em.createQuery("SELECT COUNT(c) FROM CutOff c", Long.class).getSingleResult());
         long pii = stores.piiTx(em -> em.createQuery("SELECT COUNT(k) FROM PersonKey k", Long.class).getSingleResult());
         return main + pii > 0;
@@ -159,6 +162,16 @@ public class VaultKeys {
     /** @param r run whenever a key provider is bound (jobs that waited for the vault go on) */
     void onUnseal(Runnable r) {
         unsealListeners.add(r);
+    }
+
+    /** @param l told to drop its unwrapped keys: all of them (null), or one shredded tenant's */
+    void onForget(java.util.function.Consumer<String> l) {
+        forgetListeners.add(l);
+    }
+
+    /** @return whether the tenant was shredded in this run (nothing of it may be cached again) */
+    boolean shredded(String tenantId) {
+        return shredded.contains(tenantId);
     }
 
     VaultStores stores() {
@@ -200,12 +213,21 @@ public class VaultKeys {
 
     /** Publishes a key operation; ids and versions only, never key material. */
     void emit(String type, String tenantId, KeyRef ref, KeyPurpose purpose, String kekId) {
+        events.publish(event(type, tenantId, ref, purpose == null ? null : purpose.id(), kekId));
+    }
+
+    /** Publishes a signing key operation: as {@link #emit}, with the owner (a tenant id, or {@code platform}). */
+    void emitSigning(String type, String owner, KeyRef ref, String purpose, String kekId) {
+        String tenant = dev.mamori.vault.VaultSigner.PLATFORM.equals(owner) ? null : owner;
+        events.publish(event(type, tenant, ref, purpose, kekId).detail("owner", owner));
+    }
+
+    private static MamoriEvent.Builder event(String type, String tenantId, KeyRef ref, String purpose, String kekId) {
         MamoriEvent.Builder b = MamoriEvent.builder(type).tenant(tenantId);
         if (ref != null) {
             b.target("key", ref.keyId().toString()).detail("keyId", ref.keyId()).detail("version", ref.version());
         }
-        b.detail("purpose", purpose == null ? null : purpose.id()).detail("kekId", kekId);
-        events.publish(b);
+        return b.detail("purpose", purpose).detail("kekId", kekId);
     }
 
     /** What a data key is, bound into its wrapping. */
@@ -494,6 +516,7 @@ public class VaultKeys {
         current.clear();
         byRef.clear();
         persons.clear();
+        forgetListeners.forEach(l -> l.accept(null));
     }
 
     /** After shredding: nothing of the tenant stays in memory, and nothing is cached for it again. */
@@ -502,6 +525,7 @@ public class VaultKeys {
         persons.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         current.keySet().removeIf(slot -> slot.startsWith(tenantId + '|'));
         byRef.values().removeIf(o -> o.tenantId().equals(tenantId));
+        forgetListeners.forEach(l -> l.accept(tenantId));
     }
 
     /** A key version left service (archived, destroyed). */

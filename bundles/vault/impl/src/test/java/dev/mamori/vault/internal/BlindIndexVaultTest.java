@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -287,13 +286,13 @@ class BlindIndexVaultTest extends VaultFixture {
         }
     }
 
-    private static void dump(JdbcDataSource d, Path to) throws Exception {
+    private static void dump(javax.sql.DataSource d, Path to) throws Exception {
         try (Connection c = d.getConnection(); Statement s = c.createStatement()) {
             s.execute("SCRIPT TO '" + to + "'");
         }
     }
 
-    private static void restore(JdbcDataSource d, Path from) throws Exception {
+    private static void restore(javax.sql.DataSource d, Path from) throws Exception {
         try (Connection c = d.getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP ALL OBJECTS");
             s.execute("RUNSCRIPT FROM '" + from + "'");

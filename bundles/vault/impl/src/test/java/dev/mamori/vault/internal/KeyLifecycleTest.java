@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -71,13 +70,13 @@ class KeyLifecycleTest extends VaultFixture {
     }
 
     /** A database backup the way an operator takes one: an SQL dump of each store. */
-    private static void dump(JdbcDataSource d, Path to) throws Exception {
+    private static void dump(javax.sql.DataSource d, Path to) throws Exception {
         try (Connection c = d.getConnection(); Statement s = c.createStatement()) {
             s.execute("SCRIPT TO '" + to + "'");
         }
     }
 
-    private static void restore(JdbcDataSource d, Path from) throws Exception {
+    private static void restore(javax.sql.DataSource d, Path from) throws Exception {
         try (Connection c = d.getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP ALL OBJECTS");
             s.execute("RUNSCRIPT FROM '" + from + "'");

@@ -26,6 +26,9 @@ import dev.mamori.vault.KeyRestoreReport;
 import dev.mamori.vault.ParticipantInfo;
 import dev.mamori.vault.ReEncryptionJob;
 import dev.mamori.vault.ShredReport;
+import dev.mamori.vault.SigningPublicKey;
+import dev.mamori.vault.SigningPurpose;
+import dev.mamori.vault.VaultSigner;
 import dev.mamori.vault.VaultAdmin;
 import dev.mamori.vault.VaultService;
 import dev.mamori.vault.VaultStatus;
@@ -39,6 +42,7 @@ import dev.mamori.vault.spi.ReEncryptor;
  */
 final class TestVault implements VaultService, VaultAdmin {
     final VaultKeys keys;
+    final SigningKeys signing;
     final VaultServiceImpl service;
     final CutOffs cutOffs;
     final KeyLifecycle lifecycle;
@@ -52,17 +56,24 @@ final class TestVault implements VaultService, VaultAdmin {
         keys = new VaultKeys(stores, context, events);
         keys.clock = Clock.systemUTC();
         service = new VaultServiceImpl(keys);
+        signing = new SigningKeys(keys);
         cutOffs = new CutOffs(keys, settings);
-        lifecycle = new KeyLifecycle(keys, cutOffs, tenants, settings);
+        lifecycle = new KeyLifecycle(keys, signing, cutOffs, tenants, settings);
         jobs = JobServiceImpl.standalone(ds, events, Clock.systemUTC(), "test-node-" + System.identityHashCode(this),
                 Duration.ofMillis(50), Duration.ofSeconds(60));
         reEncryptions = new ReEncryptionJobs(keys, lifecycle, service, jobs, context, tenants, settings);
         maintenance = new VaultMaintenance(keys, lifecycle, cutOffs);
-        admin = new VaultAdminImpl(keys, lifecycle, cutOffs, reEncryptions);
+        admin = new VaultAdminImpl(keys, lifecycle, cutOffs, reEncryptions, signing);
         Map<String, Object> props = new HashMap<>();
         props.put(JobHandler.TYPE, ReEncryptionJobs.TYPE);
         props.put(Constants.SERVICE_ID, 1L);
         jobs.bindHandler(reEncryptions, props);
+    }
+
+    /** @return the {@link VaultSigner} a bundle declaring {@code purposes} gets */
+    VaultSigner signer(String... purposes) {
+        return new VaultSignerImpl(signing, java.util.Arrays.stream(purposes).map(SigningPurpose::of)
+                .collect(java.util.stream.Collectors.toSet()));
     }
 
     void startJobs() {
@@ -214,5 +225,15 @@ final class TestVault implements VaultService, VaultAdmin {
     @Override
     public List<KeyInfo> keys(String tenantId) {
         return admin.keys(tenantId);
+    }
+
+    @Override
+    public SigningPublicKey rotateSigningKey(String owner, SigningPurpose purpose) {
+        return admin.rotateSigningKey(owner, purpose);
+    }
+
+    @Override
+    public List<SigningPublicKey> signingKeys(String owner) {
+        return admin.signingKeys(owner);
     }
 }

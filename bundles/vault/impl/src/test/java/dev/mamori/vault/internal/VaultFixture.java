@@ -44,8 +44,10 @@ abstract class VaultFixture {
     @TempDir
     Path dir;
 
-    JdbcDataSource ds;
-    JdbcDataSource piiDs;
+    javax.sql.DataSource ds;
+    javax.sql.DataSource piiDs;
+    /** The PostgreSQL databases of a test that runs there (see {@link #postgres()}), dropped after it. */
+    private final List<dev.mamori.testsupport.TestDatabase> databases = new ArrayList<>();
     EntityManagerFactory emf;
     EntityManagerFactory piiEmf;
     KeystoreKeyProvider provider;
@@ -94,10 +96,22 @@ abstract class VaultFixture {
         }
     }
 
+    /** @return whether the stores are fresh PostgreSQL databases (skipped when there is none) instead of H2 files */
+    boolean postgres() {
+        return false;
+    }
+
     @BeforeEach
     void openStores() {
-        ds = h2("db/mamori");
-        piiDs = h2("piidb/mamori-pii");
+        if (postgres()) {
+            databases.add(dev.mamori.testsupport.TestDatabase.postgres("vault"));
+            databases.add(dev.mamori.testsupport.TestDatabase.postgres("vaultpii"));
+            ds = databases.get(0).dataSource();
+            piiDs = databases.get(1).dataSource();
+        } else {
+            ds = h2("db/mamori");
+            piiDs = h2("piidb/mamori-pii");
+        }
         // what the platform's schema extender does at bundle start
         Migrations.migrate(ds, VaultKeys.class, "dev/mamori/vault/db", "mamori_schema_vault");
         Migrations.migrate(piiDs, VaultKeys.class, "dev/mamori/vault/piidb", "mamori_schema_vault_pii");
@@ -112,8 +126,12 @@ abstract class VaultFixture {
         emf.close();
         piiEmf.close();
         provider.close();
+        databases.forEach(dev.mamori.testsupport.TestDatabase::close);
+        if (postgres()) {
+            return;
+        }
         // close the database files before the temporary folder goes
-        for (JdbcDataSource d : new JdbcDataSource[] {ds, piiDs}) {
+        for (javax.sql.DataSource d : new javax.sql.DataSource[] {ds, piiDs}) {
             try (java.sql.Connection c = d.getConnection(); java.sql.Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             } catch (java.sql.SQLException e) {

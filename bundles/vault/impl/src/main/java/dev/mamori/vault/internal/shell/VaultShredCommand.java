@@ -33,6 +33,10 @@ public class VaultShredCommand extends TenantVaultAction {
         table.print(System.out);
         System.out.println("Tenant " + target.slug() + ": " + report.dataKeys().size() + " data key(s) and "
                 + report.personKeys() + " person key(s) destroyed; its encrypted data is unrecoverable.");
+        if (report.signingKeys() > 0) {
+            System.out.println(report.signingKeys() + " signing key version(s) destroyed; their signatures verify only with "
+                    + "public keys exported before.");
+        }
         VaultCutOffCommand.print(report.cutOff());
     }
 }
