@@ -42,7 +42,7 @@ import dev.mamori.tenant.TenantState;
  * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
  * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends AuthContainerTests {
+public abstract class MamoriContainerTests extends CrossTenantContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
             "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-postgresql");
@@ -50,12 +50,12 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
-            Map.entry("dev.mamori.auth", "0.1.0"), Map.entry("dev.mamori.auth.spi", "0.1.0"),
+            Map.entry("dev.mamori.auth", "1.0.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.0.0"),
             Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.1.0"),
             Map.entry("dev.mamori.platform.event", "1.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
-            Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.0.0"),
-            Map.entry("dev.mamori.shell.spi", "1.2.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
+            Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.1.0"),
+            Map.entry("dev.mamori.shell.spi", "1.3.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "3.2.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
 
@@ -109,6 +109,50 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
     }
 
     /**
+     * EXT-1 (issue #15): every configuration a Mamori component reads is described by the metatype of its
+     * bundle (a {@code @Designate}), so that Karaf's configuration tools ({@code config:meta}, the web
+     * console) list and check it: for each component of each Mamori bundle, as the running Service
+     * Component Runtime describes it, every configuration PID of its own (not merely its component name)
+     * is a PID or factory PID the MetaTypeService knows for that bundle, with attributes.
+     */
+    @Test
+    public void ext1_everyConfigurationPidHasItsMetatype() throws Exception {
+        org.osgi.service.component.runtime.ServiceComponentRuntime scr = bundleContext.getService(
+                bundleContext.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class));
+        org.osgi.service.metatype.MetaTypeService metatype = bundleContext.getService(
+                bundleContext.getServiceReference(org.osgi.service.metatype.MetaTypeService.class));
+        Map<String, String> missing = new TreeMap<>();
+        Set<String> checked = new TreeSet<>();
+        for (Bundle b : bundleContext.getBundles()) {
+            String name = b.getSymbolicName();
+            if (name == null || !name.startsWith("dev.mamori.") || name.startsWith("dev.mamori.itests.")) {
+                continue;
+            }
+            org.osgi.service.metatype.MetaTypeInformation info = metatype.getMetaTypeInformation(b);
+            Set<String> pids = new TreeSet<>(List.of(info == null ? new String[0] : info.getPids()));
+            Set<String> factoryPids = new TreeSet<>(List.of(info == null ? new String[0] : info.getFactoryPids()));
+            for (org.osgi.service.component.runtime.dto.ComponentDescriptionDTO c : scr.getComponentDescriptionDTOs(b)) {
+                for (String pid : c.configurationPid) {
+                    if (pid.equals(c.name)) {
+                        continue; // no configuration of its own: DS's default PID
+                    }
+                    checked.add(pid);
+                    if (!pids.contains(pid) && !factoryPids.contains(pid)) {
+                        missing.put(name + " " + c.name, pid);
+                    } else {
+                        org.osgi.service.metatype.ObjectClassDefinition ocd = info.getObjectClassDefinition(pid, null);
+                        assertTrue(pid + " has attributes", ocd.getAttributeDefinitions(
+                                org.osgi.service.metatype.ObjectClassDefinition.ALL).length > 0);
+                    }
+                }
+            }
+        }
+        assertEquals("configuration PIDs without a metatype designate", Map.of(), missing);
+        assertTrue(checked.toString(), checked.containsAll(Set.of("dev.mamori.auth", "dev.mamori.rest", "dev.mamori.vault",
+                "dev.mamori.health", "dev.mamori.health.datasource")));
+    }
+
+    /**
      * EXT-1: an impl bundle is updated in the running server (a new revision from its location, then
      * a refresh) and its services come back from the new revision - the data kept, writes, the tenant
      * context, its shell commands, and the server ready again - with no restart.
@@ -143,6 +187,74 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
         String shown = Wait.until("the tenant commands", Duration.ofSeconds(60), () -> operator("mamori:tenant-show " + after.slug()));
         assertTrue(shown, shown.contains("After the update"));
         Wait.until("ready again", Duration.ofSeconds(60), () -> https.get("/api/v1/health").statusCode() == 200);
+    }
+
+    /**
+     * EXT-1, OPS-1 (issue #15): one tenant completer - the shell SPI's, registered once - serves the
+     * tenant arguments of the commands of every bundle: completing one of an auth, a vault and a tenant
+     * command offers the tenants' slugs through it, from the tenant capability's CompletionSource.
+     */
+    @Test
+    public void shell_oneTenantCompleterForTheCommandsOfEveryBundle() throws Exception {
+        Tenant t = tenants.create(NewTenant.builder("compl-" + shortId(), "Completion").build());
+        org.apache.karaf.shell.api.console.Registry registry = sessionFactory.getRegistry();
+        List<String> tenantCompleters = new java.util.ArrayList<>();
+        for (org.apache.karaf.shell.api.console.Completer c : registry.getServices(org.apache.karaf.shell.api.console.Completer.class)) {
+            if (c.getClass().getSimpleName().equals("TenantCompleter")) {
+                tenantCompleters.add(c.getClass().getName() + "@" + org.osgi.framework.FrameworkUtil.getBundle(c.getClass()).getSymbolicName());
+            }
+        }
+        assertEquals(List.of("dev.mamori.shell.spi.TenantCompleter@dev.mamori.shell"), tenantCompleters);
+        String typed = t.slug().substring(0, t.slug().length() - 3);
+        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        try {
+            for (String name : List.of("user-list", "vault-shred", "tenant-show")) {
+                org.apache.karaf.shell.api.console.Command command = registry.getCommand("mamori", name);
+                assertTrue(name, command != null);
+                List<String> candidates = new java.util.ArrayList<>();
+                command.getCompleter(true).complete(session, commandLine("mamori:" + name, typed), candidates);
+                assertTrue(name + " completes " + typed + ": " + candidates, candidates.stream().map(String::strip).anyMatch(t.slug()::equals));
+            }
+        } finally {
+            session.close();
+        }
+    }
+
+    /** @return the line {@code command typed} with the cursor at the end of the first argument */
+    private static org.apache.karaf.shell.api.console.CommandLine commandLine(String command, String typed) {
+        String buffer = command + " " + typed;
+        return new org.apache.karaf.shell.api.console.CommandLine() {
+            @Override
+            public int getCursorArgumentIndex() {
+                return 1;
+            }
+
+            @Override
+            public String getCursorArgument() {
+                return typed;
+            }
+
+            @Override
+            public int getArgumentPosition() {
+                return typed.length();
+            }
+
+            @Override
+            public String[] getArguments() {
+                return new String[] {command, typed};
+            }
+
+            @Override
+            public int getBufferPosition() {
+                return buffer.length();
+            }
+
+            @Override
+            public String getBuffer() {
+                return buffer;
+            }
+        };
     }
 
     /**

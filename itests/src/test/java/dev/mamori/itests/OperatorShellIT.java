@@ -140,6 +140,80 @@ public class OperatorShellIT {
         assertTrue("the server says why: " + log.length(), log.contains("Shell sign-in of '" + login + "' refused: only operators use the shell"));
     }
 
+    /**
+     * IAM-9, OPS-3 (issue #15): one wrong TOTP code over SSH counts exactly one failure - the shell signs
+     * in through the same one-step sign-in with a code as REST, which ends the half-signed-in session of
+     * a wrong code instead of leaving it to be counted again as an abandoned password step. Each attempt
+     * is one SSH password authentication (one JAAS login); the account's lock, as {@code
+     * mamori:operator-list} shows it, is the observable: four wrong codes leave a fresh operator
+     * unlocked (with two failures each it would be locked after three), the fifth locks it (so each
+     * counted), and the right code is then refused.
+     */
+    @Test
+    public void iam9_oneWrongCodeOverSshCountsExactlyOneFailure() throws Exception {
+        String login = "op-" + UUID.randomUUID().toString().substring(0, 6);
+        String created = String.join("\n", dist.mamori("mamori:operator-create " + login));
+        Matcher token = Pattern.compile("Reset token \\(works once, expires soon\\): (\\S+)").matcher(created);
+        assertTrue(created, token.find());
+        String password = "Operator-Count-" + UUID.randomUUID().toString().substring(0, 8) + "7x";
+        byte[] secret = enrol(login, token.group(1), password);
+        for (int i = 1; i <= 5; i++) {
+            assertFalse("wrong code " + i + " refused", sshPasswordAccepted(login, password + " " + wrongCode(secret)));
+            assertEquals("locked after " + i + " wrong code(s)", i == 5, locked(login));
+        }
+        long step = TotpCodes.step(Instant.now()) + 1;
+        assertFalse("locked: even the right code is refused", sshPasswordAccepted(login, password + " " + TotpCodes.code(secret, step)));
+    }
+
+    /**
+     * One SSH connection that authenticates by password only - exactly one password check by the server
+     * (Karaf's bin/client also offers the password as keyboard-interactive first).
+     *
+     * @return whether the server accepted it
+     */
+    private static boolean sshPasswordAccepted(String user, String password) throws Exception {
+        org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient();
+        client.setUserAuthFactories(List.of(org.apache.sshd.client.auth.password.UserAuthPasswordFactory.INSTANCE));
+        client.setServerKeyVerifier(org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+        try (org.apache.sshd.client.session.ClientSession session = client.connect(user, "127.0.0.1", dist.sshPort)
+                .verify(Duration.ofSeconds(30)).getSession()) {
+            session.addPasswordIdentity(password);
+            try {
+                session.auth().verify(Duration.ofSeconds(60));
+                return true;
+            } catch (org.apache.sshd.common.SshException refused) {
+                return false;
+            }
+        } finally {
+            client.stop();
+        }
+    }
+
+    /** @return whether mamori:operator-list shows the account locked */
+    private static boolean locked(String login) throws Exception {
+        for (String line : dist.mamori("mamori:operator-list --no-format")) {
+            String[] cells = line.replaceAll("\u001B\\[[;\\d]*m", "").strip().split("\\s+");
+            if (cells.length > 3 && cells[0].equals(login)) {
+                return cells[3].equals("yes");
+            }
+        }
+        throw new AssertionError(login + " not in mamori:operator-list");
+    }
+
+    /** @return a code that matches no step the server accepts now (one either side) */
+    private static String wrongCode(byte[] secret) {
+        long now = TotpCodes.step(Instant.now());
+        java.util.Set<String> window = java.util.Set.of(TotpCodes.code(secret, now - 1), TotpCodes.code(secret, now),
+                TotpCodes.code(secret, now + 1), TotpCodes.code(secret, now + 2));
+        for (int i = 0;; i++) {
+            String c = String.format(java.util.Locale.ROOT, "%06d", (123457 + i * 7919) % 1_000_000);
+            if (!window.contains(c)) {
+                return c;
+            }
+        }
+    }
+
     /** A sysadmin key (the sysadmins group, given deliberately) still administers Karaf, method calls included. */
     @Test
     public void aSysadminKeyStillAdministersKaraf() throws Exception {

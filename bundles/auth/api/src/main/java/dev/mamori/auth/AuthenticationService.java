@@ -18,6 +18,23 @@ public interface AuthenticationService {
     SignIn signIn(Credentials credentials);
 
     /**
+     * Signs in with the password and the second factor's code in one step - the one sign-in with a
+     * code that every adapter uses (the shell's {@code "<password> <code>"}, a REST sign-in with
+     * {@code otp}): the password step of {@link #signIn(Credentials)}, then, when the account has a
+     * second factor and a code is given, {@link #verifyMfa} with it on the new session. A wrong code
+     * counts exactly one failure and ends that half-signed-in session at once, so that it is not
+     * counted a second time as an abandoned password step (IAM-9).
+     *
+     * @param credentials tenant, login name or e-mail, password
+     * @param factor      factor id, e.g. {@code totp}
+     * @param code        the code; null or blank: the same as {@link #signIn(Credentials)}
+     * @return the session: {@link SessionState#AUTHENTICATED} after a right code; for an account without
+     *         a second factor what {@link #signIn(Credentials)} returns (the code is not looked at)
+     * @throws AuthException {@link AuthErrors#INVALID_CREDENTIALS} or {@link AuthErrors#TOO_MANY_ATTEMPTS}
+     */
+    SignIn signIn(Credentials credentials, String factor, String code);
+
+    /**
      * @param token a session token
      * @return the valid session, touched (idle timeout restarts)
      * @throws AuthException {@link AuthErrors#SESSION_INVALID} when unknown, expired or revoked

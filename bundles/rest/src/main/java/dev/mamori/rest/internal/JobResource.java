@@ -22,10 +22,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.job.JobInfo;
 import dev.mamori.platform.job.JobService;
+import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -48,6 +50,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "jobs", description = "Durable background jobs of the platform: progress, results, cancellation")
 @SecurityScheme(name = RestConstants.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "A bearer token of an authenticated operator or support account")
+@ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
 public class JobResource {
     /** Jobs listed when the caller gives no limit. */
     static final int DEFAULT_LIMIT = 50;
@@ -133,19 +136,14 @@ public class JobResource {
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID})
     @Operation(operationId = "listJobs", summary = "List jobs",
             description = "Jobs newest first, optionally of one type. Operators and support.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The jobs",
                         content = @Content(mediaType = "application/json",
-                                array = @ArraySchema(schema = @Schema(implementation = JobView.class)))),
-                @ApiResponse(responseCode = "400", description = "Invalid type or limit", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "401", description = "Not authenticated", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "403", description = "Not an operator or support account", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))})
+                                array = @ArraySchema(schema = @Schema(implementation = JobView.class))))})
     public List<JobView> list(
             @Parameter(description = "Only jobs of this type, e.g. vault.reencrypt") @QueryParam("type") String type,
             @Parameter(description = "At most this many jobs (1-1000)",
@@ -165,17 +163,12 @@ public class JobResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND})
     @Operation(operationId = "getJob", summary = "Get a job", description = "One job and its progress. Operators and support.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The job", content = @Content(
-                        mediaType = "application/json", schema = @Schema(implementation = JobView.class))),
-                @ApiResponse(responseCode = "401", description = "Not authenticated", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "403", description = "Not an operator or support account", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "404", description = "No such job", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))})
+                        mediaType = "application/json", schema = @Schema(implementation = JobView.class)))})
     public JobView get(@Parameter(description = "Job id") @PathParam("id") String id) {
         readable();
         if (!validId(id)) {
@@ -191,20 +184,13 @@ public class JobResource {
     @POST
     @Path("/{id}/cancel")
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "cancelJob", summary = "Cancel a job",
             description = "Cancels an open job; a step in flight finishes first, no further step runs. Operators only.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The job, cancelled", content = @Content(
-                        mediaType = "application/json", schema = @Schema(implementation = JobView.class))),
-                @ApiResponse(responseCode = "401", description = "Not authenticated", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "403", description = "Not an operator", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "404", description = "No such job", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(responseCode = "409", description = "The job already ended", content = @Content(
-                        mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))})
+                        mediaType = "application/json", schema = @Schema(implementation = JobView.class)))})
     public JobView cancel(@Parameter(description = "Job id") @PathParam("id") String id) {
         ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR);
         if (!validId(id)) {

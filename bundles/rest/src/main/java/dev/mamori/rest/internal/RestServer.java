@@ -252,6 +252,7 @@ public class RestServer {
         unregister("/");
         generations.close();
         rebuilder.shutdownNow();
+        ProblemDocs.uninstall();
     }
 
     private void unregister(String alias) {
@@ -403,6 +404,8 @@ public class RestServer {
         f.setSupportSwaggerUi(false);
         f.setPrettyPrint(true);
         f.setRunAsFilter(false);
+        // the problem responses of every operation, from the error kinds its method declares
+        ProblemDocs.install();
         return f;
     }
 }

@@ -1,10 +1,11 @@
 /**
  * What capability bundles need to plug into the one Mamori API server: JAX-RS resources,
  * providers and filters in named slots, registered as OSGi services with the properties of
- * {@link dev.mamori.rest.spi.RestConstants}.
+ * {@link dev.mamori.rest.spi.RestConstants}; the error kinds a resource method answers with
+ * ({@link dev.mamori.rest.spi.ProblemResponses}), documented by the server.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.mamori.rest.spi;
 
 import org.osgi.annotation.bundle.Export;

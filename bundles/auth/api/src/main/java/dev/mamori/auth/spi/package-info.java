@@ -2,7 +2,7 @@
  * Plugin interfaces of the auth capability: scope rules for permissions and second factors.
  */
 @Export
-@Version("0.1.0")
+@Version("1.0.0")
 package dev.mamori.auth.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 
 import dev.mamori.auth.AuthErrors;
 import dev.mamori.auth.AuthEvents;
@@ -48,6 +49,8 @@ import dev.mamori.tenant.TenantSettingsService;
  * where there is an account, a place on its failure counter ({@link Attempts}).
  */
 @Component(service = AuthenticationService.class, configurationPid = AuthConfig.PID)
+// the one designation of dev.mamori.auth, which every auth component reads: Karaf's config tools (metatype) know it
+@Designate(ocd = AuthConfig.class)
 public class AuthenticationServiceImpl implements AuthenticationService {
     /** Tenant setting: {@code required} makes reviewers use MFA (IAM-11). */
     static final String REVIEWER_MFA_SETTING = "auth.mfa.reviewer";
@@ -114,6 +117,21 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     @Override
     public SignIn signIn(Credentials c) {
         return attempts.withAddressBudget(() -> signInOnBudget(c));
+    }
+
+    @Override
+    public SignIn signIn(Credentials c, String factorId, String code) {
+        SignIn first = signIn(c);
+        if (first.state() != SessionState.MFA_REQUIRED || code == null || code.isBlank()) {
+            return first;
+        }
+        try {
+            return verifyMfa(first.token(), factorId, code);
+        } catch (RuntimeException e) {
+            // the wrong code counted once; left open, this session would count again as an abandoned password step
+            sessions.revoke(first.token());
+            throw e;
+        }
     }
 
     private SignIn signInOnBudget(Credentials c) {

@@ -499,6 +499,56 @@ class AuthenticationServiceImplTest {
         assertEquals(0, failedCount(u.id()));
     }
 
+    private int waitingSessions(String userId) {
+        return AuthDb.query(fx.db.mainDs(), "SELECT session_id FROM mamori_auth_session WHERE user_id = ? AND state = ?", userId,
+                SessionState.MFA_REQUIRED.name()).size();
+    }
+
+    private SignIn oneStep(String password, String code) {
+        return user(() -> fx.auth.signIn(new Credentials(tenant, "taro", password.toCharArray()), "totp", code));
+    }
+
+    @Test
+    @DisplayName("IAM-9: password and a wrong code in one step count exactly one failure each, and leave no half session "
+            + "to be counted again: four leave the account open, the fifth locks, then even the right code is refused")
+    void oneStepWrongCodeCountsOnce() {
+        User u = taro();
+        TotpSupport.Enrolled e = enrolled("taro", EMPLOYEE_PASSWORD);
+        String wrong = code(e).equals("000000") ? "000001" : "000000";
+        for (int i = 1; i <= 5; i++) {
+            fails(AuthErrors.INVALID_CREDENTIALS, () -> oneStep(EMPLOYEE_PASSWORD, wrong));
+            assertEquals("wrong-code", lastFailureReason());
+            assertEquals(i, failedCount(u.id()), "failures after " + i + " wrong code(s)");
+            assertEquals(0, waitingSessions(u.id()), "the half session ends with the wrong code");
+            assertEquals(i == 5, locked(u.id()));
+        }
+        fails(AuthErrors.INVALID_CREDENTIALS, () -> oneStep(EMPLOYEE_PASSWORD, code(e)));
+        assertEquals("locked", lastFailureReason());
+    }
+
+    @Test
+    @DisplayName("IAM-9, IAM-11: password and the right code in one step: AUTHENTICATED, failures reset; without a code it is "
+            + "the password step; a wrong password is refused before any code is looked at")
+    void oneStepSignIn() {
+        User u = taro();
+        TotpSupport.Enrolled e = enrolled("taro", EMPLOYEE_PASSWORD);
+        String wrong = code(e).equals("000000") ? "000001" : "000000";
+        fails(AuthErrors.INVALID_CREDENTIALS, () -> oneStep(EMPLOYEE_PASSWORD, wrong));
+        fails(AuthErrors.INVALID_CREDENTIALS, () -> oneStep(WRONG, code(e)));
+        assertEquals("wrong-password", lastFailureReason());
+        assertEquals(2, failedCount(u.id()));
+        SignIn full = oneStep(EMPLOYEE_PASSWORD, code(e));
+        assertEquals(SessionState.AUTHENTICATED, full.state());
+        assertEquals(u.id(), fx.auth.authenticate(full.token()).userId());
+        assertEquals(0, failedCount(u.id()));
+        assertEquals(0, waitingSessions(u.id()));
+        assertEquals(SessionState.MFA_REQUIRED, oneStep(EMPLOYEE_PASSWORD, " ").state(), "a blank code: the password step only");
+        // an account without a second factor: the code is not looked at
+        fx.employee(tenant, "jiro");
+        SignIn jiro = user(() -> fx.auth.signIn(new Credentials(tenant, "jiro", EMPLOYEE_PASSWORD.toCharArray()), "totp", "123456"));
+        assertEquals(SessionState.AUTHENTICATED, jiro.state());
+    }
+
     @Test
     @DisplayName("IAM-9: a missing OTP counts - password steps that never verify lock the account on the 6th sign-in")
     void missingOtpCounts() {

@@ -39,8 +39,9 @@ import dev.mamori.shell.spi.ShellLockdown;
 /**
  * Signs an operator into the Karaf shell with Mamori's platform accounts, second factor included
  * (IAM-10, OPS-3): the password field holds the password, a space, and the current TOTP code. The
- * same sign-in service as REST checks it — lockout, throttling and events included — and the
- * session it opens for the check is closed at once. Only operators get a shell (support reads
+ * one sign-in with a code that REST uses too checks it
+ * ({@link AuthenticationService#signIn(Credentials, String, String)} — lockout, throttling and events
+ * included), and the session it opens for the check is closed at once. Only operators get a shell (support reads
  * metadata over REST, OPS-1), and only while the shell is locked down ({@link ShellLockdown}: a
  * shell that is not would run any code for them). Principals: the login name, {@code operator} and
  * {@code ssh}; never Karaf's {@code admin}.
@@ -150,19 +151,20 @@ public class MamoriLoginModule implements LoginModule {
         }
     }
 
-    /** Password, then the code; only a fully signed-in platform session counts. */
+    /**
+     * Password and code in one step, through the one sign-in with a code that REST uses too (a wrong
+     * code counts once and ends the half session); only a fully signed-in platform session counts.
+     */
     private static Session verify(AuthenticationService auth, String login, char[] password, String code) {
-        SignIn first = auth.signIn(new Credentials(null, login, password));
-        if (first.state() != SessionState.MFA_REQUIRED) {
-            // an operator must have a second factor; until it is enrolled (over REST) the shell stays closed
-            auth.signOut(first.token());
-            throw new AuthException(dev.mamori.auth.AuthErrors.MFA_REQUIRED, "Enrol TOTP first.");
-        }
-        SignIn full = auth.verifyMfa(first.token(), "totp", code);
+        SignIn s = auth.signIn(new Credentials(null, login, password), "totp", code);
         try {
-            return auth.authenticate(full.token());
+            if (s.state() != SessionState.AUTHENTICATED) {
+                // an operator must have a second factor; until it is enrolled (over REST) the shell stays closed
+                throw new AuthException(dev.mamori.auth.AuthErrors.MFA_REQUIRED, "Enrol TOTP first.");
+            }
+            return auth.authenticate(s.token());
         } finally {
-            auth.signOut(full.token());
+            auth.signOut(s.token());
         }
     }
 

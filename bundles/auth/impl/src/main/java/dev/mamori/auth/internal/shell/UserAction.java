@@ -13,6 +13,7 @@ import dev.mamori.auth.User;
 import dev.mamori.auth.UserService;
 import dev.mamori.platform.context.PlatformPurpose;
 import dev.mamori.shell.spi.MamoriAction;
+import dev.mamori.shell.spi.TenantCompleter;
 import dev.mamori.tenant.TenantContext;
 
 /**

@@ -45,13 +45,24 @@ class MamoriLoginModuleTest {
 
         @Override
         public SignIn signIn(Credentials c) {
+            throw new AssertionError("the shell signs in with its code in one step");
+        }
+
+        @Override
+        public SignIn signIn(Credentials c, String factor, String code) {
             lastCredentials = c;
             passwordSeen = c.password().clone();
-            calls.add("signIn " + c.login());
+            calls.add("signIn " + c.login() + " " + factor + " " + code);
             if (!"Operator-Pass-2026x".equals(new String(c.password()))) {
                 throw new AuthException(AuthErrors.INVALID_CREDENTIALS, "Sign-in failed.");
             }
-            return new SignIn("t1", afterPassword, Instant.EPOCH, "c1");
+            if (afterPassword != SessionState.MFA_REQUIRED) {
+                return new SignIn("t1", afterPassword, Instant.EPOCH, "c1");
+            }
+            if (!"123456".equals(code)) {
+                throw new AuthException(AuthErrors.INVALID_CREDENTIALS, "Sign-in failed.");
+            }
+            return new SignIn("t2", SessionState.AUTHENTICATED, Instant.EPOCH, "c2");
         }
 
         @Override
@@ -63,11 +74,7 @@ class MamoriLoginModuleTest {
 
         @Override
         public SignIn verifyMfa(String token, String factor, String code) {
-            calls.add("verifyMfa " + token + " " + factor + " " + code);
-            if (!"123456".equals(code)) {
-                throw new AuthException(AuthErrors.INVALID_CREDENTIALS, "Sign-in failed.");
-            }
-            return new SignIn("t2", SessionState.AUTHENTICATED, Instant.EPOCH, "c2");
+            throw new AssertionError("the shell signs in with its code in one step");
         }
 
         @Override
@@ -109,7 +116,7 @@ class MamoriLoginModuleTest {
         assertEquals(Set.of("operator"), s.roles());
         assertNull(auth.lastCredentials.tenant(), "a platform account: no tenant");
         assertArrayEquals("Operator-Pass-2026x".toCharArray(), auth.passwordSeen);
-        assertEquals(List.of("signIn admin", "verifyMfa t1 totp 123456", "authenticate t2", "signOut t2"), auth.calls);
+        assertEquals(List.of("signIn admin totp 123456", "authenticate t2", "signOut t2"), auth.calls);
         assertArrayEquals(new char[typed.length], typed, "what was typed is cleared");
     }
 
@@ -127,7 +134,7 @@ class MamoriLoginModuleTest {
         assertThrows(AuthException.class, () -> MamoriLoginModule.signIn(auth, "admin", "Operator-Pass-2026x ".toCharArray()));
         assertEquals(List.of(), auth.calls, "nothing is tried without a code");
         assertThrows(AuthException.class, () -> MamoriLoginModule.signIn(auth, "admin", "Operator-Pass-2026x 654321".toCharArray()));
-        assertEquals(List.of("signIn admin", "verifyMfa t1 totp 654321"), auth.calls);
+        assertEquals(List.of("signIn admin totp 654321"), auth.calls);
     }
 
     @Test
@@ -137,14 +144,14 @@ class MamoriLoginModuleTest {
         AuthException e = assertThrows(AuthException.class,
                 () -> MamoriLoginModule.signIn(auth, "admin", "Operator-Pass-2026x 123456".toCharArray()));
         assertEquals(AuthErrors.MFA_REQUIRED.code(), e.code());
-        assertEquals(List.of("signIn admin", "signOut t1"), auth.calls);
+        assertEquals(List.of("signIn admin totp 123456", "signOut t1"), auth.calls);
     }
 
     @Test
     void aWrongPassword_isRefusedBeforeAnyCode() {
         Recording auth = new Recording();
         assertThrows(AuthException.class, () -> MamoriLoginModule.signIn(auth, "admin", "wrong 123456".toCharArray()));
-        assertEquals(List.of("signIn admin"), auth.calls);
+        assertEquals(List.of("signIn admin totp 123456"), auth.calls);
     }
 
     @Test
@@ -176,7 +183,7 @@ class MamoriLoginModuleTest {
         auth.roles = Set.of("support");
         assertThrows(FailedLoginException.class, () -> MamoriLoginModule.principals(Optional.empty(), auth, "helpdesk",
                 "Operator-Pass-2026x 123456".toCharArray(), null));
-        assertEquals(List.of("signIn helpdesk", "verifyMfa t1 totp 123456", "authenticate t2", "signOut t2"), auth.calls);
+        assertEquals(List.of("signIn helpdesk totp 123456", "authenticate t2", "signOut t2"), auth.calls);
     }
 
     @Test

@@ -28,8 +28,10 @@ import dev.mamori.auth.MfaConfirmation;
 import dev.mamori.auth.MfaEnrolment;
 import dev.mamori.auth.SessionState;
 import dev.mamori.auth.SignIn;
+import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -153,32 +155,20 @@ public class AuthResource {
     @Anonymous
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED, ErrorKind.TOO_MANY_REQUESTS})
     @Operation(operationId = "signIn", summary = "Sign in with a password",
             description = "Every failure has the same answer, whatever the reason. 5 consecutive failures lock the account.",
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInRequest.class))),
             responses = {
                 @ApiResponse(responseCode = "200", description = "Signed in, or a second step is due",
-                        content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class))),
-                @ApiResponse(responseCode = "400", description = "Malformed request", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Sign-in failed", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "429", description = "Too many failures from this address", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                        content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class)))})
     public Response signIn(SignInRequest body) {
         if (body == null) {
             throw new MamoriException(PlatformErrors.INVALID, "Send tenant, login and password as JSON.");
         }
         boolean bearer = bearer(body.session);
         try {
-            SignIn s = auth.signIn(new Credentials(body.tenant, body.login, body.password));
-            if (s.state() == SessionState.MFA_REQUIRED && body.otp != null && !body.otp.isBlank()) {
-                try {
-                    s = auth.verifyMfa(s.token(), "totp", body.otp);
-                } catch (RuntimeException wrongCode) {
-                    // the wrong code is counted; the half session must not be counted again as abandoned
-                    auth.signOut(s.token());
-                    throw wrongCode;
-                }
-            }
-            return answer(s, bearer, null);
+            return answer(auth.signIn(new Credentials(body.tenant, body.login, body.password), "totp", body.otp), bearer, null);
         } finally {
             clear(body.password);
         }
@@ -189,15 +179,13 @@ public class AuthResource {
     @SignInStep(SessionState.MFA_REQUIRED)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED, ErrorKind.TOO_MANY_REQUESTS})
     @Operation(operationId = "verifyMfa", summary = "Verify the second factor",
             description = "For a session in MFA_REQUIRED state. Success replaces the session with a new one (new token).",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = CodeRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Signed in", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class))),
-                @ApiResponse(responseCode = "400", description = "No second step due", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Wrong code or no session", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "429", description = "Too many failures", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Signed in", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class)))})
     public Response verifyMfa(@Context HttpHeaders headers, CodeRequest body) {
         Tokens.Found t = token(headers);
         SignIn s = auth.verifyMfa(t.token(), body == null || body.factor == null ? "totp" : body.factor, body == null ? null : body.code);
@@ -209,15 +197,13 @@ public class AuthResource {
     @SignInStep(SessionState.MFA_REQUIRED)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED, ErrorKind.TOO_MANY_REQUESTS})
     @Operation(operationId = "useRecoveryCode", summary = "Sign in with a recovery code",
             description = "Instead of the second factor; each code works once.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = CodeRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Signed in", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class))),
-                @ApiResponse(responseCode = "400", description = "No second step due", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Wrong code or no session", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "429", description = "Too many failures", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Signed in", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class)))})
     public Response recover(@Context HttpHeaders headers, CodeRequest body) {
         Tokens.Found t = token(headers);
         SignIn s = auth.recover(t.token(), body == null ? null : body.code);
@@ -227,12 +213,11 @@ public class AuthResource {
     @POST
     @Path("/logout")
     @SignInStep({SessionState.MFA_REQUIRED, SessionState.MFA_ENROLMENT_REQUIRED})
+    @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
     @Operation(operationId = "signOut", summary = "Sign out", description = "Ends the session and removes the cookie.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "204", description = "Signed out"),
-                @ApiResponse(responseCode = "401", description = "No session", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "CSRF token missing", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "204", description = "Signed out")})
     public Response signOut(@Context HttpHeaders headers) {
         auth.signOut(token(headers).token());
         return Response.noContent().header(HttpHeaders.SET_COOKIE, Tokens.expiredCookie()).build();
@@ -242,15 +227,13 @@ public class AuthResource {
     @Path("/password")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
     @Operation(operationId = "changePassword", summary = "Change the own password",
             description = "Needs the current password. Ends every session of the account and returns a new one.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = PasswordChange.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Changed; the new session", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class))),
-                @ApiResponse(responseCode = "400", description = "The new password breaks the rules", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Wrong current password or no session", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Second factor or CSRF token missing", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Changed; the new session", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class)))})
     public Response changePassword(@Context HttpHeaders headers, PasswordChange body) {
         Tokens.Found t = token(headers);
         if (body == null || body.password == null) {
@@ -268,13 +251,12 @@ public class AuthResource {
     @Path("/password-reset")
     @Anonymous
     @Consumes(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.TOO_MANY_REQUESTS})
     @Operation(operationId = "resetPassword", summary = "Set a password with a reset token",
             description = "The token comes from a tenant admin, works once and expires after 30 minutes (configurable).",
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = PasswordReset.class))),
             responses = {
-                @ApiResponse(responseCode = "204", description = "Password set; sign in with it"),
-                @ApiResponse(responseCode = "400", description = "Token invalid, or the password breaks the rules", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "429", description = "Too many failures", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "204", description = "Password set; sign in with it")})
     public Response resetPassword(PasswordReset body) {
         if (body == null || body.password == null) {
             throw new MamoriException(PlatformErrors.INVALID, "Send tenant, token and password as JSON.");
@@ -291,13 +273,12 @@ public class AuthResource {
     @Path("/mfa/enroll")
     @SignInStep(SessionState.MFA_ENROLMENT_REQUIRED)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.CONFLICT})
     @Operation(operationId = "beginMfaEnrolment", summary = "Start TOTP enrolment",
             description = "Returns a new secret as text, otpauth URI and QR code; confirm it with a first code.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The secret", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = EnrolmentView.class))),
-                @ApiResponse(responseCode = "401", description = "No session", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "A factor is enrolled already", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The secret", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = EnrolmentView.class)))})
     public EnrolmentView beginEnrolment(@Context HttpHeaders headers) {
         MfaEnrolment e = auth.beginTotpEnrolment(token(headers).token());
         EnrolmentView v = new EnrolmentView();
@@ -312,14 +293,13 @@ public class AuthResource {
     @SignInStep(SessionState.MFA_ENROLMENT_REQUIRED)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED})
     @Operation(operationId = "confirmMfaEnrolment", summary = "Confirm TOTP enrolment",
             description = "With the first code from the app. Returns a new, fully signed-in session and 10 recovery codes, shown once.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = CodeRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Enrolled", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class))),
-                @ApiResponse(responseCode = "400", description = "Wrong code, or no enrolment started", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "No session", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Enrolled", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = SignInView.class)))})
     public Response confirmEnrolment(@Context HttpHeaders headers, CodeRequest body) {
         Tokens.Found t = token(headers);
         MfaConfirmation c = auth.confirmTotpEnrolment(t.token(), body == null ? null : body.code);

@@ -14,6 +14,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.mamori.auth.IpAllowListService;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -27,6 +29,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Component(service = IpAllowListResource.class, property = RestConstants.RESOURCE + "=true")
 @Path("/ip-allowlist")
 @Tag(name = "ip-allowlist", description = "Address ranges the tenant's accounts may use")
+@ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
 public class IpAllowListResource {
     private final IpAllowListService allowLists;
 
@@ -50,9 +53,7 @@ public class IpAllowListResource {
     @Operation(operationId = "getIpAllowList", summary = "The tenant's IP allow-list", description = "Canonical ranges; empty means unrestricted.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The list", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = AllowList.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The list", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = AllowList.class)))})
     public AllowList get() {
         AllowList a = new AllowList();
         a.ranges = allowLists.list();
@@ -63,15 +64,13 @@ public class IpAllowListResource {
     @RequiresPermission("ip-allowlist:write")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID})
     @Operation(operationId = "replaceIpAllowList", summary = "Replace the tenant's IP allow-list",
             description = "Applies to sign-in and to every request of the tenant's accounts. A list without the caller's own address is refused.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = AllowList.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The stored list", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = AllowList.class))),
-                @ApiResponse(responseCode = "400", description = "Invalid range, or it would lock the caller out", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The stored list", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = AllowList.class)))})
     public AllowList replace(AllowList body) {
         AllowList a = new AllowList();
         a.ranges = allowLists.replace(body == null ? null : body.ranges);

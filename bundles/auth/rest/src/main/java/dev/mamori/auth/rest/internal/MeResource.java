@@ -20,6 +20,8 @@ import dev.mamori.auth.UserService;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -87,12 +89,11 @@ public class MeResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
     @Operation(operationId = "getMe", summary = "The signed-in account", description = "Account, roles, permissions and personal data.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The account", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = MeView.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Second factor missing, or address not allowed", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The account", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = MeView.class)))})
     public MeView me() {
         Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.USER, PrincipalKind.OPERATOR, PrincipalKind.SUPPORT);
         MeView v = new MeView();

@@ -25,8 +25,10 @@ import dev.mamori.auth.NewUser;
 import dev.mamori.auth.Profile;
 import dev.mamori.auth.UserChange;
 import dev.mamori.auth.UserService;
+import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -46,6 +48,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Component(service = UserResource.class, property = RestConstants.RESOURCE + "=true")
 @Path("/users")
 @Tag(name = "users", description = "Accounts of the tenant, managed by its admins")
+@ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
 public class UserResource {
     private final UserService users;
 
@@ -131,9 +134,7 @@ public class UserResource {
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The accounts", content = @Content(mediaType = Docs.JSON,
-                        array = @ArraySchema(schema = @Schema(implementation = Views.UserView.class)))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                        array = @ArraySchema(schema = @Schema(implementation = Views.UserView.class))))})
     public List<Views.UserView> list() {
         return users.list().stream().map(Views.UserView::of).collect(Collectors.toList());
     }
@@ -142,16 +143,13 @@ public class UserResource {
     @RequiresPermission("users:write")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.CONFLICT})
     @Operation(operationId = "createUser", summary = "Create an account",
             description = "The password must meet the rules of the roles (8+ characters, 12+ for tenant-admin, upper, lower, digit).",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = NewUserRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "201", description = "Created", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "400", description = "Invalid data or password", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Login name, employee number or e-mail taken", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "201", description = "Created", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Response create(NewUserRequest body) {
         if (body == null) {
             throw new MamoriException(PlatformErrors.INVALID, "Send loginName, employeeNumber, roles and password as JSON.");
@@ -173,13 +171,11 @@ public class UserResource {
     @Path("/{id}")
     @RequiresPermission("users:read")
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND})
     @Operation(operationId = "getUser", summary = "One account", description = "Without personal data.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The account", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account in this tenant", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The account", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView get(@Parameter(description = "Account id") @PathParam("id") String id) {
         return users.find(id).map(Views.UserView::of).orElseThrow(() -> notFound(id));
     }
@@ -188,14 +184,12 @@ public class UserResource {
     @Path("/{id}/profile")
     @RequiresPermission("users:read")
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND})
     @Operation(operationId = "getUserProfile", summary = "An account's personal data",
             description = "Decrypted for the tenant's admins only; 404 once erased.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The personal data", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.ProfileView.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account, or erased", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The personal data", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.ProfileView.class)))})
     public Views.ProfileView profile(@Parameter(description = "Account id") @PathParam("id") String id) {
         return users.profile(id).map(Views.ProfileView::of).orElseThrow(() -> notFound(id));
     }
@@ -205,16 +199,12 @@ public class UserResource {
     @RequiresPermission("users:write")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "updateUser", summary = "Change an account", description = "Login name, employee number, personal data.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = ChangeRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "400", description = "Invalid data", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Taken, or erased", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView update(@Parameter(description = "Account id") @PathParam("id") String id, ChangeRequest body) {
         if (body == null) {
             throw new MamoriException(PlatformErrors.INVALID, "Send the fields to change as JSON.");
@@ -228,15 +218,12 @@ public class UserResource {
     @RequiresPermission("users:write")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.NOT_FOUND})
     @Operation(operationId = "setUserRoles", summary = "Replace an account's roles", description = "Ends the account's sessions.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = RolesRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "400", description = "Unknown role", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView setRoles(@Parameter(description = "Account id") @PathParam("id") String id, RolesRequest body) {
         return Views.UserView.of(users.setRoles(id, body == null ? null : body.roles));
     }
@@ -246,16 +233,13 @@ public class UserResource {
     @RequiresPermission("users:write")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.NOT_FOUND})
     @Operation(operationId = "setUserPermissions", summary = "Replace an account's scoped permissions",
             description = "domain:action[:scope], e.g. records:read:dept/sales. Ends the account's sessions.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = PermissionsRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "400", description = "Malformed permission", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView setPermissions(@Parameter(description = "Account id") @PathParam("id") String id, PermissionsRequest body) {
         return Views.UserView.of(users.setPermissions(id, body == null || body.permissions == null ? Set.of() : body.permissions));
     }
@@ -264,15 +248,12 @@ public class UserResource {
     @Path("/{id}/{action: deactivate|reactivate|unlock|mfa-reset}")
     @RequiresPermission("users:write")
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "changeUserState", summary = "Deactivate, reactivate, unlock, or reset the second factor",
             description = "deactivate and mfa-reset end the account's sessions; unlock clears a lockout.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Erased", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView changeState(@Parameter(description = "Account id") @PathParam("id") String id,
             @Parameter(description = "What to do", schema = @Schema(type = "string",
                     allowableValues = {"deactivate", "reactivate", "unlock", "mfa-reset"})) @PathParam("action") String action) {
@@ -292,15 +273,12 @@ public class UserResource {
     @Path("/{id}/password-reset")
     @RequiresPermission("users:write")
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "forcePasswordReset", summary = "Force a password reset",
             description = "The current password stops working and the sessions end; the returned single-use token lets the person set a new one.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The reset token", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = ResetView.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Not active", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The reset token", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = ResetView.class)))})
     public Response forceReset(@Parameter(description = "Account id") @PathParam("id") String id) {
         ResetView v = new ResetView();
         v.token = users.forcePasswordReset(id);
@@ -313,17 +291,13 @@ public class UserResource {
     @RequiresPermission("users:write")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "eraseUser", summary = "Erase a person's personal data",
             description = "Destroys the person's key: name and e-mail become unreadable everywhere. The account stays as a pseudonym.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = EraseRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Erased", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class))),
-                @ApiResponse(responseCode = "400", description = "Not confirmed", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not a tenant admin", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Erased already", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = Docs.PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Erased", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView erase(@Parameter(description = "Account id") @PathParam("id") String id, EraseRequest body) {
         return Views.UserView.of(users.erase(id, body == null ? null : body.confirmation));
     }

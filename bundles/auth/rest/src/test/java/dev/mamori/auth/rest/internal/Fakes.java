@@ -206,6 +206,11 @@ final class Fakes {
         }
 
         @Override
+        public SignIn signIn(Credentials credentials, String factor, String code) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public SignIn verifyMfa(String token, String factor, String code) {
             throw new UnsupportedOperationException();
         }

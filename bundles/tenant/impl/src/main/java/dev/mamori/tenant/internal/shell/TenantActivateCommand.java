@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.mamori.shell.spi.TenantCompleter;
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantService;
 

@@ -23,8 +23,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.PrincipalKind;
+import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
 import dev.mamori.tenant.NewTenant;
 import dev.mamori.tenant.Tenant;
@@ -48,8 +50,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Component(service = TenantResource.class, property = RestConstants.RESOURCE + "=true")
 @Path("/tenants")
 @Tag(name = "tenants", description = "Tenants and their lifecycle, for operators")
+@ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
 public class TenantResource {
-    private static final String PROBLEM = "#/components/schemas/Problem";
     private static final String JSON = MediaType.APPLICATION_JSON;
 
     private final TenantService tenants;
@@ -171,9 +173,7 @@ public class TenantResource {
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The tenants", content = @Content(mediaType = JSON,
-                        array = @ArraySchema(schema = @Schema(implementation = TenantView.class)))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not an operator or support account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))})
+                        array = @ArraySchema(schema = @Schema(implementation = TenantView.class))))})
     public List<TenantView> list() {
         reader();
         return tenants.list().stream().map(TenantView::of).collect(Collectors.toList());
@@ -182,13 +182,11 @@ public class TenantResource {
     @GET
     @Path("/{id}")
     @Produces(JSON)
+    @ProblemResponses({ErrorKind.NOT_FOUND})
     @Operation(operationId = "getTenant", summary = "One tenant", description = "By id or slug. Operators and support.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
-                @ApiResponse(responseCode = "200", description = "The tenant", content = @Content(mediaType = JSON, schema = @Schema(implementation = TenantView.class))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not an operator or support account", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such tenant", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "The tenant", content = @Content(mediaType = JSON, schema = @Schema(implementation = TenantView.class)))})
     public TenantView get(@Parameter(description = "Tenant id or slug") @PathParam("id") String id) {
         reader();
         return TenantView.of(tenants.find(id).orElseThrow(() -> new TenantNotFoundException("No tenant '" + printable(id) + "'.")));
@@ -197,15 +195,12 @@ public class TenantResource {
     @POST
     @Consumes(JSON)
     @Produces(JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.CONFLICT})
     @Operation(operationId = "createTenant", summary = "Create a tenant", description = "Operators only.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = JSON, schema = @Schema(implementation = NewTenantRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "201", description = "Created", content = @Content(mediaType = JSON, schema = @Schema(implementation = TenantView.class))),
-                @ApiResponse(responseCode = "400", description = "Invalid data", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Slug taken", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))})
+                @ApiResponse(responseCode = "201", description = "Created", content = @Content(mediaType = JSON, schema = @Schema(implementation = TenantView.class)))})
     public Response create(NewTenantRequest body) {
         operator();
         if (body == null || body.slug == null || body.displayName == null) {
@@ -232,17 +227,13 @@ public class TenantResource {
     @Path("/{id}/{change: activate|expire|terminate|delete}")
     @Consumes(JSON)
     @Produces(JSON)
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "changeTenant", summary = "Move a tenant through its lifecycle",
             description = "activate (plan, contractStart, contractEnd), expire, terminate (terminationDate), delete (confirmation = slug). Operators only.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(content = @Content(mediaType = JSON, schema = @Schema(implementation = ChangeRequest.class))),
             responses = {
-                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = JSON, schema = @Schema(implementation = TenantView.class))),
-                @ApiResponse(responseCode = "400", description = "Invalid data", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "401", description = "Not signed in", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "404", description = "No such tenant", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM))),
-                @ApiResponse(responseCode = "409", description = "Not possible in the tenant's state", content = @Content(mediaType = RestConstants.PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))})
+                @ApiResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = JSON, schema = @Schema(implementation = TenantView.class)))})
     public TenantView change(@Parameter(description = "Tenant id or slug") @PathParam("id") String id,
             @Parameter(description = "The lifecycle change", schema = @Schema(type = "string",
                     allowableValues = {"activate", "expire", "terminate", "delete"})) @PathParam("change") String change, ChangeRequest body) {

@@ -5,6 +5,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
+import dev.mamori.shell.spi.TenantCompleter;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.vault.VaultAdmin;
 
