@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 import dev.mamori.shell.spi.MamoriAction;
+import dev.mamori.shell.spi.TenantCompleter;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.vault.VaultAdmin;
 import dev.mamori.vault.VaultSigner;
