@@ -1,6 +1,7 @@
 package dev.mamori.rest.internal;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -23,9 +24,10 @@ import dev.mamori.rest.spi.RestConstants;
 /**
  * The servlet at {@link RestConstants#BASE_PATH}: the entry of every API request. It binds the
  * request's {@link ExecutionContext} and the log MDC for the whole call, refuses a request that did
- * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), then hands the request to the
- * current {@link Generation} of the CXF server (through {@link Generations}, which counts it in
- * flight there).
+ * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), lets it wait while what it needs
+ * is being refilled ({@link Refilling}: a required slot, the resource for its path), then hands it
+ * to the current {@link Generation} of the CXF server (through {@link Generations}, which counts it
+ * in flight there), counted in {@link InFlight} for filters and resources that leave meanwhile.
  */
 final class ApiServlet extends HttpServlet {
     /** Log MDC key of the request id. */
@@ -43,16 +45,24 @@ final class ApiServlet extends HttpServlet {
         INIT_PARAMS = Collections.unmodifiableMap(p);
     }
 
+    /** Seconds a client should wait after the hold time passed in vain: the swap takes longer than expected. */
+    static final long RETRY_AFTER_SECONDS = 5;
     private final transient Generations generations;
     private final transient Supplier<TlsOnly> transport;
+    private final transient Refilling refilling;
+    private final transient InFlight inFlight;
 
     /**
      * @param generations the CXF server generations requests go to
      * @param transport   who may reach the API without TLS on this connection (read per request)
+     * @param refilling   what requests wait for
+     * @param inFlight    the requests under way
      */
-    ApiServlet(Generations generations, Supplier<TlsOnly> transport) {
+    ApiServlet(Generations generations, Supplier<TlsOnly> transport, Refilling refilling, InFlight inFlight) {
         this.generations = generations;
         this.transport = transport;
+        this.refilling = refilling;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -67,15 +77,54 @@ final class ApiServlet extends HttpServlet {
                         "The API is served over HTTPS only.");
                 return;
             }
-            if (!generations.dispatch(request, response)) {
-                // no live server before the first build or between create and start: CXF would
-                // answer text/plain (and log "Can't find the request ... Observer")
-                response.setHeader("Retry-After", "1");
-                ServletProblems.write(request, response, 503, "unavailable", "Service Unavailable",
-                        "The API is starting; retry shortly.");
-            }
+            serve(request, response);
         } finally {
             MDC.remove(MDC_KEY);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        String path = request.getPathInfo();
+        Instant deadline = refilling.deadline();
+        while (true) {
+            // counted before the check: a filter or resource that leaves after it waits for this request
+            long ticket = inFlight.enter();
+            try {
+                if (refilling.blocker(path) == null) {
+                    dispatch(request, response);
+                    return;
+                }
+            } finally {
+                inFlight.exit(ticket);
+            }
+            Refilling.Blocker waited = refilling.await(path, deadline);
+            if (waited == Refilling.Blocker.RESOURCE || waited == Refilling.Blocker.CLOSED) {
+                response.setHeader("Retry-After", Long.toString(waited == Refilling.Blocker.CLOSED ? 1 : RETRY_AFTER_SECONDS));
+                ServletProblems.write(request, response, 503, waited == Refilling.Blocker.CLOSED ? "unavailable"
+                        : "resource-unavailable", "Service Unavailable", waited == Refilling.Blocker.CLOSED
+                        ? "The API is restarting; retry shortly." : "The resource at this path is being replaced; retry shortly.");
+                return;
+            }
+            if (waited == Refilling.Blocker.SLOTS) {
+                // waited in vain: the gate answers 503 required-slot-empty, naming what is missing
+                long t = inFlight.enter();
+                try {
+                    dispatch(request, response);
+                } finally {
+                    inFlight.exit(t);
+                }
+                return;
+            }
+        }
+    }
+
+    private void dispatch(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (!generations.dispatch(request, response)) {
+            // no live server before the first build or between create and start: CXF would
+            // answer text/plain (and log "Can't find the request ... Observer")
+            response.setHeader("Retry-After", "1");
+            ServletProblems.write(request, response, 503, "unavailable", "Service Unavailable",
+                    "The API is starting; retry shortly.");
         }
     }
 

@@ -14,7 +14,7 @@ import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.rest.spi.RestConstants;
 
 /** A plugin's endpoint: says who the chain says is calling. */
-@Component(service = PluginResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = PluginResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/it-plugin")
 public class PluginResource {
     /** @return the caller as the execution context knows it */

@@ -44,7 +44,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * goes back the way the caller asked: the {@code __Host-} cookie for browsers (default), or the
  * token in the body for API clients ({@code "session": "bearer"}).
  */
-@Component(service = AuthResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = AuthResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/auth")
 @Tag(name = "auth", description = "Sign-in, second factor, sessions and passwords")
 public class AuthResource {

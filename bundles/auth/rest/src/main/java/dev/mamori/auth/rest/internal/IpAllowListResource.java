@@ -24,7 +24,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The tenant's IP allow-list, for its admins (IAM-12). */
-@Component(service = IpAllowListResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = IpAllowListResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/ip-allowlist")
 @Tag(name = "ip-allowlist", description = "Address ranges the tenant's accounts may use")
 public class IpAllowListResource {

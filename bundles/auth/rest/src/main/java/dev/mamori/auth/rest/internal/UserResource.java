@@ -43,7 +43,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * deactivate, unlock, reset the second factor or the password, erase. Another tenant's account is
  * never found (404), whoever asks.
  */
-@Component(service = UserResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = UserResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/users")
 @Tag(name = "users", description = "Accounts of the tenant, managed by its admins")
 public class UserResource {
