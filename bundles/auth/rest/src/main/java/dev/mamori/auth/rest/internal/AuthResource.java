@@ -28,9 +28,12 @@ import dev.mamori.auth.MfaConfirmation;
 import dev.mamori.auth.MfaEnrolment;
 import dev.mamori.auth.SessionState;
 import dev.mamori.auth.SignIn;
+import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.rest.spi.Anonymous;
 import dev.mamori.rest.spi.RestConstants;
+import dev.mamori.rest.spi.SignInStep;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -186,7 +189,7 @@ public class AuthResource {
 
     @POST
     @Path("/mfa/verify")
-    @SignInStep(SessionState.MFA_REQUIRED)
+    @SignInStep(Assurance.PASSWORD_ONLY)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "verifyMfa", summary = "Verify the second factor",
@@ -206,7 +209,7 @@ public class AuthResource {
 
     @POST
     @Path("/recovery")
-    @SignInStep(SessionState.MFA_REQUIRED)
+    @SignInStep(Assurance.PASSWORD_ONLY)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "useRecoveryCode", summary = "Sign in with a recovery code",
@@ -226,7 +229,7 @@ public class AuthResource {
 
     @POST
     @Path("/logout")
-    @SignInStep({SessionState.MFA_REQUIRED, SessionState.MFA_ENROLMENT_REQUIRED})
+    @SignInStep({Assurance.PASSWORD_ONLY, Assurance.ENROLMENT_PENDING})
     @Operation(operationId = "signOut", summary = "Sign out", description = "Ends the session and removes the cookie.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
@@ -289,7 +292,7 @@ public class AuthResource {
 
     @POST
     @Path("/mfa/enroll")
-    @SignInStep(SessionState.MFA_ENROLMENT_REQUIRED)
+    @SignInStep(Assurance.ENROLMENT_PENDING)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "beginMfaEnrolment", summary = "Start TOTP enrolment",
             description = "Returns a new secret as text, otpauth URI and QR code; confirm it with a first code.",
@@ -309,7 +312,7 @@ public class AuthResource {
 
     @POST
     @Path("/mfa/enroll/confirm")
-    @SignInStep(SessionState.MFA_ENROLMENT_REQUIRED)
+    @SignInStep(Assurance.ENROLMENT_PENDING)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "confirmMfaEnrolment", summary = "Confirm TOTP enrolment",

@@ -27,6 +27,7 @@ import dev.mamori.auth.UserChange;
 import dev.mamori.auth.UserService;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.rest.spi.RequiresPermission;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
