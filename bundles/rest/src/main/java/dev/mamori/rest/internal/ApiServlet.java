@@ -2,12 +2,14 @@ package dev.mamori.rest.internal;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import javax.servlet.AsyncContext;
 import javax.servlet.ServletConfig;
 import javax.servlet.ServletContext;
 import javax.servlet.ServletException;
@@ -45,6 +47,14 @@ final class ApiServlet extends HttpServlet {
         INIT_PARAMS = Collections.unmodifiableMap(p);
     }
 
+    /** Request attribute: the request's execution context, kept across the dispatches of a request that waited. */
+    static final String CONTEXT = "mamori.rest.context";
+    /** Request attribute: when the request stops waiting at the latest. */
+    static final String DEADLINE = "mamori.rest.deadline";
+    /** Request attribute: what a wait without a thread came to ({@link #GO}, or a {@link Refilling.Blocker}). */
+    static final String WOKEN = "mamori.rest.woken";
+    /** The wait is over: go on. */
+    static final String GO = "go";
     /** Seconds a client should wait after the hold time passed in vain: the swap takes longer than expected. */
     static final long RETRY_AFTER_SECONDS = 5;
     private final transient Generations generations;
@@ -67,7 +77,9 @@ final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        ExecutionContext context = contextOf(request, true);
+        // a request that waited without a thread comes back in a dispatch of its own: the same context and id
+        Object kept = request.getAttribute(CONTEXT);
+        ExecutionContext context = kept instanceof ExecutionContext ? (ExecutionContext) kept : contextOf(request, true);
         MDC.put(MDC_KEY, context.requestId());
         try (ExecutionContext.Binding bound = ExecutionContext.bind(context)) {
             if (!transport.get().admits(request)) {
@@ -77,6 +89,7 @@ final class ApiServlet extends HttpServlet {
                         "The API is served over HTTPS only.");
                 return;
             }
+            request.setAttribute(CONTEXT, context);
             serve(request, response);
         } finally {
             MDC.remove(MDC_KEY);
@@ -85,7 +98,15 @@ final class ApiServlet extends HttpServlet {
 
     private void serve(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         String path = request.getPathInfo();
-        Instant deadline = refilling.deadline();
+        Object arrived = request.getAttribute(DEADLINE);
+        Instant deadline = arrived instanceof Instant ? (Instant) arrived : refilling.deadline();
+        request.setAttribute(DEADLINE, deadline);
+        Object woken = request.getAttribute(WOKEN);
+        request.removeAttribute(WOKEN);
+        if (woken instanceof Refilling.Blocker) {
+            answer(request, response, (Refilling.Blocker) woken);
+            return;
+        }
         while (true) {
             // counted before the check: a filter or resource that leaves after it waits for this request
             long ticket = inFlight.enter();
@@ -97,25 +118,58 @@ final class ApiServlet extends HttpServlet {
             } finally {
                 inFlight.exit(ticket);
             }
-            Refilling.Blocker waited = refilling.await(path, deadline);
-            if (waited == Refilling.Blocker.RESOURCE || waited == Refilling.Blocker.CLOSED) {
-                response.setHeader("Retry-After", Long.toString(waited == Refilling.Blocker.CLOSED ? 1 : RETRY_AFTER_SECONDS));
-                ServletProblems.write(request, response, 503, waited == Refilling.Blocker.CLOSED ? "unavailable"
-                        : "resource-unavailable", "Service Unavailable", waited == Refilling.Blocker.CLOSED
-                        ? "The API is restarting; retry shortly." : "The resource at this path is being replaced; retry shortly.");
+            if (request.isAsyncSupported()) {
+                park(request, path, deadline);
                 return;
             }
-            if (waited == Refilling.Blocker.SLOTS) {
-                // waited in vain: the gate answers 503 required-slot-empty, naming what is missing
-                long t = inFlight.enter();
-                try {
-                    dispatch(request, response);
-                } finally {
-                    inFlight.exit(t);
-                }
+            Refilling.Blocker waited = refilling.await(path, deadline);
+            if (waited != null) {
+                answer(request, response, waited);
                 return;
             }
         }
+    }
+
+    /**
+     * Waits without a container thread: the request is dispatched again when it may go on or its
+     * time is up, with what the wait came to in {@link #WOKEN}.
+     */
+    private void park(HttpServletRequest request, String path, Instant deadline) {
+        AsyncContext async = request.startAsync();
+        // our own deadline ends the wait; the container's timeout only guards against a wake that never comes
+        async.setTimeout(refilling.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
+        Refilling.Parking parking = refilling.park(path, deadline, result -> resume(async, request, result));
+        if (!parking.parked()) {
+            resume(async, request, parking.blocker());
+        }
+    }
+
+    private static void resume(AsyncContext async, HttpServletRequest request, Refilling.Blocker result) {
+        request.setAttribute(WOKEN, result == null ? GO : result);
+        try {
+            async.dispatch();
+        } catch (IllegalStateException e) {
+            // the container gave up on it already (its timeout, the client gone): nothing to resume
+        }
+    }
+
+    /** After waiting in vain. */
+    private void answer(HttpServletRequest request, HttpServletResponse response, Refilling.Blocker waited)
+            throws ServletException, IOException {
+        if (waited == Refilling.Blocker.SLOTS) {
+            // the gate answers 503 required-slot-empty, naming what is missing
+            long t = inFlight.enter();
+            try {
+                dispatch(request, response);
+            } finally {
+                inFlight.exit(t);
+            }
+            return;
+        }
+        boolean closed = waited == Refilling.Blocker.CLOSED;
+        response.setHeader("Retry-After", Long.toString(closed ? 1 : RETRY_AFTER_SECONDS));
+        ServletProblems.write(request, response, 503, closed ? "unavailable" : "resource-unavailable", "Service Unavailable",
+                closed ? "The API is restarting; retry shortly." : "The resource at this path is being replaced; retry shortly.");
     }
 
     private void dispatch(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +29,10 @@ import java.util.function.Supplier;
  * serves. A resource whose bundle was uninstalled is gone at once. A resource is recognised when it
  * comes back by its bundle and class.
  *
- * <p>Each waiting request holds a container thread; at most {@code maxHeld} wait at once, the others
- * are answered at once.
+ * <p>A request waits without a container thread where the servlet container lets it
+ * ({@link #park}: asynchronous servlet processing, woken by a dispatch when it may go on or its time
+ * is up); elsewhere it holds its thread ({@link #await}). At most {@code maxHeld} wait at once, the
+ * others are answered at once.
  */
 final class Refilling {
     /** Why a request cannot be served yet. */
@@ -69,8 +74,36 @@ final class Refilling {
         }
     }
 
+    /**
+     * What {@link #park} says.
+     *
+     * @param parked  true: the wake will say when and how to go on
+     * @param blocker when not parked: null to go on now, else why not (answer now)
+     */
+    record Parking(boolean parked, Blocker blocker) {
+    }
+
+    /** A request waiting without a thread. */
+    private static final class Parked {
+        final String[] path;
+        final Instant deadline;
+        final Set<Key> awaited;
+        final Consumer<Blocker> wake;
+        /** When a recheck is scheduled for it. */
+        Instant next;
+
+        Parked(String[] path, Instant deadline, Set<Key> awaited, Consumer<Blocker> wake) {
+            this.path = path;
+            this.deadline = deadline;
+            this.awaited = awaited;
+            this.wake = wake;
+        }
+    }
+
     private final Object lock = new Object();
     private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final List<Parked> parked = new ArrayList<>();
     private final Supplier<List<String>> unmetSlots;
     private final Map<Long, Resource> registered = new HashMap<>();
     private final Map<Key, Resource> departed = new HashMap<>();
@@ -83,12 +116,14 @@ final class Refilling {
 
     /**
      * @param clock      the clock
+     * @param timer      wakes parked requests whose time is up
      * @param unmetSlots the requirements no staying filter meets ({@link SlotFilters#missing()})
      * @param hold       the longest wait of a request, and how long something missing counts as coming back
      * @param maxHeld    most requests waiting at once
      */
-    Refilling(Clock clock, Supplier<List<String>> unmetSlots, Duration hold, int maxHeld) {
+    Refilling(Clock clock, ScheduledExecutorService timer, Supplier<List<String>> unmetSlots, Duration hold, int maxHeld) {
         this.clock = clock;
+        this.timer = timer;
         this.unmetSlots = unmetSlots;
         this.hold = hold;
         this.maxHeld = maxHeld;
@@ -97,11 +132,13 @@ final class Refilling {
 
     /** @param hold the longest wait @param maxHeld most requests waiting at once */
     void configure(Duration hold, int maxHeld) {
+        List<Runnable> wakes;
         synchronized (lock) {
             this.hold = hold;
             this.maxHeld = maxHeld;
-            lock.notifyAll();
+            wakes = recheck();
         }
+        wakes.forEach(Runnable::run);
     }
 
     /** @return the longest wait */
@@ -113,6 +150,7 @@ final class Refilling {
 
     /** The slot filters or the requirements changed. */
     void slotsChanged() {
+        List<Runnable> wakes;
         synchronized (lock) {
             boolean unmet = !unmetSlots.get().isEmpty();
             if (!unmet) {
@@ -120,8 +158,9 @@ final class Refilling {
             } else if (slotsUnmetSince == null) {
                 slotsUnmetSince = clock.instant();
             }
-            lock.notifyAll();
+            wakes = recheck();
         }
+        wakes.forEach(Runnable::run);
     }
 
     /**
@@ -129,10 +168,12 @@ final class Refilling {
      * a generation serves it.
      */
     void arrived(long serviceId, Key key, Paths paths, BooleanSupplier bundleGone) {
+        List<Runnable> wakes;
         synchronized (lock) {
             registered.put(serviceId, new Resource(key, paths, bundleGone, clock.instant()));
-            lock.notifyAll();
+            wakes = recheck();
         }
+        wakes.forEach(Runnable::run);
     }
 
     /**
@@ -140,6 +181,7 @@ final class Refilling {
      * class) to be served. Called before the requests under way are drained.
      */
     void departing(long serviceId) {
+        List<Runnable> wakes;
         synchronized (lock) {
             Resource r = registered.remove(serviceId);
             if (r == null) {
@@ -149,8 +191,9 @@ final class Refilling {
             if (!another) {
                 departed.putIfAbsent(r.key, r.at(clock.instant()));
             }
-            lock.notifyAll();
+            wakes = recheck();
         }
+        wakes.forEach(Runnable::run);
     }
 
     /**
@@ -159,6 +202,7 @@ final class Refilling {
      * @param serviceIds the resource services it serves (empty: none)
      */
     void installed(Set<Long> serviceIds) {
+        List<Runnable> wakes;
         synchronized (lock) {
             built = Set.copyOf(serviceIds);
             for (Long id : serviceIds) {
@@ -167,16 +211,19 @@ final class Refilling {
                     departed.remove(r.key);
                 }
             }
-            lock.notifyAll();
+            wakes = recheck();
         }
+        wakes.forEach(Runnable::run);
     }
 
     /** Wakes every waiting request, which is then answered 503; nothing waits afterwards. */
     void close() {
+        List<Runnable> wakes;
         synchronized (lock) {
             closed = true;
-            lock.notifyAll();
+            wakes = recheck();
         }
+        wakes.forEach(Runnable::run);
     }
 
     /** @return requests waiting now */
@@ -244,6 +291,92 @@ final class Refilling {
                 held--;
             }
         }
+    }
+
+    /**
+     * Lets a request wait without a thread: when it may go on, or its deadline passed, {@code wake}
+     * is called (on the thread that changed what it waits for, or the timer's) with null to go on,
+     * else why not. Not called when not parked.
+     *
+     * @param path     the path under the API
+     * @param deadline from {@link #deadline()} when the request arrived
+     * @param wake     how to resume the request; must not block
+     * @return whether it was parked, and if not whether it may go on now
+     */
+    Parking park(String path, Instant deadline, Consumer<Blocker> wake) {
+        String[] segments = Paths.segments(path);
+        Set<Key> awaited = new HashSet<>();
+        Instant at;
+        synchronized (lock) {
+            Instant now = clock.instant();
+            Wait w = blocker(segments, now, awaited);
+            if (w == null) {
+                return new Parking(false, null);
+            }
+            if (w.blocker == Blocker.CLOSED || held >= maxHeld || !now.isBefore(deadline) || timer == null) {
+                return new Parking(false, w.blocker);
+            }
+            Parked p = new Parked(segments, deadline, awaited, wake);
+            at = w.until.isBefore(deadline) ? w.until : deadline;
+            p.next = at;
+            parked.add(p);
+            held++;
+        }
+        schedule(at);
+        return new Parking(true, null);
+    }
+
+    /** A recheck when a lapse or a deadline comes, even if nothing changes until then. */
+    private void schedule(Instant at) {
+        try {
+            // rounded up: a timer that fires a little early would find the request not yet due
+            long micros = Math.max(0, Duration.between(clock.instant(), at).toNanos() / 1000);
+            timer.schedule(() -> recheck().forEach(Runnable::run), micros + 1000, TimeUnit.MICROSECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: close() wakes every parked request
+        }
+    }
+
+    /**
+     * Under the lock, after any change: wakes the threads waiting in {@link #await} and collects
+     * the parked requests that may go on, whose time is up, or that must stop.
+     *
+     * @return their wakes, to run once the lock is released
+     */
+    private List<Runnable> recheck() {
+        if (!Thread.holdsLock(lock)) {
+            synchronized (lock) {
+                return recheck();
+            }
+        }
+        lock.notifyAll();
+        if (parked.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Runnable> wakes = new ArrayList<>();
+        for (java.util.Iterator<Parked> it = parked.iterator(); it.hasNext();) {
+            Parked p = it.next();
+            Wait w = blocker(p.path, now, p.awaited);
+            Blocker result;
+            if (w == null) {
+                result = served(p.awaited) ? null : Blocker.RESOURCE;
+            } else if (w.blocker == Blocker.CLOSED || !now.isBefore(p.deadline)) {
+                result = w.blocker;
+            } else {
+                // still waiting: make sure a recheck comes by its next lapse or its deadline
+                Instant next = w.until.isBefore(p.deadline) ? w.until : p.deadline;
+                if (!p.next.isAfter(now.plusMillis(2)) || next.isBefore(p.next)) {
+                    p.next = next;
+                    schedule(next);
+                }
+                continue;
+            }
+            it.remove();
+            held--;
+            wakes.add(() -> p.wake.accept(result));
+        }
+        return wakes;
     }
 
     /** A reason to wait and when it lapses by itself (the thing missing counts as gone). */

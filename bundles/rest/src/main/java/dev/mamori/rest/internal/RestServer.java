@@ -111,9 +111,10 @@ public class RestServer {
         int hold_seconds() default 10;
 
         /** @return most held */
-        @AttributeDefinition(description = "Most requests waiting at once (each holds a container thread); the "
-                + "others are answered 503 at once.", min = "0")
-        int hold_max_requests() default 100;
+        @AttributeDefinition(description = "Most requests waiting at once for a refill (they wait without a "
+                + "container thread where the container supports asynchronous servlets, as Pax Web does); the others are "
+                + "answered 503 at once.", min = "0")
+        int hold_max_requests() default 1000;
 
         /** @return trusted TLS-terminating proxies */
         @AttributeDefinition(description = "TLS-terminating proxies in front of the server, as IP addresses or CIDR "
@@ -128,6 +129,12 @@ public class RestServer {
     private final SlotFilters slots = new SlotFilters();
     private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mamori-rest-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Wakes the requests waiting for a refill when their time is up; apart from the rebuilds, which take longer. */
+    private final ScheduledExecutorService waker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mamori-rest-waker");
         t.setDaemon(true);
         return t;
     });
@@ -162,7 +169,7 @@ public class RestServer {
         this.http = http;
         this.bus = defaultBus();
         this.generations = new Generations(rebuilder, GRACE);
-        this.refilling = new Refilling(Clock.systemUTC(), slots::missing, Duration.ofSeconds(config.hold_seconds()),
+        this.refilling = new Refilling(Clock.systemUTC(), waker, slots::missing, Duration.ofSeconds(config.hold_seconds()),
                 config.hold_max_requests());
         this.api = new ApiServlet(generations, () -> transport, refilling, inFlight);
         this.contents = new Contents(slots, refilling, inFlight, DRAIN, this::scheduleRebuild);
@@ -175,6 +182,7 @@ public class RestServer {
             registerServlets(http, api);
         } catch (ServletException | NamespaceException | RuntimeException e) {
             rebuilder.shutdownNow();
+            waker.shutdownNow();
             throw e;
         }
         this.active = true;
@@ -256,10 +264,15 @@ public class RestServer {
         }
     }
 
-    /** The API servlet's init parameters, as CXF's controller reads them. */
+    /**
+     * The API servlet's init parameters, as CXF's controller reads them, and {@code async-supported}
+     * (Pax Web's way to mark a servlet registered through the HttpService): requests wait for a
+     * refill without a container thread.
+     */
     static Hashtable<String, String> apiInitParams() {
         Hashtable<String, String> p = name(ApiServlet.NAME);
         p.putAll(ApiServlet.INIT_PARAMS);
+        p.put("async-supported", "true");
         return p;
     }
 
@@ -298,6 +311,7 @@ public class RestServer {
         unregister("/");
         generations.close();
         rebuilder.shutdownNow();
+        waker.shutdownNow();
     }
 
     private void unregister(String alias) {

@@ -39,10 +39,11 @@ final class ApiHarness implements AutoCloseable {
     static final long MAX_BODY = 1_048_576L;
     final Bus bus = BusFactory.newInstance().createBus();
     final SlotFilters slots = new SlotFilters();
+    final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     /** Real time, which a test may move forward. */
     final AheadClock clock = new AheadClock();
     /** No waiting unless a test configures a hold time. */
-    final Refilling refilling = new Refilling(clock, slots::missing, Duration.ZERO, 100);
+    final Refilling refilling = new Refilling(clock, executor, slots::missing, Duration.ZERO, 100);
     final InFlight inFlight = new InFlight();
     /** Rebuilds asked for by {@link #contents}; a test builds with {@link #rebuild()} when it chooses. */
     final java.util.concurrent.atomic.AtomicInteger rebuildsAsked = new java.util.concurrent.atomic.AtomicInteger();
@@ -50,7 +51,6 @@ final class ApiHarness implements AutoCloseable {
     /** The body limits generations read per request. */
     volatile BodyLimitFilter.Limits limits = BodyLimitFilter.Limits.of(MAX_BODY);
     final List<Object> extensions = new ArrayList<>();
-    final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     final Generations generations;
     final ApiServlet api;
     final org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
@@ -97,12 +97,19 @@ final class ApiHarness implements AutoCloseable {
     }
 
     ApiHarness(Duration grace) throws Exception {
+        this(grace, true);
+    }
+
+    /** @param async whether the API servlet may wait without a thread (Pax Web: async-supported) */
+    ApiHarness(Duration grace, boolean async) throws Exception {
         generations = new Generations(executor, grace);
         api = new ApiServlet(generations, () -> transport, refilling, inFlight);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         ServletHolder holder = new ServletHolder(api);
+        // as Pax Web makes it from the init parameter async-supported: requests wait without a thread
+        holder.setAsyncSupported(async);
         RestServer.apiInitParams().forEach(holder::setInitParameter);
         context.addServlet(holder, RestConstants.BASE_PATH + "/*");
         context.addServlet(new ServletHolder(new FallbackServlet()), "/");

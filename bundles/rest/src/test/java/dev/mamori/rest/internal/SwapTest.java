@@ -259,4 +259,25 @@ class SwapTest {
         assertEquals(404, getAsync("/api/v1/probe").get(5, TimeUnit.SECONDS).status, "a wait would take the 20 s hold");
     }
 
+
+    @Test
+    @DisplayName("EXT-1: where the container has no asynchronous servlets a request waits on its thread, with the same outcome")
+    void waitsOnItsThreadWithoutAsync() throws Exception {
+        api.close();
+        api = new ApiHarness(Duration.ofSeconds(30), false);
+        api.slots.require(List.of(SESSION));
+        api.refilling.configure(Duration.ofSeconds(20), 100);
+        serve();
+        api.contents.resourceRemoved(10);
+        api.contents.filterRemoved(1);
+        api.rebuild();
+        CompletableFuture<Resp> waiting = getAsync("/api/v1/probe");
+        until("the request waits", () -> api.refilling.held() == 1);
+        api.contents.filterAdded(2, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, new Authentication());
+        Probe successor = new Probe();
+        api.contents.resourceAdded(12, BUNDLE, successor, () -> false);
+        api.rebuild();
+        assertEquals(200, waiting.get(20, TimeUnit.SECONDS).status);
+        assertEquals(1, successor.calls.get());
+    }
 }
