@@ -1,6 +1,7 @@
 package dev.mamori.rest.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.Collections;
@@ -55,6 +56,8 @@ final class ApiServlet extends HttpServlet {
     static final String WOKEN = "mamori.rest.woken";
     /** The wait is over: go on. */
     static final String GO = "go";
+    /** Before a safe request that met an unavailable service during a swap is tried again. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(200);
     /** Seconds a client should wait after the hold time passed in vain: the swap takes longer than expected. */
     static final long RETRY_AFTER_SECONDS = 5;
     private final transient Generations generations;
@@ -110,13 +113,37 @@ final class ApiServlet extends HttpServlet {
         while (true) {
             // counted before the check: a filter or resource that leaves after it waits for this request
             long ticket = inFlight.enter();
+            boolean retry = false;
             try {
                 if (refilling.blocker(path) == null) {
-                    dispatch(request, response);
-                    return;
+                    if (!Retrying.safe(request)) {
+                        dispatch(request, response);
+                        return;
+                    }
+                    Retrying held = new Retrying(request, response, () -> refilling.mayRetry(deadline, RETRY_PAUSE));
+                    dispatch(request, held);
+                    if (!held.swallowed()) {
+                        return;
+                    }
+                    retry = true;
                 }
             } finally {
                 inFlight.exit(ticket);
+            }
+            if (retry) {
+                // a service it needed was unavailable for a moment during a swap: try again shortly, nothing was sent
+                response.reset();
+                request.removeAttribute(Retrying.TRANSIENT);
+                if (request.isAsyncSupported()) {
+                    AsyncContext async = request.startAsync();
+                    async.setTimeout(refilling.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
+                    if (!refilling.pause(RETRY_PAUSE, result -> resume(async, request, result))) {
+                        resume(async, request, null);
+                    }
+                    return;
+                }
+                refilling.sleep(RETRY_PAUSE);
+                continue;
             }
             if (request.isAsyncSupported()) {
                 park(request, path, deadline);

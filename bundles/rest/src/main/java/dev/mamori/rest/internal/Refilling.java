@@ -113,6 +113,8 @@ final class Refilling {
     private int maxHeld;
     private int held;
     private boolean closed;
+    /** When a filter, resource or requirement last came or went. */
+    private Instant lastChange;
 
     /**
      * @param clock      the clock
@@ -152,6 +154,7 @@ final class Refilling {
     void slotsChanged() {
         List<Runnable> wakes;
         synchronized (lock) {
+            lastChange = clock.instant();
             boolean unmet = !unmetSlots.get().isEmpty();
             if (!unmet) {
                 slotsUnmetSince = null;
@@ -171,6 +174,7 @@ final class Refilling {
         List<Runnable> wakes;
         synchronized (lock) {
             registered.put(serviceId, new Resource(key, paths, bundleGone, clock.instant()));
+            lastChange = clock.instant();
             wakes = recheck();
         }
         wakes.forEach(Runnable::run);
@@ -187,6 +191,7 @@ final class Refilling {
             if (r == null) {
                 return;
             }
+            lastChange = clock.instant();
             boolean another = registered.values().stream().anyMatch(o -> o.key.equals(r.key));
             if (!another) {
                 departed.putIfAbsent(r.key, r.at(clock.instant()));
@@ -205,6 +210,7 @@ final class Refilling {
         List<Runnable> wakes;
         synchronized (lock) {
             built = Set.copyOf(serviceIds);
+            lastChange = clock.instant();
             for (Long id : serviceIds) {
                 Resource r = registered.get(id);
                 if (r != null) {
@@ -326,6 +332,52 @@ final class Refilling {
         return new Parking(true, null);
     }
 
+    /**
+     * @param deadline the request's deadline
+     * @param pause    how long it would wait before trying again
+     * @return whether a safe request that met an unavailable service may try again: something was
+     *         swapped within the hold time, and the pause ends before its deadline
+     */
+    boolean mayRetry(Instant deadline, Duration pause) {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            return !closed && lastChange != null && now.isBefore(lastChange.plus(hold)) && now.plus(pause).isBefore(deadline);
+        }
+    }
+
+    /**
+     * Lets a request pause without a thread before it tries again; {@code wake} is called with null
+     * once the pause is over (or with {@link Blocker#CLOSED}).
+     *
+     * @return whether it was parked; if not, it may try again at once
+     */
+    boolean pause(Duration pause, Consumer<Blocker> wake) {
+        Instant until;
+        synchronized (lock) {
+            if (closed || timer == null || held >= maxHeld) {
+                return false;
+            }
+            until = clock.instant().plus(pause);
+            Parked p = new Parked(null, until, Set.of(), wake);
+            p.next = until;
+            parked.add(p);
+            held++;
+        }
+        schedule(until);
+        return true;
+    }
+
+    /** Holds the calling thread for the pause (containers without asynchronous servlets); a change ends it early. */
+    void sleep(Duration pause) {
+        synchronized (lock) {
+            try {
+                TimeUnit.MILLISECONDS.timedWait(lock, Math.max(1, pause.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** A recheck when a lapse or a deadline comes, even if nothing changes until then. */
     private void schedule(Instant at) {
         try {
@@ -357,9 +409,19 @@ final class Refilling {
         List<Runnable> wakes = new ArrayList<>();
         for (java.util.Iterator<Parked> it = parked.iterator(); it.hasNext();) {
             Parked p = it.next();
-            Wait w = blocker(p.path, now, p.awaited);
             Blocker result;
-            if (w == null) {
+            Wait w = p.path == null ? null : blocker(p.path, now, p.awaited);
+            if (p.path == null) {
+                // a pause: over at its end
+                if (!closed && now.isBefore(p.deadline)) {
+                    if (!p.next.isAfter(now.plusMillis(2))) {
+                        p.next = p.deadline;
+                        schedule(p.deadline);
+                    }
+                    continue;
+                }
+                result = closed ? Blocker.CLOSED : null;
+            } else if (w == null) {
                 result = served(p.awaited) ? null : Blocker.RESOURCE;
             } else if (w.blocker == Blocker.CLOSED || !now.isBefore(p.deadline)) {
                 result = w.blocker;

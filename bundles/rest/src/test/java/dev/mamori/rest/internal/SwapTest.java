@@ -26,6 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.mamori.platform.error.ErrorCode;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.error.MamoriException;
 import dev.mamori.rest.internal.ApiHarness.Resp;
 import dev.mamori.rest.spi.RestConstants;
 
@@ -61,6 +64,31 @@ class SwapTest {
         @Produces(MediaType.APPLICATION_JSON)
         public Map<String, String> get() {
             return Map.of("other", "yes");
+        }
+    }
+
+    /** A resource whose service is unavailable while {@link #sealed}, as the vault is until it has unsealed after a restart. */
+    @Path("sealed")
+    public static class Sealed {
+        volatile boolean sealed = true;
+        final AtomicInteger calls = new AtomicInteger();
+
+        /** @return a fixed body, once unsealed */
+        @GET
+        @Produces(MediaType.APPLICATION_JSON)
+        public Map<String, String> get() {
+            calls.incrementAndGet();
+            if (sealed) {
+                throw new MamoriException(ErrorCode.of("it-sealed", ErrorKind.UNAVAILABLE, "Sealed"), "Still unsealing.");
+            }
+            return Map.of("open", "yes");
+        }
+
+        /** @return never, while sealed */
+        @javax.ws.rs.POST
+        @Produces(MediaType.APPLICATION_JSON)
+        public Map<String, String> post() {
+            return get();
         }
     }
 
@@ -279,5 +307,30 @@ class SwapTest {
         api.rebuild();
         assertEquals(200, waiting.get(20, TimeUnit.SECONDS).status);
         assertEquals(1, successor.calls.get());
+    }
+
+    @Test
+    @DisplayName("EXT-1: a GET that meets a service unavailable for a moment during a swap (the vault unsealing after a restart) is tried again and served; a POST, or a GET long after any swap, gets the 503")
+    void safeRequestsRetryTransientUnavailability() throws Exception {
+        serve();
+        Sealed sealed = new Sealed();
+        api.contents.resourceAdded(30, BUNDLE, sealed, () -> false);
+        api.rebuild();
+        CompletableFuture<Resp> waiting = getAsync("/api/v1/sealed");
+        until("the request tried and paused", () -> sealed.calls.get() >= 1 && api.refilling.held() == 1);
+        sealed.sealed = false;
+        Resp r = waiting.get(20, TimeUnit.SECONDS);
+        assertEquals(200, r.status, r.body);
+        assertTrue(sealed.calls.get() >= 2, "tried again");
+
+        sealed.sealed = true;
+        Resp post = api.request("POST", "/api/v1/sealed");
+        assertEquals(503, post.status, "a POST is never repeated");
+        assertTrue(post.body.contains("it-sealed"), post.body);
+        api.clock.advance(Duration.ofSeconds(21));
+        int before = sealed.calls.get();
+        Resp late = getAsync("/api/v1/sealed").get(5, TimeUnit.SECONDS);
+        assertEquals(503, late.status, "no swap within the hold time: a sealed vault is answered at once");
+        assertEquals(before + 1, sealed.calls.get());
     }
 }
