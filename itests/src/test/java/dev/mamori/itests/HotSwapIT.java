@@ -41,7 +41,10 @@ import dev.mamori.tenant.Tenant;
  * signed-in session while one bundle of the running distribution (H2) is updated - a new revision
  * and a refresh, or a restart - and not one request may fail: requests that arrive while a required
  * filter or the resource for their path is being replaced wait for it (up to {@code hold.seconds}),
- * those under way finish before what they use goes. Each swap's answers are counted and printed.
+ * those under way finish before what they use goes, a GET that meets a service still starting (the vault
+ * unsealing) is tried again. Each swap's answers are counted and printed. The REST bundle's own update
+ * is measured too: its servlet is briefly gone from the container, so 503 with Retry-After is allowed
+ * there - never 404.
  *
  * <p>Its own class (its own container): the swaps would disturb the other container tests.
  */
@@ -96,18 +99,21 @@ public class HotSwapIT extends ContainerTestSupport {
             answers.put(s.getKey(), underLoad(token, s.getValue()));
             Wait.until("GET /me after " + s.getKey(), Duration.ofSeconds(60), () -> me(token).statusCode() == 200);
         }
-        // measured, not asserted: while the REST bundle itself is replaced its servlet is gone from the container
+        // while the REST bundle itself is replaced its servlet is gone from the container for a moment: 503 with
+        // Retry-After (the fallback's, or Jetty's for a path under the API), never a 404
         Map<String, Integer> rest = underLoad(token, () -> bundle("dev.mamori.rest").update());
         Wait.until("GET /me after the REST bundle's update", Duration.ofSeconds(60), () -> me(token).statusCode() == 200);
         StringBuilder report = new StringBuilder("EXT-1 hot swap at " + RATE + " requests/s of GET /me, " + REQUESTS + " per swap:");
         answers.forEach((swap, counts) -> report.append("\n  ").append(swap).append(": ").append(counts));
-        report.append("\n  dev.mamori.rest update (no refresh; not asserted): ").append(rest);
+        report.append("\n  dev.mamori.rest update (no refresh; 503 allowed, no 404): ").append(rest);
         System.out.println(report);
         for (Map.Entry<String, Map<String, Integer>> a : answers.entrySet()) {
             Map<String, Integer> statuses = new TreeMap<>(a.getValue());
             statuses.keySet().removeIf(k -> k.startsWith("("));
             assertEquals(report.toString(), Map.of("200", REQUESTS), statuses);
         }
+        rest.keySet().removeIf(k -> k.startsWith("(") || k.equals("200") || k.equals("503 unavailable"));
+        assertEquals(report.toString(), Map.of(), rest);
     }
 
     /**
