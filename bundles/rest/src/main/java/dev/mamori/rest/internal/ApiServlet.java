@@ -28,7 +28,7 @@ import dev.mamori.rest.spi.RestConstants;
  * The servlet at {@link RestConstants#BASE_PATH}: the entry of every API request. It binds the
  * request's {@link ExecutionContext} and the log MDC for the whole call, refuses a request that did
  * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), lets it wait while what it needs
- * is being refilled ({@link Refilling}: a required slot, the resource for its path), then hands it
+ * is being refilled ({@link Holds}, {@link Refilling}: a required slot, the resource for its path), then hands it
  * to the current {@link Generation} of the CXF server (through {@link Generations}, which counts it
  * in flight there), counted in {@link InFlight} for filters and resources that leave meanwhile.
  */
@@ -62,19 +62,19 @@ final class ApiServlet extends HttpServlet {
     static final long RETRY_AFTER_SECONDS = 5;
     private final transient Generations generations;
     private final transient Supplier<TlsOnly> transport;
-    private final transient Refilling refilling;
+    private final transient Holds holds;
     private final transient InFlight inFlight;
 
     /**
      * @param generations the CXF server generations requests go to
      * @param transport   who may reach the API without TLS on this connection (read per request)
-     * @param refilling   what requests wait for
+     * @param holds       where requests wait for a refill
      * @param inFlight    the requests under way
      */
-    ApiServlet(Generations generations, Supplier<TlsOnly> transport, Refilling refilling, InFlight inFlight) {
+    ApiServlet(Generations generations, Supplier<TlsOnly> transport, Holds holds, InFlight inFlight) {
         this.generations = generations;
         this.transport = transport;
-        this.refilling = refilling;
+        this.holds = holds;
         this.inFlight = inFlight;
     }
 
@@ -102,7 +102,7 @@ final class ApiServlet extends HttpServlet {
     private void serve(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         String path = request.getPathInfo();
         Object arrived = request.getAttribute(DEADLINE);
-        Instant deadline = arrived instanceof Instant ? (Instant) arrived : refilling.deadline();
+        Instant deadline = arrived instanceof Instant ? (Instant) arrived : holds.deadline();
         request.setAttribute(DEADLINE, deadline);
         Object woken = request.getAttribute(WOKEN);
         request.removeAttribute(WOKEN);
@@ -115,12 +115,12 @@ final class ApiServlet extends HttpServlet {
             long ticket = inFlight.enter();
             boolean retry = false;
             try {
-                if (refilling.blocker(path) == null) {
+                if (holds.blocker(path) == null) {
                     if (!Retrying.safe(request)) {
                         dispatch(request, response);
                         return;
                     }
-                    Retrying held = new Retrying(request, response, () -> refilling.mayRetry(deadline, RETRY_PAUSE));
+                    Retrying held = new Retrying(request, response, () -> holds.mayRetry(deadline, RETRY_PAUSE));
                     dispatch(request, held);
                     if (!held.swallowed()) {
                         return;
@@ -136,20 +136,20 @@ final class ApiServlet extends HttpServlet {
                 request.removeAttribute(Retrying.TRANSIENT);
                 if (request.isAsyncSupported()) {
                     AsyncContext async = request.startAsync();
-                    async.setTimeout(refilling.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
-                    if (!refilling.pause(RETRY_PAUSE, result -> resume(async, request, result))) {
+                    async.setTimeout(holds.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
+                    if (!holds.pause(RETRY_PAUSE, result -> resume(async, request, result))) {
                         resume(async, request, null);
                     }
                     return;
                 }
-                refilling.sleep(RETRY_PAUSE);
+                holds.sleep(RETRY_PAUSE);
                 continue;
             }
             if (request.isAsyncSupported()) {
                 park(request, path, deadline);
                 return;
             }
-            Refilling.Blocker waited = refilling.await(path, deadline);
+            Refilling.Blocker waited = holds.await(path, deadline);
             if (waited != null) {
                 answer(request, response, waited);
                 return;
@@ -164,8 +164,8 @@ final class ApiServlet extends HttpServlet {
     private void park(HttpServletRequest request, String path, Instant deadline) {
         AsyncContext async = request.startAsync();
         // our own deadline ends the wait; the container's timeout only guards against a wake that never comes
-        async.setTimeout(refilling.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
-        Refilling.Parking parking = refilling.park(path, deadline, result -> resume(async, request, result));
+        async.setTimeout(holds.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
+        Holds.Parking parking = holds.park(path, deadline, result -> resume(async, request, result));
         if (!parking.parked()) {
             resume(async, request, parking.blocker());
         }

@@ -9,30 +9,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * What the API is waiting for while a bundle is swapped (EXT-1), and the requests that wait for it
- * instead of failing: a request that arrives while a required slot is unmet (its filter leaving or
- * not back yet), or while the resource for its path is leaving, coming back or not yet built into
- * the current generation, waits until that is over, up to the hold time. Only past it is it
- * answered 503 with Retry-After. Nothing answers 404 for a path whose resource is on its way back.
+ * What the API is missing while a bundle is swapped (EXT-1): a required slot that is unmet (its filter
+ * leaving or not back yet), or the resource for a path that is leaving, coming back or not yet built
+ * into the current generation. {@link Holds} lets requests wait for it; this says what they wait for.
  *
  * <p>Everything missing counts as on its way back for the hold time after it went (or, at start,
  * after the server began): longer than that, it is gone (the bundle stopped, a plugin removed), so
  * requests are answered at once again - 503 for an unmet requirement, 404 for a path no resource
  * serves. A resource whose bundle was uninstalled is gone at once. A resource is recognised when it
  * comes back by its bundle and class.
- *
- * <p>A request waits without a container thread where the servlet container lets it
- * ({@link #park}: asynchronous servlet processing, woken by a dispatch when it may go on or its time
- * is up); elsewhere it holds its thread ({@link #await}). At most {@code maxHeld} wait at once, the
- * others are answered at once.
  */
 final class Refilling {
     /** Why a request cannot be served yet. */
@@ -49,98 +38,63 @@ final class Refilling {
     record Key(long bundleId, String className) {
     }
 
-    /** A resource service as far as waiting is concerned. */
-    static final class Resource {
-        final Key key;
-        final Paths paths;
-        final BooleanSupplier bundleGone;
-        final Instant since;
+    /**
+     * A reason to wait and when it lapses by itself (the thing missing counts as gone).
+     *
+     * @param blocker why
+     * @param until   when it lapses
+     */
+    record Wait(Blocker blocker, Instant until) {
+    }
 
-        /**
-         * @param key        its identity
-         * @param paths      the paths it serves
-         * @param bundleGone whether its bundle was uninstalled (then nobody waits for it)
-         * @param since      when it arrived or left
-         */
-        Resource(Key key, Paths paths, BooleanSupplier bundleGone, Instant since) {
-            this.key = key;
-            this.paths = paths;
-            this.bundleGone = bundleGone;
-            this.since = since;
-        }
-
+    /** A resource service as far as waiting is concerned: its identity, paths, and since when it arrived or left. */
+    private record Resource(Key key, Paths paths, BooleanSupplier bundleGone, Instant since) {
         Resource at(Instant when) {
             return new Resource(key, paths, bundleGone, when);
         }
     }
 
-    /**
-     * What {@link #park} says.
-     *
-     * @param parked  true: the wake will say when and how to go on
-     * @param blocker when not parked: null to go on now, else why not (answer now)
-     */
-    record Parking(boolean parked, Blocker blocker) {
-    }
-
-    /** A request waiting without a thread. */
-    private static final class Parked {
-        final String[] path;
-        final Instant deadline;
-        final Set<Key> awaited;
-        final Consumer<Blocker> wake;
-        /** When a recheck is scheduled for it. */
-        Instant next;
-
-        Parked(String[] path, Instant deadline, Set<Key> awaited, Consumer<Blocker> wake) {
-            this.path = path;
-            this.deadline = deadline;
-            this.awaited = awaited;
-            this.wake = wake;
-        }
-    }
-
     private final Object lock = new Object();
     private final Clock clock;
-    private final ScheduledExecutorService timer;
-    private final List<Parked> parked = new ArrayList<>();
     private final Supplier<List<String>> unmetSlots;
     private final Map<Long, Resource> registered = new HashMap<>();
     private final Map<Key, Resource> departed = new HashMap<>();
     private Set<Long> built = Set.of();
     private Instant slotsUnmetSince;
     private Duration hold;
-    private int maxHeld;
-    private int held;
     private boolean closed;
     /** When a filter, resource or requirement last came or went. */
     private Instant lastChange;
+    private volatile Runnable onChange = () -> { };
 
     /**
      * @param clock      the clock
-     * @param timer      wakes parked requests whose time is up
      * @param unmetSlots the requirements no staying filter meets ({@link SlotFilters#missing()})
-     * @param hold       the longest wait of a request, and how long something missing counts as coming back
-     * @param maxHeld    most requests waiting at once
+     * @param hold       how long something missing counts as coming back (and the longest wait)
      */
-    Refilling(Clock clock, ScheduledExecutorService timer, Supplier<List<String>> unmetSlots, Duration hold, int maxHeld) {
+    Refilling(Clock clock, Supplier<List<String>> unmetSlots, Duration hold) {
         this.clock = clock;
-        this.timer = timer;
         this.unmetSlots = unmetSlots;
         this.hold = hold;
-        this.maxHeld = maxHeld;
         this.slotsUnmetSince = clock.instant();
     }
 
-    /** @param hold the longest wait @param maxHeld most requests waiting at once */
-    void configure(Duration hold, int maxHeld) {
-        List<Runnable> wakes;
+    /** @param listener told after every change, outside this object's lock */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /** @return the clock */
+    Clock clock() {
+        return clock;
+    }
+
+    /** @param hold how long something missing counts as coming back, and the longest wait */
+    void configure(Duration hold) {
         synchronized (lock) {
             this.hold = hold;
-            this.maxHeld = maxHeld;
-            wakes = recheck();
         }
-        wakes.forEach(Runnable::run);
+        onChange.run();
     }
 
     /** @return the longest wait */
@@ -152,18 +106,15 @@ final class Refilling {
 
     /** The slot filters or the requirements changed. */
     void slotsChanged() {
-        List<Runnable> wakes;
         synchronized (lock) {
             lastChange = clock.instant();
-            boolean unmet = !unmetSlots.get().isEmpty();
-            if (!unmet) {
+            if (unmetSlots.get().isEmpty()) {
                 slotsUnmetSince = null;
             } else if (slotsUnmetSince == null) {
-                slotsUnmetSince = clock.instant();
+                slotsUnmetSince = lastChange;
             }
-            wakes = recheck();
         }
-        wakes.forEach(Runnable::run);
+        onChange.run();
     }
 
     /**
@@ -171,13 +122,11 @@ final class Refilling {
      * a generation serves it.
      */
     void arrived(long serviceId, Key key, Paths paths, BooleanSupplier bundleGone) {
-        List<Runnable> wakes;
         synchronized (lock) {
-            registered.put(serviceId, new Resource(key, paths, bundleGone, clock.instant()));
             lastChange = clock.instant();
-            wakes = recheck();
+            registered.put(serviceId, new Resource(key, paths, bundleGone, lastChange));
         }
-        wakes.forEach(Runnable::run);
+        onChange.run();
     }
 
     /**
@@ -185,20 +134,17 @@ final class Refilling {
      * class) to be served. Called before the requests under way are drained.
      */
     void departing(long serviceId) {
-        List<Runnable> wakes;
         synchronized (lock) {
             Resource r = registered.remove(serviceId);
             if (r == null) {
                 return;
             }
             lastChange = clock.instant();
-            boolean another = registered.values().stream().anyMatch(o -> o.key.equals(r.key));
-            if (!another) {
-                departed.putIfAbsent(r.key, r.at(clock.instant()));
+            if (registered.values().stream().noneMatch(o -> o.key.equals(r.key))) {
+                departed.putIfAbsent(r.key, r.at(lastChange));
             }
-            wakes = recheck();
         }
-        wakes.forEach(Runnable::run);
+        onChange.run();
     }
 
     /**
@@ -207,7 +153,6 @@ final class Refilling {
      * @param serviceIds the resource services it serves (empty: none)
      */
     void installed(Set<Long> serviceIds) {
-        List<Runnable> wakes;
         synchronized (lock) {
             built = Set.copyOf(serviceIds);
             lastChange = clock.instant();
@@ -217,283 +162,88 @@ final class Refilling {
                     departed.remove(r.key);
                 }
             }
-            wakes = recheck();
         }
-        wakes.forEach(Runnable::run);
+        onChange.run();
     }
 
-    /** Wakes every waiting request, which is then answered 503; nothing waits afterwards. */
+    /** Nothing is waited for any more: the server is shutting down. */
     void close() {
-        List<Runnable> wakes;
         synchronized (lock) {
             closed = true;
-            wakes = recheck();
         }
-        wakes.forEach(Runnable::run);
+        onChange.run();
     }
 
-    /** @return requests waiting now */
-    int held() {
+    /** @return whether the server is shutting down */
+    boolean closed() {
         synchronized (lock) {
-            return held;
-        }
-    }
-
-    /** @return when a request arriving now stops waiting at the latest */
-    Instant deadline() {
-        synchronized (lock) {
-            return clock.instant().plus(hold);
+            return closed;
         }
     }
 
-    /**
-     * @param path the path under the API ({@code /me}, {@code /users/42})
-     * @return null when a request for it may be served now, else why not (without waiting)
-     */
-    Blocker blocker(String path) {
+    /** @return whether a filter, resource or requirement came or went within the hold time */
+    boolean swappedLately() {
         synchronized (lock) {
-            Wait w = blocker(Paths.segments(path), clock.instant(), new HashSet<>());
-            return w == null ? null : w.blocker;
+            return !closed && lastChange != null && clock.instant().isBefore(lastChange.plus(hold));
         }
     }
 
     /**
-     * Waits while a request for this path cannot be served, up to its deadline.
-     *
-     * @param path     the path under the API ({@code /me}, {@code /users/42})
-     * @param deadline from {@link #deadline()} when the request arrived
-     * @return null when it may be served now; else why not, after waiting in vain (or at once when
-     *         too many wait already)
+     * @param path    the segments of a path under the API
+     * @param now     now
+     * @param awaited gets the resources that block the path
+     * @return why a request for the path must wait, or null
      */
-    Blocker await(String path, Instant deadline) {
-        String[] segments = Paths.segments(path);
-        // the resources waited for: if one lapses instead of coming back, the wait was in vain (503, not 404)
-        Set<Key> awaited = new HashSet<>();
+    Wait check(String[] path, Instant now, Set<Key> awaited) {
         synchronized (lock) {
-            Instant now = clock.instant();
-            Wait w = blocker(segments, now, awaited);
-            if (w == null || w.blocker == Blocker.CLOSED || held >= maxHeld) {
-                return w == null ? null : w.blocker;
+            if (closed) {
+                return new Wait(Blocker.CLOSED, now);
             }
-            held++;
-            try {
-                while (now.isBefore(deadline)) {
-                    Instant wake = w.until.isBefore(deadline) ? w.until : deadline;
-                    TimeUnit.MILLISECONDS.timedWait(lock, Math.max(1, Duration.between(now, wake).toMillis()));
-                    now = clock.instant();
-                    w = blocker(segments, now, awaited);
-                    if (w == null) {
-                        return served(awaited) ? null : Blocker.RESOURCE;
-                    }
-                    if (w.blocker == Blocker.CLOSED) {
-                        return w.blocker;
-                    }
+            if (slotsUnmetSince != null) {
+                Instant until = slotsUnmetSince.plus(hold);
+                if (now.isBefore(until) && !unmetSlots.get().isEmpty()) {
+                    return new Wait(Blocker.SLOTS, until);
                 }
-                return w.blocker;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return w.blocker;
-            } finally {
-                held--;
             }
-        }
-    }
-
-    /**
-     * Lets a request wait without a thread: when it may go on, or its deadline passed, {@code wake}
-     * is called (on the thread that changed what it waits for, or the timer's) with null to go on,
-     * else why not. Not called when not parked.
-     *
-     * @param path     the path under the API
-     * @param deadline from {@link #deadline()} when the request arrived
-     * @param wake     how to resume the request; must not block
-     * @return whether it was parked, and if not whether it may go on now
-     */
-    Parking park(String path, Instant deadline, Consumer<Blocker> wake) {
-        String[] segments = Paths.segments(path);
-        Set<Key> awaited = new HashSet<>();
-        Instant at;
-        synchronized (lock) {
-            Instant now = clock.instant();
-            Wait w = blocker(segments, now, awaited);
-            if (w == null) {
-                return new Parking(false, null);
-            }
-            if (w.blocker == Blocker.CLOSED || held >= maxHeld || !now.isBefore(deadline) || timer == null) {
-                return new Parking(false, w.blocker);
-            }
-            Parked p = new Parked(segments, deadline, awaited, wake);
-            at = w.until.isBefore(deadline) ? w.until : deadline;
-            p.next = at;
-            parked.add(p);
-            held++;
-        }
-        schedule(at);
-        return new Parking(true, null);
-    }
-
-    /**
-     * @param deadline the request's deadline
-     * @param pause    how long it would wait before trying again
-     * @return whether a safe request that met an unavailable service may try again: something was
-     *         swapped within the hold time, and the pause ends before its deadline
-     */
-    boolean mayRetry(Instant deadline, Duration pause) {
-        synchronized (lock) {
-            Instant now = clock.instant();
-            return !closed && lastChange != null && now.isBefore(lastChange.plus(hold)) && now.plus(pause).isBefore(deadline);
-        }
-    }
-
-    /**
-     * Lets a request pause without a thread before it tries again; {@code wake} is called with null
-     * once the pause is over (or with {@link Blocker#CLOSED}).
-     *
-     * @return whether it was parked; if not, it may try again at once
-     */
-    boolean pause(Duration pause, Consumer<Blocker> wake) {
-        Instant until;
-        synchronized (lock) {
-            if (closed || timer == null || held >= maxHeld) {
-                return false;
-            }
-            until = clock.instant().plus(pause);
-            Parked p = new Parked(null, until, Set.of(), wake);
-            p.next = until;
-            parked.add(p);
-            held++;
-        }
-        schedule(until);
-        return true;
-    }
-
-    /** Holds the calling thread for the pause (containers without asynchronous servlets); a change ends it early. */
-    void sleep(Duration pause) {
-        synchronized (lock) {
-            try {
-                TimeUnit.MILLISECONDS.timedWait(lock, Math.max(1, pause.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** A recheck when a lapse or a deadline comes, even if nothing changes until then. */
-    private void schedule(Instant at) {
-        try {
-            // rounded up: a timer that fires a little early would find the request not yet due
-            long micros = Math.max(0, Duration.between(clock.instant(), at).toNanos() / 1000);
-            timer.schedule(() -> recheck().forEach(Runnable::run), micros + 1000, TimeUnit.MICROSECONDS);
-        } catch (RejectedExecutionException e) {
-            // shutting down: close() wakes every parked request
-        }
-    }
-
-    /**
-     * Under the lock, after any change: wakes the threads waiting in {@link #await} and collects
-     * the parked requests that may go on, whose time is up, or that must stop.
-     *
-     * @return their wakes, to run once the lock is released
-     */
-    private List<Runnable> recheck() {
-        if (!Thread.holdsLock(lock)) {
-            synchronized (lock) {
-                return recheck();
-            }
-        }
-        lock.notifyAll();
-        if (parked.isEmpty()) {
-            return List.of();
-        }
-        Instant now = clock.instant();
-        List<Runnable> wakes = new ArrayList<>();
-        for (java.util.Iterator<Parked> it = parked.iterator(); it.hasNext();) {
-            Parked p = it.next();
-            Blocker result;
-            Wait w = p.path == null ? null : blocker(p.path, now, p.awaited);
-            if (p.path == null) {
-                // a pause: over at its end
-                if (!closed && now.isBefore(p.deadline)) {
-                    if (!p.next.isAfter(now.plusMillis(2))) {
-                        p.next = p.deadline;
-                        schedule(p.deadline);
-                    }
-                    continue;
-                }
-                result = closed ? Blocker.CLOSED : null;
-            } else if (w == null) {
-                result = served(p.awaited) ? null : Blocker.RESOURCE;
-            } else if (w.blocker == Blocker.CLOSED || !now.isBefore(p.deadline)) {
-                result = w.blocker;
-            } else {
-                // still waiting: make sure a recheck comes by its next lapse or its deadline
-                Instant next = w.until.isBefore(p.deadline) ? w.until : p.deadline;
-                if (!p.next.isAfter(now.plusMillis(2)) || next.isBefore(p.next)) {
-                    p.next = next;
-                    schedule(next);
-                }
-                continue;
-            }
-            it.remove();
-            held--;
-            wakes.add(() -> p.wake.accept(result));
-        }
-        return wakes;
-    }
-
-    /** A reason to wait and when it lapses by itself (the thing missing counts as gone). */
-    private record Wait(Blocker blocker, Instant until) {
-    }
-
-    /** Under the lock: whether every one of these resources is served by the current generation. */
-    private boolean served(Set<Key> keys) {
-        if (keys.isEmpty()) {
-            return true;
-        }
-        Set<Key> serving = new HashSet<>();
-        for (Long id : built) {
-            Resource r = registered.get(id);
-            if (r != null) {
-                serving.add(r.key);
-            }
-        }
-        return serving.containsAll(keys);
-    }
-
-    /** Under the lock; adds the keys of the resources that block the path to {@code awaited}. */
-    private Wait blocker(String[] path, Instant now, Set<Key> awaited) {
-        if (closed) {
-            return new Wait(Blocker.CLOSED, now);
-        }
-        if (slotsUnmetSince != null) {
-            Instant until = slotsUnmetSince.plus(hold);
-            if (now.isBefore(until) && !unmetSlots.get().isEmpty()) {
-                return new Wait(Blocker.SLOTS, until);
-            }
-        }
-        Instant until = null;
-        for (Map.Entry<Long, Resource> e : registered.entrySet()) {
-            Resource r = e.getValue();
-            if (!built.contains(e.getKey()) && r.paths.matches(path)) {
-                Instant lapse = coming(r, now);
+            Instant until = null;
+            for (Map.Entry<Long, Resource> e : registered.entrySet()) {
+                Resource r = e.getValue();
+                Instant lapse = built.contains(e.getKey()) || !r.paths.matches(path) ? null : coming(r, now);
                 if (lapse != null) {
                     awaited.add(r.key);
                     until = later(until, lapse);
                 }
             }
-        }
-        List<Key> gone = new ArrayList<>();
-        for (Resource r : departed.values()) {
-            Instant lapse = coming(r, now);
-            if (lapse == null) {
-                gone.add(r.key);
-            } else if (r.paths.matches(path)) {
-                awaited.add(r.key);
-                until = later(until, lapse);
+            List<Key> gone = new ArrayList<>();
+            for (Resource r : departed.values()) {
+                Instant lapse = coming(r, now);
+                if (lapse == null) {
+                    gone.add(r.key);
+                } else if (r.paths.matches(path)) {
+                    awaited.add(r.key);
+                    until = later(until, lapse);
+                }
             }
+            gone.forEach(departed::remove);
+            return until == null ? null : new Wait(Blocker.RESOURCE, until);
         }
-        gone.forEach(departed::remove);
-        return until == null ? null : new Wait(Blocker.RESOURCE, until);
+    }
+
+    /** @param keys resources waited for @return whether the current generation serves every one */
+    boolean served(Set<Key> keys) {
+        if (keys.isEmpty()) {
+            return true;
+        }
+        synchronized (lock) {
+            Set<Key> serving = new HashSet<>();
+            for (Long id : built) {
+                Resource r = registered.get(id);
+                if (r != null) {
+                    serving.add(r.key);
+                }
+            }
+            return serving.containsAll(keys);
+        }
     }
 
     /** @return until when a resource that arrived or left counts as on its way, or null if no longer */
@@ -507,12 +257,5 @@ final class Refilling {
             return a;
         }
         return a == null || b.isAfter(a) ? b : a;
-    }
-
-    /** @return the keys departed and not yet back, for tests and the log */
-    Set<Key> departed() {
-        synchronized (lock) {
-            return new HashSet<>(departed.keySet());
-        }
     }
 }

@@ -8,21 +8,17 @@ import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
-import javax.servlet.ServletConfig;
 import javax.servlet.ServletException;
 
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
-import org.apache.cxf.jaxrs.openapi.OpenApiFeature;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -41,12 +37,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
-
 import dev.mamori.rest.spi.RestConstants;
 
 /**
@@ -54,11 +44,11 @@ import dev.mamori.rest.spi.RestConstants;
  * {@link RestConstants}): resources and extension providers make it build a new
  * {@link Generation} (debounced) that replaces the current one without failing requests in
  * flight; slot filters go to {@link SlotFilters} and take effect on the next request without a
- * rebuild. The built-in chain is explicit here, in order, rather than left to discovery.
+ * rebuild. The built-in chain is {@link Chain}'s.
  *
  * <p>While a bundle is swapped, requests wait rather than fail (EXT-1): a filter or resource that
  * leaves first lets the requests under way finish ({@link InFlight}), and new requests wait in
- * {@link Refilling} for its successor, up to {@code hold.seconds}.
+ * {@link Holds} for its successor ({@link Refilling} knows what is missing), up to {@code hold.seconds}.
  *
  * <p>It also owns the HTTP routing: the API servlet at {@link RestConstants#BASE_PATH} and the
  * fallback at "/", both in one HttpContext so the container always prefers the longer alias.
@@ -76,7 +66,6 @@ public class RestServer {
     /** Longest wait of a leaving filter or resource for the requests that may be using it. */
     static final Duration DRAIN = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
-    private static final String OPENAPI_RESOURCE = "io.swagger.v3.jaxrs2.integration.resources.OpenApiResource";
 
     /** REST configuration (PID dev.mamori.rest). */
     @ObjectClassDefinition(name = "Mamori REST", description = "The API server at /api/v1.")
@@ -145,6 +134,7 @@ public class RestServer {
     private final Generations generations;
     private final ApiServlet api;
     private final Refilling refilling;
+    private final Holds holds;
     private final InFlight inFlight = new InFlight();
     private final Contents contents;
     private final List<Whiteboard> trackers;
@@ -169,9 +159,9 @@ public class RestServer {
         this.http = http;
         this.bus = defaultBus();
         this.generations = new Generations(rebuilder, GRACE);
-        this.refilling = new Refilling(Clock.systemUTC(), waker, slots::missing, Duration.ofSeconds(config.hold_seconds()),
-                config.hold_max_requests());
-        this.api = new ApiServlet(generations, () -> transport, refilling, inFlight);
+        this.refilling = new Refilling(Clock.systemUTC(), slots::missing, Duration.ofSeconds(Math.max(0, config.hold_seconds())));
+        this.holds = new Holds(refilling, waker, Math.max(0, config.hold_max_requests()));
+        this.api = new ApiServlet(generations, () -> transport, holds, inFlight);
         this.contents = new Contents(slots, refilling, inFlight, DRAIN, this::scheduleRebuild);
         this.trackers = List.of(
                 new Whiteboard(context, RESOURCES, new ResourceListener()),
@@ -226,7 +216,8 @@ public class RestServer {
                     config.max_body_bytes_ceiling());
         }
         this.limits = new BodyLimitFilter.Limits(config.max_body_bytes(), config.max_body_bytes_ceiling());
-        refilling.configure(Duration.ofSeconds(Math.max(0, config.hold_seconds())), Math.max(0, config.hold_max_requests()));
+        refilling.configure(Duration.ofSeconds(Math.max(0, config.hold_seconds())));
+        holds.configure(Math.max(0, config.hold_max_requests()));
         TlsOnly tls = TlsOnly.of(config.tls_proxies());
         if (!tls.rejected().isEmpty()) {
             LOG.error("tls.proxies: {} neither an IP address nor a CIDR block: trusted by nobody", tls.rejected());
@@ -421,12 +412,12 @@ public class RestServer {
         List<Object> beans = new ArrayList<>(serving.values());
         if (beans.isEmpty()) {
             generations.install(null);
-            refilling.installed(Set.of());
+            refilling.installed(java.util.Set.of());
             LOG.info("REST server at {} has no resources", RestConstants.BASE_PATH);
             return;
         }
         try {
-            Generation next = build(generationNumbers.incrementAndGet(), bus, beans, extensions,
+            Generation next = Chain.build(generationNumbers.incrementAndGet(), bus, beans, extensions,
                     () -> limits, slots, api.controllerConfig());
             generations.install(next);
             refilling.installed(serving.keySet());
@@ -435,71 +426,5 @@ public class RestServer {
         } catch (RuntimeException | LinkageError e) {
             LOG.error("REST server could not be rebuilt; the previous generation keeps serving", e);
         }
-    }
-
-    /**
-     * Builds a complete generation (not yet installed).
-     *
-     * @param number        generation number
-     * @param bus           the bus
-     * @param resources     resource objects
-     * @param extensions    extension providers
-     * @param maxBody       the body limits, read per request
-     * @param slots         the slot filters, read per request
-     * @param servletConfig the API servlet's configuration for CXF's controller
-     * @return the started generation
-     */
-    static Generation build(long number, Bus bus, List<Object> resources, Collection<Object> extensions,
-            Supplier<BodyLimitFilter.Limits> maxBody, SlotFilters slots, ServletConfig servletConfig) {
-        return Generation.build(number, bus, resources, providers(maxBody, slots, extensions), List.of(openApi()),
-                servletConfig);
-    }
-
-    /**
-     * The chain, in order: request id, required-slot gate, body limit (the ceiling before matching,
-     * the method's after), security headers, the slot filters, error mapping; then the
-     * capabilities' extensions.
-     */
-    static List<Object> providers(Supplier<BodyLimitFilter.Limits> maxBody, SlotFilters slots, Collection<Object> extensions) {
-        RequiredSlotGate gate = new RequiredSlotGate(slots);
-        List<Object> p = new ArrayList<>();
-        p.add(new RequestIdFilter());
-        p.add(gate);
-        p.add(new BodyLimitFilter(maxBody));
-        p.add(new BodyLimitFilter.PerMethod());
-        p.add(new SecurityHeaders());
-        p.add(new SlotDispatcher(slots));
-        p.add(new ProblemMapper());
-        p.add(new JacksonJsonProvider(objectMapper()));
-        p.add(new NoWadl(gate));
-        p.addAll(extensions);
-        return p;
-    }
-
-    static ObjectMapper objectMapper() {
-        ObjectMapper mapper = new ObjectMapper();
-        mapper.registerModule(new JavaTimeModule());
-        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        return mapper;
-    }
-
-    static OpenApiFeature openApi() {
-        OpenApiFeature f = new OpenApiFeature();
-        f.setTitle("Mamori API");
-        f.setVersion("1.0.0");
-        f.setDescription("Multi-tenant server that enforces published security and privacy promises.");
-        f.setLicense("Proprietary");
-        f.setContactName("Mamori operators");
-        f.setScan(false);
-        // a non-empty class list stops swagger from scanning the class path for @Path classes (which
-        // would document resources this generation does not serve); the name is one swagger ignores,
-        // so the document holds exactly the generation's resources
-        f.setResourceClasses(Set.of(OPENAPI_RESOURCE));
-        f.setSupportSwaggerUi(false);
-        f.setPrettyPrint(true);
-        f.setRunAsFilter(false);
-        return f;
     }
 }

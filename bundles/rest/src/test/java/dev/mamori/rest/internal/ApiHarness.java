@@ -43,7 +43,8 @@ final class ApiHarness implements AutoCloseable {
     /** Real time, which a test may move forward. */
     final AheadClock clock = new AheadClock();
     /** No waiting unless a test configures a hold time. */
-    final Refilling refilling = new Refilling(clock, executor, slots::missing, Duration.ZERO, 100);
+    final Refilling refilling = new Refilling(clock, slots::missing, Duration.ZERO);
+    final Holds holds = new Holds(refilling, executor, 100);
     final InFlight inFlight = new InFlight();
     /** Rebuilds asked for by {@link #contents}; a test builds with {@link #rebuild()} when it chooses. */
     final java.util.concurrent.atomic.AtomicInteger rebuildsAsked = new java.util.concurrent.atomic.AtomicInteger();
@@ -103,7 +104,7 @@ final class ApiHarness implements AutoCloseable {
     /** @param async whether the API servlet may wait without a thread (Pax Web: async-supported) */
     ApiHarness(Duration grace, boolean async) throws Exception {
         generations = new Generations(executor, grace);
-        api = new ApiServlet(generations, () -> transport, refilling, inFlight);
+        api = new ApiServlet(generations, () -> transport, holds, inFlight);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -137,9 +138,15 @@ final class ApiHarness implements AutoCloseable {
         this(Duration.ofSeconds(30));
     }
 
+    /** @param hold the longest wait @param maxHeld most requests waiting at once */
+    void hold(Duration hold, int maxHeld) {
+        refilling.configure(hold);
+        holds.configure(maxHeld);
+    }
+
     /** Builds a generation with these resources and the current extensions, and installs it. */
     Generation deploy(Object... resources) {
-        Generation g = RestServer.build(++numbers, bus, List.of(resources), extensions, () -> limits, slots,
+        Generation g = Chain.build(++numbers, bus, List.of(resources), extensions, () -> limits, slots,
                 api.controllerConfig());
         generations.install(g);
         return g;
@@ -150,7 +157,7 @@ final class ApiHarness implements AutoCloseable {
         Map<Long, Object> serving = contents.resources();
         List<Object> all = new ArrayList<>(extensions);
         all.addAll(contents.extensions());
-        Generation g = serving.isEmpty() ? null : RestServer.build(++numbers, bus, new ArrayList<>(serving.values()), all,
+        Generation g = serving.isEmpty() ? null : Chain.build(++numbers, bus, new ArrayList<>(serving.values()), all,
                 () -> limits, slots, api.controllerConfig());
         generations.install(g);
         refilling.installed(serving.keySet());

@@ -120,7 +120,7 @@ class SwapTest {
     void start() throws Exception {
         api = new ApiHarness();
         api.slots.require(List.of(SESSION));
-        api.refilling.configure(Duration.ofSeconds(20), 100);
+        api.hold(Duration.ofSeconds(20), 100);
     }
 
     @AfterEach
@@ -163,7 +163,7 @@ class SwapTest {
     @Test
     @DisplayName("EXT-1, SEC-4: a stray filter in the authentication slot does not meet 'authentication:auth-session'; the named one does")
     void requiredFilterByName() throws Exception {
-        api.refilling.configure(Duration.ZERO, 100);
+        api.hold(Duration.ZERO, 100);
         api.contents.resourceAdded(10, BUNDLE, new Probe(), () -> false);
         api.rebuild();
         api.contents.filterAdded(5, RestConstants.SLOT_AUTHENTICATION, "it-stray", 0, new Authentication());
@@ -185,7 +185,7 @@ class SwapTest {
         Probe probe = serve();
         api.contents.filterRemoved(1);
         CompletableFuture<Resp> waiting = getAsync("/api/v1/probe");
-        until("the request waits", () -> api.refilling.held() == 1);
+        until("the request waits", () -> api.holds.held() == 1);
         Authentication successor = new Authentication();
         api.contents.filterAdded(2, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, successor);
         Resp r = waiting.get(20, TimeUnit.SECONDS);
@@ -200,7 +200,7 @@ class SwapTest {
         assertEquals(503, gone.status);
         assertTrue(gone.body.contains("required-slot-empty"), gone.body);
         api.contents.filterAdded(3, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, new Authentication());
-        api.refilling.configure(Duration.ofSeconds(20), 0);
+        api.hold(Duration.ofSeconds(20), 0);
         api.contents.filterRemoved(3);
         assertEquals(503, getAsync("/api/v1/probe").get(5, TimeUnit.SECONDS).status, "nobody may wait");
         assertEquals(2, probe.calls.get());
@@ -238,7 +238,7 @@ class SwapTest {
         api.contents.resourceRemoved(10);
         api.rebuild();
         CompletableFuture<Resp> waiting = getAsync("/api/v1/probe");
-        until("the request waits", () -> api.refilling.held() == 1);
+        until("the request waits", () -> api.holds.held() == 1);
         assertEquals(200, api.get("/api/v1/other").status, "other paths do not wait");
         Probe successor = new Probe();
         api.contents.resourceAdded(12, BUNDLE, successor, () -> false);
@@ -258,7 +258,7 @@ class SwapTest {
         }
         api.contents.resourceAdded(20, BUNDLE, new Later(), () -> false);
         CompletableFuture<Resp> waiting = getAsync("/api/v1/later");
-        until("the request waits", () -> api.refilling.held() == 1);
+        until("the request waits", () -> api.holds.held() == 1);
         api.rebuild();
         assertEquals(200, waiting.get(20, TimeUnit.SECONDS).status);
     }
@@ -268,7 +268,7 @@ class SwapTest {
             + "that, or its bundle uninstalled, 404 at once")
     void pastTheHold() throws Exception {
         serve();
-        api.refilling.configure(Duration.ofMillis(300), 100);
+        api.hold(Duration.ofMillis(300), 100);
         api.contents.resourceRemoved(10);
         api.rebuild();
         Resp waited = api.get("/api/v1/probe");
@@ -278,7 +278,7 @@ class SwapTest {
         assertEquals(404, api.get("/api/v1/probe").status, "gone for longer than the hold time");
 
         AtomicBoolean uninstalled = new AtomicBoolean();
-        api.refilling.configure(Duration.ofSeconds(20), 100);
+        api.hold(Duration.ofSeconds(20), 100);
         api.contents.resourceAdded(12, BUNDLE, new Probe(), uninstalled::get);
         api.rebuild();
         api.contents.resourceRemoved(12);
@@ -294,13 +294,13 @@ class SwapTest {
         api.close();
         api = new ApiHarness(Duration.ofSeconds(30), false);
         api.slots.require(List.of(SESSION));
-        api.refilling.configure(Duration.ofSeconds(20), 100);
+        api.hold(Duration.ofSeconds(20), 100);
         serve();
         api.contents.resourceRemoved(10);
         api.contents.filterRemoved(1);
         api.rebuild();
         CompletableFuture<Resp> waiting = getAsync("/api/v1/probe");
-        until("the request waits", () -> api.refilling.held() == 1);
+        until("the request waits", () -> api.holds.held() == 1);
         api.contents.filterAdded(2, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, new Authentication());
         Probe successor = new Probe();
         api.contents.resourceAdded(12, BUNDLE, successor, () -> false);
@@ -317,7 +317,7 @@ class SwapTest {
         api.contents.resourceAdded(30, BUNDLE, sealed, () -> false);
         api.rebuild();
         CompletableFuture<Resp> waiting = getAsync("/api/v1/sealed");
-        until("the request tried and paused", () -> sealed.calls.get() >= 1 && api.refilling.held() == 1);
+        until("the request tried and paused", () -> sealed.calls.get() >= 1 && api.holds.held() == 1);
         sealed.sealed = false;
         Resp r = waiting.get(20, TimeUnit.SECONDS);
         assertEquals(200, r.status, r.body);
