@@ -217,7 +217,7 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
         // the required health check is missing: the server is not ready, and says why
         HttpResponse<String> notReady = Wait.until("not ready without the required check", Duration.ofSeconds(30), () -> {
             HttpResponse<String> r = https.get("/api/v1/health");
-            return r.statusCode() == 503 && r.body().contains("it-plugin") ? r : null;
+            return r.statusCode() == 503 && r.body().contains("\"it-plugin\"") ? r : null;
         });
         assertTrue(notReady.body(), notReady.body().replace(" ", "").contains("\"it-plugin\":{\"status\":\"DOWN\",\"detail\":\"notregistered\""));
         update("dev.mamori.health", healthBefore, "required", null);
