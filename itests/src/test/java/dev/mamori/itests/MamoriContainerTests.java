@@ -205,8 +205,12 @@ public abstract class MamoriContainerTests extends AuthContainerTests {
         } finally {
             plugin.uninstall();
         }
-        // the required audit slot is empty now: every API path answers 503, never unguarded
-        Wait.until("503 on every API path", Duration.ofSeconds(30), () -> https.get("/api/v1/health").statusCode() == 503);
+        // the required audit slot is empty now: every API path answers 503, never unguarded (Config Admin delivers the
+        // requirement asynchronously, and a request waits for the slot up to hold.seconds first)
+        Wait.until("503 on every API path", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> r = https.get("/api/v1/health");
+            return r.statusCode() == 503 && r.body().contains("required-slot-empty");
+        });
         for (String path : List.of("/api/v1/health", "/api/v1/it-plugin", "/api/v1/no-such-thing", "/api/v1/jobs", "/api/v1/openapi.json")) {
             HttpResponse<String> r = https.get(path);
             assertProblem(r, 503, "required-slot-empty");
