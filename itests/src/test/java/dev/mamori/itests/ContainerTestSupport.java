@@ -90,7 +90,7 @@ public abstract class ContainerTestSupport {
         }
         if (probe == null) {
             Dictionary<String, Object> props = new Hashtable<>();
-            props.put("osgi.jaxrs.resource", "true");
+            props.put("mamori.rest.resource", "true");
             probe = bundleContext.registerService(ProbeResource.class, new ProbeResource(), props);
             Wait.until("probe resource", Duration.ofSeconds(30), () -> https.get("/api/v1/it-probe").statusCode() == 200);
         }

@@ -51,7 +51,7 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
             Map.entry("dev.mamori.auth", "1.0.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
-            Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.0.0"),
+            Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
             Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.1.0"),
             Map.entry("dev.mamori.platform.event", "1.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.1.0"),
@@ -322,26 +322,31 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
                 assertEquals(List.of("unit-kept"), notes);
             }
             // required parts, while present: the API serves, the server is ready
-            update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication", "tenant", "mfa", "permission", "audit"});
+            update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication:auth-session", "tenant:auth-tenant",
+                "mfa:auth-mfa", "permission:auth-permission", "audit:it-plugin-audit"});
             update("dev.mamori.health", healthBefore, "required", new String[] {"database", "pii-database", "schema", "vault", "it-plugin"});
             Wait.until("the API with its required slot filled", Duration.ofSeconds(30),
                     () -> https.get("/api/v1/health").statusCode() == 200 && https.get("/api/v1/it-plugin").statusCode() == 200);
         } finally {
             plugin.uninstall();
         }
-        // the required audit slot is empty now: every API path answers 503, never unguarded
-        Wait.until("503 on every API path", Duration.ofSeconds(30), () -> https.get("/api/v1/health").statusCode() == 503);
+        // the required audit slot is empty now: every API path answers 503, never unguarded (Config Admin delivers the
+        // requirement asynchronously, and a request waits for the slot up to hold.seconds first)
+        Wait.until("503 on every API path", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> r = https.get("/api/v1/health");
+            return r.statusCode() == 503 && r.body().contains("required-slot-empty");
+        });
         for (String path : List.of("/api/v1/health", "/api/v1/it-plugin", "/api/v1/no-such-thing", "/api/v1/jobs", "/api/v1/openapi.json")) {
             HttpResponse<String> r = https.get(path);
             assertProblem(r, 503, "required-slot-empty");
             assertTrue(path, r.headers().firstValue("Retry-After").isPresent());
-            assertTrue(r.body(), r.body().contains("audit"));
+            assertTrue(r.body(), r.body().contains("audit:it-plugin-audit"));
         }
         update("dev.mamori.rest", restBefore, "required.slots", null);
         // the required health check is missing: the server is not ready, and says why
         HttpResponse<String> notReady = Wait.until("not ready without the required check", Duration.ofSeconds(30), () -> {
             HttpResponse<String> r = https.get("/api/v1/health");
-            return r.statusCode() == 503 && r.body().contains("it-plugin") ? r : null;
+            return r.statusCode() == 503 && r.body().contains("\"it-plugin\"") ? r : null;
         });
         assertTrue(notReady.body(), notReady.body().replace(" ", "").contains("\"it-plugin\":{\"status\":\"DOWN\",\"detail\":\"notregistered\""));
         update("dev.mamori.health", healthBefore, "required", null);
@@ -358,6 +363,60 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
                 .filter(b -> "dev.mamori.itests.plugin".equals(b.getSymbolicName())).count());
     }
 
+
+    /**
+     * IAM-2, SEC-11, SEC-4, EXT-1 (issue #15): the REST security contract from exported packages only. The
+     * plugin's resource declares the permission it needs with {@code @RequiresPermission} and the permission
+     * slot enforces it (401 anonymous, 403 for its own operator and for an employee, 200 for a tenant admin,
+     * with the admin's tenant bound). And a required slot names its filter: with auth's session filter gone,
+     * the plugin's own filter in the authentication slot does not count as authentication - the API answers
+     * 503 required-slot-empty, never serves behind a stray filter - and with it back the API serves again.
+     */
+    @Test
+    public void ext1_aPluginDeclaresItsPermission_aStrayAuthenticationFilterOpensNothing() throws Exception {
+        Bundle plugin = bundleContext.installBundle(new java.io.File(System.getProperty("mamori.it.plugin")).toURI().toString());
+        Dictionary<String, Object> restBefore = config("dev.mamori.rest");
+        org.osgi.service.component.runtime.ServiceComponentRuntime scr = bundleContext.getService(
+                bundleContext.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class));
+        Bundle authRest = java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "dev.mamori.auth.rest".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        org.osgi.service.component.runtime.dto.ComponentDescriptionDTO sessionFilter = scr.getComponentDescriptionDTO(authRest,
+                "dev.mamori.auth.rest.internal.SessionFilter");
+        assertTrue("auth's session filter", sessionFilter != null && scr.isComponentEnabled(sessionFilter));
+        try {
+            plugin.start();
+            Wait.until("the plugin's resource", Duration.ofSeconds(30), () -> https.get("/api/v1/it-plugin").statusCode() == 200);
+            assertProblem(https.get("/api/v1/it-plugin/guarded"), 401, "unauthenticated");
+            assertProblem(https.send(request("/api/v1/it-plugin/guarded").header("X-It-Operator", "alice").GET()), 403,
+                    "permission-missing");
+            Account admin = bootstrapAdmin(newTenant("perm"));
+            HttpResponse<String> allowed = https.send(bearer("/api/v1/it-plugin/guarded", admin.bearer).GET());
+            assertEquals(allowed.body(), 200, allowed.statusCode());
+            assertTrue(allowed.body(), allowed.body().replace(" ", "").contains("\"tenant\":\"" + admin.tenant.id() + "\""));
+            Account employee = createEmployee(admin, "perm");
+            assertProblem(https.send(bearer("/api/v1/it-plugin/guarded", employee.bearer).GET()), 403, "permission-missing");
+
+            // a short hold: the slot does not come back here until the test says so
+            update("dev.mamori.rest", restBefore, "hold.seconds", 1);
+            scr.disableComponent(sessionFilter);
+            HttpResponse<String> closed = Wait.until("503 with only the plugin's filter in the authentication slot",
+                    Duration.ofSeconds(30), () -> {
+                        HttpResponse<String> r = https.get("/api/v1/health");
+                        return r.statusCode() == 503 ? r : null;
+                    });
+            assertProblem(closed, 503, "required-slot-empty");
+            assertTrue(closed.body(), closed.body().contains("authentication:auth-session"));
+            for (String path : List.of("/api/v1/it-plugin", "/api/v1/me", "/api/v1/jobs")) {
+                assertProblem(https.send(request(path).header("X-It-Operator", "alice").GET()), 503, "required-slot-empty");
+            }
+        } finally {
+            scr.enableComponent(sessionFilter);
+            update("dev.mamori.rest", restBefore, "hold.seconds", null);
+            plugin.uninstall();
+        }
+        Wait.until("served again with auth's session filter back", Duration.ofSeconds(30),
+                () -> https.get("/api/v1/health").statusCode() == 200);
+    }
 
     @Test
     public void shell_tenantLifecycleEndToEnd() throws Exception {

@@ -16,6 +16,8 @@ import javax.ws.rs.core.MediaType;
 @Path("/it-probe")
 public class ProbeResource {
     public static final String SECRET = "internal-detail-7f3a";
+    /** What the attachment method accepts: 2 MiB. */
+    public static final long ATTACHMENT_LIMIT = 2L * 1024 * 1024;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -27,6 +29,16 @@ public class ProbeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> echo(Map<String, Object> body) {
+        return Map.of("size", body.size());
+    }
+
+    /** Attachments need more than the default 1 MiB: a method's own limit (SEC-10). */
+    @POST
+    @Path("/attachment")
+    @dev.mamori.rest.spi.BodyLimit(ATTACHMENT_LIMIT)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> attachment(Map<String, Object> body) {
         return Map.of("size", body.size());
     }
 

@@ -79,6 +79,54 @@ public abstract class RestContainerTests extends VaultContainerTests {
         }
     }
 
+    /**
+     * SEC-10 (issue #15): a resource method declares its own limit with the exported {@code @BodyLimit}
+     * (the probe's attachments: 2 MiB), exact with Content-Length and chunked, while every other
+     * method keeps the shipped 1 MiB; the ceiling is shipped at 32 MiB.
+     */
+    @Test
+    public void sec10_bodyLimitPerMethod_attachmentsGetMore() throws Exception {
+        assertEquals(33_554_432L, Long.parseLong(String.valueOf(config("dev.mamori.rest").get("max.body.bytes.ceiling"))));
+        long limit = ProbeResource.ATTACHMENT_LIMIT;
+        for (boolean chunked : new boolean[] {false, true}) {
+            String how = chunked ? "chunked" : "Content-Length";
+            HttpResponse<String> atLimit = post("/api/v1/it-probe/attachment", jsonOfSize(limit), chunked);
+            assertEquals(how + ": " + atLimit.body(), 200, atLimit.statusCode());
+            HttpResponse<String> over = post("/api/v1/it-probe/attachment", jsonOfSize(limit + 1), chunked);
+            assertProblem(over, 413, "payload-too-large");
+            assertTrue(how + ": " + over.body(), over.body().contains("limit of " + limit + " bytes"));
+            assertProblem(post("/api/v1/it-probe", jsonOfSize(1_048_577L), chunked), 413, "payload-too-large");
+        }
+    }
+
+    /**
+     * EXT-1 (issue #15): Mamori's whiteboard reads mamori.rest.resource; a resource registered with the
+     * standard osgi.jaxrs.resource only (as before) is still served in this release, with a warning.
+     */
+    @Test
+    public void ext1_theStandardResourcePropertyStillWorksThisRelease() throws Exception {
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.jaxrs.resource", "true");
+        org.osgi.framework.ServiceRegistration<?> legacy = bundleContext.registerService(LegacyProbe.class, new LegacyProbe(), props);
+        try {
+            Wait.until("the resource registered the old way", java.time.Duration.ofSeconds(30),
+                    () -> https.get("/api/v1/it-legacy").statusCode() == 200);
+        } finally {
+            legacy.unregister();
+        }
+    }
+
+    /** A resource registered with the standard property only. */
+    @javax.ws.rs.Path("/it-legacy")
+    public static class LegacyProbe {
+        /** @return a fixed body */
+        @javax.ws.rs.GET
+        @javax.ws.rs.Produces("application/json")
+        public Map<String, Object> get() {
+            return Map.of("legacy", true);
+        }
+    }
+
     /** A JSON object of exactly {@code size} bytes: braces around blanks. */
     private static byte[] jsonOfSize(long size) {
         byte[] body = new byte[Math.toIntExact(size)];
@@ -90,7 +138,11 @@ public abstract class RestContainerTests extends VaultContainerTests {
 
     /** Posts with a Content-Length, or streamed (no length: HTTP/1.1 chunked transfer encoding). */
     private static HttpResponse<String> postJson(byte[] body, boolean chunked) throws Exception {
-        return https.post("/api/v1/it-probe", "application/json", chunked
+        return post("/api/v1/it-probe", body, chunked);
+    }
+
+    private static HttpResponse<String> post(String path, byte[] body, boolean chunked) throws Exception {
+        return https.post(path, "application/json", chunked
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
                 : HttpRequest.BodyPublishers.ofByteArray(body));
     }

@@ -50,6 +50,17 @@ public class ProblemErrorHandler extends ErrorHandler {
         HEADERS = Collections.unmodifiableMap(h);
     }
 
+    /** The API's base path, as dev.mamori.rest serves it. */
+    static final String API = "/api/v1";
+    /** The answer for the API's paths while no servlet serves them; the REST bundle's own words. */
+    static final String API_AWAY = "{\"type\":\"urn:mamori:problem:unavailable\",\"title\":\"Service Unavailable\",\"status\":503,"
+            + "\"detail\":\"The API is restarting; retry shortly.\"}";
+
+    /** @param uri a request URI @return whether it is the API's path or under it */
+    static boolean underApi(String uri) {
+        return uri != null && (uri.equals(API) || uri.startsWith(API + "/"));
+    }
+
     /** No stacks, no servlet names, the cache policy of the API. */
     public ProblemErrorHandler() {
         setShowStacks(false);
@@ -72,7 +83,11 @@ public class ProblemErrorHandler extends ErrorHandler {
         return true;
     }
 
-    /** Errors of a parsed request outside any context: problem+json whatever the Accept header says. */
+    /**
+     * Errors of a parsed request outside any context: problem+json whatever the Accept header says.
+     * A path under the API that no context serves means the REST bundle is not running (stopping,
+     * restarting): 503 with Retry-After, never a 404 that tells a client its resource is gone.
+     */
     @Override
     protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
             int code, String message) throws IOException {
@@ -81,7 +96,13 @@ public class ProblemErrorHandler extends ErrorHandler {
             response.setHeader("Strict-Transport-Security", HSTS);
         }
         response.setContentType(PROBLEM_JSON);
-        byte[] body = body(code).getBytes(StandardCharsets.UTF_8);
+        String problem = body(code);
+        if (code == 404 && underApi(request.getRequestURI())) {
+            response.setStatus(503);
+            response.setHeader("Retry-After", "1");
+            problem = API_AWAY;
+        }
+        byte[] body = problem.getBytes(StandardCharsets.UTF_8);
         // as Jetty's own error pages do: into the response's buffer, completed without blocking
         ByteBuffer buffer = baseRequest.getResponse().getHttpOutput().getBuffer();
         BufferUtil.append(buffer, body, 0, body.length);

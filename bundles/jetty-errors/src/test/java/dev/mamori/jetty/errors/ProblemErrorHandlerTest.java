@@ -151,4 +151,15 @@ class ProblemErrorHandlerTest {
         assertEquals("uri-too-long", ProblemErrorHandler.code(414));
         assertEquals("http-599", ProblemErrorHandler.code(599));
     }
+
+    @Test
+    @DisplayName("EXT-1: a path under the API that no context serves (the REST bundle restarting) is 503 with Retry-After, not 404")
+    void apiAway() throws Exception {
+        for (String path : new String[] {"/api/v1/me", "/api/v1"}) {
+            Resp r = send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertProblem(r, 503, "unavailable");
+            assertEquals("1", r.headers.get("Retry-After"));
+        }
+        assertProblem(send("GET /api/v1x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 404, "not-found");
+    }
 }

@@ -163,12 +163,18 @@ public final class ExecutionContext {
 
     /**
      * @param kinds the kinds allowed
-     * @return the principal, if it is of one of those kinds
-     * @throws MamoriException {@code unauthenticated} without a principal, {@code forbidden} for another kind
+     * @return the principal, if it is of one of those kinds and has signed in completely
+     * @throws MamoriException {@code unauthenticated} without a principal, {@code sign-in-incomplete}
+     *         for one half-way through signing in ({@link Assurance}), {@code forbidden} for another kind
      */
     public Principal requirePrincipal(PrincipalKind... kinds) {
         if (principal == null) {
             throw new MamoriException(PlatformErrors.UNAUTHENTICATED, "This operation needs an authenticated caller.");
+        }
+        if (!principal.assurance().complete()) {
+            // the MFA slot stops such a caller before any resource; this holds where no filter ran
+            throw new MamoriException(PlatformErrors.SIGN_IN_INCOMPLETE, "Finish signing in first: "
+                    + (principal.assurance() == Assurance.ENROLMENT_PENDING ? "enrol a second factor." : "verify the second factor."));
         }
         for (PrincipalKind k : kinds) {
             if (principal.kind() == k) {

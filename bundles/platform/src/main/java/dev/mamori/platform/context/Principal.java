@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Who acts: an opaque id (never personal data: a user id, an operator account name, a component
- * name), its kind, its roles and, for users and plugins, the tenant it belongs to. Immutable.
+ * name), its kind, its roles, for users and plugins the tenant it belongs to, and how far it has
+ * come through signing in ({@link Assurance}; {@link Assurance#COMPLETE} unless the adapter that
+ * authenticated it says otherwise with {@link #withAssurance}). Immutable.
  */
 public final class Principal {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
@@ -17,8 +19,13 @@ public final class Principal {
     private final PrincipalKind kind;
     private final Set<String> roles;
     private final String tenantId;
+    private final Assurance assurance;
 
     private Principal(String id, PrincipalKind kind, Set<String> roles, String tenantId) {
+        this(id, kind, roles, tenantId, Assurance.COMPLETE);
+    }
+
+    private Principal(String id, PrincipalKind kind, Set<String> roles, String tenantId, Assurance assurance) {
         if (id == null || !TOKEN.matcher(id).matches()) {
             throw new IllegalArgumentException("A principal id is 1-128 characters of letters, digits and ._@:+-");
         }
@@ -39,6 +46,7 @@ public final class Principal {
             throw new IllegalArgumentException("A platform principal belongs to no tenant.");
         }
         this.tenantId = tenantId;
+        this.assurance = Objects.requireNonNull(assurance, "assurance");
     }
 
     /**
@@ -112,13 +120,27 @@ public final class Principal {
         return Optional.ofNullable(tenantId);
     }
 
+    /** @return how far this principal has come through signing in */
+    public Assurance assurance() {
+        return assurance;
+    }
+
+    /**
+     * @param assurance how far the sign-in has come, as the authenticating adapter knows it
+     * @return this principal with that assurance
+     */
+    public Principal withAssurance(Assurance assurance) {
+        return assurance == this.assurance ? this : new Principal(id, kind, roles, tenantId, assurance);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Principal)) {
             return false;
         }
         Principal p = (Principal) o;
-        return p.id.equals(id) && p.kind == kind && p.roles.equals(roles) && Objects.equals(p.tenantId, tenantId);
+        return p.id.equals(id) && p.kind == kind && p.roles.equals(roles) && Objects.equals(p.tenantId, tenantId)
+                && p.assurance == assurance;
     }
 
     @Override
@@ -128,6 +150,7 @@ public final class Principal {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + id + (tenantId != null ? "@" + tenantId : "") + roles;
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + id + (tenantId != null ? "@" + tenantId : "") + roles
+                + (assurance.complete() ? "" : "(" + assurance.name().toLowerCase(java.util.Locale.ROOT) + ")");
     }
 }

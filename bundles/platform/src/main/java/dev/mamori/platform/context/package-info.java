@@ -4,7 +4,7 @@
  * every capability.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.platform.context;
 
 import org.osgi.annotation.bundle.Export;

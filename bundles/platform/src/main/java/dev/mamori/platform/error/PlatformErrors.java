@@ -10,6 +10,9 @@ public final class PlatformErrors {
             "Authentication required");
     /** The principal lacks the role or kind the action needs. */
     public static final ErrorCode FORBIDDEN = ErrorCode.of("forbidden", ErrorKind.FORBIDDEN, "Forbidden");
+    /** The principal is half-way through signing in (second factor or its enrolment due). */
+    public static final ErrorCode SIGN_IN_INCOMPLETE = ErrorCode.of("sign-in-incomplete", ErrorKind.FORBIDDEN,
+            "Sign-in incomplete");
     /** Platform access to a tenant's data refused for this principal. */
     public static final ErrorCode PLATFORM_ACCESS_DENIED = ErrorCode.of("platform-access-denied", ErrorKind.FORBIDDEN,
             "Platform access denied");

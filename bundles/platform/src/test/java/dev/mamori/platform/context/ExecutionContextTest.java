@@ -74,6 +74,23 @@ class ExecutionContextTest {
     }
 
     @Test
+    @DisplayName("IAM-10/IAM-11: a principal half-way through signing in is refused by requirePrincipal (403 sign-in-incomplete); the assurance is part of its value")
+    void incompleteSignIn() {
+        Principal full = Principal.user("u", "t", Set.of("employee"));
+        assertEquals(Assurance.COMPLETE, full.assurance());
+        for (Assurance pending : new Assurance[] {Assurance.PASSWORD_ONLY, Assurance.ENROLMENT_PENDING}) {
+            Principal half = full.withAssurance(pending);
+            assertEquals(pending, half.assurance());
+            assertNotEquals(full, half);
+            assertEquals(full, half.withAssurance(Assurance.COMPLETE));
+            ExecutionContext c = ExecutionContext.builder(Channel.REST).principal(half).build();
+            assertEquals(PlatformErrors.SIGN_IN_INCOMPLETE.code(),
+                    assertThrows(MamoriException.class, () -> c.requirePrincipal(PrincipalKind.USER)).code());
+        }
+        assertEquals("u", ExecutionContext.builder(Channel.REST).principal(full).build().requirePrincipal(PrincipalKind.USER).id());
+    }
+
+    @Test
     @DisplayName("OPS-1: platform principals belong to no tenant, users to exactly one; ids cannot carry free text")
     void principals() {
         assertThrows(IllegalArgumentException.class, () -> Principal.user("u", null, Set.of()));

@@ -1,12 +1,16 @@
 package dev.mamori.rest.internal;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import javax.servlet.AsyncContext;
 import javax.servlet.ServletConfig;
 import javax.servlet.ServletContext;
 import javax.servlet.ServletException;
@@ -23,9 +27,10 @@ import dev.mamori.rest.spi.RestConstants;
 /**
  * The servlet at {@link RestConstants#BASE_PATH}: the entry of every API request. It binds the
  * request's {@link ExecutionContext} and the log MDC for the whole call, refuses a request that did
- * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), then hands the request to the
- * current {@link Generation} of the CXF server (through {@link Generations}, which counts it in
- * flight there).
+ * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), lets it wait while what it needs
+ * is being refilled ({@link Holds}, {@link Refilling}: a required slot, the resource for its path), then hands it
+ * to the current {@link Generation} of the CXF server (through {@link Generations}, which counts it
+ * in flight there), counted in {@link InFlight} for filters and resources that leave meanwhile.
  */
 final class ApiServlet extends HttpServlet {
     /** Log MDC key of the request id. */
@@ -43,21 +48,41 @@ final class ApiServlet extends HttpServlet {
         INIT_PARAMS = Collections.unmodifiableMap(p);
     }
 
+    /** Request attribute: the request's execution context, kept across the dispatches of a request that waited. */
+    static final String CONTEXT = "mamori.rest.context";
+    /** Request attribute: when the request stops waiting at the latest. */
+    static final String DEADLINE = "mamori.rest.deadline";
+    /** Request attribute: what a wait without a thread came to ({@link #GO}, or a {@link Refilling.Blocker}). */
+    static final String WOKEN = "mamori.rest.woken";
+    /** The wait is over: go on. */
+    static final String GO = "go";
+    /** Before a safe request that met an unavailable service during a swap is tried again. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    /** Seconds a client should wait after the hold time passed in vain: the swap takes longer than expected. */
+    static final long RETRY_AFTER_SECONDS = 5;
     private final transient Generations generations;
     private final transient Supplier<TlsOnly> transport;
+    private final transient Holds holds;
+    private final transient InFlight inFlight;
 
     /**
      * @param generations the CXF server generations requests go to
      * @param transport   who may reach the API without TLS on this connection (read per request)
+     * @param holds       where requests wait for a refill
+     * @param inFlight    the requests under way
      */
-    ApiServlet(Generations generations, Supplier<TlsOnly> transport) {
+    ApiServlet(Generations generations, Supplier<TlsOnly> transport, Holds holds, InFlight inFlight) {
         this.generations = generations;
         this.transport = transport;
+        this.holds = holds;
+        this.inFlight = inFlight;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        ExecutionContext context = contextOf(request, true);
+        // a request that waited without a thread comes back in a dispatch of its own: the same context and id
+        Object kept = request.getAttribute(CONTEXT);
+        ExecutionContext context = kept instanceof ExecutionContext ? (ExecutionContext) kept : contextOf(request, true);
         MDC.put(MDC_KEY, context.requestId());
         try (ExecutionContext.Binding bound = ExecutionContext.bind(context)) {
             if (!transport.get().admits(request)) {
@@ -67,15 +92,120 @@ final class ApiServlet extends HttpServlet {
                         "The API is served over HTTPS only.");
                 return;
             }
-            if (!generations.dispatch(request, response)) {
-                // no live server before the first build or between create and start: CXF would
-                // answer text/plain (and log "Can't find the request ... Observer")
-                response.setHeader("Retry-After", "1");
-                ServletProblems.write(request, response, 503, "unavailable", "Service Unavailable",
-                        "The API is starting; retry shortly.");
-            }
+            request.setAttribute(CONTEXT, context);
+            serve(request, response);
         } finally {
             MDC.remove(MDC_KEY);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        String path = request.getPathInfo();
+        Object arrived = request.getAttribute(DEADLINE);
+        Instant deadline = arrived instanceof Instant ? (Instant) arrived : holds.deadline();
+        request.setAttribute(DEADLINE, deadline);
+        Object woken = request.getAttribute(WOKEN);
+        request.removeAttribute(WOKEN);
+        if (woken instanceof Refilling.Blocker) {
+            answer(request, response, (Refilling.Blocker) woken);
+            return;
+        }
+        while (true) {
+            // counted before the check: a filter or resource that leaves after it waits for this request
+            long ticket = inFlight.enter();
+            boolean retry = false;
+            try {
+                if (holds.blocker(path) == null) {
+                    if (!Retrying.safe(request)) {
+                        dispatch(request, response);
+                        return;
+                    }
+                    Retrying held = new Retrying(request, response, () -> holds.mayRetry(deadline, RETRY_PAUSE));
+                    dispatch(request, held);
+                    if (!held.swallowed()) {
+                        return;
+                    }
+                    retry = true;
+                }
+            } finally {
+                inFlight.exit(ticket);
+            }
+            if (retry) {
+                // a service it needed was unavailable for a moment during a swap: try again shortly, nothing was sent
+                response.reset();
+                request.removeAttribute(Retrying.TRANSIENT);
+                if (request.isAsyncSupported()) {
+                    AsyncContext async = request.startAsync();
+                    async.setTimeout(holds.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
+                    if (!holds.pause(RETRY_PAUSE, result -> resume(async, request, result))) {
+                        resume(async, request, null);
+                    }
+                    return;
+                }
+                holds.sleep(RETRY_PAUSE);
+                continue;
+            }
+            if (request.isAsyncSupported()) {
+                park(request, path, deadline);
+                return;
+            }
+            Refilling.Blocker waited = holds.await(path, deadline);
+            if (waited != null) {
+                answer(request, response, waited);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits without a container thread: the request is dispatched again when it may go on or its
+     * time is up, with what the wait came to in {@link #WOKEN}.
+     */
+    private void park(HttpServletRequest request, String path, Instant deadline) {
+        AsyncContext async = request.startAsync();
+        // our own deadline ends the wait; the container's timeout only guards against a wake that never comes
+        async.setTimeout(holds.hold().toMillis() + TimeUnit.SECONDS.toMillis(30));
+        Holds.Parking parking = holds.park(path, deadline, result -> resume(async, request, result));
+        if (!parking.parked()) {
+            resume(async, request, parking.blocker());
+        }
+    }
+
+    private static void resume(AsyncContext async, HttpServletRequest request, Refilling.Blocker result) {
+        request.setAttribute(WOKEN, result == null ? GO : result);
+        try {
+            async.dispatch();
+        } catch (IllegalStateException e) {
+            // the container gave up on it already (its timeout, the client gone): nothing to resume
+        }
+    }
+
+    /** After waiting in vain. */
+    private void answer(HttpServletRequest request, HttpServletResponse response, Refilling.Blocker waited)
+            throws ServletException, IOException {
+        if (waited == Refilling.Blocker.SLOTS) {
+            // the gate answers 503 required-slot-empty, naming what is missing
+            long t = inFlight.enter();
+            try {
+                dispatch(request, response);
+            } finally {
+                inFlight.exit(t);
+            }
+            return;
+        }
+        boolean closed = waited == Refilling.Blocker.CLOSED;
+        response.setHeader("Retry-After", Long.toString(closed ? 1 : RETRY_AFTER_SECONDS));
+        ServletProblems.write(request, response, 503, closed ? "unavailable" : "resource-unavailable", "Service Unavailable",
+                closed ? "The API is restarting; retry shortly." : "The resource at this path is being replaced; retry shortly.");
+    }
+
+    private void dispatch(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (!generations.dispatch(request, response)) {
+            // no live server before the first build or between create and start: CXF would
+            // answer text/plain (and log "Can't find the request ... Observer")
+            response.setHeader("Retry-After", "1");
+            ServletProblems.write(request, response, 503, "unavailable", "Service Unavailable",
+                    "The API is starting; retry shortly.");
         }
     }
 

@@ -33,7 +33,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * {@link HealthService} report (registered checks plus the configured required ones, a missing
  * required check being DOWN "not registered").
  */
-@Component(service = HealthResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = HealthResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/health")
 // the document-wide base URL rides on the one resource that is always there; relative, so it is
 // right behind any host name or proxy

@@ -45,7 +45,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * read; only operators cancel. Every call checks the principal the authentication slot put into
  * the execution context first, so without one it answers 401 (fail closed).
  */
-@Component(service = JobResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = JobResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/jobs")
 @Tag(name = "jobs", description = "Durable background jobs of the platform: progress, results, cancellation")
 @SecurityScheme(name = RestConstants.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",

@@ -7,6 +7,11 @@ import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.ext.ExceptionMapper;
 
+import javax.servlet.http.HttpServletRequest;
+
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.PhaseInterceptorChain;
+import org.apache.cxf.transport.http.AbstractHTTPDestination;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +72,19 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (kind == ErrorKind.UNAVAILABLE || kind == ErrorKind.TOO_MANY_REQUESTS) {
             p = p.retryAfter(m.retryAfter().map(ProblemMapper::seconds).orElse(DEFAULT_RETRY_AFTER_SECONDS));
         }
+        if (kind == ErrorKind.UNAVAILABLE) {
+            markTransient(m.code());
+        }
         return p;
+    }
+
+    /** Tells the API servlet that a service was unavailable: a safe request may be tried again during a swap. */
+    private static void markTransient(String code) {
+        Message m = PhaseInterceptorChain.getCurrentMessage();
+        Object request = m == null ? null : m.get(AbstractHTTPDestination.HTTP_REQUEST);
+        if (request instanceof HttpServletRequest) {
+            ((HttpServletRequest) request).setAttribute(Retrying.TRANSIENT, code);
+        }
     }
 
     private static Problem internal(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.mamori.rest.internal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,22 +8,18 @@ import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
-import javax.servlet.ServletConfig;
 import javax.servlet.ServletException;
 
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
-import org.apache.cxf.jaxrs.openapi.OpenApiFeature;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -40,12 +37,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
-
 import dev.mamori.rest.spi.RestConstants;
 
 /**
@@ -53,7 +44,11 @@ import dev.mamori.rest.spi.RestConstants;
  * {@link RestConstants}): resources and extension providers make it build a new
  * {@link Generation} (debounced) that replaces the current one without failing requests in
  * flight; slot filters go to {@link SlotFilters} and take effect on the next request without a
- * rebuild. The built-in chain is explicit here, in order, rather than left to discovery.
+ * rebuild. The built-in chain is {@link Chain}'s.
+ *
+ * <p>While a bundle is swapped, requests wait rather than fail (EXT-1): a filter or resource that
+ * leaves first lets the requests under way finish ({@link InFlight}), and new requests wait in
+ * {@link Holds} for its successor ({@link Refilling} knows what is missing), up to {@code hold.seconds}.
  *
  * <p>It also owns the HTTP routing: the API servlet at {@link RestConstants#BASE_PATH} and the
  * fallback at "/", both in one HttpContext so the container always prefers the longer alias.
@@ -68,23 +63,47 @@ public class RestServer {
     static final Duration GRACE = Duration.ofSeconds(30);
     /** Resources of one bundle arrive one by one: one rebuild for all of them. */
     static final long DEBOUNCE_MILLIS = 100;
+    /** Longest wait of a leaving filter or resource for the requests that may be using it. */
+    static final Duration DRAIN = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
-    private static final String OPENAPI_RESOURCE = "io.swagger.v3.jaxrs2.integration.resources.OpenApiResource";
 
     /** REST configuration (PID dev.mamori.rest). */
     @ObjectClassDefinition(name = "Mamori REST", description = "The API server at /api/v1.")
     public @interface Config {
         /** @return limit */
-        @AttributeDefinition(description = "Largest request body accepted, in bytes (SEC-10).", min = "1024")
+        @AttributeDefinition(description = "Largest request body accepted, in bytes, by a resource method that "
+                + "declares no @BodyLimit (SEC-10).", min = "1024")
         long max_body_bytes() default 1_048_576L;
 
+        /** @return ceiling */
+        @AttributeDefinition(description = "The most any resource method may accept with @BodyLimit, in bytes: a "
+                + "larger declaration gets this (and a warning in the log). Nothing larger is read on any path. "
+                + "Below max.body.bytes, it lowers that too.", min = "1024")
+        long max_body_bytes_ceiling() default 33_554_432L;
+
         /** @return required slots */
-        @AttributeDefinition(description = "Filter slots (authentication, tenant, mfa, permission, audit) that must "
-                + "hold at least one filter service before the API serves anything. While one of them is empty, "
-                + "every request under /api/v1 - health included - is answered 503 problem+json "
-                + "(required-slot-empty, Retry-After 5). A value may list several slots separated by commas. An "
-                + "unknown name can never be filled and so keeps the API closed. Changes apply at once.")
+        @AttributeDefinition(description = "What must be present before the API serves anything: a slot "
+                + "(authentication, tenant, mfa, permission, audit), which any filter in it fills, or slot:name, "
+                + "which only the filter registered with mamori.rest.filter=name fills (another filter in that slot "
+                + "does not count). While one is unmet, every request under /api/v1 - health included - waits for it "
+                + "up to hold.seconds, then is answered 503 problem+json (required-slot-empty, Retry-After 5). A value "
+                + "may list several entries separated by commas. An unknown slot or name can never be met and so keeps "
+                + "the API closed. Changes apply at once.")
         String[] required_slots() default {};
+
+        /** @return hold */
+        @AttributeDefinition(description = "Longest wait, in seconds, of a request that arrives while a required "
+                + "filter or the resource for its path is being replaced (a bundle updated or restarting, EXT-1); past "
+                + "it, 503 with Retry-After. Also how long something that went counts as coming back: longer, and "
+                + "requests are answered at once (503 for a required filter, 404 for a path). 0: no waiting.",
+                min = "0", max = "60")
+        int hold_seconds() default 10;
+
+        /** @return most held */
+        @AttributeDefinition(description = "Most requests waiting at once for a refill (they wait without a "
+                + "container thread where the container supports asynchronous servlets, as Pax Web does); the others are "
+                + "answered 503 at once.", min = "0")
+        int hold_max_requests() default 1000;
 
         /** @return trusted TLS-terminating proxies */
         @AttributeDefinition(description = "TLS-terminating proxies in front of the server, as IP addresses or CIDR "
@@ -96,11 +115,15 @@ public class RestServer {
         String[] tls_proxies() default {};
     }
 
-    private final Map<Long, Object> resources = new ConcurrentSkipListMap<>();
-    private final Map<Long, Object> extensions = new ConcurrentSkipListMap<>();
     private final SlotFilters slots = new SlotFilters();
     private final ScheduledExecutorService rebuilder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mamori-rest-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Wakes the requests waiting for a refill when their time is up; apart from the rebuilds, which take longer. */
+    private final ScheduledExecutorService waker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mamori-rest-waker");
         t.setDaemon(true);
         return t;
     });
@@ -110,8 +133,13 @@ public class RestServer {
     private final Bus bus;
     private final Generations generations;
     private final ApiServlet api;
+    private final Refilling refilling;
+    private final Holds holds;
+    private final InFlight inFlight = new InFlight();
+    private final Contents contents;
     private final List<Whiteboard> trackers;
     private volatile Config config;
+    private volatile BodyLimitFilter.Limits limits;
     private volatile TlsOnly transport = TlsOnly.of();
     private volatile boolean active;
     private volatile boolean rebuilding;
@@ -131,16 +159,20 @@ public class RestServer {
         this.http = http;
         this.bus = defaultBus();
         this.generations = new Generations(rebuilder, GRACE);
-        this.api = new ApiServlet(generations, () -> transport);
+        this.refilling = new Refilling(Clock.systemUTC(), slots::missing, Duration.ofSeconds(Math.max(0, config.hold_seconds())));
+        this.holds = new Holds(refilling, waker, Math.max(0, config.hold_max_requests()));
+        this.api = new ApiServlet(generations, () -> transport, holds, inFlight);
+        this.contents = new Contents(slots, refilling, inFlight, DRAIN, this::scheduleRebuild);
         this.trackers = List.of(
-                new Whiteboard(context, "(" + RestConstants.RESOURCE + "=true)", rebuildingOn(resources)),
-                new Whiteboard(context, "(" + RestConstants.EXTENSION + "=true)", rebuildingOn(extensions)),
+                new Whiteboard(context, RESOURCES, new ResourceListener()),
+                new Whiteboard(context, "(" + RestConstants.EXTENSION + "=true)", new ExtensionListener()),
                 new Whiteboard(context, "(" + RestConstants.SLOT + "=*)", new SlotListener()));
         modified(config);
         try {
             registerServlets(http, api);
         } catch (ServletException | NamespaceException | RuntimeException e) {
             rebuilder.shutdownNow();
+            waker.shutdownNow();
             throw e;
         }
         this.active = true;
@@ -166,7 +198,7 @@ public class RestServer {
             if (rebuildPending.get() || rebuilding) {
                 return dev.mamori.platform.health.HealthStatus.down("the API is being rebuilt for changed resources");
             }
-            return dev.mamori.platform.health.HealthStatus.up(resources.size() + " resource(s) served");
+            return dev.mamori.platform.health.HealthStatus.up(contents.resources().size() + " resource(s) served");
         }
     }
 
@@ -179,6 +211,13 @@ public class RestServer {
     @Modified
     void modified(Config config) {
         this.config = config;
+        if (config.max_body_bytes() > config.max_body_bytes_ceiling()) {
+            LOG.error("max.body.bytes {} is over max.body.bytes.ceiling {}: the ceiling applies", config.max_body_bytes(),
+                    config.max_body_bytes_ceiling());
+        }
+        this.limits = new BodyLimitFilter.Limits(config.max_body_bytes(), config.max_body_bytes_ceiling());
+        refilling.configure(Duration.ofSeconds(Math.max(0, config.hold_seconds())));
+        holds.configure(Math.max(0, config.hold_max_requests()));
         TlsOnly tls = TlsOnly.of(config.tls_proxies());
         if (!tls.rejected().isEmpty()) {
             LOG.error("tls.proxies: {} neither an IP address nor a CIDR block: trusted by nobody", tls.rejected());
@@ -190,10 +229,14 @@ public class RestServer {
         }
         slots.require(Arrays.asList(config.required_slots()));
         for (String s : slots.required()) {
-            if (!RestConstants.SLOTS.contains(s)) {
+            if (!RestConstants.SLOTS.contains(SlotFilters.slotOf(s))) {
                 LOG.error("required.slots names '{}', which is no slot ({}): the API stays closed", s, RestConstants.SLOTS);
+            } else if (s.indexOf(':') < 0) {
+                LOG.warn("required.slots: any filter in the slot '{}' meets the requirement; name the one that must fill "
+                        + "it ({}:<mamori.rest.filter>) so that a stray filter cannot", s, s);
             }
         }
+        refilling.slotsChanged();
         List<String> missing = slots.missing();
         if (!missing.isEmpty()) {
             LOG.warn("Required REST slot(s) {} hold no filter: the API answers 503 until they do", missing);
@@ -212,10 +255,15 @@ public class RestServer {
         }
     }
 
-    /** The API servlet's init parameters, as CXF's controller reads them. */
+    /**
+     * The API servlet's init parameters, as CXF's controller reads them, and {@code async-supported}
+     * (Pax Web's way to mark a servlet registered through the HttpService): requests wait for a
+     * refill without a container thread.
+     */
     static Hashtable<String, String> apiInitParams() {
         Hashtable<String, String> p = name(ApiServlet.NAME);
         p.putAll(ApiServlet.INIT_PARAMS);
+        p.put("async-supported", "true");
         return p;
     }
 
@@ -239,6 +287,8 @@ public class RestServer {
     @Deactivate
     void deactivate() {
         active = false;
+        // requests waiting for a refill are answered now; those under way finish as filters leave
+        refilling.close();
         try {
             health.unregister();
         } catch (IllegalStateException e) {
@@ -253,6 +303,7 @@ public class RestServer {
         generations.close();
         rebuilder.shutdownNow();
         ProblemDocs.uninstall();
+        waker.shutdownNow();
     }
 
     private void unregister(String alias) {
@@ -263,20 +314,51 @@ public class RestServer {
         }
     }
 
-    private Whiteboard.Listener rebuildingOn(Map<Long, Object> services) {
-        return new Whiteboard.Listener() {
-            @Override
-            public void added(ServiceReference<Object> ref, Object service) {
-                services.put(Whiteboard.id(ref), service);
-                scheduleRebuild();
-            }
+    @SuppressWarnings("deprecation")
+    static final String LEGACY_RESOURCE_NAME = RestConstants.RESOURCE;
+    /** Resources under Mamori's own property, or (this release only) the standard one. */
+    static final String RESOURCES = "(|(" + RestConstants.API_RESOURCE + "=true)(" + LEGACY_RESOURCE_NAME + "=true))";
 
-            @Override
-            public void removed(ServiceReference<Object> ref, Object service) {
-                services.remove(Whiteboard.id(ref));
-                scheduleRebuild();
+    /**
+     * @param ref a resource service
+     * @return whether it is marked only with the standard JAX-RS Whiteboard property
+     */
+    static boolean legacyOnly(ServiceReference<?> ref) {
+        return !"true".equalsIgnoreCase(String.valueOf(ref.getProperty(RestConstants.API_RESOURCE)));
+    }
+
+    /** Resources: a change means a rebuild; one that leaves first lets the requests using it finish. */
+    private final class ResourceListener implements Whiteboard.Listener {
+        @Override
+        public void added(ServiceReference<Object> ref, Object service) {
+            long id = Whiteboard.id(ref);
+            Bundle bundle = ref.getBundle();
+            if (legacyOnly(ref) && !contents.hasResource(id)) {
+                LOG.warn("Resource {} of bundle {} is registered with {}=true, the OSGi JAX-RS Whiteboard's own property, "
+                        + "which an Aries JAX-RS Whiteboard in this container would serve as well; register it with {}=true. "
+                        + "The old name is read in this release only.", service.getClass().getName(),
+                        bundle.getSymbolicName(), LEGACY_RESOURCE_NAME, RestConstants.API_RESOURCE);
             }
-        };
+            contents.resourceAdded(id, bundle.getBundleId(), service, () -> bundle.getState() == Bundle.UNINSTALLED);
+        }
+
+        @Override
+        public void removed(ServiceReference<Object> ref, Object service) {
+            contents.resourceRemoved(Whiteboard.id(ref));
+        }
+    }
+
+    /** Extension providers: a change means a rebuild. */
+    private final class ExtensionListener implements Whiteboard.Listener {
+        @Override
+        public void added(ServiceReference<Object> ref, Object service) {
+            contents.extensionAdded(Whiteboard.id(ref), service);
+        }
+
+        @Override
+        public void removed(ServiceReference<Object> ref, Object service) {
+            contents.extensionRemoved(Whiteboard.id(ref));
+        }
     }
 
     /** Slot filters need no rebuild: the dispatcher reads the new snapshot on the next request. */
@@ -284,19 +366,19 @@ public class RestServer {
         @Override
         public void added(ServiceReference<Object> ref, Object service) {
             String slot = String.valueOf(ref.getProperty(RestConstants.SLOT));
+            Object name = ref.getProperty(RestConstants.FILTER_NAME);
             try {
-                slots.add(Whiteboard.id(ref), slot, Whiteboard.ranking(ref), service);
-                LOG.info("REST filter {} in slot {}", service.getClass().getName(), slot);
+                contents.filterAdded(Whiteboard.id(ref), slot, name == null ? null : String.valueOf(name), Whiteboard.ranking(ref),
+                        service);
+                LOG.info("REST filter {} in slot {}{}", service.getClass().getName(), slot, name == null ? "" : " as " + name);
             } catch (IllegalArgumentException e) {
-                // also when a filter's properties changed to something invalid: it leaves its old slot
-                slots.remove(Whiteboard.id(ref));
                 LOG.error("REST filter service {} ignored: {}", Whiteboard.id(ref), e.getMessage());
             }
         }
 
         @Override
         public void removed(ServiceReference<Object> ref, Object service) {
-            slots.remove(Whiteboard.id(ref));
+            contents.filterRemoved(Whiteboard.id(ref));
         }
     }
 
@@ -326,86 +408,24 @@ public class RestServer {
         if (!active) {
             return;
         }
-        List<Object> beans = new ArrayList<>(resources.values());
+        Map<Long, Object> serving = contents.resources();
+        Collection<Object> extensions = contents.extensions();
+        List<Object> beans = new ArrayList<>(serving.values());
         if (beans.isEmpty()) {
             generations.install(null);
+            refilling.installed(java.util.Set.of());
             LOG.info("REST server at {} has no resources", RestConstants.BASE_PATH);
             return;
         }
         try {
-            Generation next = build(generationNumbers.incrementAndGet(), bus, beans, extensions.values(),
-                    () -> config.max_body_bytes(), slots, api.controllerConfig());
+            Generation next = Chain.build(generationNumbers.incrementAndGet(), bus, beans, extensions,
+                    () -> limits, slots, api.controllerConfig());
             generations.install(next);
+            refilling.installed(serving.keySet());
             LOG.info("REST server at {} with {} resource(s) and {} extension(s): {}", RestConstants.BASE_PATH,
                     beans.size(), extensions.size(), next);
         } catch (RuntimeException | LinkageError e) {
             LOG.error("REST server could not be rebuilt; the previous generation keeps serving", e);
         }
-    }
-
-    /**
-     * Builds a complete generation (not yet installed).
-     *
-     * @param number        generation number
-     * @param bus           the bus
-     * @param resources     resource objects
-     * @param extensions    extension providers
-     * @param maxBody       the body limit, read per request
-     * @param slots         the slot filters, read per request
-     * @param servletConfig the API servlet's configuration for CXF's controller
-     * @return the started generation
-     */
-    static Generation build(long number, Bus bus, List<Object> resources, Collection<Object> extensions,
-            LongSupplier maxBody, SlotFilters slots, ServletConfig servletConfig) {
-        return Generation.build(number, bus, resources, providers(maxBody, slots, extensions), List.of(openApi()),
-                servletConfig);
-    }
-
-    /**
-     * The chain, in order: request id, required-slot gate, body limit, security headers, the slot
-     * filters, error mapping; then the capabilities' extensions.
-     */
-    static List<Object> providers(LongSupplier maxBody, SlotFilters slots, Collection<Object> extensions) {
-        RequiredSlotGate gate = new RequiredSlotGate(slots);
-        List<Object> p = new ArrayList<>();
-        p.add(new RequestIdFilter());
-        p.add(gate);
-        p.add(new BodyLimitFilter(maxBody));
-        p.add(new SecurityHeaders());
-        p.add(new SlotDispatcher(slots));
-        p.add(new ProblemMapper());
-        p.add(new JacksonJsonProvider(objectMapper()));
-        p.add(new NoWadl(gate));
-        p.addAll(extensions);
-        return p;
-    }
-
-    static ObjectMapper objectMapper() {
-        ObjectMapper mapper = new ObjectMapper();
-        mapper.registerModule(new JavaTimeModule());
-        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        return mapper;
-    }
-
-    static OpenApiFeature openApi() {
-        OpenApiFeature f = new OpenApiFeature();
-        f.setTitle("Mamori API");
-        f.setVersion("1.0.0");
-        f.setDescription("Multi-tenant server that enforces published security and privacy promises.");
-        f.setLicense("Proprietary");
-        f.setContactName("Mamori operators");
-        f.setScan(false);
-        // a non-empty class list stops swagger from scanning the class path for @Path classes (which
-        // would document resources this generation does not serve); the name is one swagger ignores,
-        // so the document holds exactly the generation's resources
-        f.setResourceClasses(Set.of(OPENAPI_RESOURCE));
-        f.setSupportSwaggerUi(false);
-        f.setPrettyPrint(true);
-        f.setRunAsFilter(false);
-        // the problem responses of every operation, from the error kinds its method declares
-        ProblemDocs.install();
-        return f;
     }
 }

@@ -1,17 +1,13 @@
 package dev.mamori.rest.internal;
 
 import java.io.IOException;
+import java.util.List;
 
 import javax.annotation.Priority;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.ContainerResponseContext;
 import javax.ws.rs.container.ContainerResponseFilter;
-
-import org.apache.cxf.jaxrs.model.OperationResourceInfo;
-import org.apache.cxf.message.Exchange;
-import org.apache.cxf.message.Message;
-import org.apache.cxf.phase.PhaseInterceptorChain;
 
 import dev.mamori.rest.spi.RestConstants;
 
@@ -25,6 +21,8 @@ import dev.mamori.rest.spi.RestConstants;
 final class SlotDispatcher implements ContainerRequestFilter, ContainerResponseFilter {
     /** Request property: the snapshot the request filters ran with, so the response side runs the same chain. */
     static final String SNAPSHOT = "mamori.rest.slotSnapshot";
+    /** Request property: the snapshot {@link RequiredSlotGate} checked, which the chain then runs. */
+    static final String CHECKED = "mamori.rest.checkedSlots";
     private final SlotFilters slots;
 
     SlotDispatcher(SlotFilters slots) {
@@ -34,7 +32,19 @@ final class SlotDispatcher implements ContainerRequestFilter, ContainerResponseF
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         recordResource(request);
-        SlotFilters.Snapshot snapshot = slots.snapshot();
+        Object checked = request.getProperty(CHECKED);
+        SlotFilters.Snapshot snapshot;
+        if (checked instanceof SlotFilters.Snapshot) {
+            snapshot = (SlotFilters.Snapshot) checked;
+        } else {
+            // not through the gate (never in the server's own chain): check what runs here
+            snapshot = slots.snapshot();
+            List<String> missing = snapshot.unmet(slots.required());
+            if (!missing.isEmpty()) {
+                request.abortWith(RequiredSlotGate.refusal(request, missing));
+                return;
+            }
+        }
         request.setProperty(SNAPSHOT, snapshot);
         AbortWatch watched = new AbortWatch(request);
         for (ContainerRequestFilter f : snapshot.requestFilters()) {
@@ -59,12 +69,9 @@ final class SlotDispatcher implements ContainerRequestFilter, ContainerResponseF
 
     /** The matched resource, as JAX-RS's ResourceInfo would give it, for filters that read annotations. */
     private static void recordResource(ContainerRequestContext request) {
-        Message m = PhaseInterceptorChain.getCurrentMessage();
-        Exchange exchange = m == null ? null : m.getExchange();
-        OperationResourceInfo op = exchange == null ? null : exchange.get(OperationResourceInfo.class);
-        if (op != null) {
+        Matched.operation().ifPresent(op -> {
             request.setProperty(RestConstants.RESOURCE_CLASS, op.getClassResourceInfo().getServiceClass());
             request.setProperty(RestConstants.RESOURCE_METHOD, op.getMethodToInvoke());
-        }
+        });
     }
 }

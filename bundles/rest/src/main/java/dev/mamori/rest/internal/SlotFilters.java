@@ -5,10 +5,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.ContainerResponseFilter;
@@ -16,18 +18,29 @@ import javax.ws.rs.container.ContainerResponseFilter;
 import dev.mamori.rest.spi.RestConstants;
 
 /**
- * The filters in the named slots of the chain and the slots the configuration requires. Every
+ * The filters in the named slots of the chain and what the configuration requires of them. Every
  * change publishes a new immutable {@link Snapshot}; requests read the current one without
  * locking, so filters come and go without rebuilding the server and without a request ever
  * seeing half a change.
+ *
+ * <p>A requirement is a slot ({@code audit}: any filter in it counts) or a slot and a filter name
+ * ({@code authentication:auth-session}: only a filter registered with that
+ * {@link RestConstants#FILTER_NAME} counts, so a stray filter in the slot opens nothing). A filter
+ * that is leaving ({@link #depart}) still runs for the requests that already took a snapshot, but
+ * no longer counts for {@link #missing()}: new requests wait for its successor.
  */
 final class SlotFilters {
     private static final Comparator<Entry> ORDER = Comparator.comparingInt(Entry::slot)
             .thenComparing(Comparator.comparingInt(Entry::ranking).reversed())
             .thenComparingLong(Entry::serviceId);
 
-    /** One filter service: its slot (index into {@link RestConstants#SLOTS}), ranking and id. */
-    record Entry(int slot, int ranking, long serviceId, Object filter) {
+    /** One filter service: its slot (index into {@link RestConstants#SLOTS}), name (or null), ranking and id. */
+    record Entry(int slot, String name, int ranking, long serviceId, Object filter) {
+        /** @return what this entry fills: its slot, and its slot with its name */
+        List<String> fills() {
+            String slotName = RestConstants.SLOTS.get(slot);
+            return name == null ? List.of(slotName) : List.of(slotName, slotName + ":" + name);
+        }
     }
 
     /** The chain as one request sees it. */
@@ -50,7 +63,7 @@ final class SlotFilters {
                 if (e.filter() instanceof ContainerResponseFilter) {
                     out.add((ContainerResponseFilter) e.filter());
                 }
-                slots.add(RestConstants.SLOTS.get(e.slot()));
+                slots.addAll(e.fills());
             }
             Collections.reverse(out);
             this.requestFilters = List.copyOf(in);
@@ -68,7 +81,7 @@ final class SlotFilters {
             return responseFilters;
         }
 
-        /** @return the slots holding at least one filter */
+        /** @return the slots holding at least one filter, and {@code slot:name} for each named filter */
         Set<String> filled() {
             return filled;
         }
@@ -77,21 +90,52 @@ final class SlotFilters {
         List<Entry> entries() {
             return entries;
         }
+
+        /**
+         * @param required requirements ({@code slot} or {@code slot:name})
+         * @return those this snapshot does not meet, in the given order
+         */
+        List<String> unmet(List<String> required) {
+            if (required.isEmpty()) {
+                return List.of();
+            }
+            List<String> missing = new ArrayList<>();
+            for (String r : required) {
+                if (!filled.contains(r)) {
+                    missing.add(r);
+                }
+            }
+            return missing;
+        }
     }
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final Object lock = new Object();
     private final Map<Long, Entry> entries = new HashMap<>();
+    private final Set<Long> departing = new HashSet<>();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
+    /** The entries that count for the requirements: the snapshot without the departing ones. */
+    private volatile Snapshot staying = Snapshot.EMPTY;
     private volatile List<String> required = List.of();
+
+    /** A filter without a name: it fills only requirements that name no filter. */
+    void add(long serviceId, String slot, int ranking, Object filter) {
+        add(serviceId, slot, null, ranking, filter);
+    }
 
     /**
      * @param serviceId the filter service's id
      * @param slot      the slot name
+     * @param name      its {@link RestConstants#FILTER_NAME}, or null
      * @param ranking   its {@code service.ranking}
      * @param filter    a request and/or response filter
-     * @throws IllegalArgumentException for an unknown slot or an object that is no filter
+     * @throws IllegalArgumentException for an unknown slot, a malformed name or an object that is no filter
      */
-    void add(long serviceId, String slot, int ranking, Object filter) {
+    void add(long serviceId, String slot, String name, int ranking, Object filter) {
+        if (name != null && !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("filter name '" + name + "' is not 1-64 letters, digits or ._-");
+        }
         int index = RestConstants.SLOTS.indexOf(slot);
         if (index < 0) {
             throw new IllegalArgumentException("unknown slot '" + slot + "'; slots are " + RestConstants.SLOTS);
@@ -101,14 +145,30 @@ final class SlotFilters {
                     + "nor a ContainerResponseFilter");
         }
         synchronized (lock) {
-            entries.put(serviceId, new Entry(index, ranking, serviceId, filter));
+            entries.put(serviceId, new Entry(index, name, ranking, serviceId, filter));
+            departing.remove(serviceId);
             publish();
+        }
+    }
+
+    /**
+     * The filter is leaving: requests already under way keep running it, but it no longer meets a
+     * requirement, so new requests wait for a successor.
+     *
+     * @param serviceId a filter service's id; unknown ids are ignored
+     */
+    void depart(long serviceId) {
+        synchronized (lock) {
+            if (entries.containsKey(serviceId) && departing.add(serviceId)) {
+                publish();
+            }
         }
     }
 
     /** @param serviceId a filter service's id; unknown ids are ignored */
     void remove(long serviceId) {
         synchronized (lock) {
+            departing.remove(serviceId);
             if (entries.remove(serviceId) != null) {
                 publish();
             }
@@ -118,7 +178,10 @@ final class SlotFilters {
     private void publish() {
         List<Entry> sorted = new ArrayList<>(entries.values());
         sorted.sort(ORDER);
+        List<Entry> stay = new ArrayList<>(sorted);
+        stay.removeIf(e -> departing.contains(e.serviceId()));
         snapshot = new Snapshot(sorted);
+        staying = departing.isEmpty() ? snapshot : new Snapshot(stay);
     }
 
     /** @return the current chain */
@@ -127,15 +190,16 @@ final class SlotFilters {
     }
 
     /**
-     * @param slots slot names that must hold a filter before the API serves anything, each value
-     *              possibly a comma-separated list (a .cfg file has no arrays); a name that is no
-     *              slot can never be filled, so it keeps the API closed (fail closed on a typo)
+     * @param slots requirements, {@code slot} or {@code slot:filter-name}, each value possibly a
+     *              comma-separated list (a .cfg file has no arrays); a name that is no slot (or a
+     *              filter name no filter has) can never be met, so it keeps the API closed (fail
+     *              closed on a typo)
      */
     void require(Collection<String> slots) {
         List<String> r = new ArrayList<>();
         for (String value : slots) {
             for (String s : value == null ? new String[0] : value.split(",")) {
-                String name = s.trim();
+                String name = s.trim().replaceAll("\\s*:\\s*", ":");
                 if (!name.isEmpty() && !r.contains(name)) {
                     r.add(name);
                 }
@@ -144,24 +208,22 @@ final class SlotFilters {
         required = List.copyOf(r);
     }
 
-    /** @return the required slots */
+    /** @return the requirements, in configuration order */
     List<String> required() {
         return required;
     }
 
-    /** @return the required slots without a filter, in configuration order; empty when the API may serve */
+    /** @return the requirements no staying filter meets, in configuration order; empty when new requests may be served */
     List<String> missing() {
-        List<String> req = required;
-        if (req.isEmpty()) {
-            return List.of();
-        }
-        Set<String> filled = snapshot.filled();
-        List<String> missing = new ArrayList<>();
-        for (String s : req) {
-            if (!filled.contains(s)) {
-                missing.add(s);
-            }
-        }
-        return missing;
+        return staying.unmet(required);
+    }
+
+    /**
+     * @param requirement a requirement
+     * @return the slot it names
+     */
+    static String slotOf(String requirement) {
+        int colon = requirement.indexOf(':');
+        return colon < 0 ? requirement : requirement.substring(0, colon);
     }
 }

@@ -39,8 +39,19 @@ final class ApiHarness implements AutoCloseable {
     static final long MAX_BODY = 1_048_576L;
     final Bus bus = BusFactory.newInstance().createBus();
     final SlotFilters slots = new SlotFilters();
-    final List<Object> extensions = new ArrayList<>();
     final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    /** Real time, which a test may move forward. */
+    final AheadClock clock = new AheadClock();
+    /** No waiting unless a test configures a hold time. */
+    final Refilling refilling = new Refilling(clock, slots::missing, Duration.ZERO);
+    final Holds holds = new Holds(refilling, executor, 100);
+    final InFlight inFlight = new InFlight();
+    /** Rebuilds asked for by {@link #contents}; a test builds with {@link #rebuild()} when it chooses. */
+    final java.util.concurrent.atomic.AtomicInteger rebuildsAsked = new java.util.concurrent.atomic.AtomicInteger();
+    final Contents contents = new Contents(slots, refilling, inFlight, Duration.ofSeconds(5), rebuildsAsked::incrementAndGet);
+    /** The body limits generations read per request. */
+    volatile BodyLimitFilter.Limits limits = BodyLimitFilter.Limits.of(MAX_BODY);
+    final List<Object> extensions = new ArrayList<>();
     final Generations generations;
     final ApiServlet api;
     final org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
@@ -55,6 +66,30 @@ final class ApiHarness implements AutoCloseable {
     final BlockingQueue<Leftover> leftovers = new LinkedBlockingQueue<>();
     private long numbers;
 
+    /** The system clock plus an offset a test moves forward. */
+    static final class AheadClock extends java.time.Clock {
+        private volatile Duration ahead = Duration.ZERO;
+
+        void advance(Duration d) {
+            ahead = ahead.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(ahead);
+        }
+    }
+
     /** A thread's state after a request. */
     record Leftover(ExecutionContext context, Map<String, String> mdc) {
         boolean clean() {
@@ -63,12 +98,19 @@ final class ApiHarness implements AutoCloseable {
     }
 
     ApiHarness(Duration grace) throws Exception {
+        this(grace, true);
+    }
+
+    /** @param async whether the API servlet may wait without a thread (Pax Web: async-supported) */
+    ApiHarness(Duration grace, boolean async) throws Exception {
         generations = new Generations(executor, grace);
-        api = new ApiServlet(generations, () -> transport);
+        api = new ApiServlet(generations, () -> transport, holds, inFlight);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         ServletHolder holder = new ServletHolder(api);
+        // as Pax Web makes it from the init parameter async-supported: requests wait without a thread
+        holder.setAsyncSupported(async);
         RestServer.apiInitParams().forEach(holder::setInitParameter);
         context.addServlet(holder, RestConstants.BASE_PATH + "/*");
         context.addServlet(new ServletHolder(new FallbackServlet()), "/");
@@ -96,11 +138,29 @@ final class ApiHarness implements AutoCloseable {
         this(Duration.ofSeconds(30));
     }
 
+    /** @param hold the longest wait @param maxHeld most requests waiting at once */
+    void hold(Duration hold, int maxHeld) {
+        refilling.configure(hold);
+        holds.configure(maxHeld);
+    }
+
     /** Builds a generation with these resources and the current extensions, and installs it. */
     Generation deploy(Object... resources) {
-        Generation g = RestServer.build(++numbers, bus, List.of(resources), extensions, () -> MAX_BODY, slots,
+        Generation g = Chain.build(++numbers, bus, List.of(resources), extensions, () -> limits, slots,
                 api.controllerConfig());
         generations.install(g);
+        return g;
+    }
+
+    /** Builds a generation from {@link #contents}, as RestServer's rebuild does, and installs it. */
+    Generation rebuild() {
+        Map<Long, Object> serving = contents.resources();
+        List<Object> all = new ArrayList<>(extensions);
+        all.addAll(contents.extensions());
+        Generation g = serving.isEmpty() ? null : Chain.build(++numbers, bus, new ArrayList<>(serving.values()), all,
+                () -> limits, slots, api.controllerConfig());
+        generations.install(g);
+        refilling.installed(serving.keySet());
         return g;
     }
 
@@ -117,6 +177,30 @@ final class ApiHarness implements AutoCloseable {
             raw.append("Content-Length: 0\r\n");
         }
         raw.append("\r\n");
+        return new Resp(connector.getResponse(raw.toString(), 30, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Posts a body, with a Content-Length or streamed (HTTP/1.1 chunked transfer encoding).
+     *
+     * @param path    the path
+     * @param body    the body (ISO-8859-1 text)
+     * @param chunked whether to send it in chunks without a length
+     * @return the response
+     */
+    Resp post(String path, String body, boolean chunked) throws Exception {
+        StringBuilder raw = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n")
+                .append("Connection: close\r\nContent-Type: application/json\r\n");
+        if (chunked) {
+            raw.append("Transfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < body.length(); i += 7) {
+                String chunk = body.substring(i, Math.min(body.length(), i + 7));
+                raw.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+            }
+            raw.append("0\r\n\r\n");
+        } else {
+            raw.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+        }
         return new Resp(connector.getResponse(raw.toString(), 30, TimeUnit.SECONDS));
     }
 
@@ -154,7 +238,22 @@ final class ApiHarness implements AutoCloseable {
                 int colon = lines[i].indexOf(':');
                 headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
             }
-            body = raw.substring(split + 4);
+            String rest = raw.substring(split + 4);
+            body = "chunked".equalsIgnoreCase(headers.get("Transfer-Encoding")) ? unchunk(rest) : rest;
+        }
+
+        private static String unchunk(String chunked) {
+            StringBuilder out = new StringBuilder();
+            int at = 0;
+            while (true) {
+                int eol = chunked.indexOf("\r\n", at);
+                int size = Integer.parseInt(chunked.substring(at, eol).trim(), 16);
+                if (size == 0) {
+                    return out.toString();
+                }
+                out.append(chunked, eol + 2, eol + 2 + size);
+                at = eol + 2 + size + 2;
+            }
         }
 
         String get(String header) {

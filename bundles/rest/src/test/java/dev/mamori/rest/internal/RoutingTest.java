@@ -496,4 +496,27 @@ class RoutingTest {
                     }
                 });
     }
+
+    @Test
+    @DisplayName("EXT-1: a path under the API that reaches the fallback (the API servlet not registered: the REST bundle restarting) is 503 with Retry-After, not 404")
+    void fallbackUnderTheApiIsUnavailable() throws Exception {
+        org.eclipse.jetty.server.Server alone = new org.eclipse.jetty.server.Server();
+        org.eclipse.jetty.server.LocalConnector local = new org.eclipse.jetty.server.LocalConnector(alone);
+        alone.addConnector(local);
+        org.eclipse.jetty.servlet.ServletContextHandler context = new org.eclipse.jetty.servlet.ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new org.eclipse.jetty.servlet.ServletHolder(new FallbackServlet()), "/");
+        alone.setHandler(context);
+        alone.start();
+        try {
+            for (String path : List.of("/api/v1/me", "/api/v1")) {
+                Resp r = new Resp(local.getResponse("GET " + path + " HTTP/1.0\r\n\r\n"));
+                assertProblem(r, 503, "unavailable");
+                assertEquals("1", r.get("Retry-After"));
+            }
+            assertProblem(new Resp(local.getResponse("GET /api/v1x HTTP/1.0\r\n\r\n")), 404, "not-found");
+        } finally {
+            alone.stop();
+        }
+    }
 }

@@ -119,4 +119,24 @@ class SlotFiltersTest {
         slots.require(List.of("authentification"));
         assertEquals(List.of("authentification"), slots.missing());
     }
+
+    @Test
+    @DisplayName("SEC-4: 'slot:name' is met only by the filter of that name; a leaving filter still runs for requests under way but meets nothing")
+    void namedAndLeaving() {
+        SlotFilters slots = new SlotFilters();
+        slots.require(List.of("authentication : auth-session, audit"));
+        assertEquals(List.of("authentication:auth-session", "audit"), slots.required());
+        slots.add(1, RestConstants.SLOT_AUTHENTICATION, "it-stray", 0, new Named("stray"));
+        slots.add(2, RestConstants.SLOT_AUDIT, null, 0, new Named("audit"));
+        assertEquals(List.of("authentication:auth-session"), slots.missing(), "a stray filter is no authentication");
+        slots.add(3, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, new Named("session"));
+        assertEquals(List.of(), slots.missing());
+        slots.depart(3);
+        assertEquals(List.of("authentication:auth-session"), slots.missing(), "new requests wait for a successor");
+        assertEquals(List.of(), slots.snapshot().unmet(slots.required()), "requests under way still run it");
+        assertTrue(names(slots.snapshot().requestFilters()).contains("session"));
+        slots.remove(3);
+        assertEquals(List.of("authentication:auth-session"), slots.snapshot().unmet(slots.required()));
+        assertThrows(IllegalArgumentException.class, () -> slots.add(4, RestConstants.SLOT_AUDIT, "no spaces", 0, new Named("x")));
+    }
 }

@@ -12,8 +12,12 @@ import dev.mamori.rest.spi.RestConstants;
  * that slot required while the plugin is installed, and see the whole API close (503) once the
  * plugin is gone. It lets every request pass.
  */
-@Component(service = ContainerRequestFilter.class, property = RestConstants.SLOT + "=" + RestConstants.SLOT_AUDIT)
+@Component(service = ContainerRequestFilter.class, property = {
+    RestConstants.SLOT + "=" + RestConstants.SLOT_AUDIT, RestConstants.FILTER_NAME + "=" + PluginAuditFilter.NAME})
 public class PluginAuditFilter implements ContainerRequestFilter {
+    /** Its filter name: the container tests require {@code audit:it-plugin-audit}. */
+    public static final String NAME = "it-plugin-audit";
+
     @Override
     public void filter(ContainerRequestContext request) {
         // passes: being registered in the slot is the point

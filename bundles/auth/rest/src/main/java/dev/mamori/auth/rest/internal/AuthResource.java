@@ -28,11 +28,14 @@ import dev.mamori.auth.MfaConfirmation;
 import dev.mamori.auth.MfaEnrolment;
 import dev.mamori.auth.SessionState;
 import dev.mamori.auth.SignIn;
+import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.rest.spi.Anonymous;
 import dev.mamori.rest.spi.ProblemResponses;
 import dev.mamori.rest.spi.RestConstants;
+import dev.mamori.rest.spi.SignInStep;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -46,7 +49,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * goes back the way the caller asked: the {@code __Host-} cookie for browsers (default), or the
  * token in the body for API clients ({@code "session": "bearer"}).
  */
-@Component(service = AuthResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = AuthResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/auth")
 @Tag(name = "auth", description = "Sign-in, second factor, sessions and passwords")
 public class AuthResource {
@@ -176,7 +179,7 @@ public class AuthResource {
 
     @POST
     @Path("/mfa/verify")
-    @SignInStep(SessionState.MFA_REQUIRED)
+    @SignInStep(Assurance.PASSWORD_ONLY)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED, ErrorKind.TOO_MANY_REQUESTS})
@@ -194,7 +197,7 @@ public class AuthResource {
 
     @POST
     @Path("/recovery")
-    @SignInStep(SessionState.MFA_REQUIRED)
+    @SignInStep(Assurance.PASSWORD_ONLY)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED, ErrorKind.TOO_MANY_REQUESTS})
@@ -212,7 +215,7 @@ public class AuthResource {
 
     @POST
     @Path("/logout")
-    @SignInStep({SessionState.MFA_REQUIRED, SessionState.MFA_ENROLMENT_REQUIRED})
+    @SignInStep({Assurance.PASSWORD_ONLY, Assurance.ENROLMENT_PENDING})
     @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
     @Operation(operationId = "signOut", summary = "Sign out", description = "Ends the session and removes the cookie.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
@@ -271,7 +274,7 @@ public class AuthResource {
 
     @POST
     @Path("/mfa/enroll")
-    @SignInStep(SessionState.MFA_ENROLMENT_REQUIRED)
+    @SignInStep(Assurance.ENROLMENT_PENDING)
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.CONFLICT})
     @Operation(operationId = "beginMfaEnrolment", summary = "Start TOTP enrolment",
@@ -290,7 +293,7 @@ public class AuthResource {
 
     @POST
     @Path("/mfa/enroll/confirm")
-    @SignInStep(SessionState.MFA_ENROLMENT_REQUIRED)
+    @SignInStep(Assurance.ENROLMENT_PENDING)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.INVALID, ErrorKind.UNAUTHENTICATED})

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.mamori.auth.IpAllowListService;
 import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.rest.spi.ProblemResponses;
+import dev.mamori.rest.spi.RequiresPermission;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -26,7 +27,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The tenant's IP allow-list, for its admins (IAM-12). */
-@Component(service = IpAllowListResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = IpAllowListResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/ip-allowlist")
 @Tag(name = "ip-allowlist", description = "Address ranges the tenant's accounts may use")
 @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})

@@ -33,7 +33,7 @@ import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The signed-in account itself: who am I, my roles, my personal data (IAM-4). */
-@Component(service = MeResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = MeResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/me")
 @Tag(name = "me", description = "The signed-in account")
 @SecurityScheme(name = RestConstants.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",

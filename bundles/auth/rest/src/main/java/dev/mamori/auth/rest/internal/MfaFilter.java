@@ -10,21 +10,30 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.mamori.auth.AuthErrors;
 import dev.mamori.auth.AuthException;
-import dev.mamori.auth.Session;
-import dev.mamori.auth.SessionState;
+import dev.mamori.platform.context.Assurance;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.rest.spi.Anonymous;
 import dev.mamori.rest.spi.RestConstants;
+import dev.mamori.rest.spi.SignInStep;
 
 /**
- * The MFA slot: a session that has not verified its second factor, or must enrol one, reaches only
- * the methods marked {@link SignInStep} for its state (IAM-10, IAM-11), and the {@link Anonymous} ones
- * (signing in again), which act without a session.
+ * The MFA slot: a principal that has not verified its second factor, or must enrol one (its
+ * {@link Assurance} in the execution context), reaches only the methods marked {@link SignInStep}
+ * for its assurance (IAM-10, IAM-11), and the {@link Anonymous} ones (signing in again), which act
+ * without a session. It reads only the exported contract, so it guards any capability's resources,
+ * whichever filter authenticated the caller.
  */
-@Component(service = ContainerRequestFilter.class, property = RestConstants.SLOT + "=" + RestConstants.SLOT_MFA)
+@Component(service = ContainerRequestFilter.class, property = {
+    RestConstants.SLOT + "=" + RestConstants.SLOT_MFA, RestConstants.FILTER_NAME + "=" + MfaFilter.NAME})
 public class MfaFilter implements ContainerRequestFilter {
+    /** Its name, which {@code required.slots} asks for: {@code mfa:auth-mfa}. */
+    public static final String NAME = "auth-mfa";
+
     @Override
     public void filter(ContainerRequestContext request) {
-        Session s = (Session) request.getProperty(Tokens.SESSION);
-        if (s == null || s.state() == SessionState.AUTHENTICATED) {
+        Principal p = ExecutionContext.current().flatMap(ExecutionContext::principal).orElse(null);
+        if (p == null || p.assurance().complete()) {
             return;
         }
         Method method = (Method) request.getProperty(RestConstants.RESOURCE_METHOD);
@@ -33,10 +42,10 @@ public class MfaFilter implements ContainerRequestFilter {
             return;
         }
         SignInStep step = method == null ? null : method.getAnnotation(SignInStep.class);
-        if (step != null && Arrays.asList(step.value()).contains(s.state())) {
+        if (step != null && Arrays.asList(step.value()).contains(p.assurance())) {
             return;
         }
-        throw new AuthException(AuthErrors.MFA_REQUIRED, s.state() == SessionState.MFA_ENROLMENT_REQUIRED
+        throw new AuthException(AuthErrors.MFA_REQUIRED, p.assurance() == Assurance.ENROLMENT_PENDING
                 ? "This account must enrol a second factor first: POST /api/v1/auth/mfa/enroll."
                 : "Verify the second factor first: POST /api/v1/auth/mfa/verify.");
     }

@@ -20,19 +20,26 @@ import dev.mamori.auth.AuthException;
 import dev.mamori.auth.AuthenticationService;
 import dev.mamori.auth.RequestGuard;
 import dev.mamori.auth.Session;
+import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.rest.spi.Anonymous;
 import dev.mamori.rest.spi.RestConstants;
 
 /**
  * The authentication slot: the client address behind trusted proxies, the flood limit, then the
  * session of a bearer token or the session cookie (SEC-4), with CSRF protection for
- * cookie-authenticated state changes (SEC-6). A request without a token passes without a
- * principal: every service refuses it (fail closed), and only {@link Anonymous} methods serve it.
- * An {@link Anonymous} method never gets a session, whatever token comes with the request.
+ * cookie-authenticated state changes (SEC-6). The session becomes the execution context's
+ * principal, with its {@link Assurance} (how far the sign-in has come), which the later slots and
+ * the services read; nothing travels in a request property. A request without a token passes
+ * without a principal: every service refuses it (fail closed), and only {@link Anonymous} methods
+ * serve it. An {@link Anonymous} method never gets a session, whatever token comes with the request.
  */
-@Component(service = javax.ws.rs.container.ContainerRequestFilter.class,
-        property = RestConstants.SLOT + "=" + RestConstants.SLOT_AUTHENTICATION)
+@Component(service = javax.ws.rs.container.ContainerRequestFilter.class, property = {
+    RestConstants.SLOT + "=" + RestConstants.SLOT_AUTHENTICATION, RestConstants.FILTER_NAME + "=" + SessionFilter.NAME})
 public class SessionFilter implements ContainerRequestFilter {
+    /** Its name, which {@code dev.mamori.rest} {@code required.slots} asks for: {@code authentication:auth-session}. */
+    public static final String NAME = "auth-session";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final AuthenticationService auth;
@@ -75,8 +82,25 @@ public class SessionFilter implements ContainerRequestFilter {
             throw new AuthException(AuthErrors.CSRF_REJECTED, "A change made with the session cookie needs the session's CSRF "
                     + "token in the " + Tokens.CSRF_HEADER + " header.");
         }
-        request.setProperty(Tokens.SESSION, session);
-        ExecutionContext.amend(c -> c.withPrincipal(session.principal()));
+        ExecutionContext.amend(c -> c.withPrincipal(principalOf(session)));
+    }
+
+    /**
+     * @param session a valid session
+     * @return the principal it acts as, with how far its sign-in has come
+     */
+    static Principal principalOf(Session session) {
+        switch (session.state()) {
+            case MFA_REQUIRED:
+                return session.principal().withAssurance(Assurance.PASSWORD_ONLY);
+            case MFA_ENROLMENT_REQUIRED:
+                return session.principal().withAssurance(Assurance.ENROLMENT_PENDING);
+            case AUTHENTICATED:
+                return session.principal().withAssurance(Assurance.COMPLETE);
+            default:
+                // a state this filter does not know reaches nothing but sign-in steps (fail closed)
+                return session.principal().withAssurance(Assurance.PASSWORD_ONLY);
+        }
     }
 
     private static boolean matches(String expected, String given) {

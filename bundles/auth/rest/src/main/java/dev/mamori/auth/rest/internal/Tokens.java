@@ -19,8 +19,6 @@ final class Tokens {
     static final String COOKIE = "__Host-mamori-session";
     /** Header a cookie-authenticated state change must carry (SEC-6). */
     static final String CSRF_HEADER = "X-CSRF-Token";
-    /** Request property holding the authenticated {@link dev.mamori.auth.Session}. */
-    static final String SESSION = "mamori.auth.session";
 
     /**
      * @param token      the token

@@ -29,6 +29,7 @@ import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.rest.spi.ProblemResponses;
+import dev.mamori.rest.spi.RequiresPermission;
 import dev.mamori.rest.spi.RestConstants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -45,7 +46,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * deactivate, unlock, reset the second factor or the password, erase. Another tenant's account is
  * never found (404), whoever asks.
  */
-@Component(service = UserResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = UserResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/users")
 @Tag(name = "users", description = "Accounts of the tenant, managed by its admins")
 @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})

@@ -148,17 +148,19 @@ final class Fakes {
             return this;
         }
 
-        /** As if the authentication slot had found {@code s}. */
+        private Session session;
+
+        /** As if the authentication slot had found {@code s}: its principal goes into the context {@link #context()} is made in. */
         Request withSession(Session s) {
-            properties.put(Tokens.SESSION, s);
+            session = s;
             return this;
         }
 
-        Session session() {
-            return (Session) properties.get(Tokens.SESSION);
-        }
-
+        /** The request context; with a session, the current execution context gets its principal, as the authentication slot would. */
         ContainerRequestContext context() {
+            if (session != null) {
+                ExecutionContext.amend(c -> c.withPrincipal(SessionFilter.principalOf(session)));
+            }
             return (ContainerRequestContext) Proxy.newProxyInstance(Fakes.class.getClassLoader(),
                     new Class<?>[] {ContainerRequestContext.class}, (p, m, a) -> {
                         switch (m.getName()) {

@@ -17,6 +17,11 @@ import dev.mamori.auth.AuthException;
 import dev.mamori.auth.Session;
 import dev.mamori.auth.SessionState;
 import dev.mamori.auth.rest.internal.Fakes.Request;
+import dev.mamori.platform.context.Assurance;
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.rest.spi.SignInStep;
 
 @DisplayName("MfaFilter: a session that has not finished its second factor reaches only its sign-in steps (IAM-10, IAM-11)")
 class MfaFilterTest {
@@ -85,5 +90,33 @@ class MfaFilterTest {
         Request enrolling = Request.to(me).withSession(in(SessionState.MFA_ENROLMENT_REQUIRED));
         assertTrue(assertThrows(AuthException.class, () -> within(() -> filter.filter(enrolling.context()))).getMessage()
                 .contains("/auth/mfa/enroll"));
+    }
+
+    /** A capability's resource from another bundle, with one step a half-signed-in principal may take. */
+    public static class Elsewhere {
+        /** Data: complete sign-ins only. */
+        public void data() {
+        }
+
+        /** A step of that capability's own sign-in flow. */
+        @SignInStep(Assurance.PASSWORD_ONLY)
+        public void step() {
+        }
+    }
+
+    @Test
+    @DisplayName("IAM-11, EXT-1: the MFA slot reads the assurance of whatever principal the authentication slot bound - not only auth's own sessions - on any capability's resource")
+    void assuranceOfAnyPrincipal() throws NoSuchMethodException {
+        Method data = Elsewhere.class.getMethod("data");
+        Method step = Elsewhere.class.getMethod("step");
+        Principal half = Principal.user("carol", "t1", Set.of()).withAssurance(Assurance.PASSWORD_ONLY);
+        ExecutionContext c = ExecutionContext.builder(Channel.REST).principal(half).build();
+        assertEquals("mfa-required", assertThrows(AuthException.class, () -> c.run(() -> filter.filter(new Request("GET", data)
+                .context()))).code());
+        c.run(() -> filter.filter(new Request("POST", step).context()));
+        ExecutionContext enrolling = c.withPrincipal(half.withAssurance(Assurance.ENROLMENT_PENDING));
+        assertEquals("mfa-required", assertThrows(AuthException.class, () -> enrolling.run(() -> filter.filter(new Request("POST", step)
+                .context()))).code());
+        c.withPrincipal(half.withAssurance(Assurance.COMPLETE)).run(() -> filter.filter(new Request("GET", data).context()));
     }
 }

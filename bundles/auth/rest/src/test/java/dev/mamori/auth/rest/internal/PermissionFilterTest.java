@@ -19,6 +19,7 @@ import dev.mamori.platform.context.Channel;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.error.MamoriException;
+import dev.mamori.rest.spi.RequiresPermission;
 
 @DisplayName("PermissionFilter: @RequiresPermission checked with the Authorizer before the resource runs (IAM-2, SEC-11)")
 class PermissionFilterTest {
@@ -83,5 +84,34 @@ class PermissionFilterTest {
         runAs(null, endpoint(MeResource.class, "me"));
         runAs(null, endpoint(AuthResource.class, "signIn"));
         assertTrue(grants.checked.isEmpty());
+    }
+
+    /** A capability's resource from another bundle, declaring its permissions with the exported annotation only. */
+    @RequiresPermission("records:read")
+    public static class Records {
+        /** Reads: the class's permission. */
+        public void list() {
+        }
+
+        /** Writes: its own. */
+        @RequiresPermission("records:write")
+        public void create() {
+        }
+    }
+
+    @Test
+    @DisplayName("IAM-2, SEC-11, EXT-1: another capability's resource declares its permission with the exported annotation, on the class or the method, and the permission slot enforces it")
+    void anyCapabilitysResource() throws NoSuchMethodException {
+        Method list = Records.class.getMethod("list");
+        Method create = Records.class.getMethod("create");
+        grants.grants.put("clerk", Set.of("records:read"));
+        ExecutionContext c = ExecutionContext.builder(Channel.REST).principal(Principal.user("clerk", "t1", Set.of())).build();
+        c.run(() -> filter.filter(new Request("GET", list).context()));
+        assertEquals(List.of("records:read"), grants.checked);
+        MamoriException e = assertThrows(MamoriException.class, () -> c.run(() -> filter.filter(new Request("POST", create).context())));
+        assertEquals("permission-missing", e.code());
+        assertEquals(List.of("records:read", "records:write"), grants.checked);
+        assertEquals("unauthenticated", assertThrows(MamoriException.class, () -> ExecutionContext.builder(Channel.REST).build()
+                .run(() -> filter.filter(new Request("GET", list).context()))).code());
     }
 }

@@ -25,7 +25,9 @@ import dev.mamori.auth.AuthException;
 import dev.mamori.auth.Session;
 import dev.mamori.auth.SessionState;
 import dev.mamori.auth.rest.internal.Fakes.Request;
+import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.rest.spi.Anonymous;
 
 @DisplayName("SessionFilter: the session of a bearer token or cookie (SEC-4), CSRF for cookie changes (SEC-6)")
 class SessionFilterTest {
@@ -59,13 +61,23 @@ class SessionFilterTest {
     private void assertRefused(Request r, String code) {
         AuthException e = assertThrows(AuthException.class, () -> run(r));
         assertEquals(code, e.code());
-        assertNull(r.session(), "a refused request carries no session");
     }
 
     private void assertSignedInAsAlice(Request r) {
         ExecutionContext after = run(r);
-        assertSame(alice, r.session());
-        assertEquals("alice", after.principal().orElseThrow().id());
+        assertEquals(alice.principal(), after.principal().orElseThrow());
+        assertEquals(Assurance.COMPLETE, after.principal().orElseThrow().assurance());
+        assertTrue(r.properties.keySet().stream().noneMatch(k -> k.startsWith("mamori.auth")), "nothing in a private property");
+    }
+
+    @Test
+    @DisplayName("IAM-10, IAM-11: the session's state becomes the principal's assurance in the execution context")
+    void assuranceFromTheSessionState() {
+        assertEquals(Assurance.PASSWORD_ONLY, run(new Request("GET", endpoint(MeResource.class, "me")).bearer(PENDING))
+                .principal().orElseThrow().assurance());
+        assertEquals(Assurance.ENROLMENT_PENDING, run(new Request("GET", endpoint(MeResource.class, "me")).bearer(ENROLLING))
+                .principal().orElseThrow().assurance());
+        assertEquals("carol", run(new Request("GET", endpoint(MeResource.class, "me")).bearer(PENDING)).principal().orElseThrow().id());
     }
 
     @ParameterizedTest
@@ -124,7 +136,6 @@ class SessionFilterTest {
     void noToken() {
         Request r = new Request("POST", update);
         ExecutionContext after = run(r);
-        assertNull(r.session());
         assertTrue(after.principal().isEmpty());
     }
 
@@ -151,7 +162,6 @@ class SessionFilterTest {
         for (Method anonymous : List.of(login, reset)) {
             Request r = Request.to(anonymous).cookie(cookie);
             ExecutionContext after = run(r);
-            assertNull(r.session(), Fakes.name(anonymous) + " runs without the cookie's session");
             assertTrue(after.principal().isEmpty(), Fakes.name(anonymous) + " runs without the cookie's principal");
 
             // a CSRF token sent along changes nothing either
@@ -165,7 +175,6 @@ class SessionFilterTest {
     void anonymousEndpointsIgnoreBearer() {
         Request r = Request.to(login).bearer(ALICE);
         assertTrue(run(r).principal().isEmpty());
-        assertNull(r.session());
     }
 
     /**

@@ -23,7 +23,9 @@ import dev.mamori.auth.AuthException;
 import dev.mamori.auth.Session;
 import dev.mamori.auth.SessionState;
 import dev.mamori.auth.rest.internal.Fakes.Request;
+import dev.mamori.platform.context.Channel;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.tenant.TenantState;
 
@@ -141,5 +143,20 @@ class TenantFilterTest {
         ExecutionContext after = within(ELSEWHERE, () -> filter.filter(Request.to(endpoint(AuthResource.class, "signIn")).context()));
         assertEquals(Optional.empty(), after.tenantId());
         assertTrue(allowLists.asked.isEmpty());
+    }
+
+    @Test
+    @DisplayName("IAM-12, EXT-1: the tenant slot works from the principal in the execution context, whichever filter authenticated it")
+    void principalOfAnotherAuthenticationFilter() {
+        ExecutionContext c = ExecutionContext.builder(Channel.REST).clientIp(OFFICE).principal(Principal.user("bot", "t1", Set.of()))
+                .build();
+        ExecutionContext after = c.call(() -> {
+            filter.filter(Request.to(endpoint(UserResource.class, "list")).context());
+            return ExecutionContext.require();
+        });
+        assertEquals(Optional.of("t1"), after.tenantId());
+        ExecutionContext elsewhere = c.toBuilder().clientIp(ELSEWHERE).build();
+        assertEquals("ip-not-allowed", assertThrows(AuthException.class, () -> elsewhere.run(() -> filter.filter(
+                Request.to(endpoint(UserResource.class, "list")).context()))).code());
     }
 }

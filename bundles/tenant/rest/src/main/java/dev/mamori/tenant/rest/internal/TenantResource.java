@@ -47,7 +47,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * their metadata (OPS-1, OPS-2), tenant users get 403. The service enforces the lifecycle rules;
  * this resource only checks who calls.
  */
-@Component(service = TenantResource.class, property = RestConstants.RESOURCE + "=true")
+@Component(service = TenantResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/tenants")
 @Tag(name = "tenants", description = "Tenants and their lifecycle, for operators")
 @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
