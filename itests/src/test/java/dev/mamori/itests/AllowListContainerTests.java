@@ -65,7 +65,7 @@ public abstract class AllowListContainerTests extends MfaContainerTests {
             }
             // the proxy's own address is outside the list
             assertProblem(me(e.bearer, null), 403, "ip-not-allowed");
-            assertTrue(events.toString(), events.stream().anyMatch(ev -> AuthEvents.IP_REFUSED.equals(ev.type())
+            assertTrue(events.toString(), events.stream().anyMatch(ev -> ev.is(AuthEvents.IP_REFUSED)
                     && "198.51.100.7".equals(ev.clientIp().orElse(null)) && e.id.equals(ev.targetId().orElse(null))));
 
             // and at sign-in, with the answer of every other failure
@@ -79,9 +79,9 @@ public abstract class AllowListContainerTests extends MfaContainerTests {
                             "invalid-credentials");
                 }
             });
-            assertTrue(events.toString(), events.stream().anyMatch(ev -> AuthEvents.SIGN_IN_FAILED.equals(ev.type())
+            assertTrue(events.toString(), events.stream().anyMatch(ev -> ev.is(AuthEvents.SIGN_IN_FAILED)
                     && "2001:db9::20".equals(ev.clientIp().orElse(null)) && "ip-refused".equals(ev.details().get("reason"))));
-            assertTrue(events.toString(), events.stream().anyMatch(ev -> AuthEvents.SIGN_IN_SUCCEEDED.equals(ev.type())
+            assertTrue(events.toString(), events.stream().anyMatch(ev -> ev.is(AuthEvents.SIGN_IN_SUCCEEDED)
                     && "2001:db8::20".equals(ev.clientIp().orElse(null)) && e.id.equals(ev.targetId().orElse(null))));
 
             // another proxy trusted, not this one: X-Forwarded-For is the client's word and ignored

@@ -152,11 +152,24 @@ public abstract class ContainerTestSupport {
     }
 
     protected String execute(String command, String... roles) throws Exception {
+        return executeFrom(null, command, roles);
+    }
+
+    /**
+     * Runs a command in a session as Karaf's SSH server makes it: the subject carries the client's
+     * address as a {@code ClientPrincipal("ssh", "/address:port")}.
+     *
+     * @param sshClient the SSH client's address and port, e.g. {@code /192.0.2.44:50022}, or null for none
+     */
+    protected String executeFrom(String sshClient, String command, String... roles) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal("it-operator"));
+        if (sshClient != null) {
+            subject.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.ClientPrincipal("ssh", sshClient));
+        }
         for (String role : roles) {
             subject.getPrincipals().add(new RolePrincipal(role));
         }

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -50,13 +51,13 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
-            Map.entry("dev.mamori.auth", "1.0.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
+            Map.entry("dev.mamori.auth", "2.0.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
             Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.1.0"),
-            Map.entry("dev.mamori.platform.event", "1.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
+            Map.entry("dev.mamori.platform.event", "2.0.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.1.0"),
-            Map.entry("dev.mamori.shell.spi", "1.3.0"), Map.entry("dev.mamori.tenant", "3.0.0"),
-            Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "3.2.0"),
+            Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),
+            Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
 
     /**
@@ -449,6 +450,59 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
             fail("a DELETED tenant was bound for its users");
         } catch (dev.mamori.tenant.TenantNotFoundException expected) {
             assertEquals("No tenant '" + slug + "'.", expected.getMessage());
+        }
+    }
+
+    /**
+     * OPS-3, AUD-2 (issue #15): every mamori:* command an operator runs is an event before it runs
+     * ({@code shell.command.run}) — the operator, the SSH client's address from the session's subject
+     * as Karaf's SSH server puts it there, the command's name and never its arguments —, a failed
+     * one is followed by {@code shell.command.failed} with its error code, and the events of the
+     * command's own work share its request id.
+     */
+    @Test
+    public void ops3_everyShellCommandIsRecordedWithTheSshAddress() throws Exception {
+        java.util.List<dev.mamori.platform.event.MamoriEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(dev.mamori.platform.event.MamoriEventListener.TYPES, new String[] {"shell.", "tenant."});
+        ServiceRegistration<dev.mamori.platform.event.MamoriEventListener> listener = bundleContext.registerService(
+                dev.mamori.platform.event.MamoriEventListener.class, events::add, props);
+        String slug = "ops3-" + shortId();
+        try {
+            assertTrue(executeFrom("/192.0.2.44:50022", "mamori:tenant-create " + slug + " \"Confidential Name KK\"", "operator", "ssh")
+                    .contains("Created tenant " + slug));
+            String unknown = "no-such-" + shortId();
+            try {
+                executeFrom("/[2001:db8::7]:50023", "mamori:tenant-show " + unknown, "operator", "ssh");
+                fail("tenant-show of an unknown tenant succeeded");
+            } catch (Exception expected) {
+                assertTrue(expected.toString(), expected.getMessage().contains("tenant-not-found"));
+            }
+            // non-required listeners hear of events once their unit committed, asynchronously
+            dev.mamori.platform.event.MamoriEvent run = Wait.until("shell.command.run of tenant-create", Duration.ofSeconds(10),
+                    () -> events.stream().filter(e -> "shell.command.run".equals(e.type())
+                            && "mamori:tenant-create".equals(e.details().get("command"))).findFirst().orElse(null));
+            assertEquals("192.0.2.44", run.clientIp().orElseThrow());
+            assertEquals("it-operator", run.principalId().orElseThrow());
+            assertEquals(dev.mamori.platform.context.PrincipalKind.OPERATOR, run.principalKind().orElseThrow());
+            assertEquals("SHELL", run.channel().orElseThrow());
+            dev.mamori.platform.event.MamoriEvent created = Wait.until("tenant.created", Duration.ofSeconds(10),
+                    () -> events.stream().filter(e -> e.is(dev.mamori.tenant.TenantEvents.CREATED)
+                            && tenants.get(slug).id().equals(e.targetId().orElse(null))).findFirst().orElse(null));
+            assertEquals("the command's work shares its request id", run.requestId(), created.requestId());
+            dev.mamori.platform.event.MamoriEvent failed = Wait.until("shell.command.failed of tenant-show", Duration.ofSeconds(10),
+                    () -> events.stream().filter(e -> "shell.command.failed".equals(e.type())
+                            && "mamori:tenant-show".equals(e.details().get("command"))).findFirst().orElse(null));
+            assertEquals("tenant-not-found", failed.details().get("error"));
+            assertEquals(dev.mamori.platform.event.MamoriEvent.Outcome.FAILURE, failed.outcome());
+            assertEquals("2001:db8::7", failed.clientIp().orElseThrow());
+            for (dev.mamori.platform.event.MamoriEvent e : events) {
+                String canonical = new String(dev.mamori.platform.event.EventEncoding.encode(e), StandardCharsets.UTF_8);
+                assertFalse("never an argument: " + canonical, canonical.contains("Confidential") || canonical.contains(unknown));
+                assertEquals(e, dev.mamori.platform.event.EventEncoding.decode(canonical.getBytes(StandardCharsets.UTF_8)));
+            }
+        } finally {
+            listener.unregister();
         }
     }
 

@@ -42,6 +42,8 @@ final class PaxExamOptions {
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
                         "https://repo1.maven.org/maven2@id=central"),
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                // an event detail its type does not declare fails the test, as in the unit tests (production leaves it out)
+                systemProperty("mamori.events.strict").value("true"),
                 // free ports, so the suite runs beside a Mamori server on 8443/8101; the tests read them from Config Admin
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port.secure", Integer.toString(FreePorts.next())),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(FreePorts.next())),

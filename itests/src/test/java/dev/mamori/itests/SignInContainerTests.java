@@ -176,17 +176,17 @@ public abstract class SignInContainerTests extends AuthContainerSupport {
         } finally {
             listener.unregister();
         }
-        MamoriEvent ok = events.stream().filter(ev -> AuthEvents.SIGN_IN_SUCCEEDED.equals(ev.type())
+        MamoriEvent ok = events.stream().filter(ev -> ev.is(AuthEvents.SIGN_IN_SUCCEEDED)
                 && e.id.equals(ev.targetId().orElse(null))).findFirst().orElseThrow(() -> new AssertionError(events.toString()));
         assertEquals("127.0.0.1", ok.clientIp().orElse(null));
         assertEquals(t.id(), ok.tenantId().orElse(null));
         assertEquals(MamoriEvent.Outcome.SUCCESS, ok.outcome());
-        MamoriEvent wrong = events.stream().filter(ev -> AuthEvents.SIGN_IN_FAILED.equals(ev.type())
+        MamoriEvent wrong = events.stream().filter(ev -> ev.is(AuthEvents.SIGN_IN_FAILED)
                 && e.id.equals(ev.targetId().orElse(null))).findFirst().orElseThrow(() -> new AssertionError(events.toString()));
         assertEquals("127.0.0.1", wrong.clientIp().orElse(null));
         assertEquals(t.id(), wrong.tenantId().orElse(null));
         assertEquals("wrong-password", wrong.details().get("reason"));
-        MamoriEvent unknown = events.stream().filter(ev -> AuthEvents.SIGN_IN_FAILED.equals(ev.type())
+        MamoriEvent unknown = events.stream().filter(ev -> ev.is(AuthEvents.SIGN_IN_FAILED)
                 && "unknown-account".equals(ev.details().get("reason")) && t.id().equals(ev.tenantId().orElse(null)))
                 .findFirst().orElseThrow(() -> new AssertionError(events.toString()));
         assertEquals("127.0.0.1", unknown.clientIp().orElse(null));

@@ -121,15 +121,15 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
             listener.unregister();
         }
         // AUD-2/OPS-3: shell-driven key operations name the operator, from the execution context, never key material
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.DATA_KEY_ROTATED)
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(dev.mamori.vault.VaultEvents.DATA_KEY_ROTATED)
                 && t.id().equals(e.tenantId().orElse(null)) && "it-operator".equals(e.principalId().orElse(null))
                 && "SHELL".equals(e.channel().orElse(null))));
-        assertTrue(events.toString(), events.stream().filter(e -> e.type().equals(dev.mamori.vault.VaultEvents.DATA_KEY_DESTROYED))
+        assertTrue(events.toString(), events.stream().filter(e -> e.is(dev.mamori.vault.VaultEvents.DATA_KEY_DESTROYED))
                 .count() == 2);
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.platform.event.PlatformEvents.PLATFORM_ACCESS)
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(dev.mamori.platform.event.PlatformEvents.PLATFORM_ACCESS)
                 && "it.test".equals(e.details().get("purpose"))));
         // CRY-5: the cut-off left one master key version; every earlier copy of the key tables is dead
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.MASTER_KEY_DESTROYED)));
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(dev.mamori.vault.VaultEvents.MASTER_KEY_DESTROYED)));
         assertEquals(1, keyProvider().kekIds().size());
     }
 
@@ -214,9 +214,9 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
             plugin.uninstall();
             listener.unregister();
         }
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.SIGNING_KEY_ROTATED)
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(dev.mamori.vault.VaultEvents.SIGNING_KEY_ROTATED)
                 && t.id().equals(e.tenantId().orElse(null)) && "it-operator".equals(e.principalId().orElse(null))));
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.type().equals(dev.mamori.vault.VaultEvents.SIGNING_KEY_CREATED)
+        assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(dev.mamori.vault.VaultEvents.SIGNING_KEY_CREATED)
                 && "platform".equals(e.details().get("owner"))));
         // no seed in clear: every signing key row holds a wrapped seed of 61 bytes under the current master key
         try (java.sql.Connection c = dataSource("mamori").getConnection(); java.sql.Statement st = c.createStatement();

@@ -32,7 +32,8 @@ public interface UserService {
 
     /**
      * @param userId account id
-     * @return its personal data, decrypted (empty once erased); the owner or a tenant admin
+     * @return its personal data, decrypted (empty once erased); the owner or a tenant admin; every read that
+     *         returns data is recorded as {@link AuthEvents#PROFILE_READ} first (AUD-1)
      */
     Optional<Profile> profile(String userId);
 

@@ -11,8 +11,8 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface EventPublisher {
 
     /**
-     * Stamps the event with the platform clock and the current {@link dev.mamori.platform.context.ExecutionContext}
-     * and delivers it.
+     * Stamps the event with a new id, the platform clock (its instant and zone) and the current
+     * {@link dev.mamori.platform.context.ExecutionContext}, and delivers it.
      *
      * @param event the event
      * @return the delivered event
@@ -21,4 +21,22 @@ public interface EventPublisher {
      *         listener failed; the action must then fail too
      */
     MamoriEvent publish(MamoriEvent.Builder event);
+
+    /**
+     * Records a read of tenant data (AUD-1: "access logs of all interactions with the data"): call
+     * it once the data is at hand and before it is handed out, so that a read that cannot be recorded
+     * does not happen (a required listener that fails makes this throw).
+     *
+     * @param type       a type declared with {@link EventType#read}, e.g. {@code auth.profile.read}
+     * @param targetType what was read, e.g. {@code user}
+     * @param targetId   its id
+     * @return the delivered event
+     * @throws IllegalArgumentException if the type is not a read type
+     */
+    default MamoriEvent read(EventType type, String targetType, String targetId) {
+        if (!type.isRead()) {
+            throw new IllegalArgumentException(type.name() + " is not a read type (EventType.read).");
+        }
+        return publish(MamoriEvent.builder(type).target(targetType, targetId));
+    }
 }

@@ -1,22 +1,22 @@
 package dev.mamori.platform.event;
 
-/** Event types the platform itself publishes. */
+/** Event types the platform itself publishes, with the detail keys each declares. */
 public final class PlatformEvents {
-    /** The platform reached a tenant's data on a named {@link dev.mamori.platform.context.PlatformPurpose}. */
-    public static final String PLATFORM_ACCESS = "platform.tenant-access";
-    /** A job was submitted (target: job id; details: jobType). */
-    public static final String JOB_SUBMITTED = "platform.job.submitted";
-    /** A job finished (outcome SUCCESS), failed (FAILURE) or was cancelled (details: state). */
-    public static final String JOB_ENDED = "platform.job.ended";
+    /** The platform reached a tenant's data on a named {@link dev.mamori.platform.context.PlatformPurpose} (target: tenant). */
+    public static final EventType PLATFORM_ACCESS = EventType.of("platform.tenant-access", "purpose", "state");
+    /** A job was submitted (target: job id). */
+    public static final EventType JOB_SUBMITTED = EventType.of("platform.job.submitted", "jobType", "state", "done");
+    /** A job finished (outcome SUCCESS), failed (FAILURE) or was cancelled. */
+    public static final EventType JOB_ENDED = EventType.of("platform.job.ended", "jobType", "state", "done");
     /** A job was cancelled by someone. */
-    public static final String JOB_CANCELLED = "platform.job.cancelled";
+    public static final EventType JOB_CANCELLED = EventType.of("platform.job.cancelled", "jobType", "state", "done");
 
     /**
      * A unit of work committed its main store (with the events named in details {@code events}) but
-     * the PII store refused its commit: that part of the action did not happen (details: unit,
-     * stores, events; outcome FAILURE).
+     * the PII store refused its commit: that part of the action did not happen (target: unit;
+     * details: stores, events; outcome FAILURE).
      */
-    public static final String UNIT_INCOMPLETE = "platform.unit.incomplete";
+    public static final EventType UNIT_INCOMPLETE = EventType.of("platform.unit.incomplete", "stores", "events");
 
     private PlatformEvents() {
     }

@@ -1,11 +1,13 @@
 /**
  * One event model for every capability: {@link dev.mamori.platform.event.MamoriEvent}, published
  * through {@link dev.mamori.platform.event.EventPublisher} to
- * {@link dev.mamori.platform.event.MamoriEventListener}s, synchronously, so that a required
- * listener (the audit trail) can make the action fail.
+ * {@link dev.mamori.platform.event.MamoriEventListener}s, in the publisher's unit of work, so that a
+ * required listener (the audit trail) can make the action fail; types declared once as
+ * {@link dev.mamori.platform.event.EventType}s with their detail keys; the canonical byte form
+ * {@link dev.mamori.platform.event.EventEncoding} that the audit log hashes.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package dev.mamori.platform.event;
 
 import org.osgi.annotation.bundle.Export;

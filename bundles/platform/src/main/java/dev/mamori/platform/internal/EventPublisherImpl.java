@@ -84,7 +84,21 @@ public class EventPublisherImpl implements EventPublisher {
     /** The follow-up of a unit whose PII store refused its commit after its events were recorded. */
     void incomplete(UnitEngine.Incomplete i) {
         publish(MamoriEvent.builder(PlatformEvents.UNIT_INCOMPLETE).outcome(MamoriEvent.Outcome.FAILURE).target("unit", i.unitId())
-                .detail("stores", String.join(",", i.failedStores())).detail("events", String.join(";", i.events())));
+                .detail("stores", String.join(",", i.failedStores())).detail("events", list(i.events())));
+    }
+
+    /** The events of a unit as one detail value: cut to fit, saying how many were left out, so the follow-up itself never fails. */
+    static String list(List<String> events) {
+        StringBuilder b = new StringBuilder();
+        for (int n = 0; n < events.size(); n++) {
+            String next = (b.length() == 0 ? "" : ";") + events.get(n);
+            String rest = ";+" + (events.size() - n) + " more";
+            if (b.length() + next.length() + (n + 1 < events.size() ? rest.length() : 0) > 256) {
+                return b.append(b.length() == 0 ? rest.substring(1) : rest).toString();
+            }
+            b.append(next);
+        }
+        return b.length() == 0 ? "none" : b.toString();
     }
 
     @Modified
@@ -113,8 +127,7 @@ public class EventPublisherImpl implements EventPublisher {
     @Override
     public MamoriEvent publish(MamoriEvent.Builder builder) {
         Clock c = clock;
-        MamoriEvent event = builder.build(c == null ? java.time.Instant.now() : c.instant(),
-                ExecutionContext.current().orElse(null));
+        MamoriEvent event = builder.build(c == null ? Clock.systemUTC() : c, ExecutionContext.current().orElse(null));
         List<Registered> now = new ArrayList<>(listeners.values());
         Set<String> required = requiredNames;
         if (!required.isEmpty()) {

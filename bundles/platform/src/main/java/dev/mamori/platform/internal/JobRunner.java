@@ -228,7 +228,7 @@ final class JobRunner {
         publish(PlatformEvents.JOB_CANCELLED, r, MamoriEvent.Outcome.SUCCESS);
     }
 
-    void publish(String type, JobStore.Row r, MamoriEvent.Outcome outcome) {
+    void publish(dev.mamori.platform.event.EventType type, JobStore.Row r, MamoriEvent.Outcome outcome) {
         events.publish(MamoriEvent.builder(type).tenant(r.tenantId).target("job", r.id).outcome(outcome)
                 .detail("jobType", r.type).detail("state", r.state.name()).detail("done", r.done));
     }

@@ -24,11 +24,15 @@ import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.context.PrincipalKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.event.EventType;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.event.MamoriEventListener;
 
 class EventPublisherImplTest {
     static final Instant NOW = Instant.parse("2026-11-29T00:00:00Z");
+    static final EventType THING_DONE = EventType.of("test.thing.done", "count");
+    static final EventType A = EventType.of("test.a");
+    static final EventType B = EventType.of("test.b");
     long ids;
 
     static EventPublisherImpl.Config config(String... required) {
@@ -73,8 +77,8 @@ class EventPublisherImplTest {
         List<MamoriEvent> seen = new CopyOnWriteArrayList<>();
         p.bindListener(seen::add, props("audit", false, null));
         ExecutionContext ctx = ExecutionContext.builder(Channel.REST).principal(Principal.user("u-1", "t-1", Set.of("employee")))
-                .tenant("t-1").clientIp("192.0.2.10").requestId("req-12345678").build();
-        ctx.run(() -> p.publish(MamoriEvent.builder("test.thing.done").target("thing", "x-1").detail("count", 3)));
+                .tenant("t-1").clientIp("192.0.2.10").userAgent("curl/8.5").requestId("req-12345678").build();
+        ctx.run(() -> p.publish(MamoriEvent.builder(THING_DONE).target("thing", "x-1").detail("count", 3)));
         MamoriEvent e = seen.get(0);
         assertEquals("test.thing.done", e.type());
         assertEquals(NOW, e.at());
@@ -86,6 +90,22 @@ class EventPublisherImplTest {
         assertEquals("REST", e.channel().orElseThrow());
         assertEquals(Map.of("count", "3"), e.details());
         assertEquals(MamoriEvent.Outcome.SUCCESS, e.outcome());
+        assertEquals("curl/8.5", e.userAgent().orElseThrow());
+        assertEquals(Set.of("employee"), e.principalRoles());
+        assertEquals(7, e.id().version());
+        assertEquals(MamoriEvent.SCHEMA_VERSION, e.version());
+        ctx.run(() -> p.publish(MamoriEvent.builder(THING_DONE)));
+        assertTrue(!seen.get(1).id().equals(e.id()), "every event has its own id");
+    }
+
+    @Test
+    @DisplayName("AUD-6: the time of an event is written out in the zone of the platform clock")
+    void timeInTheClocksZone() {
+        EventPublisherImpl p = publisher();
+        p.clock = Clock.fixed(NOW, java.time.ZoneId.of("Asia/Tokyo"));
+        MamoriEvent e = p.publish(MamoriEvent.builder(THING_DONE));
+        assertEquals(java.time.OffsetDateTime.parse("2026-11-29T09:00:00+09:00"), e.time());
+        assertTrue(dev.mamori.platform.event.EventEncoding.text(e).contains("\"time\":\"2026-11-29T09:00:00.000+09:00\""));
     }
 
     @Test
@@ -97,12 +117,12 @@ class EventPublisherImplTest {
             throw new IllegalStateException("log full");
         }, props("flaky", false, null));
         p.bindListener(e -> after.add(e.type()), props("other", false, null));
-        p.publish(MamoriEvent.builder("test.a"));
+        p.publish(MamoriEvent.builder(A));
         assertEquals(List.of("test.a"), after, "an optional listener's failure does not stop delivery");
         p.bindListener(e -> {
             throw new IllegalStateException("disk full");
         }, props("audit", true, null));
-        MamoriException e = assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder("test.b")));
+        MamoriException e = assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder(B)));
         assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), e.code());
     }
 
@@ -110,23 +130,23 @@ class EventPublisherImplTest {
     @DisplayName("AUD-1: while a listener the configuration requires is not registered, every publish fails; registered, it works")
     void missingRequiredListener() {
         EventPublisherImpl p = publisher("audit");
-        MamoriException e = assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder("test.a")));
+        MamoriException e = assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder(A)));
         assertEquals(PlatformErrors.EVENT_LISTENER_MISSING.code(), e.code());
         assertTrue(e.retryAfter().isPresent());
         List<String> seen = new CopyOnWriteArrayList<>();
         MamoriEventListener audit = ev -> seen.add(ev.type());
         Map<String, Object> props = props("audit", false, null);
         p.bindListener(audit, props);
-        p.publish(MamoriEvent.builder("test.a"));
+        p.publish(MamoriEvent.builder(A));
         assertEquals(List.of("test.a"), seen);
         p.unbindListener(audit, props);
-        assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder("test.a")));
+        assertThrows(MamoriException.class, () -> p.publish(MamoriEvent.builder(A)));
         // a listener named in the configuration is required even without the property
         p.bindListener(ev -> {
             throw new IllegalStateException("x");
         }, props("audit", false, null));
         assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), assertThrows(MamoriException.class,
-                () -> p.publish(MamoriEvent.builder("test.a"))).code());
+                () -> p.publish(MamoriEvent.builder(A))).code());
     }
 
     @Test
@@ -139,21 +159,22 @@ class EventPublisherImplTest {
         Map<String, Object> high = props("high", false, new String[] {"vault.", "tenant."});
         high.put(Constants.SERVICE_RANKING, 10);
         p.bindListener(e -> seen.add("high:" + e.type()), high);
-        p.publish(MamoriEvent.builder("vault.key.created"));
-        p.publish(MamoriEvent.builder("tenant.created"));
-        p.publish(MamoriEvent.builder("other.thing"));
+        p.publish(MamoriEvent.builder(EventType.of("vault.key.created")));
+        p.publish(MamoriEvent.builder(EventType.of("tenant.created")));
+        p.publish(MamoriEvent.builder(EventType.of("other.thing")));
         assertEquals(List.of("high:vault.key.created", "low:vault.key.created", "high:tenant.created"), seen);
     }
 
     @Test
     @DisplayName("SEC-7: event types, keys and values are checked: no control characters, bounded, no free-form keys")
     void eventShapeIsChecked() {
-        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("Bad Type"));
-        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("single"));
-        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("bad key", "v"));
-        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("k", "line\nbreak"));
-        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").detail("k", "x".repeat(257)));
-        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder("a.b").target("t", ""));
+        assertThrows(IllegalArgumentException.class, () -> EventType.of("Bad Type"));
+        assertThrows(IllegalArgumentException.class, () -> EventType.of("single"));
+        assertThrows(IllegalArgumentException.class, () -> EventType.of("a.b", "bad key"));
+        EventType ab = EventType.of("a.b", "k");
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder(ab).detail("k", "line\nbreak"));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder(ab).detail("k", "x".repeat(257)));
+        assertThrows(IllegalArgumentException.class, () -> MamoriEvent.builder(ab).target("t", ""));
     }
 
     /** A store the "audit" listener and the "action" both write to, through the unit's connection. */
@@ -198,12 +219,12 @@ class EventPublisherImplTest {
 
         units.run(() -> {
             write(main, "action a-1");
-            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "a-1"));
+            p.publish(MamoriEvent.builder(THING_DONE).target("thing", "a-1"));
         });
         // the action fails after its event was recorded: the record goes with it
         assertThrows(IllegalStateException.class, () -> units.run(() -> {
             write(main, "action a-2");
-            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "a-2"));
+            p.publish(MamoriEvent.builder(THING_DONE).target("thing", "a-2"));
             throw new IllegalStateException("the action fails later");
         }));
         // the listener vetoes: the action goes with it
@@ -214,7 +235,7 @@ class EventPublisherImplTest {
         }, props("seal", true, null));
         MamoriException vetoed = assertThrows(MamoriException.class, () -> units.run(() -> {
             write(main, "action a-3");
-            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "a-3"));
+            p.publish(MamoriEvent.builder(THING_DONE).target("thing", "a-3"));
         }));
         assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), vetoed.code());
         assertEquals(List.of("action a-1", "audit a-1"), rows(pool));
@@ -241,11 +262,11 @@ class EventPublisherImplTest {
         dev.mamori.platform.db.UnitOfWork units = dev.mamori.platform.db.UnitOfWork.get();
         units.run(() -> {
             write(main, "action b-1");
-            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "b-1"));
+            p.publish(MamoriEvent.builder(THING_DONE).target("thing", "b-1"));
             assertEquals(List.of(), heard, "not before the commit");
         });
         assertThrows(IllegalStateException.class, () -> units.run(() -> {
-            p.publish(MamoriEvent.builder("test.thing.done").target("thing", "b-2"));
+            p.publish(MamoriEvent.builder(THING_DONE).target("thing", "b-2"));
             throw new IllegalStateException("rolled back");
         }));
         assertEquals(List.of("b-1 [action b-1]"), heard);
@@ -259,11 +280,28 @@ class EventPublisherImplTest {
         p.bindListener(seen::add, props("audit", true, null));
         p.incomplete(new UnitEngine.Incomplete("unit-1", List.of("mamori-pii"), List.of("auth.user.updated u-1"), null));
         MamoriEvent e = seen.get(0);
-        assertEquals(dev.mamori.platform.event.PlatformEvents.UNIT_INCOMPLETE, e.type());
+        assertEquals(dev.mamori.platform.event.PlatformEvents.UNIT_INCOMPLETE.name(), e.type());
         assertEquals(MamoriEvent.Outcome.FAILURE, e.outcome());
         assertEquals("unit-1", e.targetId().orElseThrow());
         assertEquals("mamori-pii", e.details().get("stores"));
         assertEquals("auth.user.updated u-1", e.details().get("events"));
+        p.stop();
+    }
+
+    @Test
+    @DisplayName("AUD-1: the follow-up of an incomplete unit with many events is still published, its list cut to fit")
+    void incompleteUnitWithManyEvents() {
+        EventPublisherImpl p = publisher();
+        List<MamoriEvent> seen = new CopyOnWriteArrayList<>();
+        p.bindListener(seen::add, props("audit", true, null));
+        List<String> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            events.add("auth.user.updated 0193a0b2-7c00-7abc-8def-0000000000" + (10 + i));
+        }
+        p.incomplete(new UnitEngine.Incomplete("unit-2", List.of("mamori-pii"), events, null));
+        String listed = seen.get(0).details().get("events");
+        assertTrue(listed.length() <= 256, listed);
+        assertTrue(listed.startsWith(events.get(0) + ";") && listed.matches(".*;\\+\\d+ more"), listed);
         p.stop();
     }
 }

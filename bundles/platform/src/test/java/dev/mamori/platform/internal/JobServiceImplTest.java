@@ -177,11 +177,11 @@ class JobServiceImplTest {
         assertEquals("counted to 5", done.detail());
         assertTrue(done.finishedAt() != null);
         assertEquals(Set.of("job:test.count"), Set.copyOf(counter.principals), "steps run as the platform, not as the submitter");
-        MamoriEvent sub = events.stream().filter(e -> e.type().equals(PlatformEvents.JOB_SUBMITTED)).findFirst().orElseThrow();
+        MamoriEvent sub = events.stream().filter(e -> e.is(PlatformEvents.JOB_SUBMITTED)).findFirst().orElseThrow();
         assertEquals("alice", sub.principalId().orElseThrow());
         assertEquals("10.0.0.7", sub.clientIp().orElseThrow());
         assertEquals("t-1", sub.tenantId().orElseThrow());
-        until("end event", () -> events.stream().anyMatch(e -> e.type().equals(PlatformEvents.JOB_ENDED)
+        until("end event", () -> events.stream().anyMatch(e -> e.is(PlatformEvents.JOB_ENDED)
                 && e.outcome() == MamoriEvent.Outcome.SUCCESS && e.targetId().orElse("").equals(submitted.id())));
     }
 
@@ -219,7 +219,7 @@ class JobServiceImplTest {
         JobInfo failed = await(s, first.id(), JobState.FAILED);
         assertEquals("disk full", failed.detail());
         assertEquals(2, failed.done());
-        assertTrue(events.stream().anyMatch(e -> e.type().equals(PlatformEvents.JOB_ENDED) && e.outcome() == MamoriEvent.Outcome.FAILURE));
+        assertTrue(events.stream().anyMatch(e -> e.is(PlatformEvents.JOB_ENDED) && e.outcome() == MamoriEvent.Outcome.FAILURE));
         fail.set(false);
         JobInfo resumed = s.submit(JobRequest.of("test.count").key("tenant-a"));
         assertEquals(first.id(), resumed.id(), "the same job, not a new one");
@@ -293,7 +293,7 @@ class JobServiceImplTest {
         assertEquals(2, s.find(job.id()).orElseThrow().done(), "the step in flight was checkpointed before the cancel");
         assertEquals(PlatformErrors.JOB_FINISHED.code(), assertThrows(MamoriException.class, () -> s.cancel(job.id())).code());
         assertEquals(PlatformErrors.NO_SUCH_JOB.code(), assertThrows(MamoriException.class, () -> s.cancel("nope")).code());
-        assertTrue(events.stream().anyMatch(e -> e.type().equals(PlatformEvents.JOB_CANCELLED)));
+        assertTrue(events.stream().anyMatch(e -> e.is(PlatformEvents.JOB_CANCELLED)));
     }
 
     @Test

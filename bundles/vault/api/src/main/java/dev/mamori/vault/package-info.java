@@ -5,7 +5,7 @@
  * {@link dev.mamori.vault.VaultSigner}: Ed25519 signing keys for purposes a capability declares.
  */
 @Export
-@Version("3.2.0")
+@Version("4.0.0")
 package dev.mamori.vault;
 
 import org.osgi.annotation.bundle.Export;

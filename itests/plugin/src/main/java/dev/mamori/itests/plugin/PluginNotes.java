@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.db.UnitOfWork;
 import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.EventType;
 import dev.mamori.platform.event.MamoriEvent;
 
 /**
@@ -23,8 +24,8 @@ import dev.mamori.platform.event.MamoriEvent;
  */
 @Component(service = PluginNotes.class)
 public class PluginNotes {
-    /** The event type of a note. */
-    public static final String WRITTEN = "it.plugin.note.written";
+    /** The event type of a note, declared once with its one detail (as a plugin declares its own types). */
+    public static final EventType WRITTEN = EventType.of("it.plugin.note.written", "veto");
     private final UnitOfWork units;
     private final EventPublisher events;
     private final DataSource dataSource;

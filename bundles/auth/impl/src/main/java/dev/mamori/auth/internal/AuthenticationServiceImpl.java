@@ -34,6 +34,7 @@ import dev.mamori.auth.internal.store.AccountEntity;
 import dev.mamori.auth.spi.MfaFactor;
 import dev.mamori.platform.context.Channel;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.db.UnitOfWork;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.tenant.TenantException;
@@ -67,6 +68,7 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     private final IpAllowListService allowLists;
     private final EventPublisher events;
     private final Clock clock;
+    private final UnitOfWork units;
     private final Map<String, MfaFactor> factors = new ConcurrentHashMap<>();
     private volatile String issuer;
 
@@ -78,7 +80,8 @@ public class AuthenticationServiceImpl implements AuthenticationService {
     @Activate
     public AuthenticationServiceImpl(@Reference AuthStore store, @Reference Sessions sessions, @Reference Passwords passwords,
             @Reference Attempts attempts, @Reference Accounts accounts, @Reference TotpFactor totp,
-            @Reference IpAllowListService allowLists, @Reference EventPublisher events, @Reference Clock clock, AuthConfig config) {
+            @Reference IpAllowListService allowLists, @Reference EventPublisher events, @Reference Clock clock,
+            @Reference UnitOfWork units, AuthConfig config) {
         this.store = store;
         this.sessions = sessions;
         this.passwords = passwords;
@@ -88,6 +91,7 @@ public class AuthenticationServiceImpl implements AuthenticationService {
         this.allowLists = allowLists;
         this.events = events;
         this.clock = clock;
+        this.units = units;
         this.issuer = config.mfa_issuer();
         factors.put(TotpFactor.ID, totp);
     }
@@ -336,7 +340,12 @@ public class AuthenticationServiceImpl implements AuthenticationService {
             if (u.mfaSecret != null) {
                 throw new AuthException(AuthErrors.USER_STATE, "A second factor is enrolled already; an admin can reset it.");
             }
-            return totp.begin(space, u.id, issuer, u.loginName);
+            // the pending secret and its event commit together: no device half-bound without a record
+            return units.call(() -> {
+                MfaEnrolment started = totp.begin(space, u.id, issuer, u.loginName);
+                events.publish(target(MamoriEvent.builder(AuthEvents.MFA_ENROLMENT_STARTED), space, u.id).detail("factor", TotpFactor.ID));
+                return started;
+            });
         });
     }
 

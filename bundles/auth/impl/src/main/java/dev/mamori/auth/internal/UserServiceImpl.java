@@ -179,7 +179,10 @@ public class UserServiceImpl implements UserService {
         if (u.isEmpty()) {
             return Optional.empty();
         }
-        return UserState.ERASED.name().equals(u.get().state) ? Optional.empty() : profiles.load(tenantId, userId);
+        Optional<Profile> profile = UserState.ERASED.name().equals(u.get().state) ? Optional.empty() : profiles.load(tenantId, userId);
+        // personal data read (AUD-1), by its owner or an admin: recorded before it is handed out, or not handed out
+        profile.ifPresent(p -> events.read(AuthEvents.PROFILE_READ, "user", userId));
+        return profile;
     }
 
     @Override
@@ -392,7 +395,7 @@ public class UserServiceImpl implements UserService {
         return e;
     }
 
-    private User change(String userId, String event, Consumer<MamoriEvent.Builder> details, Consumer<UserEntity> edit) {
+    private User change(String userId, dev.mamori.platform.event.EventType event, Consumer<MamoriEvent.Builder> details, Consumer<UserEntity> edit) {
         String tenantId = store.tenants().requireTenantId();
         return store.tenant(em -> {
             UserEntity e = em.find(UserEntity.class, userId);

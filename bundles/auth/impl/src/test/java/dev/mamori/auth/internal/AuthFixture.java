@@ -90,7 +90,8 @@ final class AuthFixture {
         allowLists = new IpAllowListServiceImpl(store, events, clock, c);
         users = new UserServiceImpl(store, accounts, profiles, passwords, sessions, events, clock, attempts,
                 dev.mamori.platform.db.UnitOfWork.get(), c);
-        auth = new AuthenticationServiceImpl(store, sessions, passwords, attempts, accounts, totp, allowLists, events, clock, c);
+        auth = new AuthenticationServiceImpl(store, sessions, passwords, attempts, accounts, totp, allowLists, events, clock,
+                dev.mamori.platform.db.UnitOfWork.get(), c);
         authorizer = new AuthorizerImpl(accounts);
     }
 

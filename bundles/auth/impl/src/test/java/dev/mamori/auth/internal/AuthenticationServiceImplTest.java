@@ -392,6 +392,29 @@ class AuthenticationServiceImplTest {
     }
 
     @Test
+    @DisplayName("IAM-11, AUD-1: the start of an MFA enrolment is recorded with the pending secret; unrecorded, no secret is pending")
+    void enrolmentStartIsRecorded() {
+        User u = taro();
+        SignIn first = signIn("taro", EMPLOYEE_PASSWORD);
+        fx.events.refuse = AuthEvents.MFA_ENROLMENT_STARTED;
+        assertEquals(dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED.code(), assertThrows(
+                dev.mamori.platform.error.MamoriException.class, () -> user(() -> fx.auth.beginTotpEnrolment(first.token()))).code());
+        assertEquals(null, AuthDb.query(fx.db.mainDs(), "SELECT mfa_pending FROM mamori_auth_user WHERE id = ?", u.id()).get(0)
+                .get("mfa_pending"), "the pending secret went with its event");
+        fx.events.refuse = null;
+        user(() -> fx.auth.beginTotpEnrolment(first.token()));
+        assertTrue(AuthDb.query(fx.db.mainDs(), "SELECT mfa_pending FROM mamori_auth_user WHERE id = ?", u.id()).get(0)
+                .get("mfa_pending") != null);
+        MamoriEvent e = fx.events.last(AuthEvents.MFA_ENROLMENT_STARTED);
+        assertEquals(Map.of("factor", "totp"), e.details());
+        assertEquals(u.id(), e.targetId().orElseThrow());
+        assertEquals(tenant, e.tenantId().orElseThrow());
+        assertEquals(u.id(), e.principalId().orElseThrow(), "the user enrols their own device");
+        assertEquals(USER_IP, e.clientIp().orElseThrow());
+        assertEquals(1, fx.events.of(AuthEvents.MFA_ENROLMENT_STARTED).size());
+    }
+
+    @Test
     @DisplayName("IAM-11: enrolment returns 10 recovery codes and a new session; sign-in then needs the code; step-up issues a new token")
     void totpEnrolmentAndSignIn() {
         User u = taro();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthEvents;
 import dev.mamori.auth.AuthException;
 import dev.mamori.auth.Credentials;
 import dev.mamori.auth.PlatformAccount;
@@ -101,7 +102,7 @@ class PlatformAccountsTest {
                 () -> fx.auth.signIn(new Credentials(null, login, OPERATOR_PASSWORD.toCharArray()))));
         assertEquals(AuthErrors.INVALID_CREDENTIALS.code(), e.code());
         assertEquals(OFFICE.equals(AuthFixture.USER_IP), false);
-        assertEquals(AuthFixture.USER_IP, fx.events.last("auth.ip-refused").clientIp().orElseThrow(), "the event names the address");
+        assertEquals(AuthFixture.USER_IP, fx.events.last(AuthEvents.IP_REFUSED).clientIp().orElseThrow(), "the event names the address");
     }
 
     private boolean locked(String login) {
@@ -139,7 +140,7 @@ class PlatformAccountsTest {
         assertTrue(locked(login));
         fx.clock.advance(java.time.Duration.ofMinutes(14));
         assertThrows(AuthException.class, () -> signIn(login, OPERATOR_PASSWORD), "still locked after 14 minutes");
-        assertEquals("locked", fx.events.last("auth.sign-in.failed").details().get("reason"));
+        assertEquals("locked", fx.events.last(AuthEvents.SIGN_IN_FAILED).details().get("reason"));
         fx.clock.advance(java.time.Duration.ofMinutes(1));
         assertFalse(locked(login), "the list says the lock is over");
         assertEquals(SessionState.MFA_REQUIRED, signIn(login, OPERATOR_PASSWORD).state());
@@ -196,7 +197,7 @@ class PlatformAccountsTest {
         assertThrows(AuthException.class, () -> fx.signIn(tenant, "to-be-admin", AuthFixture.EMPLOYEE_PASSWORD));
         User demoted = fx.asAdmin(tenant, () -> fx.users.setRoles(u.id(), Set.of(Roles.EMPLOYEE)));
         assertEquals(Set.of(Roles.EMPLOYEE), demoted.roles());
-        assertEquals("true", fx.events.of("auth.user.roles-changed").get(0).details().get("passwordDisabled"));
-        assertEquals("false", fx.events.last("auth.user.roles-changed").details().get("passwordDisabled"), "demotion keeps it");
+        assertEquals("true", fx.events.of(AuthEvents.ROLES_CHANGED).get(0).details().get("passwordDisabled"));
+        assertEquals("false", fx.events.last(AuthEvents.ROLES_CHANGED).details().get("passwordDisabled"), "demotion keeps it");
     }
 }

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.EventType;
 import dev.mamori.platform.event.MamoriEvent;
 
 /** The events seam as the platform provides it (synchronous, stamped with the clock and the context), recording every event. */
@@ -19,26 +20,26 @@ final class RecordingEvents implements EventPublisher {
     }
 
     /** An event type a required listener refuses (as the audit trail does when it cannot write), or null. */
-    volatile String refuse;
+    volatile EventType refuse;
 
     @Override
     public MamoriEvent publish(MamoriEvent.Builder event) {
-        if (event.type().equals(refuse)) {
+        if (refuse != null && refuse.is(event.type())) {
             throw new dev.mamori.platform.error.MamoriException(dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED,
                     "The action cannot be recorded now (test); nothing was done.");
         }
-        MamoriEvent e = event.build(clock.instant(), ExecutionContext.current().orElse(null));
+        MamoriEvent e = event.build(clock, ExecutionContext.current().orElse(null));
         all.add(e);
         return e;
     }
 
     /** @return the events of a type, in order */
-    List<MamoriEvent> of(String type) {
-        return all.stream().filter(e -> e.type().equals(type)).collect(Collectors.toList());
+    List<MamoriEvent> of(EventType type) {
+        return all.stream().filter(e -> e.is(type)).collect(Collectors.toList());
     }
 
     /** @return the newest event of a type */
-    MamoriEvent last(String type) {
+    MamoriEvent last(EventType type) {
         List<MamoriEvent> l = of(type);
         if (l.isEmpty()) {
             throw new AssertionError("no " + type + " event among " + all);

@@ -417,6 +417,38 @@ class UserServiceImplTest {
     }
 
     @Test
+    @DisplayName("AUD-1, AUD-2: every read of personal data is recorded (auth.profile.read: who, whose, from where) before it is handed out")
+    void profileReadsAreRecorded() {
+        User u = taro();
+        fx.events.clear();
+        assertTrue(admin(() -> fx.users.profile(u.id())).isPresent());
+        MamoriEvent read = fx.events.last(AuthEvents.PROFILE_READ);
+        assertTrue(read.isRead());
+        assertEquals("user", read.targetType().orElseThrow());
+        assertEquals(u.id(), read.targetId().orElseThrow());
+        assertEquals(tenant, read.tenantId().orElseThrow());
+        assertEquals(AuthFixture.ADMIN_IP, read.clientIp().orElseThrow());
+        assertTrue(read.principalRoles().contains(Roles.TENANT_ADMIN));
+        assertTrue(read.details().isEmpty(), "no personal data in the event");
+        // the owner's own read is recorded too; a refused read and an erased profile are no read
+        Principal self = Principal.user(u.id(), tenant, Set.of(Roles.EMPLOYEE));
+        as(self, tenant, ADMIN_IP, () -> fx.users.profile(u.id()));
+        assertEquals(u.id(), fx.events.last(AuthEvents.PROFILE_READ).principalId().orElseThrow());
+        Principal other = Principal.user(fx.employee(tenant, "jiro").id(), tenant, Set.of(Roles.EMPLOYEE));
+        fails(ErrorKind.FORBIDDEN, () -> as(other, tenant, ADMIN_IP, () -> fx.users.profile(u.id())));
+        assertEquals(2, fx.events.of(AuthEvents.PROFILE_READ).size());
+        // a read that cannot be recorded does not happen
+        fx.events.refuse = AuthEvents.PROFILE_READ;
+        assertEquals(dev.mamori.platform.error.PlatformErrors.EVENT_DELIVERY_FAILED.code(),
+                assertThrows(MamoriException.class,
+                        () -> admin(() -> fx.users.profile(u.id()))).code());
+        fx.events.refuse = null;
+        admin(() -> fx.users.erase(u.id(), u.id()));
+        assertTrue(admin(() -> fx.users.profile(u.id())).isEmpty());
+        assertEquals(2, fx.events.of(AuthEvents.PROFILE_READ).size());
+    }
+
+    @Test
     @DisplayName("IAM-5: erasure destroys the key, deletes the PII row, clears index and employee number, keeps a pseudonymous account")
     void erase() {
         User u = taro();

@@ -259,7 +259,7 @@ class TenantContextImplTest {
         assertEquals(t.id(), platform("locked", PURGE, context::requireTenantId));
         assertEquals(Optional.empty(), context.currentTenantId());
         MamoriEvent access = events.get(events.size() - 1);
-        assertEquals(PlatformEvents.PLATFORM_ACCESS, access.type());
+        assertEquals(PlatformEvents.PLATFORM_ACCESS.name(), access.type());
         assertEquals(t.id(), access.tenantId().orElseThrow());
         assertEquals("test.purge", access.details().get("purpose"));
         assertEquals("test.purge", access.purpose().orElseThrow());

@@ -68,9 +68,9 @@ class TenantServiceImplTest {
             List<MamoriEvent> all = db.events;
             for (MamoriEvent e : all.subList(Math.min(from, all.size()), all.size())) {
                 Map<String, String> d = e.details();
-                if (e.type().equals(TenantEvents.CREATED)) {
+                if (e.is(TenantEvents.CREATED)) {
                     out.add(new Move(null, TenantState.valueOf(d.get("state")), e.tenantId().orElseThrow(), e.at()));
-                } else if ((e.type().equals(TenantEvents.STATE_CHANGED) || e.type().equals(TenantEvents.TERMINATED))
+                } else if ((e.is(TenantEvents.STATE_CHANGED) || e.is(TenantEvents.TERMINATED))
                         && !d.get("from").equals(d.get("to"))) {
                     out.add(new Move(TenantState.valueOf(d.get("from")), TenantState.valueOf(d.get("to")), e.tenantId().orElseThrow(), e.at()));
                 }
@@ -610,7 +610,7 @@ class TenantServiceImplTest {
             assertEquals(T2, after.updatedAt());
             assertTrue(seen.isEmpty());
             MamoriEvent recorded = db.events.get(db.events.size() - 1);
-            assertEquals(TenantEvents.TERMINATED, recorded.type(), "the termination is still recorded for the audit trail");
+            assertEquals(TenantEvents.TERMINATED.name(), recorded.type(), "the termination is still recorded for the audit trail");
             assertEquals("2024-06-30", recorded.details().get("terminationDate"));
         }
 

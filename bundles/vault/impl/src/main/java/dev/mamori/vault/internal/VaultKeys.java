@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.EventType;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.tenant.NoTenantContextException;
 import dev.mamori.tenant.TenantContext;
@@ -212,17 +213,17 @@ public class VaultKeys {
     }
 
     /** Publishes a key operation; ids and versions only, never key material. */
-    void emit(String type, String tenantId, KeyRef ref, KeyPurpose purpose, String kekId) {
+    void emit(EventType type, String tenantId, KeyRef ref, KeyPurpose purpose, String kekId) {
         events.publish(event(type, tenantId, ref, purpose == null ? null : purpose.id(), kekId));
     }
 
     /** Publishes a signing key operation: as {@link #emit}, with the owner (a tenant id, or {@code platform}). */
-    void emitSigning(String type, String owner, KeyRef ref, String purpose, String kekId) {
+    void emitSigning(EventType type, String owner, KeyRef ref, String purpose, String kekId) {
         String tenant = dev.mamori.vault.VaultSigner.PLATFORM.equals(owner) ? null : owner;
         events.publish(event(type, tenant, ref, purpose, kekId).detail("owner", owner));
     }
 
-    private static MamoriEvent.Builder event(String type, String tenantId, KeyRef ref, String purpose, String kekId) {
+    private static MamoriEvent.Builder event(EventType type, String tenantId, KeyRef ref, String purpose, String kekId) {
         MamoriEvent.Builder b = MamoriEvent.builder(type).tenant(tenantId);
         if (ref != null) {
             b.target("key", ref.keyId().toString()).detail("keyId", ref.keyId()).detail("version", ref.version());

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthEvents;
 import dev.mamori.auth.AuthException;
 import dev.mamori.auth.AuthenticationService;
 import dev.mamori.auth.RequestGuard;
@@ -23,17 +24,21 @@ import dev.mamori.auth.Session;
 import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.rest.spi.Anonymous;
 import dev.mamori.rest.spi.RestConstants;
 
 /**
  * The authentication slot: the client address behind trusted proxies, the flood limit, then the
  * session of a bearer token or the session cookie (SEC-4), with CSRF protection for
- * cookie-authenticated state changes (SEC-6). The session becomes the execution context's
- * principal, with its {@link Assurance} (how far the sign-in has come), which the later slots and
- * the services read; nothing travels in a request property. A request without a token passes
- * without a principal: every service refuses it (fail closed), and only {@link Anonymous} methods
- * serve it. An {@link Anonymous} method never gets a session, whatever token comes with the request.
+ * cookie-authenticated state changes (SEC-6; each refusal is an {@code auth.csrf.refused} event:
+ * a forged cross-site request shows in the audit trail). The session becomes the execution
+ * context's principal, with its {@link Assurance} (how far the sign-in has come), which the later
+ * slots and the services read; nothing travels in a request property. A request without a token
+ * passes without a principal: every service refuses it (fail closed), and only {@link Anonymous}
+ * methods serve it. An {@link Anonymous} method never gets a session, whatever token comes with the
+ * request.
  */
 @Component(service = javax.ws.rs.container.ContainerRequestFilter.class, property = {
     RestConstants.SLOT + "=" + RestConstants.SLOT_AUTHENTICATION, RestConstants.FILTER_NAME + "=" + SessionFilter.NAME})
@@ -44,15 +49,18 @@ public class SessionFilter implements ContainerRequestFilter {
 
     private final AuthenticationService auth;
     private final RequestGuard guard;
+    private final EventPublisher events;
 
     /**
-     * @param auth  validates session tokens
-     * @param guard client address and flood limit
+     * @param auth   validates session tokens
+     * @param guard  client address and flood limit
+     * @param events where CSRF refusals go
      */
     @Activate
-    public SessionFilter(@Reference AuthenticationService auth, @Reference RequestGuard guard) {
+    public SessionFilter(@Reference AuthenticationService auth, @Reference RequestGuard guard, @Reference EventPublisher events) {
         this.auth = auth;
         this.guard = guard;
+        this.events = events;
     }
 
     @Override
@@ -77,8 +85,9 @@ public class SessionFilter implements ContainerRequestFilter {
             return;
         }
         Session session = auth.authenticate(found.get().token());
-        if (found.get().fromCookie() && !SAFE.contains(request.getMethod())
-                && !matches(session.csrfToken(), request.getHeaderString(Tokens.CSRF_HEADER))) {
+        String csrf = request.getHeaderString(Tokens.CSRF_HEADER);
+        if (found.get().fromCookie() && !SAFE.contains(request.getMethod()) && !matches(session.csrfToken(), csrf)) {
+            refused(session, request.getMethod(), csrf == null ? "missing" : "wrong");
             throw new AuthException(AuthErrors.CSRF_REJECTED, "A change made with the session cookie needs the session's CSRF "
                     + "token in the " + Tokens.CSRF_HEADER + " header.");
         }
@@ -101,6 +110,19 @@ public class SessionFilter implements ContainerRequestFilter {
                 // a state this filter does not know reaches nothing but sign-in steps (fail closed)
                 return session.principal().withAssurance(Assurance.PASSWORD_ONLY);
         }
+    }
+
+    /** The refusal names whose cookie was used, not as the actor: a forged request acts for nobody. */
+    private void refused(Session session, String method, String token) {
+        MamoriEvent.Builder e = MamoriEvent.builder(AuthEvents.CSRF_REFUSED).outcome(MamoriEvent.Outcome.DENIED)
+                .detail("method", method.length() <= 16 && method.chars().allMatch(c -> c >= 'A' && c <= 'Z') ? method : "other")
+                .detail("token", token);
+        if (session.tenantId() == null) {
+            e.target("platform-account", session.userId());
+        } else {
+            e.tenant(session.tenantId()).target("user", session.userId());
+        }
+        events.publish(e);
     }
 
     private static boolean matches(String expected, String given) {

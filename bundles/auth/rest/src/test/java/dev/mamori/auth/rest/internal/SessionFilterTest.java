@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.mamori.auth.AuthErrors;
+import dev.mamori.auth.AuthEvents;
 import dev.mamori.auth.AuthException;
 import dev.mamori.auth.Session;
 import dev.mamori.auth.SessionState;
@@ -28,6 +30,7 @@ import dev.mamori.auth.rest.internal.Fakes.Request;
 import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.rest.spi.Anonymous;
+import dev.mamori.platform.event.MamoriEvent;
 
 @DisplayName("SessionFilter: the session of a bearer token or cookie (SEC-4), CSRF for cookie changes (SEC-6)")
 class SessionFilterTest {
@@ -39,7 +42,8 @@ class SessionFilterTest {
 
     private final Fakes.Authentication auth = new Fakes.Authentication();
     private final Fakes.Guard guard = new Fakes.Guard();
-    private final SessionFilter filter = new SessionFilter(auth, guard);
+    private final Fakes.Events events = new Fakes.Events();
+    private final SessionFilter filter = new SessionFilter(auth, guard, events);
     private final Session alice = Fakes.session("t1", "alice", SessionState.AUTHENTICATED, "csrf-alice-0123456789");
 
     private final Method update = endpoint(UserResource.class, "update");
@@ -95,6 +99,38 @@ class SessionFilterTest {
                 ALICE)) {
             assertRefused(new Request(verb, update).cookie(ALICE).header(Tokens.CSRF_HEADER, wrong), "csrf-rejected");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"POST", "PUT", "PATCH", "DELETE"})
+    @DisplayName("SEC-6, AUD-2: each CSRF refusal is an auth.csrf.refused event: DENIED, whose cookie, the method, from where, no actor")
+    void csrfRefusalIsRecorded(String verb) {
+        assertRefused(new Request(verb, update).cookie(ALICE), "csrf-rejected");
+        assertRefused(new Request(verb, update).cookie(ALICE).header(Tokens.CSRF_HEADER, "csrf-bob-9876543210"), "csrf-rejected");
+        auth.sessions.put("token-operator", Fakes.session(null, "op-1", SessionState.AUTHENTICATED, "csrf-op"));
+        assertRefused(new Request(verb, update).cookie("token-operator"), "csrf-rejected");
+        assertEquals(3, events.published.size());
+        MamoriEvent missing = events.published.get(0);
+        assertTrue(missing.is(AuthEvents.CSRF_REFUSED));
+        assertEquals(MamoriEvent.Outcome.DENIED, missing.outcome());
+        assertEquals(Map.of("method", verb, "token", "missing"), missing.details());
+        assertEquals("t1", missing.tenantId().orElseThrow());
+        assertEquals("user", missing.targetType().orElseThrow());
+        assertEquals("alice", missing.targetId().orElseThrow());
+        assertEquals(Fakes.CLIENT_IP, missing.clientIp().orElseThrow());
+        assertTrue(missing.principalId().isEmpty(), "a forged request acts for nobody");
+        assertEquals("wrong", events.published.get(1).details().get("token"));
+        assertEquals("platform-account", events.published.get(2).targetType().orElseThrow());
+        assertTrue(events.published.get(2).tenantId().isEmpty());
+    }
+
+    @Test
+    @DisplayName("SEC-6: accepted requests (right token, bearer, reads) publish no refusal")
+    void noRefusalNoEvent() {
+        run(new Request("POST", update).cookie(ALICE).header(Tokens.CSRF_HEADER, alice.csrfToken()));
+        run(new Request("POST", update).bearer(ALICE));
+        run(new Request("GET", endpoint(UserResource.class, "list")).cookie(ALICE));
+        assertTrue(events.published.isEmpty(), events.published::toString);
     }
 
     @ParameterizedTest

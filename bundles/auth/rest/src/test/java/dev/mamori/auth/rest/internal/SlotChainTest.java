@@ -37,7 +37,7 @@ class SlotChainTest {
     private final Fakes.Authentication auth = new Fakes.Authentication();
     private final Fakes.AllowLists allowLists = new Fakes.AllowLists();
     private final Fakes.Grants grants = new Fakes.Grants();
-    private final List<ContainerRequestFilter> chain = List.of(new SessionFilter(auth, new Fakes.Guard()),
+    private final List<ContainerRequestFilter> chain = List.of(new SessionFilter(auth, new Fakes.Guard(), new Fakes.Events()),
             new TenantFilter(Fakes.tenants(Map.of("t1", TenantState.ACTIVE)), allowLists, new Fakes.Events()), new MfaFilter(),
             new PermissionFilter(grants));
 

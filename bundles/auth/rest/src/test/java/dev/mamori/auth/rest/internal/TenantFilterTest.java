@@ -75,7 +75,7 @@ class TenantFilterTest {
         assertEquals("ip-not-allowed", refused(alice, ELSEWHERE).code());
         assertEquals(1, events.published.size());
         MamoriEvent e = events.published.get(0);
-        assertEquals(AuthEvents.IP_REFUSED, e.type());
+        assertEquals(AuthEvents.IP_REFUSED.name(), e.type());
         assertEquals(MamoriEvent.Outcome.DENIED, e.outcome());
         assertEquals(Optional.of("t1"), e.tenantId());
         assertEquals(Optional.of("alice"), e.targetId());
@@ -131,7 +131,7 @@ class TenantFilterTest {
         assertEquals("ip-not-allowed", refused(operator, ELSEWHERE).code());
         assertEquals(List.of("platform@" + ELSEWHERE), allowLists.asked);
         MamoriEvent e = events.published.get(0);
-        assertEquals(AuthEvents.IP_REFUSED, e.type());
+        assertEquals(AuthEvents.IP_REFUSED.name(), e.type());
         assertEquals(MamoriEvent.Outcome.DENIED, e.outcome());
         assertEquals(Optional.of("platform-account"), e.targetType());
         assertEquals(Optional.of("op"), e.targetId());
