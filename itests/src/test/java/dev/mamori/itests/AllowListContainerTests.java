@@ -65,6 +65,9 @@ public abstract class AllowListContainerTests extends MfaContainerTests {
             }
             // the proxy's own address is outside the list
             assertProblem(me(e.bearer, null), 403, "ip-not-allowed");
+            // listeners that are not required hear of events after commit, on another thread
+            Wait.until("ip refusal event", Duration.ofSeconds(10), () -> events.stream().anyMatch(ev -> ev.is(AuthEvents.IP_REFUSED)
+                    && "198.51.100.7".equals(ev.clientIp().orElse(null)) && e.id.equals(ev.targetId().orElse(null))));
             assertTrue(events.toString(), events.stream().anyMatch(ev -> ev.is(AuthEvents.IP_REFUSED)
                     && "198.51.100.7".equals(ev.clientIp().orElse(null)) && e.id.equals(ev.targetId().orElse(null))));
 
@@ -79,6 +82,8 @@ public abstract class AllowListContainerTests extends MfaContainerTests {
                             "invalid-credentials");
                 }
             });
+            Wait.until("sign-in refusal event", Duration.ofSeconds(10), () -> events.stream().anyMatch(ev -> ev.is(AuthEvents.SIGN_IN_FAILED)
+                    && "2001:db9::20".equals(ev.clientIp().orElse(null))));
             assertTrue(events.toString(), events.stream().anyMatch(ev -> ev.is(AuthEvents.SIGN_IN_FAILED)
                     && "2001:db9::20".equals(ev.clientIp().orElse(null)) && "ip-refused".equals(ev.details().get("reason"))));
             assertTrue(events.toString(), events.stream().anyMatch(ev -> ev.is(AuthEvents.SIGN_IN_SUCCEEDED)

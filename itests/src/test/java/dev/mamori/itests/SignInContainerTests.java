@@ -173,6 +173,10 @@ public abstract class SignInContainerTests extends AuthContainerSupport {
                 assertProblem(login(t.slug(), e.login, wrongPassword, null, "bearer"), 401, "invalid-credentials");
                 assertProblem(login(t.slug(), "nobody-" + shortId(), wrongPassword, null, "bearer"), 401, "invalid-credentials");
             });
+            // listeners that are not required hear of events after commit, on one thread in order
+            Wait.until("the sign-in events delivered", java.time.Duration.ofSeconds(10), () -> events.stream()
+                    .anyMatch(ev -> ev.is(AuthEvents.SIGN_IN_FAILED) && "unknown-account".equals(ev.details().get("reason"))
+                            && t.id().equals(ev.tenantId().orElse(null))));
         } finally {
             listener.unregister();
         }

@@ -120,6 +120,9 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
         } finally {
             listener.unregister();
         }
+        // listeners that are not required hear of an event after its unit committed, on another thread
+        Wait.until("the platform access event delivered", Duration.ofSeconds(10), () -> events.stream()
+                .anyMatch(e -> e.is(dev.mamori.platform.event.PlatformEvents.PLATFORM_ACCESS)));
         // AUD-2/OPS-3: shell-driven key operations name the operator, from the execution context, never key material
         assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(dev.mamori.vault.VaultEvents.DATA_KEY_ROTATED)
                 && t.id().equals(e.tenantId().orElse(null)) && "it-operator".equals(e.principalId().orElse(null))
