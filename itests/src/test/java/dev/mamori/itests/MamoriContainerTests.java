@@ -43,19 +43,20 @@ import dev.mamori.tenant.TenantState;
  * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
  * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends CrossTenantContainerTests {
+public abstract class MamoriContainerTests extends JobContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
-            "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-postgresql");
+            "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-artifacts",
+            "mamori-postgresql");
     /** Fragments: resolved, never active. */
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
             Map.entry("dev.mamori.auth", "2.0.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
-            Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.1.0"),
-            Map.entry("dev.mamori.platform.event", "2.0.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
-            Map.entry("dev.mamori.platform.job", "1.0.0"), Map.entry("dev.mamori.rest.spi", "2.1.0"),
+            Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.2.0"),
+            Map.entry("dev.mamori.platform.event", "2.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
+            Map.entry("dev.mamori.platform.job", "2.0.0"), Map.entry("dev.mamori.rest.spi", "2.1.0"),
             Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));
@@ -105,7 +106,7 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
         assertEquals(Set.of("dev.mamori.platform", "dev.mamori.shell", "dev.mamori.tenant.api", "dev.mamori.tenant.impl",
                 "dev.mamori.tenant.rest", "dev.mamori.vault.api", "dev.mamori.vault.impl", "dev.mamori.rest", "dev.mamori.auth.api", "dev.mamori.auth.impl",
                 "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
-                "dev.mamori.flyway.fragment"), running);
+                "dev.mamori.flyway.fragment", "dev.mamori.artifacts"), running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
     }
 
@@ -294,10 +295,12 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
             assertTrue(operator("mamori:it-plugin-hello").contains("hello OPERATOR:it-operator via SHELL"));
             Wait.until("the plugin's schema", Duration.ofSeconds(30), () -> !bundleContext.getServiceReferences(
                     dev.mamori.platform.db.SchemaReady.class, "(mamori.schema=it-plugin)").isEmpty());
-            dev.mamori.platform.job.JobInfo job = SYSTEM.call(() -> jobs.submit(
-                    dev.mamori.platform.job.JobRequest.of("it.plugin.notes").parameters("it")));
+            String submitted = operator("mamori:it-plugin-job it");
+            dev.mamori.platform.job.JobInfo job = SYSTEM.call(() -> jobs.find(submitted.substring(submitted.indexOf("job ") + 4).trim()))
+                    .orElseThrow(() -> new AssertionError(submitted));
+            assertEquals("{\"label\":\"it\",\"steps\":3}", job.parameters());
             dev.mamori.platform.job.JobInfo done = Wait.until("the plugin's job", Duration.ofSeconds(60), () -> {
-                dev.mamori.platform.job.JobInfo j = jobs.find(job.id()).orElseThrow();
+                dev.mamori.platform.job.JobInfo j = SYSTEM.call(() -> jobs.find(job.id())).orElseThrow();
                 return j.state() == dev.mamori.platform.job.JobState.DONE ? j : null;
             });
             assertEquals(3, done.done());
@@ -308,7 +311,7 @@ public abstract class MamoriContainerTests extends CrossTenantContainerTests {
                 assertEquals("each step wrote its note once", 3, rs.getInt(1));
             }
             String list = operator("mamori:job-list --type it.plugin.notes --no-format");
-            assertTrue(list, list.contains(job.id()) && list.contains("DONE") && list.contains("system:it"));
+            assertTrue(list, list.contains(job.id()) && list.contains("DONE") && list.contains("operator:it-operator"));
             // issue #15: a plugin's action and its event in one unit of work; its own required listener vetoes,
             // and the note goes with the event
             assertTrue(operator("mamori:it-plugin-unit unit-kept").contains("written"));

@@ -330,7 +330,7 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
             String started = operator("mamori:vault-reencrypt " + t.slug());
             assertTrue(started, started.contains("to version 2 through [it-records]"));
             dev.mamori.vault.ReEncryptionJob done = Wait.until("re-encryption finished", Duration.ofSeconds(60), () ->
-                    admin.reEncryptionJobs().stream().filter(j -> j.tenantId().equals(t.id()) && j.state() != dev.mamori.vault.ReEncryptionJob.State.RUNNING)
+                    SYSTEM.call(admin::reEncryptionJobs).stream().filter(j -> j.tenantId().equals(t.id()) && j.state() != dev.mamori.vault.ReEncryptionJob.State.RUNNING)
                             .findFirst().orElse(null));
             assertEquals(done.detail(), dev.mamori.vault.ReEncryptionJob.State.DONE, done.state());
             assertEquals(1200, done.reEncrypted());

@@ -40,6 +40,11 @@ public final class PlatformErrors {
     /** The job table cannot be reached. */
     public static final ErrorCode JOB_STORE_UNAVAILABLE = ErrorCode.of("job-store-unavailable", ErrorKind.UNAVAILABLE,
             "Job store unavailable");
+    /** A job artifact asked for does not exist, has expired, or belongs to a job the caller may not see. */
+    public static final ErrorCode NO_SUCH_ARTIFACT = ErrorCode.of("no-such-artifact", ErrorKind.NOT_FOUND, "No such artifact");
+    /** No job artifact store is running (the artifacts bundle); a job that writes one waits for it. */
+    public static final ErrorCode ARTIFACT_STORE_UNAVAILABLE = ErrorCode.of("artifact-store-unavailable", ErrorKind.UNAVAILABLE,
+            "Artifact store unavailable");
     /** A database lock could not be had in time; retry. */
     public static final ErrorCode BUSY = ErrorCode.of("busy", ErrorKind.UNAVAILABLE, "Busy");
 

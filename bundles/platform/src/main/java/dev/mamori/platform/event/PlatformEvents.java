@@ -8,6 +8,11 @@ public final class PlatformEvents {
     public static final EventType JOB_SUBMITTED = EventType.of("platform.job.submitted", "jobType", "state", "done");
     /** A job finished (outcome SUCCESS), failed (FAILURE) or was cancelled. */
     public static final EventType JOB_ENDED = EventType.of("platform.job.ended", "jobType", "state", "done");
+    /** A job's step stored an artifact (target: job id). */
+    public static final EventType JOB_ARTIFACT_WRITTEN = EventType.of("platform.job.artifact-written", "jobType", "name", "size",
+            "sha256");
+    /** Someone downloaded a job's artifact (target: job id): a read of the tenant's data. */
+    public static final EventType JOB_ARTIFACT_READ = EventType.of("platform.job.artifact-read", "jobType", "name", "size", "sha256");
     /** A job was cancelled by someone. */
     public static final EventType JOB_CANCELLED = EventType.of("platform.job.cancelled", "jobType", "state", "done");
 

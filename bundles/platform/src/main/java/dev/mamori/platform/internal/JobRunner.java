@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -23,6 +22,9 @@ import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.event.PlatformEvents;
+import dev.mamori.platform.job.JobArtifactStore;
+import dev.mamori.platform.job.JobCancelledException;
+import dev.mamori.platform.job.JobHandler;
 import dev.mamori.platform.job.JobState;
 import dev.mamori.platform.job.JobStep;
 
@@ -35,14 +37,15 @@ final class JobRunner {
 
     private final JobStore store;
     private final JobServiceImpl.Settings settings;
-    private final Map<String, JobServiceImpl.Handler> handlers;
+    private final JobHandlers handlers;
     private final EventPublisher events;
     private final Supplier<Clock> clock;
     private final BooleanSupplier stopped;
     private final AtomicLong lockRetries;
+    private final Supplier<JobArtifactStore> artifacts;
 
-    JobRunner(JobStore store, JobServiceImpl.Settings settings, Map<String, JobServiceImpl.Handler> handlers, EventPublisher events,
-            Supplier<Clock> clock, BooleanSupplier stopped, AtomicLong lockRetries) {
+    JobRunner(JobStore store, JobServiceImpl.Settings settings, JobHandlers handlers, EventPublisher events,
+            Supplier<Clock> clock, BooleanSupplier stopped, AtomicLong lockRetries, Supplier<JobArtifactStore> artifacts) {
         this.store = store;
         this.settings = settings;
         this.handlers = handlers;
@@ -50,6 +53,17 @@ final class JobRunner {
         this.clock = clock;
         this.stopped = stopped;
         this.lockRetries = lockRetries;
+        this.artifacts = artifacts;
+    }
+
+    /** Counts a wait for a row another transaction held. */
+    void lockRetried() {
+        lockRetries.incrementAndGet();
+    }
+
+    /** @return how often a step or claim waited for a job row another transaction held */
+    long lockRetries() {
+        return lockRetries.get();
     }
 
     /**
@@ -79,7 +93,7 @@ final class JobRunner {
                     c.commit();
                     return false;
                 }
-                JobServiceImpl.Handler h = handlers.get(r.type);
+                JobHandlers.Handler h = handlers.get(r.type);
                 if (h == null) {
                     r.owner = null;
                     r.leaseUntil = null;
@@ -115,15 +129,36 @@ final class JobRunner {
     }
 
     /** Runs the handler's step on a row held locked, and writes the outcome; the caller commits. */
-    private boolean step(Connection c, JobStore.Row r, JobServiceImpl.Handler h) throws SQLException {
-        JobStep step;
+    private boolean step(Connection c, JobStore.Row r, JobHandlers.Handler h) throws SQLException {
+        JobStep<?> step;
         try {
-            step = stepContext(r).call(() -> h.handler().step(r));
+            step = stepContext(r).call(() -> typedStep(c, r, h));
             if (step == null) {
                 throw new IllegalStateException("The job handler returned no step.");
             }
+        } catch (JobCancelledException e) {
+            // a cancel came during a heartbeat: it may have ended the job itself meanwhile
+            JobStore.Row now = JobStore.load(c, r.id, true).orElse(null);
+            if (now != null && now.state.isOpen()) {
+                cancelled(c, now);
+            }
+            return false;
+        } catch (JobCodec.CodecException e) {
+            failed(c, r, new IllegalStateException(e.getMessage(), e));
+            return false;
         } catch (RuntimeException e) {
             failed(c, r, e);
+            return false;
+        }
+        String cursor;
+        try {
+            cursor = step.cursor().map(JobCodec::write).orElse(null);
+        } catch (JobCodec.CodecException e) {
+            failed(c, r, new IllegalStateException(e.getMessage(), e));
+            return false;
+        }
+        if (cursor != null && cursor.length() > JobStep.MAX_CURSOR) {
+            failed(c, r, new IllegalStateException("The step's cursor is longer than " + JobStep.MAX_CURSOR + " characters of JSON."));
             return false;
         }
         long now = clock.get().millis();
@@ -133,7 +168,7 @@ final class JobRunner {
         r.updatedAt = now;
         switch (step.kind()) {
             case PROGRESS:
-                r.cursor = step.cursor().orElse(null);
+                r.cursor = cursor;
                 r.leaseUntil = now + settings.lease().toMillis();
                 JobStore.update(c, r);
                 return true;
@@ -210,8 +245,31 @@ final class JobRunner {
         }
     }
 
-    private ExecutionContext stepContext(JobStore.Row r) {
-        return ExecutionContext.builder(Channel.JOB).principal(Principal.system("job:" + r.type)).requestId(r.id).build();
+    /** Decodes the parameters and cursor as the handler's declared types and runs its step. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private JobStep<?> typedStep(Connection c, JobStore.Row r, JobHandlers.Handler h) {
+        Class<?> paramType = h.type().parameters();
+        if (r.parametersType != null && !r.parametersType.equals(paramType.getName())) {
+            throw new JobCodec.CodecException("The job was submitted with parameters of type " + r.parametersType
+                    + "; its handler reads " + paramType.getName() + ".", null);
+        }
+        Object params = JobCodec.read(r.parameters, paramType);
+        Object cursor = r.cursor == null ? null : JobCodec.read(r.cursor, h.type().cursor());
+        JobStepRun run = new JobStepRun(c, r, params, cursor, clock, settings.lease(), artifacts, events);
+        return ((JobHandler) h.handler()).step(run);
+    }
+
+    /**
+     * The step's context: the job's tenant and its submitter's principal (the platform's own
+     * principal for a job submitted without one), so that a step can do no more than its submitter.
+     */
+    private static ExecutionContext stepContext(JobStore.Row r) {
+        Principal p = r.submitter == null ? Principal.system("job:" + r.type) : JobCodec.read(r.submitter, JobCodec.Submitter.class).principal();
+        ExecutionContext.Builder b = ExecutionContext.builder(Channel.JOB).principal(p).requestId(r.id);
+        if (r.tenantId != null) {
+            b.tenant(r.tenantId);
+        }
+        return b.build();
     }
 
     /** Ends a job held locked as CANCELLED; the caller commits. */
@@ -228,8 +286,7 @@ final class JobRunner {
         publish(PlatformEvents.JOB_CANCELLED, r, MamoriEvent.Outcome.SUCCESS);
     }
 
-    void publish(dev.mamori.platform.event.EventType type, JobStore.Row r, MamoriEvent.Outcome outcome) {
-        events.publish(MamoriEvent.builder(type).tenant(r.tenantId).target("job", r.id).outcome(outcome)
-                .detail("jobType", r.type).detail("state", r.state.name()).detail("done", r.done));
+    private void publish(dev.mamori.platform.event.EventType type, JobStore.Row r, MamoriEvent.Outcome outcome) {
+        JobSubmission.publish(events, type, r, outcome);
     }
 }

@@ -7,19 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -41,17 +33,22 @@ import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.event.PlatformEvents;
+import dev.mamori.platform.job.JobArtifact;
+import dev.mamori.platform.job.JobArtifactStore;
 import dev.mamori.platform.job.JobHandler;
 import dev.mamori.platform.job.JobInfo;
 import dev.mamori.platform.job.JobRequest;
 import dev.mamori.platform.job.JobService;
 import dev.mamori.platform.job.JobState;
+import dev.mamori.platform.job.JobTenants;
+import dev.mamori.platform.job.JobType;
 
 /**
- * The job service: jobs in {@code mamori_job}, run by a small pool on each node. A node takes a
- * due job by a compare-and-set on its lease, then runs it step by step; each step runs while the
- * node holds the job's row ({@code SELECT ... FOR UPDATE}), so a cancel waits for the step in
- * flight, and another node can only take the job over once the lease has expired (the node died).
+ * The job service's facade: OSGi wiring, the caller's scope (see {@link JobScope}) on every read
+ * and cancel, and delegation. Jobs live in {@code mamori_job}; {@link JobSubmission} records them,
+ * {@link JobPoller} claims due ones (a compare-and-set on the lease), {@link JobRunner} runs each
+ * step while holding the job's row (so a cancel waits for the step in flight), {@link JobSchedules}
+ * submits the cron runs.
  */
 @Component(service = JobService.class, configurationPid = JobServiceImpl.PID)
 @Designate(ocd = JobServiceImpl.Config.class)
@@ -96,25 +93,22 @@ public class JobServiceImpl implements JobService {
         }
     }
 
-    /** A registered handler and its properties. */
-    record Handler(JobHandler handler, String type, String schedule, int ranking, long serviceId) {
-    }
-
     private final JobStore store;
     private final EventPublisher events;
-    private final Settings settings;
-    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService poller;
-    private final ExecutorService pool;
-    private volatile boolean stopped;
-    private volatile boolean started;
-    private final java.util.concurrent.atomic.AtomicLong lockRetries = new java.util.concurrent.atomic.AtomicLong();
+    private final JobHandlers handlers = new JobHandlers();
+    private final JobSubmission submission;
     private final JobRunner runner;
     private final JobSchedules schedules;
+    private final JobPoller poller;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile JobArtifactStore artifactStore;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile JobTenants tenantDirectory;
 
     /**
      * @param dataSource the {@code mamori} database
@@ -133,21 +127,20 @@ public class JobServiceImpl implements JobService {
     JobServiceImpl(DataSource dataSource, EventPublisher events, Settings settings, Clock clock) {
         this.store = new JobStore(dataSource);
         this.events = events;
-        this.settings = settings;
         this.clock = clock;
-        this.runner = new JobRunner(store, settings, handlers, events, () -> this.clock, () -> stopped, lockRetries);
-        this.schedules = new JobSchedules(store, handlers, () -> this.clock, this::submit);
-        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("mamori-jobs-poll"));
-        this.pool = Executors.newFixedThreadPool(settings.workers(), daemon("mamori-jobs"));
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        java.util.concurrent.atomic.AtomicReference<JobPoller> poll = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable nudge = () -> {
+            JobPoller p = poll.get();
+            if (p != null) {
+                p.nudge();
+            }
         };
+        this.submission = new JobSubmission(store, events, () -> this.clock, nudge);
+        this.runner = new JobRunner(store, settings, handlers, events, () -> this.clock, () -> poll.get().stopped(),
+                new java.util.concurrent.atomic.AtomicLong(), () -> artifactStore);
+        this.schedules = new JobSchedules(store, handlers, () -> this.clock, submission, () -> tenantDirectory);
+        this.poller = new JobPoller(store, settings, handlers, runner, schedules, () -> this.clock);
+        poll.set(poller);
     }
 
     /**
@@ -167,146 +160,104 @@ public class JobServiceImpl implements JobService {
         return new JobServiceImpl(dataSource, events, new Settings(2, poll, lease, node), clock);
     }
 
+    /** @param store the artifact store (tests outside OSGi) */
+    public void artifactStore(JobArtifactStore store) {
+        this.artifactStore = store;
+    }
+
+    /** @param tenants the tenant directory of per-tenant schedules (tests outside OSGi) */
+    public void tenantDirectory(JobTenants tenants) {
+        this.tenantDirectory = tenants;
+    }
+
     /** Starts polling (tests start it themselves, after binding handlers). */
     public void start() {
-        started = true;
-        poller.scheduleWithFixedDelay(this::poll, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        poller.start();
     }
 
     /** Stops taking jobs at once, without waiting (safe from inside a step); see {@link #deactivate()}. */
     public void stop() {
-        stopped = true;
-        // no interrupts: an interrupted JDBC call can close the embedded database's files under it
-        poller.shutdown();
-        pool.shutdown();
+        poller.stop();
     }
 
     /** Stops taking jobs; a step in flight ends, and its job is given back for any node to resume. */
     @Deactivate
     public void deactivate() {
-        stop();
-        try {
-            poller.awaitTermination(10, TimeUnit.SECONDS);
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("A job step did not end within 30 s of shutdown; its lease expires on its own");
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        poller.stop();
+        poller.awaitStop();
     }
 
     /**
      * @param handler a job handler
-     * @param props   its service properties ({@value JobHandler#TYPE}, optionally {@value JobHandler#SCHEDULE},
+     * @param props   its service properties (optionally {@value JobHandler#SCHEDULE}, {@value JobHandler#SCHEDULE_SCOPE},
      *                {@code service.id}, {@code service.ranking})
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, updated = "updatedHandler")
-    public void bindHandler(JobHandler handler, Map<String, Object> props) {
-        Object type = props.get(JobHandler.TYPE);
-        if (type == null) {
-            LOG.error("Job handler {} has no {} property; ignored", handler.getClass().getName(), JobHandler.TYPE);
-            return;
+    public void bindHandler(JobHandler<?, ?> handler, Map<String, Object> props) {
+        JobHandlers.Handler h = handlers.bind(handler, props);
+        if (h != null) {
+            schedules.changed(h.name());
+            poller.nudge();
         }
-        Object schedule = props.get(JobHandler.SCHEDULE);
-        Object ranking = props.get(Constants.SERVICE_RANKING);
-        Handler h = new Handler(handler, type.toString(), schedule == null || schedule.toString().isBlank() ? null : schedule.toString(),
-                ranking instanceof Integer ? (Integer) ranking : 0, ((Number) props.get(Constants.SERVICE_ID)).longValue());
-        handlers.merge(h.type(), h, (a, b) -> b.ranking() > a.ranking() || b.ranking() == a.ranking() && b.serviceId() < a.serviceId() ? b : a);
-        schedules.changed(h.type());
-        nudge();
     }
 
     /** A handler's properties changed (a new schedule). */
-    void updatedHandler(JobHandler handler, Map<String, Object> props) {
+    void updatedHandler(JobHandler<?, ?> handler, Map<String, Object> props) {
         unbindHandler(handler, props);
         bindHandler(handler, props);
     }
 
     /** @param handler a handler going away @param props its service properties */
-    public void unbindHandler(JobHandler handler, Map<String, Object> props) {
-        Object type = props.get(JobHandler.TYPE);
-        if (type != null) {
-            handlers.computeIfPresent(type.toString(), (k, h) -> h.handler() == handler ? null : h);
-        }
+    public void unbindHandler(JobHandler<?, ?> handler, Map<String, Object> props) {
+        handlers.unbind(handler);
     }
 
     @Override
-    public JobInfo submit(JobRequest request) {
-        String requestedBy = requester();
-        for (int attempt = 0; ; attempt++) {
-            try {
-                JobInfo job = JobTx.inUnit(store, c -> {
-                    long now = clock.millis();
-                    if (request.key().isPresent()) {
-                        Optional<JobStore.Row> open = JobStore.loadOpen(c, request.type(), request.key().get(), true);
-                        if (open.isPresent()) {
-                            JobStore.Row r = open.get();
-                            if (r.state == JobState.FAILED) {
-                                r.state = JobState.QUEUED;
-                                r.detail = "resumed from its last checkpoint";
-                                r.nextRunAt = now;
-                                r.owner = null;
-                                r.leaseUntil = null;
-                                r.updatedAt = now;
-                                JobStore.update(c, r);
-                                runner.publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
-                            }
-                            return r.info();
-                        }
-                    }
-                    JobStore.Row r = new JobStore.Row(UUID.randomUUID().toString(), request.type(), request.key().orElse(null),
-                            request.tenantId().orElse(null), request.parameters(), requestedBy, now);
-                    r.state = JobState.QUEUED;
-                    r.detail = "queued";
-                    r.nextRunAt = now;
-                    r.updatedAt = now;
-                    JobStore.insert(c, r);
-                    runner.publish(PlatformEvents.JOB_SUBMITTED, r, MamoriEvent.Outcome.SUCCESS);
-                    return r.info();
-                });
-                if (UnitEngine.active()) {
-                    // the job is there for the runners once the caller's unit committed
-                    UnitEngine.afterCommit(this::nudge);
-                } else {
-                    nudge();
-                }
-                return job;
-            } catch (JobTx.SqlFailure e) {
-                // another node submitted the same key at the same moment: take theirs
-                if (attempt < 3 && (JobTx.isUniqueViolation(e.getCause()) || Transactions.isLockTimeout(e.getCause()))) {
-                    continue;
-                }
-                throw e.toMamori("submit job");
-            }
-        }
+    public <P> JobInfo submit(JobRequest<P> request) {
+        return submission.submit(request);
     }
 
     @Override
     public Optional<JobInfo> find(String id) {
-        if (id == null || id.length() > 36) {
+        return findRow(id).map(JobStore.Row::info);
+    }
+
+    /** @return the job's row if it exists and the caller may see it */
+    private Optional<JobStore.Row> findRow(String id) {
+        JobScope scope = JobScope.ofCaller();
+        if (id == null || id.length() > 36 || scope.none()) {
             return Optional.empty();
         }
         try {
-            return store.find(id).map(JobStore.Row::info);
+            return store.find(id).filter(r -> scope.sees(r.tenantId));
         } catch (SQLException e) {
             throw new JobTx.SqlFailure(e).toMamori("read job");
         }
     }
 
     @Override
-    public Optional<JobInfo> findOpen(String type, String key) {
+    public Optional<JobInfo> findOpen(JobType<?, ?> type, String key) {
+        JobScope scope = JobScope.ofCaller();
+        if (scope.none()) {
+            return Optional.empty();
+        }
         try {
-            return store.findOpen(type, key).map(JobStore.Row::info);
+            return store.findOpen(type.name(), key).filter(r -> scope.sees(r.tenantId)).map(JobStore.Row::info);
         } catch (SQLException e) {
             throw new JobTx.SqlFailure(e).toMamori("read job");
         }
     }
 
     @Override
-    public List<JobInfo> list(String type, int limit) {
+    public List<JobInfo> list(String type, String tenantId, int limit) {
+        JobScope scope = JobScope.ofCaller();
+        if (scope.none() || tenantId != null && !scope.sees(tenantId)) {
+            return List.of();
+        }
+        String tenant = scope.all() ? tenantId : scope.tenantId();
         try {
-            return store.list(type, Math.max(1, Math.min(limit, 1000))).stream().map(JobStore.Row::info).collect(Collectors.toList());
+            return store.list(type, tenant, Math.max(1, Math.min(limit, 1000))).stream().map(JobStore.Row::info)
+                    .collect(Collectors.toList());
         } catch (SQLException e) {
             throw new JobTx.SqlFailure(e).toMamori("list jobs");
         }
@@ -314,13 +265,13 @@ public class JobServiceImpl implements JobService {
 
     @Override
     public JobInfo cancel(String id) {
-        JobStore.Row found = (id == null || id.length() > 36 ? Optional.<JobStore.Row>empty() : findRow(id))
-                .orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + JobTx.printable(id) + "'."));
+        JobStore.Row found = findRow(id).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
+                "No job '" + JobTx.printable(id) + "'."));
         if (!found.state.isOpen()) {
             throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + found.id + " is already " + found.state + ".");
         }
         try {
-            // first, without waiting for the row: from now on no step starts
+            // first, without waiting for the row: from now on no step starts, and a heartbeat stops its step
             store.requestCancel(id, requester(), clock.millis());
         } catch (SQLException e) {
             throw new JobTx.SqlFailure(e).toMamori("cancel job");
@@ -334,7 +285,7 @@ public class JobServiceImpl implements JobService {
                     if (!r.state.isOpen()) {
                         JobStore.clearCancel(c, id);
                         if (r.state == JobState.CANCELLED) {
-                            // the runner saw the request at its next step and ended the job itself
+                            // the runner saw the request at its next step or heartbeat and ended the job itself
                             return r.info();
                         }
                         throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + r.id + " is already " + r.state + ".");
@@ -353,11 +304,42 @@ public class JobServiceImpl implements JobService {
         }
     }
 
-    private Optional<JobStore.Row> findRow(String id) {
+    @Override
+    public List<JobArtifact> artifacts(String id) {
+        JobArtifactStore store = artifactStore;
+        if (store == null || findRow(id).isEmpty()) {
+            return List.of();
+        }
+        return store.list(id);
+    }
+
+    @Override
+    public Optional<JobArtifactStore.Content> artifact(String id, String name) {
+        Optional<JobStore.Row> job = findRow(id);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        JobArtifactStore store = artifactStore;
+        if (store == null) {
+            throw new MamoriException(PlatformErrors.ARTIFACT_STORE_UNAVAILABLE, "No artifact store is running; try again shortly.",
+                    null, Duration.ofSeconds(30));
+        }
+        Optional<JobArtifactStore.Content> content = store.read(id, name);
+        content.ifPresent(a -> events.publish(MamoriEvent.builder(PlatformEvents.JOB_ARTIFACT_READ).tenant(job.get().tenantId)
+                .target("job", id).detail("jobType", job.get().type).detail("name", a.artifact().name())
+                .detail("size", a.artifact().size()).detail("sha256", a.artifact().sha256())));
+        return content;
+    }
+
+    @Override
+    public <P> P parameters(JobInfo job, JobType<P, ?> type) {
+        if (!job.type().equals(type.name())) {
+            throw new IllegalArgumentException("Job " + job.id() + " is a " + job.type() + ", not a " + type.name() + ".");
+        }
         try {
-            return store.find(id);
-        } catch (SQLException e) {
-            throw new JobTx.SqlFailure(e).toMamori("read job");
+            return JobCodec.read(job.parameters(), type.parameters());
+        } catch (JobCodec.CodecException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -367,97 +349,28 @@ public class JobServiceImpl implements JobService {
     }
 
     @Override
-    public void wake(String type) {
+    public void wake(JobType<?, ?> type) {
         try {
-            if (store.wake(type, clock.millis()) > 0) {
-                nudge();
+            if (store.wake(type.name(), clock.millis()) > 0) {
+                poller.nudge();
             }
         } catch (SQLException e) {
             LOG.warn("Could not wake {} jobs: {}", type, e.toString());
         }
     }
 
-    /** Looks for due work now rather than at the next poll. */
-    void nudge() {
-        if (started && !stopped) {
-            try {
-                poller.execute(this::poll);
-            } catch (RejectedExecutionException shuttingDown) {
-                // nothing to do
-            }
-        }
-    }
-
-    /** One poll, now: fire due schedules, then take due jobs this node has handlers for, while workers are free. */
+    /** One poll, now (tests). */
     public void poll() {
-        if (stopped) {
-            return;
-        }
-        try {
-            schedules.fire();
-            int free = settings.workers() - running.size();
-            if (free <= 0) {
-                return;
-            }
-            long now = clock.millis();
-            for (String[] due : store.due(now, free * 4 + running.size())) {
-                String id = due[0];
-                if (running.size() >= settings.workers() || stopped) {
-                    break;
-                }
-                if (!handlers.containsKey(due[1]) || running.contains(id)) {
-                    continue;
-                }
-                boolean claimed;
-                try {
-                    claimed = store.claim(id, settings.node(), now, now + settings.lease().toMillis());
-                } catch (SQLException e) {
-                    if (!Transactions.isLockTimeout(e)) {
-                        throw e;
-                    }
-                    // someone holds the row (a cancel, an operator's query): the next poll tries again
-                    lockRetries.incrementAndGet();
-                    continue;
-                }
-                if (claimed) {
-                    running.add(id);
-                    try {
-                        pool.execute(() -> run(id));
-                    } catch (RejectedExecutionException shuttingDown) {
-                        running.remove(id);
-                        store.release(id, settings.node(), now);
-                    }
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("Job poll failed (retried in {} s): {}", settings.pollInterval().toSeconds(), e.toString());
-        }
-    }
-
-    private void run(String id) {
-        try {
-            while (!stopped && runner.stepOnce(id)) {
-                // next step
-            }
-            if (stopped) {
-                // any node resumes it at once, this one at its next start
-                store.release(id, settings.node(), clock.millis());
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("Job {} lost its runner: {}; it is picked up again when its lease ends", id, e.toString());
-        } finally {
-            running.remove(id);
-            nudge();
-        }
+        poller.poll();
     }
 
     /** @return how often a step waited for a job row another transaction held, and tried again */
     public long lockRetries() {
-        return lockRetries.get();
+        return runner.lockRetries();
     }
 
     /** @return this node's name (for tests and the shell) */
     String node() {
-        return settings.node();
+        return poller.node();
     }
 }

@@ -13,7 +13,6 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import dev.mamori.platform.job.JobInfo;
-import dev.mamori.platform.job.JobRun;
 import dev.mamori.platform.job.JobState;
 
 /**
@@ -22,7 +21,8 @@ import dev.mamori.platform.job.JobState;
  */
 final class JobStore {
     static final String COLUMNS = "id, job_type, job_key, tenant_id, parameters, state, cursor_value, done_count, total_count, "
-            + "detail, result_value, requested_by, owner_node, lease_until, next_run_at, created_at, updated_at, finished_at";
+            + "detail, result_value, requested_by, owner_node, lease_until, next_run_at, created_at, updated_at, finished_at, "
+            + "parameters_type, submitter";
     private static final String RUNNABLE = "('QUEUED', 'RUNNING', 'WAITING')";
 
     private final DataSource dataSource;
@@ -41,7 +41,7 @@ final class JobStore {
     }
 
     /** One row of the table; the runner changes it and writes it back while it holds the row. */
-    static final class Row implements JobRun {
+    static final class Row {
         final String id;
         final String type;
         final String key;
@@ -49,6 +49,10 @@ final class JobStore {
         final String parameters;
         final String requestedBy;
         final long createdAt;
+        /** the parameters' declared Java type */
+        String parametersType;
+        /** JSON of the submitting principal ({@link JobCodec.Submitter}), or null: the platform */
+        String submitter;
         JobState state;
         String cursor;
         long done;
@@ -69,41 +73,6 @@ final class JobStore {
             this.parameters = parameters;
             this.requestedBy = requestedBy;
             this.createdAt = createdAt;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String type() {
-            return type;
-        }
-
-        @Override
-        public Optional<String> tenantId() {
-            return Optional.ofNullable(tenantId);
-        }
-
-        @Override
-        public String parameters() {
-            return parameters;
-        }
-
-        @Override
-        public Optional<String> cursor() {
-            return Optional.ofNullable(cursor);
-        }
-
-        @Override
-        public long done() {
-            return done;
-        }
-
-        @Override
-        public Optional<Long> total() {
-            return Optional.ofNullable(total);
         }
 
         JobInfo info() {
@@ -127,6 +96,8 @@ final class JobStore {
         r.nextRunAt = rs.getLong(15);
         r.updatedAt = rs.getLong(17);
         r.finishedAt = nullableLong(rs, 18);
+        r.parametersType = rs.getString(19);
+        r.submitter = rs.getString(20);
         return r;
     }
 
@@ -158,7 +129,7 @@ final class JobStore {
 
     static void insert(Connection c, Row r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO mamori_job (" + COLUMNS
-                + ", open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.id);
             ps.setString(2, r.type);
             ps.setString(3, r.key);
@@ -177,7 +148,9 @@ final class JobStore {
             ps.setLong(16, r.createdAt);
             ps.setLong(17, r.updatedAt);
             setLong(ps, 18, r.finishedAt);
-            ps.setString(19, r.state.isOpen() ? r.key : null);
+            ps.setString(19, r.parametersType);
+            ps.setString(20, r.submitter);
+            ps.setString(21, r.state.isOpen() ? r.key : null);
             ps.executeUpdate();
         }
     }
@@ -281,12 +254,19 @@ final class JobStore {
         }
     }
 
-    List<Row> list(String type, int limit) throws SQLException {
+    /** @return jobs newest first, of one type and/or one tenant when given */
+    List<Row> list(String type, String tenantId, int limit) throws SQLException {
         List<Row> out = new ArrayList<>();
+        String where = type == null && tenantId == null ? "" : " WHERE " + (type == null ? "" : "job_type = ?")
+                + (type != null && tenantId != null ? " AND " : "") + (tenantId == null ? "" : "tenant_id = ?");
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mamori_job"
-                + (type == null ? "" : " WHERE job_type = ?") + " ORDER BY created_at DESC, id")) {
+                + where + " ORDER BY created_at DESC, id")) {
+            int i = 1;
             if (type != null) {
-                ps.setString(1, type);
+                ps.setString(i++, type);
+            }
+            if (tenantId != null) {
+                ps.setString(i, tenantId);
             }
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {

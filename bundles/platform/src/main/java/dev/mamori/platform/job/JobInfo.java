@@ -11,13 +11,13 @@ import java.util.Optional;
  * @param type        job type
  * @param key         its key, if submitted with one
  * @param tenantId    tenant, if any
- * @param parameters  parameters
+ * @param parameters  parameters, as JSON
  * @param state       state
  * @param done        work done so far
  * @param total       total work, or null if unknown
  * @param detail      what it does, waits for, or why it failed
  * @param result      result of a finished job, or null
- * @param requestedBy who submitted it ({@code kind:id})
+ * @param requestedBy who submitted it ({@code kind:id}); its steps run as that principal
  * @param node        the node running it now, or null
  * @param createdAt   submitted
  * @param updatedAt   last change

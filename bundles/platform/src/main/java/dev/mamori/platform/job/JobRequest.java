@@ -2,26 +2,41 @@ package dev.mamori.platform.job;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
-/** What to run: a job type, and optionally a key, a tenant and parameters for the handler. */
-public final class JobRequest {
-    private static final Pattern TYPE = Pattern.compile("[a-z]+(\\.[a-z0-9-]+)+");
-    private final String type;
+/**
+ * What to run: a declared job type with its typed parameters, and optionally a key and a tenant.
+ * The submitter is the principal of the caller's execution context; the job's steps run as that
+ * principal, in that tenant.
+ *
+ * @param <P> parameters
+ */
+public final class JobRequest<P> {
+    private final JobType<P, ?> type;
+    private final P parameters;
     private String key;
     private String tenantId;
-    private String parameters = "";
 
-    private JobRequest(String type) {
-        if (type == null || type.length() > 100 || !TYPE.matcher(type).matches()) {
-            throw new IllegalArgumentException("A job type is dotted lower-case words, e.g. vault.reencrypt: " + type);
-        }
-        this.type = type;
+    private JobRequest(JobType<P, ?> type, P parameters) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
     }
 
-    /** @param type the handler's {@value JobHandler#TYPE} @return a request */
-    public static JobRequest of(String type) {
-        return new JobRequest(type);
+    /**
+     * @param type       the job type
+     * @param parameters its parameters (stored as JSON, at most 4,000 characters)
+     * @param <P>        parameters
+     * @return a request
+     */
+    public static <P> JobRequest<P> of(JobType<P, ?> type, P parameters) {
+        return new JobRequest<>(type, parameters);
+    }
+
+    /**
+     * @param type a job type without parameters
+     * @return a request
+     */
+    public static JobRequest<JobType.None> of(JobType<JobType.None, ?> type) {
+        return new JobRequest<>(type, JobType.None.NONE);
     }
 
     /**
@@ -29,7 +44,7 @@ public final class JobRequest {
      *            open job (a FAILED one resumes from its checkpoint); at most 200 characters
      * @return this
      */
-    public JobRequest key(String key) {
+    public JobRequest<P> key(String key) {
         if (key != null && (key.isEmpty() || key.length() > 200)) {
             throw new IllegalArgumentException("A job key is 1-200 characters.");
         }
@@ -37,28 +52,22 @@ public final class JobRequest {
         return this;
     }
 
-    /** @param tenantId the tenant the job works for, or null @return this */
-    public JobRequest tenant(String tenantId) {
+    /**
+     * @param tenantId the tenant the job works for, or null; a tenant's user or plugin can only
+     *                 submit for its own tenant
+     * @return this
+     */
+    public JobRequest<P> tenant(String tenantId) {
         this.tenantId = tenantId;
         return this;
     }
 
-    /** @param parameters what the handler needs (at most 4000 characters) @return this */
-    public JobRequest parameters(String parameters) {
-        Objects.requireNonNull(parameters, "parameters");
-        if (parameters.length() > 4000) {
-            throw new IllegalArgumentException("Job parameters are at most 4000 characters.");
-        }
-        this.parameters = parameters;
-        return this;
-    }
-
     /** @return the job type */
-    public String type() { return type; }
+    public JobType<P, ?> type() { return type; }
     /** @return the key */
     public Optional<String> key() { return Optional.ofNullable(key); }
     /** @return the tenant */
     public Optional<String> tenantId() { return Optional.ofNullable(tenantId); }
     /** @return the parameters */
-    public String parameters() { return parameters; }
+    public P parameters() { return parameters; }
 }

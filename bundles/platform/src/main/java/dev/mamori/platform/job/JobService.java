@@ -8,52 +8,87 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Durable background jobs: recorded in the database, run step by step by a {@link JobHandler},
  * checkpointed after every step, resumed after a restart or failure, cancellable, with progress
- * visible; one runner per job across every node sharing the database (a lease on the job's row).
+ * and artifacts visible; one runner per job across every node sharing the database (a lease on
+ * the job's row).
+ *
+ * <p>Every call is scoped by the caller's execution context (fail closed): a tenant's user or
+ * plugin, and any caller with a tenant bound, sees and cancels that tenant's jobs only (another
+ * tenant's job is "no such job"); operators, support and the platform itself see all; a caller
+ * without a principal sees none.
  */
 @ProviderType
 public interface JobService {
 
     /**
      * Submits a job, or returns the open job with the same type and key; a FAILED one resumes from
-     * its checkpoint.
+     * its checkpoint. Inside a unit of work, the job is recorded in it: it never runs if the unit
+     * rolls back.
      *
      * @param request what to run
+     * @param <P>     parameters
      * @return the job
+     * @throws dev.mamori.platform.error.MamoriException {@code forbidden} when a tenant's caller
+     *         submits for another tenant or for none; {@code invalid} for parameters that do not
+     *         encode within 4,000 characters
      */
-    JobInfo submit(JobRequest request);
+    <P> JobInfo submit(JobRequest<P> request);
 
-    /** @param id job id @return the job, if it exists */
+    /** @param id job id @return the job, if it exists and the caller may see it */
     Optional<JobInfo> find(String id);
 
     /**
      * @param type job type
      * @param key  job key
-     * @return the open (QUEUED, RUNNING, WAITING, FAILED) job with that type and key
+     * @return the open (QUEUED, RUNNING, WAITING, FAILED) job with that type and key, if the caller may see it
      */
-    Optional<JobInfo> findOpen(String type, String key);
+    Optional<JobInfo> findOpen(JobType<?, ?> type, String key);
 
     /**
-     * @param type  only jobs of this type, or null for all
-     * @param limit at most this many
-     * @return jobs, newest first
+     * @param type     only jobs of this type, or null for all
+     * @param tenantId only jobs of this tenant, or null for all the caller may see
+     * @param limit    at most this many
+     * @return jobs the caller may see, newest first
      */
-    List<JobInfo> list(String type, int limit);
+    List<JobInfo> list(String type, String tenantId, int limit);
 
     /**
-     * Cancels an open job. A step in flight finishes first (the call waits for it); no further
-     * step runs.
+     * Cancels an open job. A step in flight finishes first, or stops at its next heartbeat (the
+     * call waits for it); no further step runs.
      *
      * @param id job id
      * @return the job, CANCELLED
-     * @throws dev.mamori.platform.error.MamoriException {@code no-such-job}, or {@code job-finished}
-     *         if it is DONE or CANCELLED
+     * @throws dev.mamori.platform.error.MamoriException {@code no-such-job} (also for a job the
+     *         caller may not see), or {@code job-finished} if it is DONE or CANCELLED
      */
     JobInfo cancel(String id);
+
+    /**
+     * @param id job id
+     * @return the job's artifacts that have not expired (empty if the caller may not see the job)
+     */
+    List<JobArtifact> artifacts(String id);
+
+    /**
+     * @param id   job id
+     * @param name artifact name
+     * @return the artifact and its content, if the caller may see the job and it has not expired
+     * @throws dev.mamori.platform.error.MamoriException {@code unavailable} while no artifact store runs
+     */
+    Optional<JobArtifactStore.Content> artifact(String id, String name);
+
+    /**
+     * @param job  a job
+     * @param type its type
+     * @param <P>  parameters
+     * @return its parameters, read as its type's
+     * @throws IllegalArgumentException if the job is of another type or its parameters do not read as the type's
+     */
+    <P> P parameters(JobInfo job, JobType<P, ?> type);
 
     /**
      * Makes the WAITING jobs of a type due now (what they waited for may have come).
      *
      * @param type job type
      */
-    void wake(String type);
+    void wake(JobType<?, ?> type);
 }

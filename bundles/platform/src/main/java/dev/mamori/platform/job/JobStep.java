@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What one step of a job did: progress with a checkpoint, a wait, or the end. */
-public final class JobStep {
+/**
+ * What one step of a job did: progress with a checkpoint, a wait, or the end. A long output
+ * belongs in an artifact ({@link JobRun#writeArtifact}); the result is a short summary.
+ *
+ * @param <C> the job type's cursor
+ */
+public final class JobStep<C> {
     /** The three outcomes of a step. */
     public enum Kind {
         /** More to do; the cursor is checkpointed. */
@@ -16,21 +21,18 @@ public final class JobStep {
         FINISHED
     }
 
-    /** Longest checkpoint a step may return. */
+    /** Longest checkpoint a step may return, as JSON. */
     public static final int MAX_CURSOR = 100_000;
 
     private final Kind kind;
-    private final String cursor;
+    private final C cursor;
     private final long doneIncrement;
     private final Long total;
     private final String detail;
     private final String result;
     private final Duration retryIn;
 
-    private JobStep(Kind kind, String cursor, long doneIncrement, Long total, String detail, String result, Duration retryIn) {
-        if (cursor != null && cursor.length() > MAX_CURSOR) {
-            throw new IllegalArgumentException("A job cursor is at most " + MAX_CURSOR + " characters.");
-        }
+    private JobStep(Kind kind, C cursor, long doneIncrement, Long total, String detail, String result, Duration retryIn) {
         if (doneIncrement < 0) {
             throw new IllegalArgumentException("doneIncrement < 0");
         }
@@ -44,53 +46,55 @@ public final class JobStep {
     }
 
     /**
-     * @param cursor        checkpoint to resume from (the next step receives it)
+     * @param cursor        checkpoint to resume from (the next step receives it; at most {@value #MAX_CURSOR} characters as JSON)
+     * @param <C>           cursor
      * @param doneIncrement work done by this step
      * @return a progress step
      */
-    public static JobStep progress(String cursor, long doneIncrement) {
-        return new JobStep(Kind.PROGRESS, cursor, doneIncrement, null, null, null, null);
+    public static <C> JobStep<C> progress(C cursor, long doneIncrement) {
+        return new JobStep<>(Kind.PROGRESS, Objects.requireNonNull(cursor, "cursor"), doneIncrement, null, null, null, null);
     }
 
     /**
      * @param detail  what it waits for (shown in job lists)
      * @param retryIn when to try again at the latest ({@link JobService#wake} may come sooner)
+     * @param <C>     cursor
      * @return a waiting step
      */
-    public static JobStep waiting(String detail, Duration retryIn) {
-        return new JobStep(Kind.WAITING, null, 0, null, Objects.requireNonNull(detail, "detail"), null,
+    public static <C> JobStep<C> waiting(String detail, Duration retryIn) {
+        return new JobStep<>(Kind.WAITING, null, 0, null, Objects.requireNonNull(detail, "detail"), null,
                 Objects.requireNonNull(retryIn, "retryIn"));
     }
 
-    /** @param detail how it ended @return the final step */
-    public static JobStep finished(String detail) {
-        return new JobStep(Kind.FINISHED, null, 0, null, detail, null, null);
+    /** @param detail how it ended @param <C> cursor @return the final step */
+    public static <C> JobStep<C> finished(String detail) {
+        return new JobStep<>(Kind.FINISHED, null, 0, null, detail, null, null);
     }
 
     /** @param total total work, or null @return a copy with the total */
-    public JobStep withTotal(Long total) {
-        return new JobStep(kind, cursor, doneIncrement, total, detail, result, retryIn);
+    public JobStep<C> withTotal(Long total) {
+        return new JobStep<>(kind, cursor, doneIncrement, total, detail, result, retryIn);
     }
 
     /** @param detail short progress note @return a copy with the detail */
-    public JobStep withDetail(String detail) {
-        return new JobStep(kind, cursor, doneIncrement, total, detail, result, retryIn);
+    public JobStep<C> withDetail(String detail) {
+        return new JobStep<>(kind, cursor, doneIncrement, total, detail, result, retryIn);
     }
 
     /** @param result machine-readable outcome of a finished job (at most 1000 characters) @return a copy with it */
-    public JobStep withResult(String result) {
-        return new JobStep(kind, cursor, doneIncrement, total, detail, result, retryIn);
+    public JobStep<C> withResult(String result) {
+        return new JobStep<>(kind, cursor, doneIncrement, total, detail, result, retryIn);
     }
 
     /** @param doneIncrement work done by this (final) step @return a copy with it */
-    public JobStep withDone(long doneIncrement) {
-        return new JobStep(kind, cursor, doneIncrement, total, detail, result, retryIn);
+    public JobStep<C> withDone(long doneIncrement) {
+        return new JobStep<>(kind, cursor, doneIncrement, total, detail, result, retryIn);
     }
 
     /** @return the kind */
     public Kind kind() { return kind; }
     /** @return the checkpoint */
-    public Optional<String> cursor() { return Optional.ofNullable(cursor); }
+    public Optional<C> cursor() { return Optional.ofNullable(cursor); }
     /** @return work done by this step */
     public long doneIncrement() { return doneIncrement; }
     /** @return total work, if said */

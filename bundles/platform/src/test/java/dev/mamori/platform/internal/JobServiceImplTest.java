@@ -48,6 +48,7 @@ import dev.mamori.platform.job.JobRequest;
 import dev.mamori.platform.job.JobRun;
 import dev.mamori.platform.job.JobState;
 import dev.mamori.platform.job.JobStep;
+import dev.mamori.platform.job.JobType;
 import dev.mamori.testsupport.MutableClock;
 import dev.mamori.testsupport.TestDatabase;
 
@@ -68,8 +69,18 @@ class JobServiceImplTest {
     final List<JobServiceImpl> services = new ArrayList<>();
     final List<TestDatabase> databases = new ArrayList<>();
 
+    static final JobType<String, Integer> COUNT = JobType.of("test.count", String.class, Integer.class);
+    // reads and cancels are scoped by the caller's context: the test thread is the platform
+    ExecutionContext.Binding platform;
+
+    @org.junit.jupiter.api.BeforeEach
+    void bind() {
+        platform = ExecutionContext.bind(ExecutionContext.system("test"));
+    }
+
     @AfterEach
     void stop() {
+        platform.close();
         services.forEach(JobServiceImpl::deactivate);
         databases.forEach(TestDatabase::close);
     }
@@ -91,16 +102,15 @@ class JobServiceImplTest {
         return ds;
     }
 
-    JobServiceImpl service(DataSource ds, String node, JobHandler handler, String type) {
-        return service(ds, node, handler, type, null);
+    JobServiceImpl service(DataSource ds, String node, JobHandler<?, ?> handler) {
+        return service(ds, node, handler, null);
     }
 
-    JobServiceImpl service(DataSource ds, String node, JobHandler handler, String type, String schedule) {
+    JobServiceImpl service(DataSource ds, String node, JobHandler<?, ?> handler, String schedule) {
         JobServiceImpl s = new JobServiceImpl(ds, publisher,
                 new JobServiceImpl.Settings(2, Duration.ofMillis(50), Duration.ofSeconds(30), node), clock);
         services.add(s);
         Map<String, Object> props = new java.util.HashMap<>();
-        props.put(JobHandler.TYPE, type);
         props.put(org.osgi.framework.Constants.SERVICE_ID, (long) services.size());
         if (schedule != null) {
             props.put(JobHandler.SCHEDULE, schedule);
@@ -111,30 +121,58 @@ class JobServiceImplTest {
     }
 
     /** Counts to {@code steps} one step at a time; the cursor is the count. */
-    static final class Counter implements JobHandler {
+    static final class Counter implements JobHandler<String, Integer> {
         final int steps;
+        final JobType<String, Integer> type;
         final List<String> cursors = new CopyOnWriteArrayList<>();
         final List<String> principals = new CopyOnWriteArrayList<>();
-        volatile Function<JobRun, JobStep> override;
+        final List<String> tenants = new CopyOnWriteArrayList<>();
+        volatile Function<JobRun<String, Integer>, JobStep<Integer>> override;
 
         Counter(int steps) {
+            this(steps, COUNT);
+        }
+
+        Counter(int steps, JobType<String, Integer> type) {
             this.steps = steps;
+            this.type = type;
         }
 
         @Override
-        public JobStep step(JobRun run) {
-            cursors.add(run.cursor().orElse("-"));
+        public JobType<String, Integer> type() {
+            return type;
+        }
+
+        @Override
+        public JobStep<Integer> step(JobRun<String, Integer> run) {
+            cursors.add(run.cursor().map(String::valueOf).orElse("-"));
             principals.add(ExecutionContext.require().principal().map(Principal::id).orElse("?"));
+            tenants.add(ExecutionContext.require().tenantId().orElse("-"));
             if (override != null) {
-                JobStep s = override.apply(run);
+                JobStep<Integer> s = override.apply(run);
                 if (s != null) {
                     return s;
                 }
             }
-            int at = run.cursor().map(Integer::parseInt).orElse(0) + 1;
-            return at >= steps ? JobStep.finished("counted to " + at).withDone(1).withResult(String.valueOf(at))
-                    : JobStep.progress(String.valueOf(at), 1).withTotal((long) steps);
+            int at = run.cursor().orElse(0) + 1;
+            return at >= steps ? JobStep.<Integer>finished("counted to " + at).withDone(1).withResult(String.valueOf(at))
+                    : JobStep.progress(at, 1).withTotal((long) steps);
         }
+    }
+
+    /** A handler from a function. */
+    static <P> JobHandler<P, Integer> handler(JobType<P, Integer> type, Function<JobRun<P, Integer>, JobStep<Integer>> f) {
+        return new JobHandler<>() {
+            @Override
+            public JobType<P, Integer> type() {
+                return type;
+            }
+
+            @Override
+            public JobStep<Integer> step(JobRun<P, Integer> run) {
+                return f.apply(run);
+            }
+        };
     }
 
     static JobInfo await(JobServiceImpl s, String id, JobState state) throws InterruptedException {
@@ -164,10 +202,10 @@ class JobServiceImplTest {
     @DisplayName("EXT-1: a job runs step by step to DONE with its checkpoints, progress and result, as the system, and is recorded as events")
     void runsToTheEnd() throws Exception {
         Counter counter = new Counter(5);
-        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
+        JobServiceImpl s = service(h2(), "n1", counter);
         JobInfo submitted = ExecutionContext.builder(dev.mamori.platform.context.Channel.SHELL)
                 .principal(Principal.operator("alice", Set.of("operator"))).clientIp("10.0.0.7").build()
-                .call(() -> s.submit(JobRequest.of("test.count").tenant("t-1").parameters("p")));
+                .call(() -> s.submit(JobRequest.of(COUNT, "p").tenant("t-1")));
         assertEquals("operator:alice", submitted.requestedBy());
         JobInfo done = await(s, submitted.id(), JobState.DONE);
         assertEquals(List.of("-", "1", "2", "3", "4"), counter.cursors);
@@ -176,7 +214,8 @@ class JobServiceImplTest {
         assertEquals("5", done.result());
         assertEquals("counted to 5", done.detail());
         assertTrue(done.finishedAt() != null);
-        assertEquals(Set.of("job:test.count"), Set.copyOf(counter.principals), "steps run as the platform, not as the submitter");
+        assertEquals(Set.of("alice"), Set.copyOf(counter.principals), "steps run as the submitter");
+        assertEquals(Set.of("t-1"), Set.copyOf(counter.tenants), "with the job's tenant bound");
         MamoriEvent sub = events.stream().filter(e -> e.is(PlatformEvents.JOB_SUBMITTED)).findFirst().orElseThrow();
         assertEquals("alice", sub.principalId().orElseThrow());
         assertEquals("10.0.0.7", sub.clientIp().orElseThrow());
@@ -190,15 +229,15 @@ class JobServiceImplTest {
     void submitJoinsTheCallersUnitOfWork() throws Exception {
         DataSource pool = h2();
         Counter counter = new Counter(1);
-        JobServiceImpl s = service(pool, "n1", counter, "test.count");
+        JobServiceImpl s = service(pool, "n1", counter);
         dev.mamori.platform.db.UnitOfWork units = dev.mamori.platform.db.UnitOfWork.get();
         java.util.concurrent.atomic.AtomicReference<String> rolledBack = new java.util.concurrent.atomic.AtomicReference<>();
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> units.run(() -> {
-            rolledBack.set(s.submit(JobRequest.of("test.count").parameters("never")).id());
+            rolledBack.set(s.submit(JobRequest.of(COUNT, "never")).id());
             throw new IllegalStateException("the action fails after submitting");
         }));
         assertTrue(s.find(rolledBack.get()).isEmpty(), "no job row");
-        String committed = units.call(() -> s.submit(JobRequest.of("test.count").parameters("yes")).id());
+        String committed = units.call(() -> s.submit(JobRequest.of(COUNT, "yes")).id());
         assertEquals(JobState.DONE, await(s, committed, JobState.DONE).state());
         assertTrue(s.find(rolledBack.get()).isEmpty());
     }
@@ -209,26 +248,26 @@ class JobServiceImplTest {
         Counter counter = new Counter(4);
         AtomicBoolean fail = new AtomicBoolean(true);
         counter.override = run -> {
-            if (run.cursor().orElse("").equals("2") && fail.get()) {
+            if (run.cursor().orElse(-1) == 2 && fail.get()) {
                 throw new IllegalStateException("disk full");
             }
             return null;
         };
-        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
-        JobInfo first = s.submit(JobRequest.of("test.count").key("tenant-a"));
+        JobServiceImpl s = service(h2(), "n1", counter);
+        JobInfo first = s.submit(JobRequest.of(COUNT, "").key("tenant-a"));
         JobInfo failed = await(s, first.id(), JobState.FAILED);
         assertEquals("disk full", failed.detail());
         assertEquals(2, failed.done());
         assertTrue(events.stream().anyMatch(e -> e.is(PlatformEvents.JOB_ENDED) && e.outcome() == MamoriEvent.Outcome.FAILURE));
         fail.set(false);
-        JobInfo resumed = s.submit(JobRequest.of("test.count").key("tenant-a"));
+        JobInfo resumed = s.submit(JobRequest.of(COUNT, "").key("tenant-a"));
         assertEquals(first.id(), resumed.id(), "the same job, not a new one");
         await(s, first.id(), JobState.DONE);
         assertEquals(List.of("-", "1", "2", "2", "3"), counter.cursors, "resumed at the checkpoint 2, not from the start");
-        JobInfo next = s.submit(JobRequest.of("test.count").key("tenant-a"));
+        JobInfo next = s.submit(JobRequest.of(COUNT, "").key("tenant-a"));
         assertNotEquals(first.id(), next.id(), "a DONE job frees its key");
         await(s, next.id(), JobState.DONE);
-        JobInfo other = s.submit(JobRequest.of("test.count").key("tenant-b"));
+        JobInfo other = s.submit(JobRequest.of(COUNT, "").key("tenant-b"));
         assertNotEquals(next.id(), other.id());
     }
 
@@ -246,14 +285,14 @@ class JobServiceImplTest {
             }
             return null;
         };
-        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
-        JobInfo job = s.submit(JobRequest.of("test.count"));
+        JobServiceImpl s = service(h2(), "n1", counter);
+        JobInfo job = s.submit(JobRequest.of(COUNT, ""));
         assertEquals("waiting for the vault", await(s, job.id(), JobState.WAITING).detail());
         int calls = counter.cursors.size();
         Thread.sleep(300);
         assertEquals(calls, counter.cursors.size(), "not run again before it is due");
         mode.set(1);
-        s.wake("test.count");
+        s.wake(COUNT);
         until("second wait", () -> counter.cursors.size() > calls);
         JobInfo waiting = await(s, job.id(), JobState.WAITING);
         assertEquals("schema not ready", waiting.detail());
@@ -269,7 +308,7 @@ class JobServiceImplTest {
         CountDownLatch inStep = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         counter.override = run -> {
-            if (run.cursor().orElse("").equals("1")) {
+            if (run.cursor().orElse(-1) == 1) {
                 inStep.countDown();
                 try {
                     release.await();
@@ -279,11 +318,11 @@ class JobServiceImplTest {
             }
             return null;
         };
-        JobServiceImpl s = service(h2(), "n1", counter, "test.count");
-        JobInfo job = ExecutionContext.system("test").call(() -> s.submit(JobRequest.of("test.count")));
+        JobServiceImpl s = service(h2(), "n1", counter);
+        JobInfo job = ExecutionContext.system("test").call(() -> s.submit(JobRequest.of(COUNT, "")));
         assertTrue(inStep.await(30, TimeUnit.SECONDS));
         java.util.concurrent.CompletableFuture<JobInfo> cancel = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> s.cancel(job.id()));
+                () -> ExecutionContext.system("test").call(() -> s.cancel(job.id())));
         Thread.sleep(300);
         assertFalse(cancel.isDone(), "the cancel waits while the step holds the job");
         release.countDown();
@@ -305,7 +344,7 @@ class JobServiceImplTest {
         CountDownLatch never = new CountDownLatch(1);
         Set<String> nodes = ConcurrentHashMap.newKeySet();
         counter.override = run -> {
-            if (run.cursor().orElse("").equals("2") && inStep.getCount() > 0) {
+            if (run.cursor().orElse(-1) == 2 && inStep.getCount() > 0) {
                 inStep.countDown();
                 try {
                     never.await(); // node A hangs here until it is "killed"
@@ -317,13 +356,13 @@ class JobServiceImplTest {
             return null;
         };
         Killable a = new Killable(ds);
-        JobServiceImpl nodeA = service(a, "node-a", counter, "test.count");
-        JobInfo job = nodeA.submit(JobRequest.of("test.count"));
+        JobServiceImpl nodeA = service(a, "node-a", counter);
+        JobInfo job = nodeA.submit(JobRequest.of(COUNT, ""));
         assertTrue(inStep.await(30, TimeUnit.SECONDS));
         a.kill();
         never.countDown();
         // node B sees a leased job and leaves it alone until the lease has run out
-        JobServiceImpl nodeB = service(ds, "node-b", counter, "test.count");
+        JobServiceImpl nodeB = service(ds, "node-b", counter);
         Thread.sleep(300);
         assertEquals(3, counter.cursors.size());
         clock.advance(Duration.ofSeconds(31));
@@ -350,29 +389,30 @@ class JobServiceImplTest {
         Map<String, Integer> steps = new ConcurrentHashMap<>();
         Set<String> overlaps = ConcurrentHashMap.newKeySet();
         Map<String, Set<String>> nodesOf = new ConcurrentHashMap<>();
-        JobHandler handler = run -> {
+        JobType<String, Integer> two = JobType.of("test.two", String.class, Integer.class);
+        JobHandler<String, Integer> handler = handler(two, run -> {
             AtomicBoolean busy = inFlight.computeIfAbsent(run.id(), k -> new AtomicBoolean());
             if (!busy.compareAndSet(false, true)) {
                 overlaps.add(run.id());
             }
             try {
                 Thread.sleep(2);
-                String key = run.id() + "@" + run.cursor().orElse("-");
+                String key = run.id() + "@" + run.cursor().map(String::valueOf).orElse("-");
                 steps.merge(key, 1, Integer::sum);
                 nodesOf.computeIfAbsent(run.id(), k -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName());
-                int at = run.cursor().map(Integer::parseInt).orElse(0) + 1;
-                return at >= 5 ? JobStep.finished("ok").withDone(1) : JobStep.progress(String.valueOf(at), 1);
+                int at = run.cursor().orElse(0) + 1;
+                return at >= 5 ? JobStep.<Integer>finished("ok").withDone(1) : JobStep.progress(at, 1);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             } finally {
                 busy.set(false);
             }
-        };
-        JobServiceImpl n1 = service(ds, "node-1", handler, "test.two");
-        JobServiceImpl n2 = service(ds, "node-2", handler, "test.two");
+        });
+        JobServiceImpl n1 = service(ds, "node-1", handler);
+        JobServiceImpl n2 = service(ds, "node-2", handler);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            ids.add((i % 2 == 0 ? n1 : n2).submit(JobRequest.of("test.two")).id());
+            ids.add((i % 2 == 0 ? n1 : n2).submit(JobRequest.of(two, "")).id());
         }
         for (String id : ids) {
             assertEquals(5, await(n1, id, JobState.DONE).done());
@@ -387,22 +427,23 @@ class JobServiceImplTest {
     void schedulesInTheConfiguredZone() throws Exception {
         DataSource ds = h2();
         clock.set(ZonedDateTime.of(2026, 3, 1, 0, 59, 0, 0, TOKYO).toInstant());
-        Counter counter = new Counter(1);
-        JobServiceImpl n1 = service(ds, "node-1", counter, "test.nightly", "0 0 1 * * ?");
-        JobServiceImpl n2 = service(ds, "node-2", counter, "test.nightly", "0 0 1 * * ?");
+        JobType<JobType.None, Integer> nightly = JobType.of("test.nightly", JobType.None.class, Integer.class);
+        JobHandler<JobType.None, Integer> counter = handler(nightly, run -> JobStep.finished("ok"));
+        JobServiceImpl n1 = service(ds, "node-1", counter, "0 0 1 * * ?");
+        JobServiceImpl n2 = service(ds, "node-2", counter, "0 0 1 * * ?");
         Thread.sleep(300);
-        assertEquals(List.of(), n1.list("test.nightly", 10), "not before 01:00");
+        assertEquals(List.of(), n1.list("test.nightly", null, 10), "not before 01:00");
         clock.set(ZonedDateTime.of(2026, 3, 1, 1, 0, 1, 0, TOKYO).toInstant());
-        until("one run", () -> n1.list("test.nightly", 10).size() == 1);
+        until("one run", () -> n1.list("test.nightly", null, 10).size() == 1);
         Thread.sleep(300);
-        assertEquals(1, n2.list("test.nightly", 10).size(), "two nodes, one run");
-        await(n1, n1.list("test.nightly", 10).get(0).id(), JobState.DONE);
-        assertEquals("system:jobs.schedule", n1.list("test.nightly", 10).get(0).requestedBy());
+        assertEquals(1, n2.list("test.nightly", null, 10).size(), "two nodes, one run");
+        await(n1, n1.list("test.nightly", null, 10).get(0).id(), JobState.DONE);
+        assertEquals("system:jobs.schedule", n1.list("test.nightly", null, 10).get(0).requestedBy());
         clock.set(ZonedDateTime.of(2026, 3, 2, 0, 30, 0, 0, TOKYO).toInstant());
         Thread.sleep(300);
-        assertEquals(1, n1.list("test.nightly", 10).size(), "nothing at 00:30 the next day");
+        assertEquals(1, n1.list("test.nightly", null, 10).size(), "nothing at 00:30 the next day");
         clock.set(ZonedDateTime.of(2026, 3, 2, 1, 0, 0, 0, TOKYO).toInstant());
-        until("second run", () -> n1.list("test.nightly", 10).size() == 2);
+        until("second run", () -> n1.list("test.nightly", null, 10).size() == 2);
     }
 
     /** A DataSource whose connections can be cut at once, as a node's are when its JVM dies. */

@@ -12,6 +12,7 @@ import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,10 +22,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.context.PrincipalKind;
 import dev.mamori.platform.error.ErrorKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.JobArtifact;
+import dev.mamori.platform.job.JobArtifactStore;
 import dev.mamori.platform.job.JobInfo;
 import dev.mamori.platform.job.JobService;
 import dev.mamori.rest.spi.ProblemResponses;
@@ -41,15 +45,19 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * The platform's durable background jobs over REST: list, inspect, cancel. Operators and support
- * read; only operators cancel. Every call checks the principal the authentication slot put into
- * the execution context first, so without one it answers 401 (fail closed).
+ * The platform's durable background jobs over REST: list, inspect, cancel, download artifacts.
+ * Operators and support read every job; a tenant's admins read their own tenant's (the job
+ * service scopes every call by the caller, so another tenant's job is "no such job"). Operators
+ * cancel any job; a tenant admin cancels the jobs the tenant's own accounts submitted, never the
+ * platform's work for the tenant (a key rotation's re-encryption). Every call checks the
+ * principal the authentication slot put into the execution context first, so without one it
+ * answers 401 (fail closed).
  */
 @Component(service = JobResource.class, property = RestConstants.API_RESOURCE + "=true")
 @Path("/jobs")
 @Tag(name = "jobs", description = "Durable background jobs of the platform: progress, results, cancellation")
 @SecurityScheme(name = RestConstants.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "A bearer token of an authenticated operator or support account")
+        description = "A bearer token of an operator, support or tenant-admin account")
 @ProblemResponses({ErrorKind.UNAUTHENTICATED, ErrorKind.FORBIDDEN})
 public class JobResource {
     /** Jobs listed when the caller gives no limit. */
@@ -59,6 +67,9 @@ public class JobResource {
     // the job service's own rules: dotted lower-case type names, ids of at most 36 characters
     private static final Pattern TYPE = Pattern.compile("[a-z]+(\\.[a-z0-9-]+)+");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,36}");
+    private static final Pattern ARTIFACT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** The tenant role that reads its tenant's jobs (the auth bundle's {@code Roles.TENANT_ADMIN}). */
+    static final String TENANT_ADMIN = "tenant-admin";
 
     private final JobService jobs;
 
@@ -71,7 +82,7 @@ public class JobResource {
     /** A job as the API shows it; instants in ISO-8601 UTC, absent values left out. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"id", "type", "tenantId", "state", "done", "total", "detail", "result", "requestedBy",
-        "createdAt", "updatedAt", "finishedAt"})
+        "createdAt", "updatedAt", "finishedAt", "artifacts"})
     @Schema(name = "Job", description = "A durable background job")
     public static final class JobView {
         /** Job id. */
@@ -110,6 +121,9 @@ public class JobResource {
         /** Ended, if it did. */
         @Schema(description = "When it ended, if it did")
         public Instant finishedAt;
+        /** Its artifacts (one job's view only). */
+        @Schema(description = "Files the job produced, to download (in the view of one job only)")
+        public List<ArtifactView> artifacts;
 
         static JobView of(JobInfo j) {
             JobView v = new JobView();
@@ -129,6 +143,46 @@ public class JobResource {
         }
     }
 
+    /** A file a job produced. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"name", "mediaType", "size", "sha256", "createdAt", "expiresAt", "href"})
+    @Schema(name = "JobArtifact", description = "A file a job produced, encrypted at rest; removed once it expires")
+    public static final class ArtifactView {
+        /** File name. */
+        @Schema(description = "File name")
+        public String name;
+        /** Media type. */
+        @Schema(description = "Media type, e.g. text/csv")
+        public String mediaType;
+        /** Size. */
+        @Schema(description = "Size in bytes")
+        public long size;
+        /** SHA-256. */
+        @Schema(description = "SHA-256 of the content, lower-case hex")
+        public String sha256;
+        /** Stored. */
+        @Schema(description = "When it was stored")
+        public Instant createdAt;
+        /** Removed after. */
+        @Schema(description = "When it expires and is removed")
+        public Instant expiresAt;
+        /** Where to download it. */
+        @Schema(description = "Path to download it")
+        public String href;
+
+        static ArtifactView of(JobArtifact a) {
+            ArtifactView v = new ArtifactView();
+            v.name = a.name();
+            v.mediaType = a.mediaType();
+            v.size = a.size();
+            v.sha256 = a.sha256();
+            v.createdAt = a.createdAt();
+            v.expiresAt = a.expiresAt();
+            v.href = "/api/v1/jobs/" + a.jobId() + "/artifacts/" + a.name();
+            return v;
+        }
+    }
+
     /**
      * @param type  only jobs of this type, or null
      * @param limit at most this many (1 to 1000, default 50)
@@ -138,7 +192,8 @@ public class JobResource {
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.INVALID})
     @Operation(operationId = "listJobs", summary = "List jobs",
-            description = "Jobs newest first, optionally of one type. Operators and support.",
+            description = "Jobs newest first, optionally of one type or tenant. Operators and support see every job, "
+                    + "a tenant admin the own tenant's.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The jobs",
@@ -146,6 +201,7 @@ public class JobResource {
                                 array = @ArraySchema(schema = @Schema(implementation = JobView.class))))})
     public List<JobView> list(
             @Parameter(description = "Only jobs of this type, e.g. vault.reencrypt") @QueryParam("type") String type,
+            @Parameter(description = "Only jobs of this tenant (its id)") @QueryParam("tenant") String tenant,
             @Parameter(description = "At most this many jobs (1-1000)",
                     schema = @Schema(type = "integer", minimum = "1", maximum = "1000", defaultValue = "50"))
             @QueryParam("limit") String limit) {
@@ -153,7 +209,10 @@ public class JobResource {
         if (type != null && (type.length() > 100 || !TYPE.matcher(type).matches())) {
             throw new MamoriException(PlatformErrors.INVALID, "A job type is dotted lower-case words, e.g. vault.reencrypt.");
         }
-        return jobs.list(type, limit(limit)).stream().map(JobView::of).collect(Collectors.toList());
+        if (tenant != null && !validId(tenant)) {
+            throw new MamoriException(PlatformErrors.INVALID, "A tenant id is at most 36 letters, digits and dashes.");
+        }
+        return jobs.list(type, tenant, limit(limit)).stream().map(JobView::of).collect(Collectors.toList());
     }
 
     /**
@@ -164,7 +223,8 @@ public class JobResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.NOT_FOUND})
-    @Operation(operationId = "getJob", summary = "Get a job", description = "One job and its progress. Operators and support.",
+    @Operation(operationId = "getJob", summary = "Get a job", description = "One job, its progress and its artifacts. "
+            + "Operators and support; a tenant admin for the own tenant's jobs.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The job", content = @Content(
@@ -174,7 +234,39 @@ public class JobResource {
         if (!validId(id)) {
             throw noSuchJob();
         }
-        return JobView.of(jobs.find(id).orElseThrow(JobResource::noSuchJob));
+        JobView v = JobView.of(jobs.find(id).orElseThrow(JobResource::noSuchJob));
+        v.artifacts = jobs.artifacts(id).stream().map(ArtifactView::of).collect(Collectors.toList());
+        return v;
+    }
+
+    /**
+     * @param id   job id
+     * @param name artifact name
+     * @return the file, with its SHA-256 in {@code Repr-Digest} and an ETag
+     */
+    @GET
+    @Path("/{id}/artifacts/{name}")
+    @Produces(MediaType.WILDCARD)
+    @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.UNAVAILABLE})
+    @Operation(operationId = "getJobArtifact", summary = "Download a job's artifact",
+            description = "The file, decrypted and checked against its SHA-256 (given in Repr-Digest, RFC 9530). Whoever may see "
+                    + "the job; every download is recorded as an event.",
+            security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
+            responses = {@ApiResponse(responseCode = "200", description = "The file")})
+    public Response artifact(@Parameter(description = "Job id") @PathParam("id") String id,
+            @Parameter(description = "Artifact name") @PathParam("name") String name) {
+        readable();
+        if (!validId(id) || name == null || !ARTIFACT.matcher(name).matches()) {
+            throw noSuchArtifact();
+        }
+        JobArtifactStore.Content c = jobs.artifact(id, name).orElseThrow(JobResource::noSuchArtifact);
+        byte[] sha = java.util.HexFormat.of().parseHex(c.artifact().sha256());
+        return Response.ok(c.bytes(), c.artifact().mediaType())
+                .header("Content-Disposition", "attachment; filename=\"" + c.artifact().name() + "\"")
+                .header("Repr-Digest", "sha-256=:" + java.util.Base64.getEncoder().encodeToString(sha) + ":")
+                .header("ETag", "\"" + c.artifact().sha256() + "\"")
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     /**
@@ -186,21 +278,46 @@ public class JobResource {
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "cancelJob", summary = "Cancel a job",
-            description = "Cancels an open job; a step in flight finishes first, no further step runs. Operators only.",
+            description = "Cancels an open job; a step in flight finishes first (or stops at its next heartbeat), no further "
+                    + "step runs. Operators; a tenant admin for jobs the own tenant's accounts submitted.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The job, cancelled", content = @Content(
                         mediaType = "application/json", schema = @Schema(implementation = JobView.class)))})
     public JobView cancel(@Parameter(description = "Job id") @PathParam("id") String id) {
-        ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR);
+        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.USER);
+        if (p.kind() == PrincipalKind.USER) {
+            tenantAdmin(p);
+        }
         if (!validId(id)) {
             throw noSuchJob();
+        }
+        if (p.kind() == PrincipalKind.USER) {
+            JobInfo j = jobs.find(id).orElseThrow(JobResource::noSuchJob);
+            String by = j.requestedBy() == null ? "" : j.requestedBy();
+            if (!by.startsWith("user:") && !by.startsWith("plugin:")) {
+                throw new MamoriException(PlatformErrors.FORBIDDEN, "This job is the platform's work for your tenant; only an "
+                        + "operator can cancel it.");
+            }
         }
         return JobView.of(jobs.cancel(id));
     }
 
     private static void readable() {
-        ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SUPPORT);
+        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SUPPORT, PrincipalKind.USER);
+        if (p.kind() == PrincipalKind.USER) {
+            tenantAdmin(p);
+        }
+    }
+
+    private static void tenantAdmin(Principal p) {
+        if (!p.hasRole(TENANT_ADMIN)) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Jobs are for operators, support and tenant admins.");
+        }
+    }
+
+    private static MamoriException noSuchArtifact() {
+        return new MamoriException(PlatformErrors.NO_SUCH_ARTIFACT, "No artifact with this name for this job (or it expired).");
     }
 
     private static int limit(String limit) {

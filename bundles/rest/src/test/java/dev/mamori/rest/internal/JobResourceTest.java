@@ -27,7 +27,10 @@ import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.JobArtifact;
+import dev.mamori.platform.job.JobArtifactStore;
 import dev.mamori.platform.job.JobInfo;
+import dev.mamori.platform.job.JobType;
 import dev.mamori.platform.job.JobRequest;
 import dev.mamori.platform.job.JobService;
 import dev.mamori.platform.job.JobState;
@@ -47,32 +50,62 @@ class JobResourceTest {
         String listedType;
         int listedLimit;
 
+        final Map<String, JobArtifactStore.Content> artifacts = new ConcurrentHashMap<>();
+        String listedTenant;
+
         void put(String id, JobState state) {
-            byId.put(id, new JobInfo(id, "vault.reencrypt", "k-" + id, "tenant-a", "{}", state, 3, 10L, "batch 3 of 10",
-                    null, "operator:op-1", null, T0, T0.plusSeconds(60), state.isOpen() ? null : T0.plusSeconds(120)));
+            put(id, state, "tenant-a", "operator:op-1");
+        }
+
+        void put(String id, JobState state, String tenant, String by) {
+            byId.put(id, new JobInfo(id, "vault.reencrypt", "k-" + id, tenant, "{}", state, 3, 10L, "batch 3 of 10",
+                    null, by, null, T0, T0.plusSeconds(60), state.isOpen() ? null : T0.plusSeconds(120)));
+        }
+
+        /** As the platform's: a tenant's user sees the own tenant's jobs only. */
+        private static boolean sees(JobInfo j) {
+            Principal p = ExecutionContext.require().principal().orElseThrow();
+            return p.tenantId().map(t -> t.equals(j.tenantId())).orElse(true);
         }
 
         @Override
-        public JobInfo submit(JobRequest request) {
+        public <P> JobInfo submit(JobRequest<P> request) {
             throw new UnsupportedOperationException();
         }
 
         @Override
         public Optional<JobInfo> find(String id) {
-            return Optional.ofNullable(byId.get(id));
+            return Optional.ofNullable(byId.get(id)).filter(Jobs::sees);
         }
 
         @Override
-        public Optional<JobInfo> findOpen(String type, String key) {
+        public Optional<JobInfo> findOpen(JobType<?, ?> type, String key) {
             return Optional.empty();
         }
 
         @Override
-        public List<JobInfo> list(String type, int limit) {
+        public List<JobInfo> list(String type, String tenant, int limit) {
             listedType = type;
+            listedTenant = tenant;
             listedLimit = limit;
-            return byId.values().stream().filter(j -> type == null || j.type().equals(type)).limit(limit)
-                    .collect(Collectors.toList());
+            return byId.values().stream().filter(Jobs::sees).filter(j -> type == null || j.type().equals(type))
+                    .filter(j -> tenant == null || tenant.equals(j.tenantId())).limit(limit).collect(Collectors.toList());
+        }
+
+        @Override
+        public List<JobArtifact> artifacts(String id) {
+            return find(id).isEmpty() ? List.of() : artifacts.values().stream().map(JobArtifactStore.Content::artifact)
+                    .filter(a -> a.jobId().equals(id)).collect(Collectors.toList());
+        }
+
+        @Override
+        public Optional<JobArtifactStore.Content> artifact(String id, String name) {
+            return find(id).isEmpty() ? Optional.empty() : Optional.ofNullable(artifacts.get(id + "/" + name));
+        }
+
+        @Override
+        public <P> P parameters(JobInfo job, JobType<P, ?> type) {
+            throw new UnsupportedOperationException();
         }
 
         @Override
@@ -86,7 +119,7 @@ class JobResourceTest {
         }
 
         @Override
-        public void wake(String type) {
+        public void wake(JobType<?, ?> type) {
         }
     }
 
@@ -105,6 +138,12 @@ class JobResourceTest {
                     break;
                 case "support":
                     p = Principal.support("sup-1", Set.of());
+                    break;
+                case "admin-a":
+                    p = Principal.user("admin-1", "tenant-a", Set.of("tenant-admin"));
+                    break;
+                case "admin-b":
+                    p = Principal.user("admin-2", "tenant-b", Set.of("tenant-admin"));
                     break;
                 default:
                     p = Principal.user("user-1", "tenant-a", Set.of("member"));
@@ -219,5 +258,59 @@ class JobResourceTest {
         assertProblem(r, 404, "no-such-job");
         assertFalse(JSON.readTree(r.body).get("detail").asText().contains("script"), r.body);
         assertEquals(401, api.get("/api/v1/jobs?limit=xyz").status, "authorisation comes before validation");
+    }
+
+    @Test
+    @DisplayName("issue #15: a tenant admin lists and reads the own tenant's jobs only; another role of the tenant is refused")
+    void tenantAdmins() throws Exception {
+        authenticate();
+        jobs.put("job-b-1", JobState.RUNNING, "tenant-b", "user:u-9");
+        Resp a = api.get("/api/v1/jobs", "X-Test-Principal: admin-a");
+        assertEquals(200, a.status, a.body);
+        assertTrue(a.body.contains("job-running-1") && !a.body.contains("job-b-1"), a.body);
+        assertProblem(api.get("/api/v1/jobs/job-b-1", "X-Test-Principal: admin-a"), 404, "no-such-job");
+        assertEquals(200, api.get("/api/v1/jobs/job-b-1", "X-Test-Principal: admin-b").status);
+        assertProblem(api.get("/api/v1/jobs", "X-Test-Principal: user"), 403, "forbidden");
+        assertEquals(200, api.get("/api/v1/jobs?tenant=tenant-b", "X-Test-Principal: operator").status);
+        assertEquals("tenant-b", jobs.listedTenant);
+        assertProblem(api.get("/api/v1/jobs?tenant=../x", "X-Test-Principal: operator"), 400, "invalid-request");
+    }
+
+    @Test
+    @DisplayName("issue #15: a tenant admin cancels what the tenant's accounts submitted, never the platform's work for the tenant")
+    void tenantAdminCancels() throws Exception {
+        authenticate();
+        jobs.put("job-export-1", JobState.RUNNING, "tenant-a", "user:u-1");
+        assertProblem(api.request("POST", "/api/v1/jobs/job-running-1/cancel", "X-Test-Principal: admin-a"), 403, "forbidden");
+        assertEquals(JobState.RUNNING, jobs.byId.get("job-running-1").state());
+        assertProblem(api.request("POST", "/api/v1/jobs/job-export-1/cancel", "X-Test-Principal: admin-b"), 404, "no-such-job");
+        assertProblem(api.request("POST", "/api/v1/jobs/job-export-1/cancel", "X-Test-Principal: user"), 403, "forbidden");
+        Resp ok = api.request("POST", "/api/v1/jobs/job-export-1/cancel", "X-Test-Principal: admin-a");
+        assertEquals(200, ok.status, ok.body);
+        assertEquals(JobState.CANCELLED, jobs.byId.get("job-export-1").state());
+    }
+
+    @Test
+    @DisplayName("issue #15: an artifact downloads with its SHA-256 (Repr-Digest), as an attachment; listed on the job; 404 for others")
+    void artifacts() throws Exception {
+        authenticate();
+        byte[] csv = "name,dept\nYamada,HR\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(csv));
+        JobArtifact a = new JobArtifact("job-done-1", "tenant-a", "export.csv", "text/csv", csv.length, sha, T0, T0.plusSeconds(86400));
+        jobs.artifacts.put("job-done-1/export.csv", new JobArtifactStore.Content(a, csv));
+        Resp r = api.get("/api/v1/jobs/job-done-1/artifacts/export.csv", "X-Test-Principal: admin-a");
+        assertEquals(200, r.status, r.body);
+        assertEquals("name,dept\nYamada,HR\n", r.body);
+        String digest = "sha-256=:" + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha)) + ":";
+        assertEquals(digest, r.get("Repr-Digest"));
+        assertEquals("attachment; filename=\"export.csv\"", r.get("Content-Disposition"));
+        assertTrue(r.get("Content-Type").startsWith("text/csv"), r.toString());
+        assertEquals("nosniff", r.get("X-Content-Type-Options"));
+        Resp job = api.get("/api/v1/jobs/job-done-1", "X-Test-Principal: operator");
+        assertTrue(job.body.contains("\"href\":\"/api/v1/jobs/job-done-1/artifacts/export.csv\"") && job.body.contains(sha), job.body);
+        assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/export.csv", "X-Test-Principal: admin-b"), 404, "no-such-artifact");
+        assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/other.csv", "X-Test-Principal: operator"), 404, "no-such-artifact");
+        assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/..%2Fetc", "X-Test-Principal: operator"), 404, "no-such-artifact");
+        assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/export.csv", "X-Test-Principal: user"), 403, "forbidden");
     }
 }

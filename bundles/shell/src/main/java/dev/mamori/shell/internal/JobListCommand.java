@@ -24,6 +24,8 @@ public class JobListCommand extends MamoriAction {
 
     @Option(name = "--type", description = "Only jobs of this type, e.g. vault.reencrypt.")
     String type;
+    @Option(name = "--tenant", description = "Only jobs of this tenant (its id).")
+    String tenant;
     @Option(name = "--limit", description = "At most this many (default 50).")
     int limit = 50;
     @Option(name = "--no-format", description = "Plain output for scripts.")
@@ -41,7 +43,7 @@ public class JobListCommand extends MamoriAction {
         table.column("Created");
         table.column("By");
         table.column("Detail");
-        for (JobInfo j : jobs.list(type, limit)) {
+        for (JobInfo j : jobs.list(type, tenant, limit)) {
             table.addRow().addContent(j.id(), j.type(), j.tenantId() == null ? "" : j.tenantId(), j.state(), j.done(),
                     j.total() == null ? "" : j.total(), Format.time(j.createdAt(), clock), j.requestedBy(),
                     j.detail() == null ? "" : j.detail());

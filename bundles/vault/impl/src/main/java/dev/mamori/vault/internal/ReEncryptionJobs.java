@@ -1,9 +1,7 @@
 package dev.mamori.vault.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +29,7 @@ import dev.mamori.platform.job.JobRequest;
 import dev.mamori.platform.job.JobRun;
 import dev.mamori.platform.job.JobService;
 import dev.mamori.platform.job.JobStep;
+import dev.mamori.platform.job.JobType;
 import dev.mamori.tenant.TenantContext;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.vault.KeyPurpose;
@@ -52,10 +51,10 @@ import dev.mamori.vault.spi.ReEncryptionParticipant;
  * stopped. The last step archives the versions below the job's target, while the job service
  * holds the job: a cancel can never come between archiving and the end.
  */
-@Component(service = {JobHandler.class, ReEncryptionJobs.class}, property = JobHandler.TYPE + "=" + ReEncryptionJobs.TYPE,
-        configurationPid = VaultKeys.PID)
-public class ReEncryptionJobs implements JobHandler {
-    static final String TYPE = "vault.reencrypt";
+@Component(service = {JobHandler.class, ReEncryptionJobs.class}, configurationPid = VaultKeys.PID)
+public class ReEncryptionJobs implements JobHandler<ReEncryptionJobs.Params, ReEncryptionJobs.Progress> {
+    static final String NAME = "vault.reencrypt";
+    static final JobType<Params, Progress> TYPE = JobType.of(NAME, Params.class, Progress.class);
     static final PlatformPurpose PURPOSE = PlatformPurpose.of("vault.reencrypt",
             "re-encrypt a tenant's data under its current key version");
     private static final Logger LOG = LoggerFactory.getLogger(ReEncryptionJobs.class);
@@ -212,7 +211,7 @@ public class ReEncryptionJobs implements JobHandler {
         String key = tenantId + "|" + purpose.id();
         Optional<JobInfo> open = jobs.findOpen(TYPE, key);
         if (open.isPresent()) {
-            if (Params.parse(open.get().parameters()).target() == target) {
+            if (jobs.parameters(open.get(), TYPE).target() == target) {
                 return view(jobs.submit(request(tenantId, purpose, target)));
             }
             // a newer rotation supersedes it: that job's archiving would stop short of the new target
@@ -238,28 +237,32 @@ public class ReEncryptionJobs implements JobHandler {
         return view(job);
     }
 
-    private static JobRequest request(String tenantId, KeyPurpose purpose, int target) {
-        return JobRequest.of(TYPE).key(tenantId + "|" + purpose.id()).tenant(tenantId)
-                .parameters(new Params(tenantId, purpose, target).toString());
+    private static JobRequest<Params> request(String tenantId, KeyPurpose purpose, int target) {
+        return JobRequest.of(TYPE, new Params(tenantId, purpose, target)).key(tenantId + "|" + purpose.id()).tenant(tenantId);
     }
 
     ReEncryptionJob cancel(String jobId) {
-        jobs.find(jobId).filter(j -> j.type().equals(TYPE)).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
+        jobs.find(jobId).filter(j -> j.type().equals(NAME)).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
                 "No re-encryption '" + jobId + "'."));
         return view(jobs.cancel(jobId));
     }
 
     List<ReEncryptionJob> list() {
-        return jobs.list(TYPE, 1000).stream().map(this::view).collect(Collectors.toList());
+        return jobs.list(NAME, null, 1000).stream().map(this::view).collect(Collectors.toList());
     }
 
     @Override
-    public JobStep step(JobRun run) {
-        Params params = Params.parse(run.parameters());
+    public JobType<Params, Progress> type() {
+        return TYPE;
+    }
+
+    @Override
+    public JobStep<Progress> step(JobRun<Params, Progress> run) {
+        Params params = run.parameters();
         if (keys.status().sealed()) {
             return JobStep.waiting("waiting for the vault to be unsealed", Duration.ofMinutes(1));
         }
-        Progress progress = Progress.parse(run.cursor().orElse(null));
+        Progress progress = run.cursor().map(Progress::copy).orElseGet(Progress::new);
         // every component registered now takes part, also one that arrived while the job was stopped;
         // one that was forgotten no longer holds the job
         Set<String> registered = new TreeSet<>(registered(params.purpose()));
@@ -286,23 +289,23 @@ public class ReEncryptionJobs implements JobHandler {
         }
         progress.entries.put(name, new Progress.Entry(batch.nextCursor(), batch.nextCursor() == null,
                 at.processed + batch.reEncrypted()));
-        return JobStep.progress(progress.toString(), batch.reEncrypted()).withDetail("re-encrypting (" + name + ")");
+        return JobStep.progress(progress, batch.reEncrypted()).withDetail("re-encrypting (" + name + ")");
     }
 
     /** Every component is done: archive the older versions; the job service records the end with this step. */
-    private JobStep finish(Params params, Progress progress) {
+    private JobStep<Progress> finish(Params params, Progress progress) {
         List<Integer> archived = lifecycle.archiveRetired(params.tenantId(), params.purpose(), params.target());
         keys.keyIdOf(params.tenantId(), params.purpose()).ifPresent(id -> keys.emit(VaultEvents.REENCRYPTION_FINISHED,
                 params.tenantId(), new KeyRef(id, params.target()), params.purpose(), null));
         LOG.info("Re-encryption of tenant {} {} to version {} done, archived version(s) {}", params.tenantId(),
                 params.purpose().id(), params.target(), archived);
         String retired = archived.stream().map(String::valueOf).collect(Collectors.joining(","));
-        return JobStep.finished(archived.isEmpty() ? "no older version left" : "archived version(s) " + retired)
+        return JobStep.<Progress>finished(archived.isEmpty() ? "no older version left" : "archived version(s) " + retired)
                 .withResult("retired=" + retired + "\tparticipants=" + String.join(",", progress.entries.keySet()));
     }
 
     ReEncryptionJob view(JobInfo j) {
-        Params params = Params.parse(j.parameters());
+        Params params = jobs.parameters(j, TYPE);
         List<String> names;
         List<Integer> retired = List.of();
         if (j.result() != null) {
@@ -339,45 +342,35 @@ public class ReEncryptionJobs implements JobHandler {
         return s == null || s.isEmpty() ? List.of() : List.of(s.split(","));
     }
 
-    /** What a job re-encrypts: {@code tenant|purpose|target version}. */
-    record Params(String tenantId, KeyPurpose purpose, int target) {
-        static Params parse(String s) {
-            String[] f = s.split("\\|");
-            return new Params(f[0], KeyPurpose.fromId(f[1]), Integer.parseInt(f[2]));
-        }
-
-        @Override
-        public String toString() {
-            return tenantId + "|" + purpose.id() + "|" + target;
-        }
+    /**
+     * What a job re-encrypts (the job's typed parameters).
+     *
+     * @param tenantId the tenant
+     * @param purpose  the key purpose
+     * @param target   the key version everything is re-encrypted to
+     */
+    public record Params(String tenantId, KeyPurpose purpose, int target) {
     }
 
-    /** Each component's cursor, in the job's checkpoint: one line per component, cursors Base64 (they are opaque). */
-    static final class Progress {
-        record Entry(String cursor, boolean done, long processed) {
+    /** Each component's cursor and progress: the job's typed checkpoint. */
+    public static final class Progress {
+        /**
+         * One component's place.
+         *
+         * @param cursor    its opaque cursor, null before its first batch
+         * @param done      whether it has nothing left
+         * @param processed values re-encrypted so far
+         */
+        public record Entry(String cursor, boolean done, long processed) {
         }
 
-        final TreeMap<String, Entry> entries = new TreeMap<>();
+        /** By component name, in name order. */
+        public TreeMap<String, Entry> entries = new TreeMap<>();
 
-        static Progress parse(String s) {
+        Progress copy() {
             Progress p = new Progress();
-            if (s == null || s.isEmpty()) {
-                return p;
-            }
-            for (String line : s.split("\n")) {
-                String[] f = line.split("\t", -1);
-                String cursor = f[3].equals("-") ? null : new String(Base64.getDecoder().decode(f[3]), StandardCharsets.UTF_8);
-                p.entries.put(f[0], new Entry(cursor, f[1].equals("1"), Long.parseLong(f[2])));
-            }
+            p.entries.putAll(entries);
             return p;
-        }
-
-        @Override
-        public String toString() {
-            List<String> lines = new ArrayList<>();
-            entries.forEach((name, e) -> lines.add(name + "\t" + (e.done ? "1" : "0") + "\t" + e.processed + "\t"
-                    + (e.cursor == null ? "-" : Base64.getEncoder().encodeToString(e.cursor.getBytes(StandardCharsets.UTF_8)))));
-            return String.join("\n", lines);
         }
     }
 }

@@ -13,6 +13,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import dev.mamori.platform.job.JobHandler;
 import dev.mamori.platform.job.JobRun;
 import dev.mamori.platform.job.JobStep;
+import dev.mamori.platform.job.JobType;
 import dev.mamori.vault.KeyCutOff;
 
 /**
@@ -21,10 +22,11 @@ import dev.mamori.vault.KeyCutOff;
  * through a cut-off. Daily by default, in the platform's zone; its runs show in the job list.
  */
 @Component(service = JobHandler.class, configurationPid = VaultMaintenance.PID,
-        property = {JobHandler.TYPE + "=" + VaultMaintenance.TYPE, JobHandler.SCHEDULE + "=0 30 3 * * ?"})
+        property = JobHandler.SCHEDULE + "=0 30 3 * * ?")
 @Designate(ocd = VaultMaintenance.Config.class)
-public class VaultMaintenance implements JobHandler {
+public class VaultMaintenance implements JobHandler<JobType.None, JobType.None> {
     static final String TYPE = "vault.maintenance";
+    static final JobType<JobType.None, JobType.None> JOB = JobType.simple(TYPE);
     static final String PID = "dev.mamori.vault.maintenance";
 
     /** Maintenance configuration (PID dev.mamori.vault.maintenance). */
@@ -53,7 +55,12 @@ public class VaultMaintenance implements JobHandler {
     }
 
     @Override
-    public JobStep step(JobRun run) {
+    public JobType<JobType.None, JobType.None> type() {
+        return JOB;
+    }
+
+    @Override
+    public JobStep<JobType.None> step(JobRun<JobType.None, JobType.None> run) {
         if (keys.status().sealed()) {
             return JobStep.waiting("waiting for the vault to be unsealed", java.time.Duration.ofMinutes(10));
         }

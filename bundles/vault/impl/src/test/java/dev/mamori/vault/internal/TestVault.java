@@ -65,7 +65,6 @@ final class TestVault implements VaultService, VaultAdmin {
         maintenance = new VaultMaintenance(keys, lifecycle, cutOffs);
         admin = new VaultAdminImpl(keys, lifecycle, cutOffs, reEncryptions, signing);
         Map<String, Object> props = new HashMap<>();
-        props.put(JobHandler.TYPE, ReEncryptionJobs.TYPE);
         props.put(Constants.SERVICE_ID, 1L);
         jobs.bindHandler(reEncryptions, props);
     }
@@ -74,6 +73,19 @@ final class TestVault implements VaultService, VaultAdmin {
     VaultSigner signer(String... purposes) {
         return new VaultSignerImpl(signing, java.util.Arrays.stream(purposes).map(SigningPurpose::of)
                 .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * Job calls are scoped by the caller (the job service sees no job without a principal): the
+     * re-encryption commands run as an operator at the shell, unless the test bound a context itself.
+     */
+    static <T> T asOperator(java.util.function.Supplier<T> work) {
+        if (dev.mamori.platform.context.ExecutionContext.current().flatMap(c -> c.principal()).isPresent()) {
+            return work.get();
+        }
+        return dev.mamori.platform.context.ExecutionContext.builder(dev.mamori.platform.context.Channel.SHELL)
+                .principal(dev.mamori.platform.context.Principal.operator("test-operator", java.util.Set.of("operator")))
+                .build().call(work);
     }
 
     void startJobs() {
@@ -199,12 +211,12 @@ final class TestVault implements VaultService, VaultAdmin {
 
     @Override
     public ReEncryptionJob reEncrypt(String tenantId, KeyPurpose purpose) {
-        return admin.reEncrypt(tenantId, purpose);
+        return asOperator(() -> admin.reEncrypt(tenantId, purpose));
     }
 
     @Override
     public ReEncryptionJob cancelReEncryption(String jobId) {
-        return admin.cancelReEncryption(jobId);
+        return asOperator(() -> admin.cancelReEncryption(jobId));
     }
 
     @Override
@@ -219,7 +231,7 @@ final class TestVault implements VaultService, VaultAdmin {
 
     @Override
     public List<ReEncryptionJob> reEncryptionJobs() {
-        return admin.reEncryptionJobs();
+        return asOperator(admin::reEncryptionJobs);
     }
 
     @Override

@@ -1,0 +1,225 @@
+package dev.mamori.artifacts.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PlatformPurpose;
+import dev.mamori.platform.db.SchemaReady;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.JobArtifact;
+import dev.mamori.platform.job.JobArtifactStore;
+import dev.mamori.tenant.TenantContext;
+import dev.mamori.vault.KeyPurpose;
+import dev.mamori.vault.VaultService;
+
+/**
+ * Job artifacts in {@code mamori_job_artifact}, each encrypted by the vault under the job's
+ * tenant's attachments key (CRY-2), with associated data binding it to its job, name, tenant and
+ * SHA-256: a blob copied to another row, job or tenant does not decrypt. Content is checked
+ * against its hash again when read. Expired ones are never served and are deleted by
+ * {@link ArtifactPurge}. Plain JDBC: one row per artifact, written and read whole.
+ */
+@Component(service = {JobArtifactStore.class, ArtifactStoreImpl.class}, configurationPid = ArtifactConfig.PID)
+@Designate(ocd = ArtifactConfig.class)
+public class ArtifactStoreImpl implements JobArtifactStore {
+    /** Why the platform reaches a tenant's artifact (an operator's download). */
+    static final PlatformPurpose DOWNLOAD = PlatformPurpose.of("jobs.artifact-download",
+            "download a file one of the tenant's jobs produced");
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactStoreImpl.class);
+    private static final String COLUMNS = "job_id, name, tenant_id, media_type, size_bytes, sha256, created_at, expires_at";
+
+    private final DataSource dataSource;
+    private final VaultService vault;
+    private final TenantContext tenants;
+    private final Clock clock;
+    private volatile Duration ttl;
+    private volatile long maxBytes;
+
+    /**
+     * @param dataSource the {@code mamori} database
+     * @param schema     present once the artifact table exists
+     * @param vault      encrypts and decrypts
+     * @param tenants    reaches a tenant's key for an operator's download
+     * @param clock      the platform clock
+     * @param config     configuration
+     */
+    @Activate
+    public ArtifactStoreImpl(@Reference(target = "(osgi.jndi.service.name=mamori)") DataSource dataSource,
+            @Reference(target = "(" + SchemaReady.NAME + "=artifacts)") SchemaReady schema, @Reference VaultService vault,
+            @Reference TenantContext tenants, @Reference Clock clock, ArtifactConfig config) {
+        this(dataSource, vault, tenants, clock, Duration.ofHours(config.ttl_hours()), config.max_megabytes() * 1024L * 1024L);
+    }
+
+    ArtifactStoreImpl(DataSource dataSource, VaultService vault, TenantContext tenants, Clock clock, Duration ttl, long maxBytes) {
+        this.dataSource = dataSource;
+        this.vault = vault;
+        this.tenants = tenants;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.maxBytes = maxBytes;
+    }
+
+    @Modified
+    void modified(ArtifactConfig config) {
+        ttl = Duration.ofHours(config.ttl_hours());
+        maxBytes = config.max_megabytes() * 1024L * 1024L;
+    }
+
+    @Override
+    public JobArtifact write(String jobId, String tenantId, String name, String mediaType, byte[] content) {
+        if (content == null || content.length > maxBytes) {
+            throw new MamoriException(PlatformErrors.INVALID, "An artifact is at most " + maxBytes / (1024 * 1024)
+                    + " MiB (dev.mamori.artifacts max.megabytes); split the export.");
+        }
+        String bound = ExecutionContext.require().tenantId().orElse(null);
+        if (!tenantId.equals(bound)) {
+            // only the job's own step, in its tenant's context, writes its artifacts
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "An artifact is written in its job's tenant context only.");
+        }
+        String sha = sha256(content);
+        byte[] blob = vault.encrypt(tenantId, KeyPurpose.ATTACHMENTS, content, aad(jobId, name, tenantId, sha));
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM mamori_job_artifact WHERE job_id = ? AND name = ?")) {
+                    del.setString(1, jobId);
+                    del.setString(2, name);
+                    del.executeUpdate();
+                }
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO mamori_job_artifact (" + COLUMNS
+                        + ", content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ins.setString(1, jobId);
+                    ins.setString(2, name);
+                    ins.setString(3, tenantId);
+                    ins.setString(4, mediaType);
+                    ins.setLong(5, content.length);
+                    ins.setString(6, sha);
+                    ins.setLong(7, now.toEpochMilli());
+                    ins.setLong(8, expires.toEpochMilli());
+                    ins.setBytes(9, blob);
+                    ins.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("store", e);
+        }
+        return new JobArtifact(jobId, tenantId, name, mediaType, content.length, sha, now, expires);
+    }
+
+    @Override
+    public List<JobArtifact> list(String jobId) {
+        List<JobArtifact> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM mamori_job_artifact WHERE job_id = ? AND expires_at > ? ORDER BY name")) {
+            ps.setString(1, jobId);
+            ps.setLong(2, clock.millis());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(artifact(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable("list", e);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Content> read(String jobId, String name) {
+        JobArtifact a;
+        byte[] blob;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + ", content FROM mamori_job_artifact WHERE job_id = ? AND name = ? AND expires_at > ?")) {
+            ps.setString(1, jobId);
+            ps.setString(2, name);
+            ps.setLong(3, clock.millis());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                a = artifact(rs);
+                blob = rs.getBytes(9);
+            }
+        } catch (SQLException e) {
+            throw unavailable("read", e);
+        }
+        byte[] aad = aad(a.jobId(), a.name(), a.tenantId(), a.sha256());
+        boolean inTenant = ExecutionContext.current().flatMap(ExecutionContext::tenantId).map(a.tenantId()::equals).orElse(false);
+        // a tenant's own caller decrypts in its context; the platform (an operator) says why it reaches the tenant's data
+        byte[] plain = inTenant ? vault.decrypt(a.tenantId(), KeyPurpose.ATTACHMENTS, blob, aad)
+                : tenants.callAsPlatform(a.tenantId(), DOWNLOAD, () -> vault.decrypt(a.tenantId(), KeyPurpose.ATTACHMENTS, blob, aad));
+        if (!sha256(plain).equals(a.sha256())) {
+            // cannot happen with an authenticated cipher and the hash in its associated data; refuse rather than serve
+            throw new IllegalStateException("Artifact " + jobId + "/" + name + " does not match its SHA-256.");
+        }
+        return Optional.of(new Content(a, plain));
+    }
+
+    /** @return how many expired artifacts were deleted */
+    int purgeExpired() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM mamori_job_artifact WHERE expires_at <= ?")) {
+            ps.setLong(1, clock.millis());
+            int n = ps.executeUpdate();
+            if (n > 0) {
+                LOG.info("{} expired job artifact(s) deleted", n);
+            }
+            return n;
+        } catch (SQLException e) {
+            throw unavailable("purge", e);
+        }
+    }
+
+    private static JobArtifact artifact(ResultSet rs) throws SQLException {
+        return new JobArtifact(rs.getString(1), rs.getString(3), rs.getString(2), rs.getString(4), rs.getLong(5), rs.getString(6),
+                Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)));
+    }
+
+    static byte[] aad(String jobId, String name, String tenantId, String sha256) {
+        return ("job-artifact\n" + tenantId + "\n" + jobId + "\n" + name + "\n" + sha256).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MamoriException unavailable(String what, SQLException e) {
+        LOG.warn("Job artifact {} failed: {}", what, e.toString());
+        return new MamoriException(PlatformErrors.ARTIFACT_STORE_UNAVAILABLE, "The artifact store cannot be reached; try again "
+                + "shortly.", e, Duration.ofSeconds(10));
+    }
+}

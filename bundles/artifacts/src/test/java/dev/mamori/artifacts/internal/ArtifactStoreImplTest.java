@@ -1,0 +1,269 @@
+package dev.mamori.artifacts.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mamori.platform.context.Channel;
+import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PlatformPurpose;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.db.Migrations;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.JobArtifact;
+import dev.mamori.platform.job.JobArtifactStore;
+import dev.mamori.tenant.TenantContext;
+import dev.mamori.testsupport.MutableClock;
+import dev.mamori.testsupport.TestDatabase;
+import dev.mamori.vault.DecryptionFailedException;
+import dev.mamori.vault.KeyPurpose;
+import dev.mamori.vault.VaultService;
+import dev.mamori.vault.VaultStatus;
+
+@DisplayName("Job artifacts (issue #15 point 4): encrypted by the vault, bound to job and name, checked, expiring")
+class ArtifactStoreImplTest {
+    @TempDir
+    java.nio.file.Path dir;
+
+    final MutableClock clock = new MutableClock(ZoneId.of("Asia/Tokyo"));
+    final List<String> platformAccess = new ArrayList<>();
+    final List<TestDatabase> dbs = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        dbs.forEach(TestDatabase::close);
+    }
+
+    /** AES-GCM per tenant with the associated data checked, as the vault does (not its format). */
+    static final class GcmVault implements VaultService {
+        private final SecureRandom random = new SecureRandom();
+        private final java.util.Map<String, byte[]> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<KeyPurpose> purposes = new ArrayList<>();
+
+        private SecretKeySpec key(String tenantId) {
+            return new SecretKeySpec(keys.computeIfAbsent(tenantId, t -> {
+                byte[] k = new byte[32];
+                random.nextBytes(k);
+                return k;
+            }), "AES");
+        }
+
+        private static void requireBound(String tenantId) {
+            if (!tenantId.equals(ExecutionContext.require().tenantId().orElse(null))) {
+                throw new IllegalStateException("the vault works in the bound tenant only");
+            }
+        }
+
+        @Override
+        public byte[] encrypt(String tenantId, KeyPurpose purpose, byte[] plaintext, byte[] associatedData) {
+            requireBound(tenantId);
+            purposes.add(purpose);
+            try {
+                byte[] iv = new byte[12];
+                random.nextBytes(iv);
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                c.init(Cipher.ENCRYPT_MODE, key(tenantId), new GCMParameterSpec(128, iv));
+                c.updateAAD(associatedData);
+                byte[] ct = c.doFinal(plaintext);
+                byte[] out = new byte[12 + ct.length];
+                System.arraycopy(iv, 0, out, 0, 12);
+                System.arraycopy(ct, 0, out, 12, ct.length);
+                return out;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public byte[] decrypt(String tenantId, KeyPurpose purpose, byte[] blob, byte[] associatedData) {
+            requireBound(tenantId);
+            try {
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                c.init(Cipher.DECRYPT_MODE, key(tenantId), new GCMParameterSpec(128, blob, 0, 12));
+                c.updateAAD(associatedData);
+                return c.doFinal(blob, 12, blob.length - 12);
+            } catch (GeneralSecurityException e) {
+                throw new DecryptionFailedException("does not decrypt here");
+            }
+        }
+
+        @Override
+        public OutputStream encryptingStream(String tenantId, KeyPurpose purpose, OutputStream sink, byte[] associatedData) {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+
+        @Override
+        public InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData) {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+
+        @Override
+        public byte[] encryptPersonal(String tenantId, String personId, byte[] plaintext, byte[] associatedData) {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+
+        @Override
+        public byte[] decryptPersonal(String tenantId, String personId, byte[] blob, byte[] associatedData) {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+
+        @Override
+        public boolean erasePerson(String tenantId, String personId, String confirmation) {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+
+        @Override
+        public byte[] blindIndex(String tenantId, String field, byte[] normalisedValue) {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+
+        @Override
+        public VaultStatus status() {
+            throw new UnsupportedOperationException("not used by the artifact store");
+        }
+    }
+
+    final GcmVault vault = new GcmVault();
+
+    /** Binds the tenant as the tenant bundle does, and records each platform access. */
+    final TenantContext tenants = new TenantContext() {
+        @Override
+        public <T> T callAs(String idOrSlug, Supplier<T> work) {
+            return ExecutionContext.require().toBuilder().tenant(idOrSlug).build().call(work);
+        }
+
+        @Override
+        public <T> T callAsPlatform(String idOrSlug, PlatformPurpose purpose, Supplier<T> work) {
+            platformAccess.add(idOrSlug + " " + purpose.code());
+            return ExecutionContext.require().toBuilder().tenant(idOrSlug).purpose(purpose.code()).build().call(work);
+        }
+    };
+
+    ArtifactStoreImpl store(TestDatabase db) {
+        dbs.add(db);
+        DataSource ds = db.dataSource();
+        Migrations.migrate(ds, ArtifactStoreImpl.class, "dev/mamori/artifacts/db", "mamori_schema_artifacts");
+        return new ArtifactStoreImpl(ds, vault, tenants, clock, Duration.ofHours(168), 1024 * 1024);
+    }
+
+    static ExecutionContext step(String tenant) {
+        return ExecutionContext.builder(Channel.JOB).principal(Principal.user("u-1", tenant, Set.of())).tenant(tenant).build();
+    }
+
+    static ExecutionContext operator() {
+        return ExecutionContext.builder(Channel.REST).principal(Principal.operator("op-1", Set.of("operator"))).build();
+    }
+
+    @Test
+    @DisplayName("CRY-2: written in the job's tenant under its attachments key, never in clear; read back checked; the operator's read says why")
+    void roundTripH2() throws Exception {
+        roundTrip(store(TestDatabase.h2(dir, "artifacts")));
+    }
+
+    @Test
+    @DisplayName("CRY-2: the same on PostgreSQL (BYTEA)")
+    void roundTripPostgres() throws Exception {
+        roundTrip(store(TestDatabase.postgres("artifacts")));
+    }
+
+    private void roundTrip(ArtifactStoreImpl s) throws Exception {
+        byte[] csv = "name,salary\n山田,9000000\n".getBytes(StandardCharsets.UTF_8);
+        JobArtifact a = step("t-1").call(() -> s.write("job-1", "t-1", "export.csv", "text/csv", csv));
+        assertEquals(ArtifactStoreImpl.sha256(csv), a.sha256());
+        assertEquals(csv.length, a.size());
+        assertEquals(clock.instant().plus(Duration.ofHours(168)), a.expiresAt());
+        assertEquals(List.of(KeyPurpose.ATTACHMENTS), vault.purposes);
+        try (Connection c = dbs.get(0).dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT content FROM mamori_job_artifact");
+                ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            String stored = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
+            assertFalse(stored.contains("salary") || stored.contains("9000000"), "no plaintext at rest");
+        }
+        JobArtifactStore.Content own = step("t-1").call(() -> s.read("job-1", "export.csv")).orElseThrow();
+        assertArrayEquals(csv, own.bytes());
+        assertEquals(List.of(), platformAccess, "the tenant's own read is no platform access");
+        JobArtifactStore.Content op = operator().call(() -> s.read("job-1", "export.csv")).orElseThrow();
+        assertArrayEquals(csv, op.bytes());
+        assertEquals(List.of("t-1 jobs.artifact-download"), platformAccess);
+        assertEquals(List.of("export.csv"), s.list("job-1").stream().map(JobArtifact::name).toList());
+        // written again (a retried step): replaced, not doubled
+        step("t-1").call(() -> s.write("job-1", "t-1", "export.csv", "text/csv", "v2".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1, s.list("job-1").size());
+        assertArrayEquals("v2".getBytes(StandardCharsets.UTF_8), step("t-1").call(() -> s.read("job-1", "export.csv")).orElseThrow().bytes());
+    }
+
+    @Test
+    @DisplayName("CRY-2: a blob moved to another job's row does not decrypt (associated data: tenant, job, name, hash)")
+    void movedBlobRefused() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "moved"));
+        step("t-1").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", "secret".getBytes(StandardCharsets.UTF_8)));
+        step("t-1").call(() -> s.write("job-2", "t-1", "a.csv", "text/csv", "public".getBytes(StandardCharsets.UTF_8)));
+        try (Connection c = dbs.get(0).dataSource().getConnection()) {
+            c.createStatement().executeUpdate("UPDATE mamori_job_artifact SET content = (SELECT content FROM mamori_job_artifact "
+                    + "WHERE job_id = 'job-1'), sha256 = (SELECT sha256 FROM mamori_job_artifact WHERE job_id = 'job-1'), "
+                    + "size_bytes = 6 WHERE job_id = 'job-2'");
+        }
+        assertThrows(DecryptionFailedException.class, () -> step("t-1").call(() -> s.read("job-2", "a.csv")));
+    }
+
+    @Test
+    @DisplayName("fail closed: no write outside the job's tenant context; nothing above the size limit")
+    void refusals() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "refusals"));
+        MamoriException other = assertThrows(MamoriException.class,
+                () -> step("t-2").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", new byte[1])));
+        assertEquals(PlatformErrors.FORBIDDEN.code(), other.code());
+        MamoriException big = assertThrows(MamoriException.class,
+                () -> step("t-1").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", new byte[1024 * 1024 + 1])));
+        assertEquals(PlatformErrors.INVALID.code(), big.code());
+        assertEquals(List.of(), s.list("job-1"));
+    }
+
+    @Test
+    @DisplayName("RET: an expired artifact is neither listed nor served, and the purge deletes it")
+    void expiry() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "expiry"));
+        step("t-1").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", new byte[] {1}));
+        clock.advance(Duration.ofHours(167));
+        assertEquals(0, s.purgeExpired());
+        assertTrue(step("t-1").call(() -> s.read("job-1", "a.csv")).isPresent());
+        clock.advance(Duration.ofHours(1));
+        assertEquals(List.of(), s.list("job-1"));
+        assertTrue(step("t-1").call(() -> s.read("job-1", "a.csv")).isEmpty());
+        assertEquals(1, s.purgeExpired());
+        try (Connection c = dbs.get(0).dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM mamori_job_artifact")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+}

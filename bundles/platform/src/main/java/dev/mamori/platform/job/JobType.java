@@ -1,0 +1,93 @@
+package dev.mamori.platform.job;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A job type declared once, with the Java types of its parameters and of its cursor. The job
+ * service stores both as JSON (Jackson data binding: records, beans, strings, numbers, lists and
+ * maps) together with the parameter type's name, and hands the handler its own types back; a
+ * capability writes no codec of its own. Declare it as a constant and use it to submit and to
+ * handle the job.
+ *
+ * @param <P> parameters
+ * @param <C> cursor (checkpoint between steps)
+ */
+public final class JobType<P, C> {
+    private static final Pattern NAME = Pattern.compile("[a-z]+(\\.[a-z0-9-]+)+");
+
+    /** Parameters or cursor of a job that needs none. */
+    public record None() {
+        /** The one value. */
+        public static final None NONE = new None();
+    }
+
+    private final String name;
+    private final Class<P> parameters;
+    private final Class<C> cursor;
+
+    private JobType(String name, Class<P> parameters, Class<C> cursor) {
+        if (name == null || name.length() > 100 || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("A job type is dotted lower-case words, e.g. vault.reencrypt: " + name);
+        }
+        this.name = name;
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.cursor = Objects.requireNonNull(cursor, "cursor");
+    }
+
+    /**
+     * @param name       dotted lower-case words, e.g. {@code vault.reencrypt}
+     * @param parameters the parameters' type
+     * @param cursor     the cursor's type
+     * @param <P>        parameters
+     * @param <C>        cursor
+     * @return the job type
+     */
+    public static <P, C> JobType<P, C> of(String name, Class<P> parameters, Class<C> cursor) {
+        return new JobType<>(name, parameters, cursor);
+    }
+
+    /**
+     * @param name dotted lower-case words
+     * @return a job type with neither parameters nor cursor (a scheduled clean-up, say)
+     */
+    public static JobType<None, None> simple(String name) {
+        return new JobType<>(name, None.class, None.class);
+    }
+
+    /** @return the name, e.g. {@code vault.reencrypt} */
+    public String name() {
+        return name;
+    }
+
+    /** @return the parameters' type */
+    public Class<P> parameters() {
+        return parameters;
+    }
+
+    /** @return the cursor's type */
+    public Class<C> cursor() {
+        return cursor;
+    }
+
+    /** @param name a job type name @return whether it is well-formed */
+    public static boolean validName(String name) {
+        return name != null && name.length() <= 100 && NAME.matcher(name).matches();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JobType && ((JobType<?, ?>) o).name.equals(name) && ((JobType<?, ?>) o).parameters == parameters
+                && ((JobType<?, ?>) o).cursor == cursor;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
