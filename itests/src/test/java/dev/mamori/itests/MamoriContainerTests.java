@@ -52,11 +52,11 @@ public abstract class MamoriContainerTests extends JobContainerTests {
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
-            Map.entry("dev.mamori.auth", "2.0.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
+            Map.entry("dev.mamori.auth", "2.1.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
             Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.2.0"),
             Map.entry("dev.mamori.platform.event", "2.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
-            Map.entry("dev.mamori.platform.job", "2.0.0"), Map.entry("dev.mamori.rest.spi", "2.1.0"),
+            Map.entry("dev.mamori.platform.job", "2.0.0"), Map.entry("dev.mamori.rest.spi", "2.2.0"),
             Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"));

@@ -1,5 +1,6 @@
 package dev.mamori.auth;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -20,10 +21,24 @@ public interface RequestGuard {
     String clientAddress(String remote, List<String> forwardedFor);
 
     /**
-     * Counts one request of the address against the flood limit.
+     * Counts one request of the address against the flood limit, as arriving now.
      *
      * @param clientAddress the client address
      * @throws AuthException {@link AuthErrors#TOO_MANY_ATTEMPTS} with a retry-after when it is over
      */
     void admit(String clientAddress);
+
+    /**
+     * Counts one request of the address against the flood limit by when it arrived, which may be
+     * well before now and after requests counted already: a request the REST layer held while a
+     * bundle was swapped ({@code dev.mamori.rest.spi.RestConstants.ARRIVED}). A client that sent
+     * below the limit is not refused because its requests were counted together; one that flooded
+     * is, however late its requests are counted.
+     *
+     * @param clientAddress the client address
+     * @param arrivedAt     when the request arrived, by the system clock
+     * @throws AuthException {@link AuthErrors#TOO_MANY_ATTEMPTS} with a retry-after when it is over
+     * @since 2.1
+     */
+    void admit(String clientAddress, Instant arrivedAt);
 }

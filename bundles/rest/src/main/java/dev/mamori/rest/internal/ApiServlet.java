@@ -26,7 +26,8 @@ import dev.mamori.rest.spi.RestConstants;
 
 /**
  * The servlet at {@link RestConstants#BASE_PATH}: the entry of every API request. It binds the
- * request's {@link ExecutionContext} and the log MDC for the whole call, refuses a request that did
+ * request's {@link ExecutionContext} and the log MDC for the whole call, stamps when it arrived
+ * ({@link RestConstants#ARRIVED}), refuses a request that did
  * not arrive over TLS ({@link TlsOnly}: 403 {@code tls-required}), lets it wait while what it needs
  * is being refilled ({@link Holds}, {@link Refilling}: a required slot, the resource for its path), then hands it
  * to the current {@link Generation} of the CXF server (through {@link Generations}, which counts it
@@ -82,6 +83,11 @@ final class ApiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         // a request that waited without a thread comes back in a dispatch of its own: the same context and id
         Object kept = request.getAttribute(CONTEXT);
+        if (!(kept instanceof ExecutionContext)) {
+            // stamped once, before the request may wait: a per-client limit counts it by when the client sent it,
+            // not by when a hold let it go on together with everything that came meanwhile
+            request.setAttribute(RestConstants.ARRIVED, holds.now());
+        }
         ExecutionContext context = kept instanceof ExecutionContext ? (ExecutionContext) kept : contextOf(request, true);
         MDC.put(MDC_KEY, context.requestId());
         try (ExecutionContext.Binding bound = ExecutionContext.bind(context)) {
@@ -101,8 +107,8 @@ final class ApiServlet extends HttpServlet {
 
     private void serve(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         String path = request.getPathInfo();
-        Object arrived = request.getAttribute(DEADLINE);
-        Instant deadline = arrived instanceof Instant ? (Instant) arrived : holds.deadline();
+        Object kept = request.getAttribute(DEADLINE);
+        Instant deadline = kept instanceof Instant ? (Instant) kept : holds.deadline(arrived(request));
         request.setAttribute(DEADLINE, deadline);
         Object woken = request.getAttribute(WOKEN);
         request.removeAttribute(WOKEN);
@@ -155,6 +161,12 @@ final class ApiServlet extends HttpServlet {
                 return;
             }
         }
+    }
+
+    /** @return when the request arrived ({@link RestConstants#ARRIVED}) */
+    private Instant arrived(HttpServletRequest request) {
+        Object arrived = request.getAttribute(RestConstants.ARRIVED);
+        return arrived instanceof Instant ? (Instant) arrived : holds.now();
     }
 
     /**

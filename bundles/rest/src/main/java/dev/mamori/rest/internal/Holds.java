@@ -92,9 +92,17 @@ final class Holds {
         return refilling.hold();
     }
 
-    /** @return when a request arriving now stops waiting at the latest */
-    Instant deadline() {
-        return clock.instant().plus(refilling.hold());
+    /** @return now, by the clock deadlines are measured with: when a request arriving now arrived */
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * @param arrived when a request arrived ({@link #now()} then)
+     * @return when it stops waiting at the latest
+     */
+    Instant deadline(Instant arrived) {
+        return arrived.plus(refilling.hold());
     }
 
     /**
@@ -110,7 +118,7 @@ final class Holds {
      * Waits on the calling thread while a request for this path cannot be served, up to its deadline.
      *
      * @param path     the path under the API
-     * @param deadline from {@link #deadline()} when the request arrived
+     * @param deadline from {@link #deadline(Instant)}
      * @return null when it may be served now; else why not, after waiting in vain (or at once when
      *         too many wait already)
      */
@@ -154,7 +162,7 @@ final class Holds {
      * else why not. Not called when not parked.
      *
      * @param path     the path under the API
-     * @param deadline from {@link #deadline()} when the request arrived
+     * @param deadline from {@link #deadline(Instant)}
      * @param wake     how to resume the request; must not block
      * @return whether it was parked, and if not whether it may go on now
      */

@@ -32,7 +32,8 @@ import java.util.List;
  * aborts with a response of its own. The matched resource class and method are request
  * properties ({@link #RESOURCE_CLASS}, {@link #RESOURCE_METHOD}), so filters read what a resource
  * declares with the annotations of this package: {@link RequiresPermission}, {@link Anonymous},
- * {@link SignInStep}, {@link BodyLimit}.
+ * {@link SignInStep}, {@link BodyLimit}. When the request arrived is one too ({@link #ARRIVED}): what a
+ * per-client rate limit counts by.
  *
  * <p>The configuration {@code dev.mamori.rest/required.slots} lists what must be present before
  * the API serves anything: a slot ({@code audit}: any filter fills it) or a slot and the name of
@@ -85,6 +86,16 @@ public final class RestConstants {
     public static final String RESOURCE_CLASS = "mamori.rest.resourceClass";
     /** Request property holding the matched resource {@link java.lang.reflect.Method}, set before the slot filters run. */
     public static final String RESOURCE_METHOD = "mamori.rest.resourceMethod";
+
+    /**
+     * Request property holding the {@link java.time.Instant} the request arrived at the API, set once
+     * before anything else - before it may wait for a bundle being swapped - and kept while it waits
+     * and when a safe request is tried again. A per-client rate limit counts requests by it: those
+     * held during a swap reach the slot filters together when the hold ends, but the client sent them
+     * at its own pace (EXT-1, SEC-12). By the system clock, not the platform's {@code Clock}
+     * service, which a test may stop or move.
+     */
+    public static final String ARRIVED = "mamori.rest.arrived";
 
     /**
      * Name of the OpenAPI security scheme (HTTP bearer) of the API. A secured resource declares

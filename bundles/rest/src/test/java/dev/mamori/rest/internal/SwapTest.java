@@ -99,10 +99,13 @@ class SwapTest {
         volatile CountDownLatch release;
         volatile BooleanSupplier onRelease = () -> true;
         final AtomicBoolean sawItself = new AtomicBoolean();
+        /** When each request it saw arrived ({@link RestConstants#ARRIVED}). */
+        final List<Object> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public void filter(ContainerRequestContext request) {
             seen.incrementAndGet();
+            arrivals.add(request.getProperty(RestConstants.ARRIVED));
             CountDownLatch r = release;
             if (r != null) {
                 entered.countDown();
@@ -151,8 +154,12 @@ class SwapTest {
     }
 
     private Probe serve() throws Exception {
+        return serve(new Authentication());
+    }
+
+    private Probe serve(Authentication authentication) throws Exception {
         Probe probe = new Probe();
-        api.contents.filterAdded(1, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, new Authentication());
+        api.contents.filterAdded(1, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, authentication);
         api.contents.resourceAdded(10, BUNDLE, probe, () -> false);
         api.contents.resourceAdded(11, BUNDLE, new Other(), () -> false);
         api.rebuild();
@@ -204,6 +211,28 @@ class SwapTest {
         api.contents.filterRemoved(3);
         assertEquals(503, getAsync("/api/v1/probe").get(5, TimeUnit.SECONDS).status, "nobody may wait");
         assertEquals(2, probe.calls.get());
+    }
+
+    @Test
+    @DisplayName("EXT-1, SEC-12: a request that waited for the filter's successor reaches it with when it arrived, stamped "
+            + "before the wait, not when the wait ended: what the flood limit counts by")
+    void arrivalStampedBeforeTheWait() throws Exception {
+        Authentication first = new Authentication();
+        serve(first);
+        Object served = first.arrivals.get(0);
+        assertTrue(served instanceof java.time.Instant, "every request carries its arrival: " + served);
+        api.contents.filterRemoved(1);
+        java.time.Instant before = api.clock.instant();
+        CompletableFuture<Resp> waiting = getAsync("/api/v1/probe");
+        until("the request waits", () -> api.holds.held() == 1);
+        java.time.Instant after = api.clock.instant();
+        // the successor comes 5 s later (within the 20 s hold)
+        api.clock.advance(Duration.ofSeconds(5));
+        Authentication successor = new Authentication();
+        api.contents.filterAdded(2, RestConstants.SLOT_AUTHENTICATION, "auth-session", 0, successor);
+        assertEquals(200, waiting.get(20, TimeUnit.SECONDS).status);
+        java.time.Instant arrived = (java.time.Instant) successor.arrivals.get(0);
+        assertTrue(!arrived.isBefore(before) && !arrived.isAfter(after), before + " <= " + arrived + " <= " + after);
     }
 
     @Test
@@ -312,7 +341,8 @@ class SwapTest {
     @Test
     @DisplayName("EXT-1: a GET that meets a service unavailable for a moment during a swap (the vault unsealing after a restart) is tried again and served; a POST, or a GET long after any swap, gets the 503")
     void safeRequestsRetryTransientUnavailability() throws Exception {
-        serve();
+        Authentication authentication = new Authentication();
+        serve(authentication);
         Sealed sealed = new Sealed();
         api.contents.resourceAdded(30, BUNDLE, sealed, () -> false);
         api.rebuild();
@@ -322,6 +352,9 @@ class SwapTest {
         Resp r = waiting.get(20, TimeUnit.SECONDS);
         assertEquals(200, r.status, r.body);
         assertTrue(sealed.calls.get() >= 2, "tried again");
+        List<Object> tries = authentication.arrivals.subList(1, authentication.arrivals.size());
+        assertEquals(sealed.calls.get(), tries.size());
+        assertEquals(1, new java.util.HashSet<>(tries).size(), "every try carries when the request arrived: " + tries);
 
         sealed.sealed = true;
         Resp post = api.request("POST", "/api/v1/sealed");

@@ -2,6 +2,7 @@ package dev.mamori.auth.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -16,14 +17,14 @@ import dev.mamori.auth.AuthException;
 import dev.mamori.auth.RequestGuard;
 import dev.mamori.auth.internal.net.ClientAddress;
 import dev.mamori.auth.internal.net.IpRanges;
-import dev.mamori.auth.internal.net.Throttle;
+import dev.mamori.auth.internal.net.FloodLimit;
 
 /** Client address behind trusted proxies, and the per-address flood limit (IAM-12, SEC-12). */
 @Component(service = RequestGuard.class, configurationPid = AuthConfig.PID)
 public class RequestGuardImpl implements RequestGuard {
     private final Clock clock;
     private volatile IpRanges trustedProxies;
-    private volatile Throttle flood;
+    private volatile FloodLimit flood;
 
     /**
      * @param clock  the platform clock
@@ -38,9 +39,8 @@ public class RequestGuardImpl implements RequestGuard {
     @Modified
     final void modified(AuthConfig config) {
         this.trustedProxies = IpRanges.fromConfig(config.trusted_proxies());
-        // a bucket of 'burst' requests refilled at 'requests_per_second'
-        long periodNanos = Math.max(1, (long) config.flood_burst() * 1_000_000_000L / config.flood_requests_per_second());
-        this.flood = new Throttle(config.flood_burst(), Duration.ofNanos(periodNanos), 100_000, clock);
+        // 'burst' requests at once, then 'requests_per_second', counted by when they arrived
+        this.flood = new FloodLimit(config.flood_burst(), config.flood_requests_per_second(), 100_000);
     }
 
     @Override
@@ -50,7 +50,12 @@ public class RequestGuardImpl implements RequestGuard {
 
     @Override
     public void admit(String clientAddress) {
-        Optional<Duration> wait = flood.take(IpRanges.throttleKey(clientAddress));
+        admit(clientAddress, clock.instant());
+    }
+
+    @Override
+    public void admit(String clientAddress, Instant arrivedAt) {
+        Optional<Duration> wait = flood.admit(IpRanges.throttleKey(clientAddress), arrivedAt);
         if (wait.isPresent()) {
             Duration retry = Duration.ofSeconds(Math.max(1, wait.get().toSeconds() + 1));
             throw new AuthException(AuthErrors.TOO_MANY_ATTEMPTS, "Too many requests from this address; try again in "

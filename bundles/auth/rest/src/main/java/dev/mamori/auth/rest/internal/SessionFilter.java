@@ -3,6 +3,7 @@ package dev.mamori.auth.rest.internal;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,8 @@ import dev.mamori.rest.spi.Anonymous;
 import dev.mamori.rest.spi.RestConstants;
 
 /**
- * The authentication slot: the client address behind trusted proxies, the flood limit, then the
+ * The authentication slot: the client address behind trusted proxies, the flood limit (by when the
+ * request arrived, {@link RestConstants#ARRIVED}), then the
  * session of a bearer token or the session cookie (SEC-4), with CSRF protection for
  * cookie-authenticated state changes (SEC-6; each refusal is an {@code auth.csrf.refused} event:
  * a forged cross-site request shows in the audit trail). The session becomes the execution
@@ -71,7 +73,13 @@ public class SessionFilter implements ContainerRequestFilter {
         if (!Objects.equals(client, remote)) {
             ExecutionContext.amend(c -> c.toBuilder().clientIp(client).build());
         }
-        guard.admit(client);
+        // counted by when it arrived: a request held during a swap is not part of a burst its client never sent
+        Object arrived = request.getProperty(RestConstants.ARRIVED);
+        if (arrived instanceof Instant) {
+            guard.admit(client, (Instant) arrived);
+        } else {
+            guard.admit(client);
+        }
 
         Method method = (Method) request.getProperty(RestConstants.RESOURCE_METHOD);
         if (method != null && method.isAnnotationPresent(Anonymous.class)) {

@@ -252,6 +252,8 @@ final class Fakes {
     static final class Guard implements RequestGuard {
         static final String PROXY = "10.0.0.1";
         final List<String> admitted = new ArrayList<>();
+        /** When each admitted request arrived; null: counted as arriving now. */
+        final List<java.time.Instant> arrivals = new ArrayList<>();
         final Set<String> flooding = new HashSet<>();
 
         @Override
@@ -261,7 +263,13 @@ final class Fakes {
 
         @Override
         public void admit(String clientAddress) {
+            admit(clientAddress, null);
+        }
+
+        @Override
+        public void admit(String clientAddress, java.time.Instant arrivedAt) {
             admitted.add(clientAddress);
+            arrivals.add(arrivedAt);
             if (flooding.contains(clientAddress)) {
                 throw new AuthException(AuthErrors.TOO_MANY_ATTEMPTS, "slow down", java.time.Duration.ofSeconds(1));
             }

@@ -182,12 +182,24 @@ class SessionFilterTest {
         ExecutionContext after = within(Fakes.Guard.PROXY, () -> filter.filter(r.context()));
         assertEquals("203.0.113.9", after.clientIp().orElseThrow());
         assertEquals(List.of("203.0.113.9"), guard.admitted);
+        assertEquals(java.util.Collections.singletonList(null), guard.arrivals, "no arrival stamped: counted as now");
 
         guard.flooding.add("203.0.113.9");
         Request flood = new Request("POST", login).bearer(ALICE).header("X-Forwarded-For", "203.0.113.9");
         AuthException e = assertThrows(AuthException.class, () -> within(Fakes.Guard.PROXY, () -> filter.filter(flood.context())));
         assertEquals("too-many-attempts", e.code());
         assertEquals(List.of(ALICE), auth.asked, "the flooding request never reached the session store");
+    }
+
+    @Test
+    @DisplayName("SEC-12, EXT-1: the flood limit counts a request by when it arrived (stamped by the REST layer before any hold), "
+            + "not by when it reaches the slot")
+    void floodLimitByArrival() {
+        java.time.Instant arrived = java.time.Instant.parse("2026-01-05T01:02:03.456Z");
+        Request r = new Request("GET", endpoint(MeResource.class, "me")).bearer(ALICE);
+        r.properties.put(dev.mamori.rest.spi.RestConstants.ARRIVED, arrived);
+        run(r);
+        assertEquals(List.of(arrived), guard.arrivals);
     }
 
     /** F6: the sign-in of a browser that still holds a cookie, whatever state that cookie is in. */
