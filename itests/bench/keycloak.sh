@@ -161,10 +161,10 @@ thread_cpu() {
   done | awk -F'\t' '$2 != "" {s[$1] += $2} END {for (k in s) print k "\t" s[k]}' | sort
 }
 record() { echo "$1 $2" >>"$RESULTS"; }
-summary() { # key label: median (min-max) of the recorded values
-  awk -v k="$1" '$1 == k {print $2}' "$RESULTS" | sort -g | awk -v l="$2" '
+summary() { # key label [unit]: median (min-max) of the recorded values
+  awk -v k="$1" '$1 == k {print $2}' "$RESULTS" | sort -g | awk -v l="$2" -v u="${3-ms}" '
     {v[NR] = $1} END {if (!NR) exit; m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "SUMMARY %s: median %.2f ms (min %.2f, max %.2f, %d rounds)\n", l, m, v[1], v[NR], NR}'
+      printf "SUMMARY %s: median %.2f %s(min %.2f, max %.2f, %d rounds)\n", l, m, u == "" ? "" : u " ", v[1], v[NR], NR}'
 }
 median() { awk -v k="$1" '$1 == k {print $2}' "$RESULTS" | sort -g | awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
@@ -316,7 +316,7 @@ summary kc "Keycloak CPU per sign-in (all overhead)"
 summary m_cpu "Mamori CPU per sign-in (bcrypt cost $COST included)"
 summary m_hash "Mamori bcrypt CPU per sign-in, timed in the server"
 summary m "Mamori CPU per sign-in beyond the hash"
-summary ratio "ratio of the two, round by round (not ms)"
+summary ratio "ratio of the two, round by round" ""
 echo "Mamori CPU per sign-in by thread over the $ROUNDS rounds (ms; the request threads include the hash):"
 awk -F'\t' -v hz="$HZ" -v n=$((ROUNDS * M_COUNT)) '$2 > 0 {printf "  %8.3f  %s\n", $2 * 1000 / hz / n, $1}' "$WORK/threads.sum" | sort -rn | head -8
 # JIT compilation still going on shows as "C2 CompilerThre"; a full code cache would keep it going
