@@ -290,7 +290,7 @@ public class DistributionIT {
         result.getOpenAPI().getPaths().forEach((path, item) -> operations.put(path, new TreeSet<>(
                 item.readOperationsMap().keySet().stream().map(Object::toString).collect(java.util.stream.Collectors.toSet()))));
         Map<String, Set<String>> expected = new TreeMap<>(Map.of("/health", Set.of("GET"), "/jobs", Set.of("GET"), "/jobs/{id}", Set.of("GET"),
-                "/jobs/{id}/cancel", Set.of("POST")));
+                "/jobs/{id}/cancel", Set.of("POST"), "/jobs/{id}/artifacts/{name}", Set.of("GET")));
         // the auth capability (issue #8): sign-in and sessions, the account itself, the tenant's accounts and allow-list
         for (String auth : List.of("/auth/login", "/auth/logout", "/auth/mfa/enroll", "/auth/mfa/enroll/confirm", "/auth/mfa/verify",
                 "/auth/password", "/auth/password-reset", "/auth/recovery", "/users/{id}/erase", "/users/{id}/password-reset",

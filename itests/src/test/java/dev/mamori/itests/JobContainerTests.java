@@ -105,6 +105,11 @@ public abstract class JobContainerTests extends CrossTenantContainerTests {
             assertEquals(a.id(), read.tenantId().orElse(null));
             assertEquals("notes.txt", read.details().get("name"));
 
+            // the operator's job reached the tenant's data through the tenant context, for a named purpose, on the record
+            assertTrue(events.toString(), events.stream().anyMatch(e -> e.is(PlatformEvents.PLATFORM_ACCESS)
+                    && a.id().equals(e.tenantId().orElse(null)) && "jobs.run".equals(e.details().get("purpose"))
+                    && id.equals(e.requestId().orElse(null))));
+
             // the tenant directory a per-tenant schedule fans out to
             JobTenants directory = bundleContext.getService(bundleContext.getServiceReference(JobTenants.class));
             assertTrue(directory.tenantIds().containsAll(List.of(a.id(), b.id())));

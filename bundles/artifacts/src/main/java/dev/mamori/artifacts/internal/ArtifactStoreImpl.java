@@ -35,6 +35,8 @@ import dev.mamori.platform.job.JobArtifactStore;
 import dev.mamori.tenant.TenantContext;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.VaultService;
+import dev.mamori.vault.spi.ReEncryptionBatch;
+import dev.mamori.vault.spi.ReEncryptor;
 
 /**
  * Job artifacts in {@code mamori_job_artifact}, each encrypted by the vault under the job's
@@ -107,9 +109,11 @@ public class ArtifactStoreImpl implements JobArtifactStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM mamori_job_artifact WHERE job_id = ? AND name = ?")) {
-                    del.setString(1, jobId);
-                    del.setString(2, name);
+                try (PreparedStatement del = c.prepareStatement(
+                        "DELETE FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
+                    del.setString(1, tenantId);
+                    del.setString(2, jobId);
+                    del.setString(3, name);
                     del.executeUpdate();
                 }
                 try (PreparedStatement ins = c.prepareStatement("INSERT INTO mamori_job_artifact (" + COLUMNS
@@ -137,12 +141,13 @@ public class ArtifactStoreImpl implements JobArtifactStore {
     }
 
     @Override
-    public List<JobArtifact> list(String jobId) {
+    public List<JobArtifact> list(String jobId, String tenantId) {
         List<JobArtifact> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM mamori_job_artifact WHERE job_id = ? AND expires_at > ? ORDER BY name")) {
-            ps.setString(1, jobId);
-            ps.setLong(2, clock.millis());
+                + " FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND expires_at > ? ORDER BY name")) {
+            ps.setString(1, tenantId);
+            ps.setString(2, jobId);
+            ps.setLong(3, clock.millis());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(artifact(rs));
@@ -155,14 +160,15 @@ public class ArtifactStoreImpl implements JobArtifactStore {
     }
 
     @Override
-    public Optional<Content> read(String jobId, String name) {
+    public Optional<Content> read(String jobId, String tenantId, String name) {
         JobArtifact a;
         byte[] blob;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + ", content FROM mamori_job_artifact WHERE job_id = ? AND name = ? AND expires_at > ?")) {
-            ps.setString(1, jobId);
-            ps.setString(2, name);
-            ps.setLong(3, clock.millis());
+                + ", content FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ? AND expires_at > ?")) {
+            ps.setString(1, tenantId);
+            ps.setString(2, jobId);
+            ps.setString(3, name);
+            ps.setLong(4, clock.millis());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -183,6 +189,63 @@ public class ArtifactStoreImpl implements JobArtifactStore {
             throw new IllegalStateException("Artifact " + jobId + "/" + name + " does not match its SHA-256.");
         }
         return Optional.of(new Content(a, plain));
+    }
+
+    /**
+     * One batch of a vault re-encryption of a tenant's artifacts (see {@link ArtifactReEncryption}):
+     * rows in (job, name) order after the cursor, each not yet under the target version
+     * re-encrypted with the same associated data, in one transaction.
+     */
+    ReEncryptionBatch reEncrypt(String tenantId, String cursor, int batchSize, ReEncryptor reEncryptor) {
+        String afterJob = "";
+        String afterName = "";
+        if (cursor != null) {
+            int nl = cursor.indexOf('\n');
+            afterJob = cursor.substring(0, nl);
+            afterName = cursor.substring(nl + 1);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int seen = 0;
+                int done = 0;
+                String lastJob = null;
+                String lastName = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT job_id, name, sha256, content FROM mamori_job_artifact "
+                        + "WHERE tenant_id = ? AND (job_id > ? OR job_id = ? AND name > ?) ORDER BY job_id, name")) {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, afterJob);
+                    ps.setString(3, afterJob);
+                    ps.setString(4, afterName);
+                    ps.setMaxRows(batchSize);
+                    try (ResultSet rs = ps.executeQuery(); PreparedStatement up = c.prepareStatement(
+                            "UPDATE mamori_job_artifact SET content = ? WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
+                        while (rs.next()) {
+                            seen++;
+                            lastJob = rs.getString(1);
+                            lastName = rs.getString(2);
+                            byte[] blob = rs.getBytes(4);
+                            if (reEncryptor.isCurrent(blob)) {
+                                continue;
+                            }
+                            up.setBytes(1, reEncryptor.reEncrypt(blob, aad(lastJob, lastName, tenantId, rs.getString(3))));
+                            up.setString(2, tenantId);
+                            up.setString(3, lastJob);
+                            up.setString(4, lastName);
+                            up.executeUpdate();
+                            done++;
+                        }
+                    }
+                }
+                c.commit();
+                return new ReEncryptionBatch(seen < batchSize ? null : lastJob + "\n" + lastName, done);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("re-encrypt", e);
+        }
     }
 
     /** @return how many expired artifacts were deleted */

@@ -208,17 +208,17 @@ class ArtifactStoreImplTest {
             String stored = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
             assertFalse(stored.contains("salary") || stored.contains("9000000"), "no plaintext at rest");
         }
-        JobArtifactStore.Content own = step("t-1").call(() -> s.read("job-1", "export.csv")).orElseThrow();
+        JobArtifactStore.Content own = step("t-1").call(() -> s.read("job-1", "t-1", "export.csv")).orElseThrow();
         assertArrayEquals(csv, own.bytes());
         assertEquals(List.of(), platformAccess, "the tenant's own read is no platform access");
-        JobArtifactStore.Content op = operator().call(() -> s.read("job-1", "export.csv")).orElseThrow();
+        JobArtifactStore.Content op = operator().call(() -> s.read("job-1", "t-1", "export.csv")).orElseThrow();
         assertArrayEquals(csv, op.bytes());
         assertEquals(List.of("t-1 jobs.artifact-download"), platformAccess);
-        assertEquals(List.of("export.csv"), s.list("job-1").stream().map(JobArtifact::name).toList());
+        assertEquals(List.of("export.csv"), s.list("job-1", "t-1").stream().map(JobArtifact::name).toList());
         // written again (a retried step): replaced, not doubled
         step("t-1").call(() -> s.write("job-1", "t-1", "export.csv", "text/csv", "v2".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(1, s.list("job-1").size());
-        assertArrayEquals("v2".getBytes(StandardCharsets.UTF_8), step("t-1").call(() -> s.read("job-1", "export.csv")).orElseThrow().bytes());
+        assertEquals(1, s.list("job-1", "t-1").size());
+        assertArrayEquals("v2".getBytes(StandardCharsets.UTF_8), step("t-1").call(() -> s.read("job-1", "t-1", "export.csv")).orElseThrow().bytes());
     }
 
     @Test
@@ -232,7 +232,7 @@ class ArtifactStoreImplTest {
                     + "WHERE job_id = 'job-1'), sha256 = (SELECT sha256 FROM mamori_job_artifact WHERE job_id = 'job-1'), "
                     + "size_bytes = 6 WHERE job_id = 'job-2'");
         }
-        assertThrows(DecryptionFailedException.class, () -> step("t-1").call(() -> s.read("job-2", "a.csv")));
+        assertThrows(DecryptionFailedException.class, () -> step("t-1").call(() -> s.read("job-2", "t-1", "a.csv")));
     }
 
     @Test
@@ -245,7 +245,57 @@ class ArtifactStoreImplTest {
         MamoriException big = assertThrows(MamoriException.class,
                 () -> step("t-1").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", new byte[1024 * 1024 + 1])));
         assertEquals(PlatformErrors.INVALID.code(), big.code());
-        assertEquals(List.of(), s.list("job-1"));
+        assertEquals(List.of(), s.list("job-1", "t-1"));
+        // another tenant's code writing under t-1's job id makes a row of its own tenant, never t-1's
+        step("t-1").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", "t-1 data".getBytes(StandardCharsets.UTF_8)));
+        step("t-2").call(() -> s.write("job-1", "t-2", "a.csv", "text/csv", "forged".getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals("t-1 data".getBytes(StandardCharsets.UTF_8), step("t-1").call(() -> s.read("job-1", "t-1", "a.csv"))
+                .orElseThrow().bytes());
+        assertEquals(1, s.list("job-1", "t-1").size());
+    }
+
+    @Test
+    @DisplayName("CRY-3: a re-encryption of the attachments key walks the tenant's artifacts in batches, same associated data")
+    void reEncryption() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "reenc"));
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            step("t-1").call(() -> s.write("job-" + n, "t-1", "a.csv", "text/csv", ("row " + n).getBytes(StandardCharsets.UTF_8)));
+        }
+        step("t-2").call(() -> s.write("job-x", "t-2", "a.csv", "text/csv", "other".getBytes(StandardCharsets.UTF_8)));
+        List<String> aads = new ArrayList<>();
+        dev.mamori.vault.spi.ReEncryptor marker = new dev.mamori.vault.spi.ReEncryptor() {
+            @Override
+            public boolean isCurrent(byte[] blob) {
+                return false;
+            }
+
+            @Override
+            public byte[] reEncrypt(byte[] blob, byte[] associatedData) {
+                aads.add(new String(associatedData, StandardCharsets.UTF_8).split("\n")[2]);
+                byte[] plain = vault.decrypt("t-1", KeyPurpose.ATTACHMENTS, blob, associatedData);
+                return vault.encrypt("t-1", KeyPurpose.ATTACHMENTS, plain, associatedData);
+            }
+
+            @Override
+            public void reEncrypt(InputStream source, OutputStream sink, byte[] associatedData) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        ArtifactReEncryption participant = new ArtifactReEncryption(s);
+        assertTrue(participant.holds(KeyPurpose.ATTACHMENTS) && !participant.holds(KeyPurpose.RECORDS));
+        String cursor = null;
+        int batches = 0;
+        do {
+            String from = cursor;
+            dev.mamori.vault.spi.ReEncryptionBatch b = step("t-1").call(() -> participant.reEncrypt("t-1", KeyPurpose.ATTACHMENTS, from, 2,
+                    marker));
+            cursor = b.nextCursor();
+            batches++;
+        } while (cursor != null);
+        assertEquals(List.of("job-0", "job-1", "job-2", "job-3", "job-4"), aads, "each of t-1's artifacts once, none of t-2's");
+        assertEquals(3, batches);
+        assertArrayEquals("row 3".getBytes(StandardCharsets.UTF_8), step("t-1").call(() -> s.read("job-3", "t-1", "a.csv")).orElseThrow().bytes());
     }
 
     @Test
@@ -255,10 +305,10 @@ class ArtifactStoreImplTest {
         step("t-1").call(() -> s.write("job-1", "t-1", "a.csv", "text/csv", new byte[] {1}));
         clock.advance(Duration.ofHours(167));
         assertEquals(0, s.purgeExpired());
-        assertTrue(step("t-1").call(() -> s.read("job-1", "a.csv")).isPresent());
+        assertTrue(step("t-1").call(() -> s.read("job-1", "t-1", "a.csv")).isPresent());
         clock.advance(Duration.ofHours(1));
-        assertEquals(List.of(), s.list("job-1"));
-        assertTrue(step("t-1").call(() -> s.read("job-1", "a.csv")).isEmpty());
+        assertEquals(List.of(), s.list("job-1", "t-1"));
+        assertTrue(step("t-1").call(() -> s.read("job-1", "t-1", "a.csv")).isEmpty());
         assertEquals(1, s.purgeExpired());
         try (Connection c = dbs.get(0).dataSource().getConnection();
                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM mamori_job_artifact")) {

@@ -113,7 +113,8 @@ final class JobPoller {
                 return;
             }
             long now = clock.get().millis();
-            for (String[] due : store.due(now, free * 4 + running.size())) {
+            java.util.List<String> types = handlers.all().stream().map(JobHandlers.Handler::name).collect(java.util.stream.Collectors.toList());
+            for (String[] due : store.due(now, free * 4 + running.size(), types)) {
                 String id = due[0];
                 if (running.size() >= settings.workers() || stopped) {
                     break;

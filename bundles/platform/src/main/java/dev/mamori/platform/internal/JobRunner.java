@@ -43,9 +43,12 @@ final class JobRunner {
     private final BooleanSupplier stopped;
     private final AtomicLong lockRetries;
     private final Supplier<JobArtifactStore> artifacts;
+    private final Supplier<dev.mamori.platform.job.JobTenants> tenants;
 
     JobRunner(JobStore store, JobServiceImpl.Settings settings, JobHandlers handlers, EventPublisher events,
-            Supplier<Clock> clock, BooleanSupplier stopped, AtomicLong lockRetries, Supplier<JobArtifactStore> artifacts) {
+            Supplier<Clock> clock, BooleanSupplier stopped, AtomicLong lockRetries, Supplier<JobArtifactStore> artifacts,
+            Supplier<dev.mamori.platform.job.JobTenants> tenants) {
+        this.tenants = tenants;
         this.store = store;
         this.settings = settings;
         this.handlers = handlers;
@@ -130,24 +133,36 @@ final class JobRunner {
 
     /** Runs the handler's step on a row held locked, and writes the outcome; the caller commits. */
     private boolean step(Connection c, JobStore.Row r, JobHandlers.Handler h) throws SQLException {
-        JobStep<?> step;
+        JobStep<?> step = null;
+        RuntimeException thrown = null;
+        JobStepRun<?, ?>[] run = new JobStepRun<?, ?>[1];
         try {
-            step = stepContext(r).call(() -> typedStep(c, r, h));
+            step = stepContext(r).call(() -> inTenant(r, () -> typedStep(c, r, h, run)));
             if (step == null) {
                 throw new IllegalStateException("The job handler returned no step.");
             }
-        } catch (JobCancelledException e) {
-            // a cancel came during a heartbeat: it may have ended the job itself meanwhile
+        } catch (RuntimeException e) {
+            thrown = e;
+        }
+        // a heartbeat's verdict stands whatever the handler did with its exception
+        JobStepRun.Stop stop = run[0] == null ? null : run[0].stop();
+        if (stop == JobStepRun.Stop.LOST) {
+            LOG.warn("Job {} ({}) was taken over by another node during a step; this node writes nothing more", r.id, r.type);
+            return false;
+        }
+        if (stop == JobStepRun.Stop.CANCELLED) {
             JobStore.Row now = JobStore.load(c, r.id, true).orElse(null);
             if (now != null && now.state.isOpen()) {
                 cancelled(c, now);
             }
             return false;
-        } catch (JobCodec.CodecException e) {
-            failed(c, r, new IllegalStateException(e.getMessage(), e));
+        }
+        if (thrown instanceof JobCodec.CodecException) {
+            failed(c, r, new IllegalStateException(thrown.getMessage(), thrown));
             return false;
-        } catch (RuntimeException e) {
-            failed(c, r, e);
+        }
+        if (thrown != null) {
+            failed(c, r, thrown);
             return false;
         }
         String cursor;
@@ -247,7 +262,7 @@ final class JobRunner {
 
     /** Decodes the parameters and cursor as the handler's declared types and runs its step. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private JobStep<?> typedStep(Connection c, JobStore.Row r, JobHandlers.Handler h) {
+    private JobStep<?> typedStep(Connection c, JobStore.Row r, JobHandlers.Handler h, JobStepRun<?, ?>[] made) {
         Class<?> paramType = h.type().parameters();
         if (r.parametersType != null && !r.parametersType.equals(paramType.getName())) {
             throw new JobCodec.CodecException("The job was submitted with parameters of type " + r.parametersType
@@ -256,7 +271,24 @@ final class JobRunner {
         Object params = JobCodec.read(r.parameters, paramType);
         Object cursor = r.cursor == null ? null : JobCodec.read(r.cursor, h.type().cursor());
         JobStepRun run = new JobStepRun(c, r, params, cursor, clock, settings.lease(), artifacts, events);
+        made[0] = run;
         return ((JobHandler) h.handler()).step(run);
+    }
+
+    /**
+     * A tenant's job runs in its tenant through the tenant bundle (its state checked, a platform
+     * submitter's access recorded with a purpose); none runs with its tenant bound unchecked.
+     */
+    private <T> T inTenant(JobStore.Row r, Supplier<T> work) {
+        if (r.tenantId == null) {
+            return work.get();
+        }
+        dev.mamori.platform.job.JobTenants directory = tenants.get();
+        if (directory == null) {
+            throw new MamoriException(PlatformErrors.JOB_STORE_UNAVAILABLE, "The tenant directory is not running; the tenant's job "
+                    + "waits for it.", null, Duration.ofSeconds(30));
+        }
+        return directory.inTenant(r.tenantId, work);
     }
 
     /**
@@ -264,12 +296,12 @@ final class JobRunner {
      * principal for a job submitted without one), so that a step can do no more than its submitter.
      */
     private static ExecutionContext stepContext(JobStore.Row r) {
-        Principal p = r.submitter == null ? Principal.system("job:" + r.type) : JobCodec.read(r.submitter, JobCodec.Submitter.class).principal();
-        ExecutionContext.Builder b = ExecutionContext.builder(Channel.JOB).principal(p).requestId(r.id);
-        if (r.tenantId != null) {
-            b.tenant(r.tenantId);
+        if (r.submitter == null && JobServiceImpl.submittedByTenant(r.requestedBy)) {
+            // recorded before submitters were: never run a tenant's job as the platform
+            throw new JobCodec.CodecException("The job was submitted before jobs recorded their submitter; submit it again.", null);
         }
-        return b.build();
+        Principal p = r.submitter == null ? Principal.system("job:" + r.type) : JobCodec.read(r.submitter, JobCodec.Submitter.class).principal();
+        return ExecutionContext.builder(Channel.JOB).principal(p).requestId(r.id).build();
     }
 
     /** Ends a job held locked as CANCELLED; the caller commits. */

@@ -135,9 +135,9 @@ public class JobServiceImpl implements JobService {
                 p.nudge();
             }
         };
-        this.submission = new JobSubmission(store, events, () -> this.clock, nudge);
+        this.submission = new JobSubmission(store, handlers, events, () -> this.clock, nudge);
         this.runner = new JobRunner(store, settings, handlers, events, () -> this.clock, () -> poll.get().stopped(),
-                new java.util.concurrent.atomic.AtomicLong(), () -> artifactStore);
+                new java.util.concurrent.atomic.AtomicLong(), () -> artifactStore, () -> tenantDirectory);
         this.schedules = new JobSchedules(store, handlers, () -> this.clock, submission, () -> tenantDirectory);
         this.poller = new JobPoller(store, settings, handlers, runner, schedules, () -> this.clock);
         poll.set(poller);
@@ -236,13 +236,13 @@ public class JobServiceImpl implements JobService {
     }
 
     @Override
-    public Optional<JobInfo> findOpen(JobType<?, ?> type, String key) {
+    public Optional<JobInfo> findOpen(JobType<?, ?> type, String tenantId, String key) {
         JobScope scope = JobScope.ofCaller();
         if (scope.none()) {
             return Optional.empty();
         }
         try {
-            return store.findOpen(type.name(), key).filter(r -> scope.sees(r.tenantId)).map(JobStore.Row::info);
+            return store.findOpen(type.name(), tenantId, key).filter(r -> scope.sees(r.tenantId)).map(JobStore.Row::info);
         } catch (SQLException e) {
             throw new JobTx.SqlFailure(e).toMamori("read job");
         }
@@ -267,6 +267,15 @@ public class JobServiceImpl implements JobService {
     public JobInfo cancel(String id) {
         JobStore.Row found = findRow(id).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
                 "No job '" + JobTx.printable(id) + "'."));
+        Optional<dev.mamori.platform.context.Principal> caller = ExecutionContext.current().flatMap(ExecutionContext::principal);
+        if (caller.map(p -> p.kind() == dev.mamori.platform.context.PrincipalKind.SUPPORT).orElse(false)) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Support reads jobs; it does not cancel them.");
+        }
+        if (!JobScope.ofCaller().all() && !submittedByTenant(found.requestedBy)) {
+            // a tenant's caller stops what the tenant's accounts started, never the platform's work for the tenant
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "This job is the platform's work for your tenant; only an "
+                    + "operator can cancel it.");
+        }
         if (!found.state.isOpen()) {
             throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + found.id + " is already " + found.state + ".");
         }
@@ -304,19 +313,25 @@ public class JobServiceImpl implements JobService {
         }
     }
 
+    /** @return whether a tenant's account (a user or a plugin) submitted the job */
+    static boolean submittedByTenant(String requestedBy) {
+        return requestedBy != null && (requestedBy.startsWith("user:") || requestedBy.startsWith("plugin:"));
+    }
+
     @Override
     public List<JobArtifact> artifacts(String id) {
         JobArtifactStore store = artifactStore;
-        if (store == null || findRow(id).isEmpty()) {
+        Optional<JobStore.Row> job = findRow(id);
+        if (store == null || job.isEmpty() || job.get().tenantId == null) {
             return List.of();
         }
-        return store.list(id);
+        return store.list(id, job.get().tenantId);
     }
 
     @Override
     public Optional<JobArtifactStore.Content> artifact(String id, String name) {
         Optional<JobStore.Row> job = findRow(id);
-        if (job.isEmpty()) {
+        if (job.isEmpty() || job.get().tenantId == null) {
             return Optional.empty();
         }
         JobArtifactStore store = artifactStore;
@@ -324,7 +339,9 @@ public class JobServiceImpl implements JobService {
             throw new MamoriException(PlatformErrors.ARTIFACT_STORE_UNAVAILABLE, "No artifact store is running; try again shortly.",
                     null, Duration.ofSeconds(30));
         }
-        Optional<JobArtifactStore.Content> content = store.read(id, name);
+        // only the job's tenant's row: an artifact another tenant wrote under this job's id is not this job's
+        Optional<JobArtifactStore.Content> content = store.read(id, job.get().tenantId, name)
+                .filter(a -> job.get().tenantId.equals(a.artifact().tenantId()));
         content.ifPresent(a -> events.publish(MamoriEvent.builder(PlatformEvents.JOB_ARTIFACT_READ).tenant(job.get().tenantId)
                 .target("job", id).detail("jobType", job.get().type).detail("name", a.artifact().name())
                 .detail("size", a.artifact().size()).detail("sha256", a.artifact().sha256())));

@@ -35,6 +35,16 @@ final class JobStepRun<P, C> implements JobRun<P, C> {
     private final Duration lease;
     private final Supplier<JobArtifactStore> artifacts;
     private final EventPublisher events;
+    /** Why a heartbeat stopped the step, whatever the handler did with the exception: null, CANCELLED or LOST. */
+    private volatile Stop stop;
+
+    /** Why a heartbeat ended the step. */
+    enum Stop {
+        /** A cancel came: the job ends CANCELLED. */
+        CANCELLED,
+        /** Another node took the job over (this node's lease ran out): this node writes nothing more. */
+        LOST
+    }
 
     JobStepRun(Connection c, JobStore.Row row, P parameters, C cursor, Supplier<Clock> clock, Duration lease,
             Supplier<JobArtifactStore> artifacts, EventPublisher events) {
@@ -84,6 +94,11 @@ final class JobStepRun<P, C> implements JobRun<P, C> {
         return Optional.ofNullable(row.total);
     }
 
+    /** @return why a heartbeat stopped this step, if one did (the handler may have caught the exception) */
+    Stop stop() {
+        return stop;
+    }
+
     @Override
     public boolean cancelRequested() {
         try {
@@ -110,8 +125,12 @@ final class JobStepRun<P, C> implements JobRun<P, C> {
             // commit makes the progress visible and lets a waiting cancel take the row for a moment
             c.commit();
             JobStore.Row again = JobStore.load(c, row.id, true).orElse(null);
-            if (again == null || again.state != JobState.RUNNING || !java.util.Objects.equals(again.owner, row.owner)
-                    || JobStore.cancelRequested(c, row.id)) {
+            if (again == null || !java.util.Objects.equals(again.owner, row.owner)) {
+                stop = Stop.LOST;
+                throw new JobCancelledException(row.id);
+            }
+            if (again.state != JobState.RUNNING || JobStore.cancelRequested(c, row.id)) {
+                stop = Stop.CANCELLED;
                 throw new JobCancelledException(row.id);
             }
         } catch (SQLException e) {

@@ -106,9 +106,20 @@ final class JobStore {
         return rs.wasNull() ? null : v;
     }
 
+    /** Seconds a statement waits for a row another transaction holds (PostgreSQL would wait for ever). */
+    static final int LOCK_WAIT_SECONDS = 5;
+
+    /** @return the key column's value while the job is open: keys are per tenant */
+    static String openKey(String tenantId, String key) {
+        return key == null ? null : (tenantId == null ? "-" : tenantId) + "|" + key;
+    }
+
     /** @return the row, locked for this transaction ({@code FOR UPDATE}) when {@code lock} */
     static Optional<Row> load(Connection c, String id, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mamori_job WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+            if (lock) {
+                ps.setQueryTimeout(LOCK_WAIT_SECONDS);
+            }
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -116,11 +127,14 @@ final class JobStore {
         }
     }
 
-    static Optional<Row> loadOpen(Connection c, String type, String key, boolean lock) throws SQLException {
+    static Optional<Row> loadOpen(Connection c, String type, String tenantId, String key, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mamori_job WHERE job_type = ? AND open_key = ?"
                 + (lock ? " FOR UPDATE" : ""))) {
+            if (lock) {
+                ps.setQueryTimeout(LOCK_WAIT_SECONDS);
+            }
             ps.setString(1, type);
-            ps.setString(2, key);
+            ps.setString(2, openKey(tenantId, key));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
@@ -150,7 +164,7 @@ final class JobStore {
             setLong(ps, 18, r.finishedAt);
             ps.setString(19, r.parametersType);
             ps.setString(20, r.submitter);
-            ps.setString(21, r.state.isOpen() ? r.key : null);
+            ps.setString(21, r.state.isOpen() ? openKey(r.tenantId, r.key) : null);
             ps.executeUpdate();
         }
     }
@@ -181,19 +195,32 @@ final class JobStore {
             ps.setLong(9, r.nextRunAt);
             ps.setLong(10, r.updatedAt);
             setLong(ps, 11, r.finishedAt);
-            ps.setString(12, r.state.isOpen() ? r.key : null);
+            ps.setString(12, r.state.isOpen() ? openKey(r.tenantId, r.key) : null);
             ps.setString(13, r.id);
             ps.executeUpdate();
         }
     }
 
-    /** @return ids and types of jobs due to run whose lease is free or expired, oldest first */
-    List<String[]> due(long now, int limit) throws SQLException {
+    /**
+     * @param types the job types this node has handlers for: jobs of other types (a bundle removed,
+     *              a type nobody runs) never fill the window and starve the others
+     * @return ids and types of jobs due to run whose lease is free or expired, oldest first
+     */
+    List<String[]> due(long now, int limit, java.util.Collection<String> types) throws SQLException {
         List<String[]> out = new ArrayList<>();
+        if (types.isEmpty()) {
+            return out;
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(types.size(), "?"));
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT id, job_type FROM mamori_job WHERE state IN "
-                + RUNNABLE + " AND next_run_at <= ? AND (owner_node IS NULL OR lease_until < ?) ORDER BY created_at")) {
+                + RUNNABLE + " AND next_run_at <= ? AND (owner_node IS NULL OR lease_until < ?) AND job_type IN (" + in
+                + ") ORDER BY created_at")) {
             ps.setLong(1, now);
             ps.setLong(2, now);
+            int i = 3;
+            for (String t : types) {
+                ps.setString(i++, t);
+            }
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -248,9 +275,9 @@ final class JobStore {
         }
     }
 
-    Optional<Row> findOpen(String type, String key) throws SQLException {
+    Optional<Row> findOpen(String type, String tenantId, String key) throws SQLException {
         try (Connection c = connection()) {
-            return loadOpen(c, type, key, false);
+            return loadOpen(c, type, tenantId, key, false);
         }
     }
 

@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import dev.mamori.platform.context.Assurance;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.context.PrincipalKind;
 import dev.mamori.platform.db.Transactions;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
@@ -24,14 +27,18 @@ import dev.mamori.platform.job.JobState;
 final class JobSubmission {
     /** Longest parameters, as JSON. */
     static final int MAX_PARAMETERS = 4000;
+    /** Longest submitter record, as JSON (the column's size). */
+    static final int MAX_SUBMITTER = 2000;
 
     private final JobStore store;
     private final EventPublisher events;
     private final Supplier<Clock> clock;
     private final Runnable nudge;
+    private final JobHandlers handlers;
 
-    JobSubmission(JobStore store, EventPublisher events, Supplier<Clock> clock, Runnable nudge) {
+    JobSubmission(JobStore store, JobHandlers handlers, EventPublisher events, Supplier<Clock> clock, Runnable nudge) {
         this.store = store;
+        this.handlers = handlers;
         this.events = events;
         this.clock = clock;
         this.nudge = nudge;
@@ -39,6 +46,28 @@ final class JobSubmission {
 
     <P> JobInfo submit(JobRequest<P> request) {
         JobScope scope = JobScope.ofCaller();
+        Principal caller = ExecutionContext.current().flatMap(ExecutionContext::principal).orElse(null);
+        if (caller != null && caller.kind() == PrincipalKind.SUPPORT) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Support reads jobs; it does not submit them.");
+        }
+        if (caller != null && caller.assurance() != Assurance.COMPLETE) {
+            throw new MamoriException(PlatformErrors.SIGN_IN_INCOMPLETE, "Finish signing in before submitting a job.");
+        }
+        String type = request.type().name();
+        // the registered handler's declaration counts, never the caller's copy of the type
+        JobHandlers.Handler handler = handlers.get(type);
+        if (handler == null) {
+            throw new MamoriException(PlatformErrors.NO_JOB_HANDLER, "No handler of job type " + type + " is running; try again "
+                    + "once it is.", null, java.time.Duration.ofSeconds(30));
+        }
+        if (!scope.all() && !handler.type().tenantsMaySubmit()) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Jobs of type " + type + " are the platform's; a tenant cannot "
+                    + "submit them.");
+        }
+        if (handler.type().parameters() != request.parameters().getClass()) {
+            throw new MamoriException(PlatformErrors.INVALID, "Job type " + type + " takes parameters of type "
+                    + handler.type().parameters().getName() + ", not " + request.parameters().getClass().getName() + ".");
+        }
         String tenantId = scope.tenantFor(request.tenantId().orElse(null));
         String parameters;
         try {
@@ -50,34 +79,26 @@ final class JobSubmission {
             throw new MamoriException(PlatformErrors.INVALID, "A job's parameters are at most " + MAX_PARAMETERS
                     + " characters of JSON; store larger input elsewhere and pass its reference.");
         }
-        String submitter = ExecutionContext.current().flatMap(ExecutionContext::principal)
-                .map(p -> JobCodec.write(JobCodec.Submitter.of(p))).orElse(null);
-        String requestedBy = ExecutionContext.current().flatMap(ExecutionContext::principal)
-                .map(p -> p.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + p.id()).orElse("anonymous");
-        String type = request.type().name();
-        if (request.key().isPresent()) {
-            try {
-                // without waiting for the row (a step may hold it): another tenant's key is refused at once
-                if (store.findOpen(type, request.key().get()).filter(r -> !scope.sees(r.tenantId)).isPresent()) {
-                    throw new MamoriException(PlatformErrors.FORBIDDEN, "A job with this key belongs to someone else.");
-                }
-            } catch (java.sql.SQLException e) {
-                throw new JobTx.SqlFailure(e).toMamori("submit job");
-            }
+        String submitter = caller == null ? null : JobCodec.write(JobCodec.Submitter.of(caller));
+        if (submitter != null && submitter.length() > MAX_SUBMITTER) {
+            throw new MamoriException(PlatformErrors.INVALID, "The submitting principal has too many roles to be recorded on a job.");
         }
+        String requestedBy = caller == null ? "anonymous" : caller.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + caller.id();
         for (int attempt = 0; ; attempt++) {
             try {
                 JobInfo job = JobTx.inUnit(store, c -> {
                     long now = clock.get().millis();
                     if (request.key().isPresent()) {
-                        Optional<JobStore.Row> open = JobStore.loadOpen(c, type, request.key().get(), true);
+                        // keys are per tenant: another tenant's job with the same key is never found here
+                        Optional<JobStore.Row> open = JobStore.loadOpen(c, type, tenantId, request.key().get(), true);
                         if (open.isPresent()) {
                             JobStore.Row r = open.get();
-                            if (!scope.sees(r.tenantId)) {
-                                // another tenant's key: never reveal or resume its job
-                                throw new MamoriException(PlatformErrors.FORBIDDEN, "A job with this key belongs to someone else.");
-                            }
                             if (r.state == JobState.FAILED) {
+                                if (!scope.all() && !requestedBy.equals(r.requestedBy)) {
+                                    // resuming runs it as its submitter: only they, or the platform, may
+                                    throw new MamoriException(PlatformErrors.FORBIDDEN, "Another account's failed job holds this key; "
+                                            + "only it or an operator can resume it.");
+                                }
                                 r.state = JobState.QUEUED;
                                 r.detail = "resumed from its last checkpoint";
                                 r.nextRunAt = now;

@@ -27,16 +27,21 @@ public interface JobArtifactStore {
      */
     JobArtifact write(String jobId, String tenantId, String name, String mediaType, byte[] content);
 
-    /** @param jobId a job @return its artifacts that have not expired */
-    List<JobArtifact> list(String jobId);
+    /**
+     * @param jobId    a job
+     * @param tenantId the job's tenant (only that tenant's rows count)
+     * @return its artifacts that have not expired
+     */
+    List<JobArtifact> list(String jobId, String tenantId);
 
     /**
-     * @param jobId a job
-     * @param name  an artifact's name
+     * @param jobId    a job
+     * @param tenantId the job's tenant (only that tenant's rows count)
+     * @param name     an artifact's name
      * @return its description and decrypted content (checked against its SHA-256), if it exists and
      *         has not expired
      */
-    Optional<Content> read(String jobId, String name);
+    Optional<Content> read(String jobId, String tenantId, String name);
 
     /**
      * An artifact with its content.

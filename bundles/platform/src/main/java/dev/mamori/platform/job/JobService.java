@@ -27,9 +27,11 @@ public interface JobService {
      * @param request what to run
      * @param <P>     parameters
      * @return the job
-     * @throws dev.mamori.platform.error.MamoriException {@code forbidden} when a tenant's caller
-     *         submits for another tenant or for none; {@code invalid} for parameters that do not
-     *         encode within 4,000 characters
+     * @throws dev.mamori.platform.error.MamoriException {@code no-job-handler} (unavailable) when no
+     *         handler of the type runs; {@code invalid} when the parameters are not the handler's
+     *         type or do not encode within 4,000 characters; {@code forbidden} for support, for a
+     *         principal half-way through signing in, for a tenant's caller submitting for another
+     *         tenant or a type its handler keeps for the platform, or resuming someone else's job
      */
     <P> JobInfo submit(JobRequest<P> request);
 
@@ -37,11 +39,12 @@ public interface JobService {
     Optional<JobInfo> find(String id);
 
     /**
-     * @param type job type
-     * @param key  job key
-     * @return the open (QUEUED, RUNNING, WAITING, FAILED) job with that type and key, if the caller may see it
+     * @param type     job type
+     * @param tenantId the job's tenant, or null for a platform job (keys are per tenant)
+     * @param key      job key
+     * @return the open (QUEUED, RUNNING, WAITING, FAILED) job with that type, tenant and key, if the caller may see it
      */
-    Optional<JobInfo> findOpen(JobType<?, ?> type, String key);
+    Optional<JobInfo> findOpen(JobType<?, ?> type, String tenantId, String key);
 
     /**
      * @param type     only jobs of this type, or null for all
@@ -53,12 +56,14 @@ public interface JobService {
 
     /**
      * Cancels an open job. A step in flight finishes first, or stops at its next heartbeat (the
-     * call waits for it); no further step runs.
+     * call waits for it); no further step runs. Operators and the platform cancel any job; a
+     * tenant's users and plugins only what the tenant's own accounts submitted; support none.
      *
      * @param id job id
      * @return the job, CANCELLED
      * @throws dev.mamori.platform.error.MamoriException {@code no-such-job} (also for a job the
-     *         caller may not see), or {@code job-finished} if it is DONE or CANCELLED
+     *         caller may not see), {@code job-finished} if it is DONE or CANCELLED, {@code forbidden}
+     *         for support or for the platform's work in a tenant's caller's hands
      */
     JobInfo cancel(String id);
 

@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * service stores both as JSON (Jackson data binding: records, beans, strings, numbers, lists and
  * maps) together with the parameter type's name, and hands the handler its own types back; a
  * capability writes no codec of its own. Declare it as a constant and use it to submit and to
- * handle the job.
+ * handle the job. The type its registered handler returns is the one that counts: it says whether a
+ * tenant's users and plugins may submit it ({@link #submittableByTenants()}); by default only the
+ * platform (its own components, operators) may.
  *
  * @param <P> parameters
  * @param <C> cursor (checkpoint between steps)
@@ -25,14 +27,33 @@ public final class JobType<P, C> {
     private final String name;
     private final Class<P> parameters;
     private final Class<C> cursor;
+    private final boolean tenants;
 
     private JobType(String name, Class<P> parameters, Class<C> cursor) {
+        this(name, parameters, cursor, false);
+    }
+
+    private JobType(String name, Class<P> parameters, Class<C> cursor, boolean tenants) {
         if (name == null || name.length() > 100 || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("A job type is dotted lower-case words, e.g. vault.reencrypt: " + name);
         }
         this.name = name;
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.cursor = Objects.requireNonNull(cursor, "cursor");
+        this.tenants = tenants;
+    }
+
+    /**
+     * @return the same type, which a tenant's users and plugins may submit for their own tenant
+     *         (its steps run as them, in their tenant); without it, only the platform may
+     */
+    public JobType<P, C> submittableByTenants() {
+        return new JobType<>(name, parameters, cursor, true);
+    }
+
+    /** @return whether a tenant's users and plugins may submit it */
+    public boolean tenantsMaySubmit() {
+        return tenants;
     }
 
     /**
@@ -78,7 +99,7 @@ public final class JobType<P, C> {
     @Override
     public boolean equals(Object o) {
         return o instanceof JobType && ((JobType<?, ?>) o).name.equals(name) && ((JobType<?, ?>) o).parameters == parameters
-                && ((JobType<?, ?>) o).cursor == cursor;
+                && ((JobType<?, ?>) o).cursor == cursor && ((JobType<?, ?>) o).tenants == tenants;
     }
 
     @Override

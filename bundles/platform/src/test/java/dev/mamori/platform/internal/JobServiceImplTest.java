@@ -116,6 +116,7 @@ class JobServiceImplTest {
             props.put(JobHandler.SCHEDULE, schedule);
         }
         s.bindHandler(handler, props);
+        s.tenantDirectory(TypedJobsTest.directory(List.of()));
         s.start();
         return s;
     }

@@ -69,7 +69,26 @@ class TypedJobsTest {
     public record Page(int number, String after) {
     }
 
-    static final JobType<Export, Page> EXPORT = JobType.of("test.export", Export.class, Page.class);
+    static final JobType<Export, Page> EXPORT = JobType.of("test.export", Export.class, Page.class).submittableByTenants();
+
+    /** Binds the tenant as the tenant bundle does (here without its checks), and records each binding. */
+    static final List<String> BOUND = new CopyOnWriteArrayList<>();
+
+    static dev.mamori.platform.job.JobTenants directory(List<String> ids) {
+        return new dev.mamori.platform.job.JobTenants() {
+            @Override
+            public List<String> tenantIds() {
+                return ids;
+            }
+
+            @Override
+            public <T> T inTenant(String tenantId, java.util.function.Supplier<T> work) {
+                ExecutionContext ctx = ExecutionContext.require();
+                BOUND.add(tenantId + " as " + ctx.principal().map(p -> p.kind() + ":" + p.id()).orElse("?"));
+                return ctx.toBuilder().tenant(tenantId).build().call(work);
+            }
+        };
+    }
 
     @TempDir
     java.nio.file.Path dir;
@@ -112,6 +131,7 @@ class TypedJobsTest {
             p.put(org.osgi.framework.Constants.SERVICE_ID, id++);
             s.bindHandler(h, p);
         }
+        s.tenantDirectory(directory(List.of("t-a", "t-b")));
         s.start();
         return s;
     }
@@ -162,13 +182,14 @@ class TypedJobsTest {
         }
 
         @Override
-        public List<JobArtifact> list(String jobId) {
-            return byKey.values().stream().map(Content::artifact).filter(a -> a.jobId().equals(jobId)).toList();
+        public List<JobArtifact> list(String jobId, String tenantId) {
+            return byKey.values().stream().map(Content::artifact).filter(a -> a.jobId().equals(jobId) && a.tenantId().equals(tenantId))
+                    .toList();
         }
 
         @Override
-        public Optional<Content> read(String jobId, String name) {
-            return Optional.ofNullable(byKey.get(jobId + "/" + name));
+        public Optional<Content> read(String jobId, String tenantId, String name) {
+            return Optional.ofNullable(byKey.get(jobId + "/" + name)).filter(c -> c.artifact().tenantId().equals(tenantId));
         }
     }
 
@@ -191,21 +212,38 @@ class TypedJobsTest {
     }
 
     @Test
-    @DisplayName("issue #15: parameters stored for another type, or cursor JSON the handler's type cannot read, fail the job with the reason")
+    @DisplayName("issue #15: parameters of another type are refused at submit; JSON stored for another type fails the job with the reason")
     void mismatchedTypesFailTheJob() throws Exception {
         JobType<String, Page> other = JobType.of("test.export", String.class, Page.class);
         AtomicInteger steps = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean wait = new java.util.concurrent.atomic.AtomicBoolean(true);
         JobServiceImpl s = service(Map.of(), handler(EXPORT, run -> {
             steps.incrementAndGet();
-            return JobStep.finished("never");
+            return wait.get() ? JobStep.waiting("paused", Duration.ofHours(1)) : JobStep.finished("never");
         }));
-        JobInfo job = s.submit(JobRequest.of(other, "csv"));
+        MamoriException refused = assertThrows(MamoriException.class, () -> s.submit(JobRequest.of(other, "csv")));
+        assertEquals(PlatformErrors.INVALID.code(), refused.code());
+        assertTrue(refused.getMessage().contains(Export.class.getName()), refused.getMessage());
+        JobInfo job = s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())));
+        await(s, job.id(), JobState.WAITING);
+        // a handler whose types changed since: the stored JSON names the old type
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "UPDATE mamori_job SET parameters_type = 'com.example.OldExport' WHERE id = ?")) {
+            ps.setString(1, job.id());
+            ps.executeUpdate();
+        }
+        int before = steps.get();
+        wait.set(false);
+        s.wake(EXPORT);
         JobInfo failed = await(s, job.id(), JobState.FAILED);
-        assertTrue(failed.detail().contains("java.lang.String") && failed.detail().contains(Export.class.getName()), failed.detail());
-        assertEquals(0, steps.get(), "the handler never saw parameters of another type");
+        assertTrue(failed.detail().contains("com.example.OldExport") && failed.detail().contains(Export.class.getName()), failed.detail());
+        assertEquals(before, steps.get(), "the handler never saw parameters of another type");
         MamoriException tooLong = assertThrows(MamoriException.class,
                 () -> s.submit(JobRequest.of(EXPORT, new Export("x".repeat(5000), List.of()))));
         assertEquals(PlatformErrors.INVALID.code(), tooLong.code());
+        MamoriException none = assertThrows(MamoriException.class,
+                () -> s.submit(JobRequest.of(JobType.simple("test.nobody-runs"))));
+        assertEquals(PlatformErrors.NO_JOB_HANDLER.code(), none.code());
     }
 
     @Test
@@ -254,16 +292,17 @@ class TypedJobsTest {
         assertEquals(List.of(), ua.call(() -> s.list(null, "t-b", 100)), "asking for another tenant's gives nothing");
         assertTrue(ua.call(() -> s.find(b.id())).isEmpty());
         assertTrue(ua.call(() -> s.find(platformJob.id())).isEmpty(), "a platform job is not a tenant's");
-        assertTrue(ua.call(() -> s.findOpen(EXPORT, "b")).isEmpty());
+        assertTrue(ua.call(() -> s.findOpen(EXPORT, "t-b", "b")).isEmpty());
+        assertEquals(b.id(), s.findOpen(EXPORT, "t-b", "b").orElseThrow().id());
         assertEquals(PlatformErrors.NO_SUCH_JOB.code(), assertThrows(MamoriException.class, () -> ua.call(() -> s.cancel(b.id()))).code());
-        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class, () -> ua.call(
-                () -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).key("b")))).code(),
-                "another tenant's key is neither returned nor resumed");
+        JobInfo ownB = ua.call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).key("b")));
+        assertTrue(!ownB.id().equals(b.id()) && "t-a".equals(ownB.tenantId()),
+                "keys are per tenant: another tenant's job with the same key is neither returned, resumed nor betrayed");
         // a platform principal working in a tenant's context sees that tenant's jobs only
         ExecutionContext inB = ExecutionContext.system("test").toBuilder().tenant("t-b").build();
         assertEquals(List.of(b.id()), inB.call(() -> s.list(null, null, 100)).stream().map(JobInfo::id).toList());
-        assertEquals(3, s.list(null, null, 100).size(), "the platform sees all");
-        assertEquals(List.of(a.id()), s.list(null, "t-a", 100).stream().map(JobInfo::id).toList());
+        assertEquals(4, s.list(null, null, 100).size(), "the platform sees all");
+        assertEquals(Set.of(a.id(), ownB.id()), Set.copyOf(s.list(null, "t-a", 100).stream().map(JobInfo::id).toList()));
         try (ExecutionContext.Binding none = ExecutionContext.bind(ExecutionContext.builder(Channel.REST).build())) {
             assertEquals(List.of(), s.list(null, null, 100), "no principal, no jobs");
             assertTrue(s.find(a.id()).isEmpty());
@@ -354,11 +393,12 @@ class TypedJobsTest {
                     ranIn.add(ExecutionContext.require().tenantId().orElse("-") + "/" + run.tenantId().orElse("-"));
                     return JobStep.finished("purged");
                 }));
+        s.tenantDirectory(null);
         Thread.sleep(200);
         clock.set(ZonedDateTime.of(2026, 3, 1, 2, 0, 1, 0, TOKYO).toInstant());
         Thread.sleep(400);
         assertEquals(List.of(), s.list("test.purge", null, 10), "no directory, no guessed tenants");
-        s.tenantDirectory(() -> List.of("t-a", "t-b"));
+        s.tenantDirectory(directory(List.of("t-a", "t-b")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (ranIn.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -366,5 +406,114 @@ class TypedJobsTest {
         assertEquals(Set.of("t-a/t-a", "t-b/t-b"), Set.copyOf(ranIn));
         assertEquals(Set.of("t-a", "t-b"), Set.copyOf(s.list("test.purge", null, 10).stream().map(JobInfo::tenantId).toList()));
         assertEquals(Set.of("schedule|t-a", "schedule|t-b"), Set.copyOf(s.list("test.purge", null, 10).stream().map(JobInfo::key).toList()));
+    }
+
+    @Test
+    @DisplayName("issue #15 review: the platform's job types, support, a half sign-in and someone else's failed job are refused; cancels by a tenant stop only the tenant's own work")
+    void whoMaySubmitAndCancel() throws Exception {
+        JobType<JobType.None, JobType.None> maintenance = JobType.simple("test.maintenance");
+        CountDownLatch hold = new CountDownLatch(1);
+        AtomicInteger fail = new AtomicInteger(1);
+        JobServiceImpl s = service(Map.of(), handler(maintenance, run -> JobStep.finished("ok")), handler(EXPORT, run -> {
+            if (fail.getAndDecrement() > 0) {
+                throw new IllegalStateException("disk full");
+            }
+            try {
+                hold.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return JobStep.finished("ok");
+        }));
+        ExecutionContext u1 = user("u-1", "t-a", "tenant-admin");
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
+                () -> u1.call(() -> s.submit(JobRequest.of(maintenance)))).code(), "a platform type, even named by a tenant");
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
+                () -> u1.call(() -> s.submit(JobRequest.of(JobType.simple("test.maintenance").submittableByTenants())))).code(),
+                "the registered handler's declaration counts, not the caller's copy");
+        ExecutionContext support = ExecutionContext.builder(Channel.REST).principal(Principal.support("sup-1", Set.of())).build();
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
+                () -> support.call(() -> s.submit(JobRequest.of(maintenance)))).code());
+        ExecutionContext half = ExecutionContext.builder(Channel.REST).principal(Principal.user("u-1", "t-a", Set.of())
+                .withAssurance(dev.mamori.platform.context.Assurance.PASSWORD_ONLY)).tenant("t-a").build();
+        assertEquals(PlatformErrors.SIGN_IN_INCOMPLETE.code(), assertThrows(MamoriException.class,
+                () -> half.call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of()))))).code());
+
+        // u-1's job fails; u-2 of the same tenant may not resume it (it would run as u-1), u-1 may
+        JobInfo failed = u1.call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).key("k")));
+        await(s, failed.id(), JobState.FAILED);
+        ExecutionContext u2 = user("u-2", "t-a", "tenant-admin");
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
+                () -> u2.call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).key("k")))).code());
+        assertEquals(failed.id(), u1.call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).key("k"))).id());
+        await(s, failed.id(), JobState.RUNNING);
+
+        // the platform's work for t-a: t-a's admin cannot cancel it, support cannot cancel anything; the tenant's own job, yes
+        JobInfo platformWork = s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).tenant("t-a"));
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
+                () -> u1.call(() -> s.cancel(platformWork.id()))).code());
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
+                () -> support.call(() -> s.cancel(failed.id()))).code());
+        hold.countDown();
+        JobInfo own = u2.call(() -> s.submit(JobRequest.of(EXPORT, new Export("own", List.of()))));
+        JobInfo cancelled = u2.call(() -> s.cancel(own.id()));
+        assertTrue(cancelled.state() == JobState.CANCELLED, cancelled.toString());
+    }
+
+    @Test
+    @DisplayName("issue #15 review: jobs of a type no node runs never fill the poll window and starve the others")
+    void unknownTypesDoNotStarve() throws Exception {
+        JobServiceImpl s = service(Map.of(), handler(EXPORT, run -> JobStep.finished("ok")));
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO mamori_job (id, job_type, tenant_id, parameters, state, done_count, next_run_at, created_at, updated_at) "
+                        + "VALUES (?, 'test.gone', NULL, '{}', 'QUEUED', 0, 0, ?, 0)")) {
+            for (int i = 0; i < 50; i++) {
+                ps.setString(1, "gone-" + i);
+                ps.setLong(2, i);
+                ps.executeUpdate();
+            }
+        }
+        JobInfo job = s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())));
+        await(s, job.id(), JobState.DONE);
+    }
+
+    @Test
+    @DisplayName("issue #15 review: a handler that swallows the heartbeat's cancel still ends CANCELLED, its outcome dropped")
+    void swallowedCancelStillCancels() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        JobServiceImpl s = service(Map.of(), handler(EXPORT, run -> {
+            try {
+                for (int i = 1; i < 10_000; i++) {
+                    run.heartbeat(i, null);
+                    started.countDown();
+                    Thread.sleep(20);
+                }
+            } catch (RuntimeException | InterruptedException swallowed) {
+                // a careless handler: carries on as if nothing happened
+            }
+            return JobStep.finished("pretends to be done");
+        }));
+        JobInfo job = s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())));
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        assertEquals(JobState.CANCELLED, CompletableFuture.supplyAsync(() -> ExecutionContext.system("test").call(() -> s.cancel(job.id())))
+                .get(30, TimeUnit.SECONDS).state());
+        Thread.sleep(300);
+        JobInfo after = s.find(job.id()).orElseThrow();
+        assertEquals(JobState.CANCELLED, after.state());
+        assertFalse("pretends to be done".equals(after.detail()));
+    }
+
+    @Test
+    @DisplayName("issue #15 review: a tenant's job runs through the tenant directory as its submitter; without the directory it waits")
+    void tenantJobsGoThroughTheDirectory() throws Exception {
+        JobServiceImpl s = service(Map.of(), handler(EXPORT, run -> JobStep.finished("ok")));
+        s.tenantDirectory(null);
+        JobInfo job = user("u-9", "t-a", "tenant-admin").call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of()))));
+        assertTrue(await(s, job.id(), JobState.WAITING).detail().contains("tenant directory"));
+        BOUND.clear();
+        s.tenantDirectory(directory(List.of("t-a")));
+        clock.advance(Duration.ofMinutes(1));
+        await(s, job.id(), JobState.DONE);
+        assertEquals(List.of("t-a as USER:u-9"), BOUND);
     }
 }

@@ -79,7 +79,7 @@ class JobResourceTest {
         }
 
         @Override
-        public Optional<JobInfo> findOpen(JobType<?, ?> type, String key) {
+        public Optional<JobInfo> findOpen(JobType<?, ?> type, String tenantId, String key) {
             return Optional.empty();
         }
 
@@ -111,6 +111,11 @@ class JobResourceTest {
         @Override
         public JobInfo cancel(String id) {
             JobInfo j = find(id).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB, "No job '" + id + "'."));
+            boolean tenantCaller = ExecutionContext.require().principal().orElseThrow().tenantId().isPresent();
+            if (tenantCaller && !j.requestedBy().startsWith("user:") && !j.requestedBy().startsWith("plugin:")) {
+                // as the platform's service: the platform's work for a tenant is not the tenant's to cancel
+                throw new MamoriException(PlatformErrors.FORBIDDEN, "This job is the platform's work for your tenant.");
+            }
             if (!j.state().isOpen()) {
                 throw new MamoriException(PlatformErrors.JOB_FINISHED, "Job " + id + " is already " + j.state() + ".");
             }

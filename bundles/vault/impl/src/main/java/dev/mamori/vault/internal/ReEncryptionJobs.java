@@ -209,7 +209,7 @@ public class ReEncryptionJobs implements JobHandler<ReEncryptionJobs.Params, ReE
                     + "mamori:vault-participants --forget). Nothing started.");
         }
         String key = tenantId + "|" + purpose.id();
-        Optional<JobInfo> open = jobs.findOpen(TYPE, key);
+        Optional<JobInfo> open = jobs.findOpen(TYPE, tenantId, key);
         if (open.isPresent()) {
             if (jobs.parameters(open.get(), TYPE).target() == target) {
                 return view(jobs.submit(request(tenantId, purpose, target)));

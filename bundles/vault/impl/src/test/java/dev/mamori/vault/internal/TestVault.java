@@ -67,6 +67,18 @@ final class TestVault implements VaultService, VaultAdmin {
         Map<String, Object> props = new HashMap<>();
         props.put(Constants.SERVICE_ID, 1L);
         jobs.bindHandler(reEncryptions, props);
+        // the tenant bundle's side of jobs: a re-encryption's steps run in its tenant through the tenant context
+        jobs.tenantDirectory(new dev.mamori.platform.job.JobTenants() {
+            @Override
+            public java.util.List<String> tenantIds() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public <T> T inTenant(String tenantId, java.util.function.Supplier<T> work) {
+                return context.callAsPlatform(tenantId, dev.mamori.platform.context.PlatformPurpose.of("jobs.run", "test"), work);
+            }
+        });
     }
 
     /** @return the {@link VaultSigner} a bundle declaring {@code purposes} gets */
