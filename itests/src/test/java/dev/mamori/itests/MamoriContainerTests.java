@@ -361,8 +361,15 @@ public abstract class MamoriContainerTests extends JobContainerTests {
         String gone = operatorError("mamori:it-plugin-hello");
         assertTrue(gone, gone.contains("Command not found"));
         assertTrue(bundleContext.getServiceReferences(dev.mamori.platform.db.SchemaReady.class, "(mamori.schema=it-plugin)").isEmpty());
-        assertTrue(bundleContext.getServiceReferences(dev.mamori.platform.job.JobHandler.class,
-                "(mamori.job.type=it.plugin.notes)").isEmpty());
+        for (org.osgi.framework.ServiceReference<?> r : bundleContext.getServiceReferences(dev.mamori.platform.job.JobHandler.class, null)) {
+            dev.mamori.platform.job.JobHandler<?, ?> h = (dev.mamori.platform.job.JobHandler<?, ?>) bundleContext.getService(r);
+            assertFalse("the plugin's job handler is gone", h != null && "it.plugin.notes".equals(h.type().name()));
+        }
+        // and the job service knows it: a run of its type is refused, not queued for nobody
+        dev.mamori.platform.error.MamoriException noHandler = org.junit.Assert.assertThrows(dev.mamori.platform.error.MamoriException.class,
+                () -> SYSTEM.call(() -> jobs.submit(dev.mamori.platform.job.JobRequest.of(
+                        dev.mamori.platform.job.JobType.simple("it.plugin.notes")))));
+        assertEquals("no-job-handler", noHandler.code());
         assertEquals(0, java.util.Arrays.stream(bundleContext.getBundles())
                 .filter(b -> "dev.mamori.itests.plugin".equals(b.getSymbolicName())).count());
     }
