@@ -117,6 +117,8 @@ public abstract class JobContainerTests extends CrossTenantContainerTests {
             listener.unregister();
             plugin.uninstall();
         }
+        // the next test starts from a ready server, as this one did
+        Wait.until("ready after the plugin left", Duration.ofSeconds(30), () -> https.get("/api/v1/health").statusCode() == 200);
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -24,7 +24,7 @@ public abstract class RestContainerTests extends VaultContainerTests {
     @Test
     public void health_reportsLiveAndReadyWithBothDataSources() throws Exception {
         HttpResponse<String> r = https.get("/api/v1/health");
-        assertEquals(200, r.statusCode());
+        assertEquals(r.body(), 200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         String body = r.body().replace(" ", "");
         assertTrue(body, body.contains("\"ready\":true"));
