@@ -73,7 +73,8 @@ public final class SignedNote {
      *         key, forged, or not a note)
      */
     public static Optional<String> open(String note, String verifierKey) {
-        String[] vk = verifierKey == null ? new String[0] : verifierKey.split("\\+", -1);
+        // name and hash end at the first two '+'; the base64 key may hold more of them
+        String[] vk = verifierKey == null ? new String[0] : verifierKey.split("\\+", 3);
         if (vk.length != 3 || note == null) {
             return Optional.empty();
         }

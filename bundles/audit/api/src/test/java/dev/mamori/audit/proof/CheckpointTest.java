@@ -84,6 +84,30 @@ class CheckpointTest {
         assertArrayEquals(first.root(), MerkleTree.root(leaves.subList(0, 6)));
     }
 
+    @Test
+    @DisplayName("a verifier key whose base64 holds '+' (about every other key) still opens its notes")
+    void plusInTheKey() throws Exception {
+        int tried = 0;
+        int withPlus = 0;
+        while (withPlus < 3 && tried++ < 200) {
+            KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            byte[] encoded = kp.getPublic().getEncoded();
+            byte[] raw = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+            byte[] typed = new byte[33];
+            typed[0] = 1;
+            System.arraycopy(raw, 0, typed, 1, 32);
+            String key64 = Base64.getEncoder().encodeToString(typed);
+            if (key64.indexOf('+') < 0) {
+                continue;
+            }
+            withPlus++;
+            int hash = SignedNote.keyHash("log", raw);
+            String note = sign(kp, "log", hash, Checkpoint.of("log", 1, MerkleTree.leafHash(new byte[0])));
+            assertTrue(SignedNote.open(note, "log+" + String.format("%08x", hash) + "+" + key64).isPresent(), key64);
+        }
+        assertEquals(3, withPlus);
+    }
+
     private static String sign(KeyPair kp, String name, int hash, Checkpoint c) throws Exception {
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(kp.getPrivate());
