@@ -53,7 +53,7 @@ import dev.mamori.testsupport.MutableClock;
 import dev.mamori.testsupport.TestDatabase;
 
 /** The job service on real databases (H2, and PostgreSQL for two nodes), outside OSGi. */
-class JobServiceImplTest {
+class JobServiceImplTest extends JobTestSupport {
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
 
     @TempDir
@@ -116,7 +116,7 @@ class JobServiceImplTest {
             props.put(JobHandler.SCHEDULE, schedule);
         }
         s.bindHandler(handler, props);
-        s.tenantDirectory(TypedJobsTest.directory(List.of()));
+        s.tenantDirectory(directory(List.of()));
         s.start();
         return s;
     }
@@ -159,34 +159,6 @@ class JobServiceImplTest {
             return at >= steps ? JobStep.<Integer>finished("counted to " + at).withDone(1).withResult(String.valueOf(at))
                     : JobStep.progress(at, 1).withTotal((long) steps);
         }
-    }
-
-    /** A handler from a function. */
-    static <P> JobHandler<P, Integer> handler(JobType<P, Integer> type, Function<JobRun<P, Integer>, JobStep<Integer>> f) {
-        return new JobHandler<>() {
-            @Override
-            public JobType<P, Integer> type() {
-                return type;
-            }
-
-            @Override
-            public JobStep<Integer> step(JobRun<P, Integer> run) {
-                return f.apply(run);
-            }
-        };
-    }
-
-    static JobInfo await(JobServiceImpl s, String id, JobState state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        JobInfo j = null;
-        while (System.nanoTime() < deadline) {
-            j = s.find(id).orElseThrow();
-            if (j.state() == state) {
-                return j;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " never reached " + state + ": " + j);
     }
 
     static void until(String what, BooleanSupplier condition) throws InterruptedException {

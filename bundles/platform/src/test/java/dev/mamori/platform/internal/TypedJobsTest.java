@@ -58,7 +58,7 @@ import dev.mamori.testsupport.TestDatabase;
  * Issue #15 point 4: typed parameters and cursor, the submitter and tenant bound in the step,
  * cancel checks and heartbeats inside a step, artifacts, tenant-scoped reads, per-tenant schedules.
  */
-class TypedJobsTest {
+class TypedJobsTest extends JobTestSupport {
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
 
     /** Parameters of the export job. */
@@ -70,25 +70,6 @@ class TypedJobsTest {
     }
 
     static final JobType<Export, Page> EXPORT = JobType.of("test.export", Export.class, Page.class).submittableByTenants();
-
-    /** Binds the tenant as the tenant bundle does (here without its checks), and records each binding. */
-    static final List<String> BOUND = new CopyOnWriteArrayList<>();
-
-    static dev.mamori.platform.job.JobTenants directory(List<String> ids) {
-        return new dev.mamori.platform.job.JobTenants() {
-            @Override
-            public List<String> tenantIds() {
-                return ids;
-            }
-
-            @Override
-            public <T> T inTenant(String tenantId, java.util.function.Supplier<T> work) {
-                ExecutionContext ctx = ExecutionContext.require();
-                BOUND.add(tenantId + " as " + ctx.principal().map(p -> p.kind() + ":" + p.id()).orElse("?"));
-                return ctx.toBuilder().tenant(tenantId).build().call(work);
-            }
-        };
-    }
 
     @TempDir
     java.nio.file.Path dir;
@@ -134,33 +115,6 @@ class TypedJobsTest {
         s.tenantDirectory(directory(List.of("t-a", "t-b")));
         s.start();
         return s;
-    }
-
-    static <P, C> JobHandler<P, C> handler(JobType<P, C> type, Function<JobRun<P, C>, JobStep<C>> f) {
-        return new JobHandler<>() {
-            @Override
-            public JobType<P, C> type() {
-                return type;
-            }
-
-            @Override
-            public JobStep<C> step(JobRun<P, C> run) {
-                return f.apply(run);
-            }
-        };
-    }
-
-    static JobInfo await(JobServiceImpl s, String id, JobState state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        JobInfo j = null;
-        while (System.nanoTime() < deadline) {
-            j = s.find(id).orElseThrow();
-            if (j.state() == state) {
-                return j;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " never reached " + state + ": " + j);
     }
 
     static ExecutionContext user(String id, String tenant, String... roles) {
