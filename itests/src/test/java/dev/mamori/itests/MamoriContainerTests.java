@@ -43,11 +43,11 @@ import dev.mamori.tenant.TenantState;
  * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
  * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends JobContainerTests {
+public abstract class MamoriContainerTests extends AuditContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
             "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-artifacts",
-            "mamori-postgresql");
+            "mamori-audit", "mamori-postgresql");
     /** Fragments: resolved, never active. */
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
@@ -55,11 +55,12 @@ public abstract class MamoriContainerTests extends JobContainerTests {
             Map.entry("dev.mamori.auth", "2.1.0"), Map.entry("dev.mamori.auth.spi", "1.0.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
             Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.2.0"),
-            Map.entry("dev.mamori.platform.event", "2.1.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
+            Map.entry("dev.mamori.platform.event", "2.2.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "2.0.0"), Map.entry("dev.mamori.rest.spi", "2.2.0"),
             Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
-            Map.entry("dev.mamori.vault.spi", "2.0.0"));
+            Map.entry("dev.mamori.vault.spi", "2.0.0"), Map.entry("dev.mamori.audit", "1.0.0"),
+            Map.entry("dev.mamori.audit.proof", "1.1.0"));
 
     /**
      * EXT-1: every feature of the Mamori repository is installed (the PostgreSQL driver only where it
@@ -106,7 +107,8 @@ public abstract class MamoriContainerTests extends JobContainerTests {
         assertEquals(Set.of("dev.mamori.platform", "dev.mamori.shell", "dev.mamori.tenant.api", "dev.mamori.tenant.impl",
                 "dev.mamori.tenant.rest", "dev.mamori.vault.api", "dev.mamori.vault.impl", "dev.mamori.rest", "dev.mamori.auth.api", "dev.mamori.auth.impl",
                 "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
-                "dev.mamori.flyway.fragment", "dev.mamori.artifacts"), running);
+                "dev.mamori.flyway.fragment", "dev.mamori.artifacts", "dev.mamori.audit.api", "dev.mamori.audit.impl", "dev.mamori.audit.rest"),
+                running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
     }
 
@@ -328,7 +330,8 @@ public abstract class MamoriContainerTests extends JobContainerTests {
             // required parts, while present: the API serves, the server is ready
             update("dev.mamori.rest", restBefore, "required.slots", new String[] {"authentication:auth-session", "tenant:auth-tenant",
                 "mfa:auth-mfa", "permission:auth-permission", "audit:it-plugin-audit"});
-            update("dev.mamori.health", healthBefore, "required", new String[] {"database", "pii-database", "schema", "vault", "it-plugin"});
+            update("dev.mamori.health", healthBefore, "required", new String[] {"database", "pii-database", "schema", "vault", "audit",
+                "it-plugin"});
             Wait.until("the API with its required slot filled", Duration.ofSeconds(30),
                     () -> https.get("/api/v1/health").statusCode() == 200 && https.get("/api/v1/it-plugin").statusCode() == 200);
         } finally {

@@ -187,7 +187,7 @@ public class StockKarafIT {
         HttpResponse<String> health = https.get("/api/v1/health");
         assertEquals(health.body(), 200, health.statusCode());
         String body = health.body();
-        for (String check : List.of("database", "pii-database", "schema", "vault", "operator-shell")) {
+        for (String check : List.of("database", "pii-database", "schema", "vault", "audit", "operator-shell")) {
             assertTrue(check + " in " + body, body.contains("\"" + check + "\""));
         }
         assertFalse(body, body.contains("\"DOWN\""));

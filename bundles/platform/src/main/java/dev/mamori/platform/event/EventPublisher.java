@@ -5,7 +5,9 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Publishes {@link MamoriEvent}s to every {@link MamoriEventListener}, synchronously on the
  * caller's thread: publish inside your transaction and a required listener's failure rolls the
- * action back ("no action without its audit entry").
+ * action back ("no action without its audit entry"). An event published outside any unit of work
+ * goes to a required listener that is a {@link StandaloneRecorder} without a unit: publishing
+ * returns once the listener made it durable (in a commit it may share with concurrent publishers).
  */
 @ProviderType
 public interface EventPublisher {

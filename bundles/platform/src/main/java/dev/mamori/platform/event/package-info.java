@@ -7,7 +7,7 @@
  * {@link dev.mamori.platform.event.EventEncoding} that the audit log hashes.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package dev.mamori.platform.event;
 
 import org.osgi.annotation.bundle.Export;

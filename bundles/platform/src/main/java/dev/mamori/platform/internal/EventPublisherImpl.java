@@ -9,7 +9,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,9 +30,11 @@ import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.EventsReady;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.event.MamoriEventListener;
 import dev.mamori.platform.event.PlatformEvents;
+import dev.mamori.platform.event.StandaloneRecorder;
 
 /**
  * Delivers events in the publisher's unit of work: a listener that is required (by its service
@@ -65,20 +69,62 @@ public class EventPublisherImpl implements EventPublisher {
     /** Ordered by ranking (highest first), then service id, as OSGi orders services. */
     private final Map<String, Registered> listeners = new ConcurrentSkipListMap<>();
     private volatile Set<String> requiredNames;
+    private final Object readyLock = new Object();
+    private BundleContext bundleContext;
+    private ServiceRegistration<EventsReady> ready;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile Clock clock;
 
     /** @param config configuration */
-    @Activate
     public EventPublisherImpl(Config config) {
         modified(config);
         UnitEngine.incompleteListener(this::incomplete);
     }
 
+    /**
+     * @param config  configuration
+     * @param context where {@link EventsReady} is registered
+     */
+    @Activate
+    public EventPublisherImpl(Config config, BundleContext context) {
+        this(config);
+        synchronized (readyLock) {
+            bundleContext = context;
+        }
+        updateReady();
+    }
+
     @Deactivate
     void stop() {
         UnitEngine.incompleteListener(null);
+        synchronized (readyLock) {
+            bundleContext = null;
+            if (ready != null) {
+                ready.unregister();
+                ready = null;
+            }
+        }
+    }
+
+    /** Registers {@link EventsReady} while every required listener is registered, unregisters it otherwise. */
+    private void updateReady() {
+        Set<String> required = requiredNames;
+        Set<String> present = new TreeSet<>();
+        listeners.values().stream().map(Registered::name).filter(java.util.Objects::nonNull).forEach(present::add);
+        boolean complete = present.containsAll(required);
+        synchronized (readyLock) {
+            if (bundleContext == null) {
+                return;
+            }
+            if (complete && ready == null) {
+                Set<String> names = Set.copyOf(required);
+                ready = bundleContext.registerService(EventsReady.class, () -> names, null);
+            } else if (!complete && ready != null) {
+                ready.unregister();
+                ready = null;
+            }
+        }
     }
 
     /** The follow-up of a unit whose PII store refused its commit after its events were recorded. */
@@ -103,17 +149,30 @@ public class EventPublisherImpl implements EventPublisher {
 
     @Modified
     void modified(Config config) {
+        Set<String> before = requiredNames;
         requiredNames = HealthServiceImpl.names(config.required_listeners());
+        if (before != null && !before.equals(requiredNames)) {
+            // a new list may name a listener that is not there: withdraw readiness first, then offer it again
+            synchronized (readyLock) {
+                if (ready != null) {
+                    ready.unregister();
+                    ready = null;
+                }
+            }
+            updateReady();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindListener(MamoriEventListener listener, Map<String, Object> props) {
         listeners.put(sortKey(props), new Registered(listener, string(props.get(MamoriEventListener.NAME)),
                 Boolean.parseBoolean(String.valueOf(props.get(MamoriEventListener.REQUIRED))), strings(props.get(MamoriEventListener.TYPES))));
+        updateReady();
     }
 
     void unbindListener(MamoriEventListener listener, Map<String, Object> props) {
         listeners.remove(sortKey(props));
+        updateReady();
     }
 
     private static String sortKey(Map<String, Object> props) {
@@ -132,7 +191,7 @@ public class EventPublisherImpl implements EventPublisher {
         Set<String> required = requiredNames;
         if (!required.isEmpty()) {
             Set<String> present = new TreeSet<>();
-            now.forEach(r -> present.add(r.name()));
+            now.stream().map(Registered::name).filter(java.util.Objects::nonNull).forEach(present::add);
             Set<String> missing = new TreeSet<>(required);
             missing.removeAll(present);
             if (!missing.isEmpty()) {
@@ -142,6 +201,9 @@ public class EventPublisherImpl implements EventPublisher {
                         null, java.time.Duration.ofSeconds(5));
             }
         }
+        if (!UnitEngine.active() && standalone(now, required)) {
+            return publishStandalone(event, now, required);
+        }
         // in the publisher's unit of work (a unit of its own when none is active): required listeners write
         // with the action and veto it by failing; the others hear of it once it committed, asynchronously
         return UnitEngine.call(() -> {
@@ -149,7 +211,7 @@ public class EventPublisherImpl implements EventPublisher {
                 if (!r.wants(event.type())) {
                     continue;
                 }
-                if (r.required() || r.name() != null && required.contains(r.name())) {
+                if (isRequired(r, required)) {
                     try {
                         r.listener().onEvent(event);
                     } catch (RuntimeException e) {
@@ -164,6 +226,48 @@ public class EventPublisherImpl implements EventPublisher {
             UnitEngine.recordEvent(event.type() + event.targetId().map(t -> " " + t).orElse(""));
             return event;
         });
+    }
+
+    private static boolean isRequired(Registered r, Set<String> required) {
+        return r.required() || r.name() != null && required.contains(r.name());
+    }
+
+    /** @return whether every required listener that wants events records standalone ones itself (and one at least does) */
+    private static boolean standalone(List<Registered> now, Set<String> required) {
+        boolean any = false;
+        for (Registered r : now) {
+            if (isRequired(r, required)) {
+                if (!(r.listener() instanceof StandaloneRecorder)) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * An event with no unit of work around it: each required listener makes it durable itself (group
+     * commit), then the others hear of it on the after-commit thread, as after a unit.
+     */
+    private MamoriEvent publishStandalone(MamoriEvent event, List<Registered> now, Set<String> required) {
+        for (Registered r : now) {
+            if (r.wants(event.type()) && isRequired(r, required)) {
+                try {
+                    ((StandaloneRecorder) r.listener()).recordStandalone(event);
+                } catch (RuntimeException e) {
+                    LOG.error("Required event listener {} failed on {}; the action fails", r.name(), event, e);
+                    throw new MamoriException(PlatformErrors.EVENT_DELIVERY_FAILED, "The action cannot be recorded now "
+                            + "(event listener " + r.name() + " failed); nothing was done.", e, java.time.Duration.ofSeconds(5));
+                }
+            }
+        }
+        for (Registered r : now) {
+            if (r.wants(event.type()) && !isRequired(r, required)) {
+                UnitEngine.later(() -> deliverLate(r, event), "event " + event.id());
+            }
+        }
+        return event;
     }
 
     private static void deliverLate(Registered r, MamoriEvent event) {

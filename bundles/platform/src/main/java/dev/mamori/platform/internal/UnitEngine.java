@@ -301,22 +301,33 @@ public final class UnitEngine {
 
     private static void runAfterCommit(Unit u) {
         for (Runnable r : u.afterCommit) {
-            Executor e = executor;
-            Runnable guarded = () -> {
-                try {
-                    r.run();
-                } catch (RuntimeException | Error t) {
-                    LOG.error("After-commit work of unit {} failed (the action had committed)", u.id, t);
-                }
-            };
-            if (e == null) {
-                guarded.run();
-            } else {
-                try {
-                    e.execute(guarded);
-                } catch (RuntimeException rejected) {
-                    LOG.error("After-commit work of unit {} dropped: {}", u.id, rejected.toString());
-                }
+            later(r, "unit " + u.id);
+        }
+    }
+
+    /**
+     * Runs work on the after-commit thread, as an after-commit callback of committed work outside
+     * any unit (an event recorded standalone): its failure is logged, never the caller's.
+     *
+     * @param r     the work
+     * @param owner what it follows, for the log
+     */
+    public static void later(Runnable r, String owner) {
+        Executor e = executor;
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (RuntimeException | Error t) {
+                LOG.error("After-commit work of {} failed (the action had committed)", owner, t);
+            }
+        };
+        if (e == null) {
+            guarded.run();
+        } else {
+            try {
+                e.execute(guarded);
+            } catch (RuntimeException rejected) {
+                LOG.error("After-commit work of {} dropped: {}", owner, rejected.toString());
             }
         }
     }

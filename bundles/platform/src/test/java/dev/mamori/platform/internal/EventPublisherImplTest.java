@@ -8,6 +8,7 @@ import java.lang.annotation.Annotation;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -303,5 +304,36 @@ class EventPublisherImplTest {
         assertTrue(listed.length() <= 256, listed);
         assertTrue(listed.startsWith(events.get(0) + ";") && listed.matches(".*;\\+\\d+ more"), listed);
         p.stop();
+    }
+
+    @Test
+    @DisplayName("AUD-3: EventsReady is offered only while every required listener is registered, so start-up work waits for the audit log")
+    void eventsReadyFollowsTheRequiredListeners() {
+        List<String> log = new ArrayList<>();
+        org.osgi.framework.BundleContext context = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class}, (proxy, m, args) -> {
+                    if (!m.getName().equals("registerService")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    log.add("registered " + ((dev.mamori.platform.event.EventsReady) args[1]).requiredListeners());
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[] {org.osgi.framework.ServiceRegistration.class}, (p2, m2, a2) -> {
+                                log.add(m2.getName());
+                                return null;
+                            });
+                });
+        EventPublisherImpl p = new EventPublisherImpl(config("audit"), context);
+        assertEquals(List.of(), log, "not ready without the audit listener");
+        Map<String, Object> unnamed = props(null, false, null);
+        p.bindListener(e -> { }, unnamed);
+        assertEquals(List.of(), log, "an unnamed listener is not the audit log");
+        Map<String, Object> audit = props("audit", true, null);
+        p.bindListener(e -> { }, audit);
+        assertEquals(List.of("registered [audit]"), log);
+        p.unbindListener(e -> { }, audit);
+        assertEquals(List.of("registered [audit]", "unregister"), log);
+        p.bindListener(e -> { }, props("audit", true, null));
+        p.stop();
+        assertEquals(List.of("registered [audit]", "unregister", "registered [audit]", "unregister"), log);
     }
 }

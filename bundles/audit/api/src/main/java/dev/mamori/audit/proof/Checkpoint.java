@@ -87,6 +87,22 @@ public record Checkpoint(String origin, long size, byte[] root, List<String> ext
         return new Checkpoint(lines[0], Long.parseLong(lines[1]), root, ext);
     }
 
+    /**
+     * Where a note that may be forged says it belongs, to report it there.
+     *
+     * @param note a signed note, verified or not
+     * @return the size its checkpoint text claims, -1 if it claims none
+     */
+    static long claimedSize(String note) {
+        int split = note == null ? -1 : note.lastIndexOf("\n\n");
+        String[] lines = split < 0 ? new String[0] : note.substring(0, split).split("\n", -1);
+        try {
+            return lines.length >= 2 && SIZE.matcher(lines[1]).matches() ? Long.parseLong(lines[1]) : -1;
+        } catch (NumberFormatException e) {
+            return -1; // 19 digits past Long.MAX_VALUE
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Checkpoint && ((Checkpoint) o).body().equals(body());

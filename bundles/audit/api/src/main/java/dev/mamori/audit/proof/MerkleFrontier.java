@@ -2,6 +2,7 @@ package dev.mamori.audit.proof;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The right edge of an append-only Merkle tree: the roots of its perfect subtrees, largest first
@@ -45,13 +46,30 @@ public final class MerkleFrontier {
 
     /** @param leafHash the next leaf's hash @return the new size */
     public long append(byte[] leafHash) {
+        return append(leafHash, (hash, level) -> {
+        });
+    }
+
+    /**
+     * Appends a leaf and reports every perfect subtree it completes, from the leaf (level 0) up to
+     * the new smallest peak: what a log stores to answer proofs without reading every leaf.
+     *
+     * @param leafHash  the next leaf's hash
+     * @param completed told (hash, level) of each completed subtree; the one at level {@code l}
+     *                  covers leaves {@code [size - 2^l, size)} of the new size
+     * @return the new size
+     */
+    public long append(byte[] leafHash, ObjIntConsumer<byte[]> completed) {
         if (leafHash == null || leafHash.length != MerkleTree.HASH_SIZE) {
             throw new IllegalArgumentException("A leaf hash is 32 bytes.");
         }
         byte[] node = leafHash.clone();
+        completed.accept(node.clone(), 0);
+        int level = 0;
         // each trailing set bit of the old size is a peak of the same height as the node: merge them
         for (long s = size; (s & 1) == 1; s >>= 1) {
             node = MerkleTree.nodeHash(peaks.remove(peaks.size() - 1), node);
+            completed.accept(node.clone(), ++level);
         }
         peaks.add(node);
         return ++size;

@@ -19,6 +19,7 @@ import dev.mamori.auth.PlatformAccountService;
 import dev.mamori.auth.Roles;
 import dev.mamori.platform.config.Placeholders;
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.event.EventsReady;
 
 /**
  * No default credentials (OPS-6): when there is no platform account yet, creates the first operator
@@ -33,9 +34,10 @@ public class OperatorAccountBootstrap {
     /**
      * @param accounts platform accounts
      * @param config   the account name and the handover file
+     * @param ready    present once the account's creation can be recorded (the audit log is up)
      */
     @Activate
-    public OperatorAccountBootstrap(@Reference PlatformAccountService accounts, AuthConfig config) {
+    public OperatorAccountBootstrap(@Reference PlatformAccountService accounts, AuthConfig config, @Reference EventsReady ready) {
         String login = config.bootstrap_operator();
         if (login == null || login.isBlank()) {
             return;

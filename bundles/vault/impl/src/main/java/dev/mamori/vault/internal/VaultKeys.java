@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.event.EventPublisher;
+import dev.mamori.platform.event.EventsReady;
 import dev.mamori.platform.event.EventType;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.tenant.NoTenantContextException;
@@ -112,6 +113,8 @@ public class VaultKeys {
         this.events = events;
     }
 
+    private volatile Runnable unrecordedUnseal;
+
     /**
      * Only the provider the configuration names ({@code keyProvider.target} in {@code dev.mamori.vault}):
      * a provider from any other bundle, however highly ranked, never receives a data key.
@@ -123,12 +126,34 @@ public class VaultKeys {
             forgetAll();
             provider = p;
         }
+        String kek = p.available() ? p.currentKekId() : null;
+        Runnable record = () -> emit(VaultEvents.UNSEALED, null, null, null, kek);
         try {
-            emit(VaultEvents.UNSEALED, null, null, null, p.available() ? p.currentKekId() : null);
+            record.run();
         } catch (RuntimeException e) {
-            LOG.error("Could not record that the vault was unsealed: {}", e.getMessage());
+            // at start the audit log may not be up yet: the event is recorded as soon as it is
+            unrecordedUnseal = record;
+            LOG.info("The vault's unsealing is recorded once events can be ({})", e.getMessage());
         }
         unsealListeners.forEach(Runnable::run);
+    }
+
+    /** Records an unsealing that happened before the required event listeners were registered. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventsReady(EventsReady ready) {
+        Runnable r = unrecordedUnseal;
+        unrecordedUnseal = null;
+        if (r != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.error("Could not record that the vault was unsealed: {}", e.getMessage());
+            }
+        }
+    }
+
+    void unbindEventsReady(EventsReady ready) {
+        // nothing to undo: readiness only triggers the deferred record
     }
 
     void unbindKeyProvider(KeyProvider p) {

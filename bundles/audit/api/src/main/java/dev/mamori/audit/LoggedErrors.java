@@ -1,0 +1,20 @@
+package dev.mamori.audit;
+
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Errors the server logged since it started (AUD-5), counted per logger, for alerting operators
+ * (the notification capability reads two snapshots and alerts on the difference). Read by operators
+ * and the platform itself only ({@code forbidden} otherwise): messages may name hosts or data.
+ */
+@ProviderType
+public interface LoggedErrors {
+    /**
+     * @return per logger name: how many ERROR or FATAL events, the last one's time and first line
+     * @throws dev.mamori.platform.error.MamoriException {@code unauthenticated} without a principal,
+     *                                                   {@code forbidden} for anyone but an operator or the platform
+     */
+    Map<String, ErrorCount> counts();
+}

@@ -1,0 +1,176 @@
+package dev.mamori.audit.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mamori.audit.AuditSink;
+import dev.mamori.platform.db.SchemaReady;
+import dev.mamori.vault.DeclaresSigningPurposes;
+import dev.mamori.vault.VaultSigner;
+
+/**
+ * The log machinery of one node: the store, the integrator that moves recorded events into the
+ * trees, the checkpointer and the sinks. Integration runs after the commits that recorded events
+ * (on the platform's after-commit thread, coalesced) and every minute (the audit.maintain job).
+ */
+@Component(service = AuditEngine.class, configurationPid = AuditConfig.PID)
+@Designate(ocd = AuditConfig.class)
+@DeclaresSigningPurposes("audit.checkpoint")
+public class AuditEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditEngine.class);
+    final AuditStore store;
+    final Integrator integrator;
+    final Checkpointer checkpointer;
+    final Clock clock;
+    private volatile VaultSigner signer;
+    private final Map<String, AuditSink> sinks = new ConcurrentSkipListMap<>();
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private volatile AuditConfig config;
+
+    /**
+     * @param raw    the pooled {@code mamori} DataSource
+     * @param schema present once the audit tables exist
+     * @param clock  the platform clock
+     * @param config configuration
+     */
+    @Activate
+    public AuditEngine(@Reference(target = "(osgi.jndi.service.name=mamori)") DataSource raw,
+            @Reference(target = "(" + SchemaReady.NAME + "=audit)") SchemaReady schema, @Reference Clock clock, AuditConfig config) {
+        this(new AuditStore(raw), null, clock, config);
+    }
+
+    AuditEngine(AuditStore store, VaultSigner signer, Clock clock, AuditConfig config) {
+        this.store = store;
+        this.clock = clock;
+        this.config = config;
+        this.signer = signer;
+        this.integrator = new Integrator(store, clock, config.log_origin());
+        this.checkpointer = new Checkpointer(store, () -> this.signer, clock, () -> new ArrayList<>(sinks.entrySet()));
+    }
+
+    /**
+     * The vault's signer, bound when it comes: the log records (the vault's own events too) before
+     * the vault runs, and signs its checkpoints once it does.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindSigner(VaultSigner s) {
+        signer = s;
+    }
+
+    void unbindSigner(VaultSigner s) {
+        if (signer == s) {
+            signer = null;
+        }
+    }
+
+    @Modified
+    void modified(AuditConfig c) {
+        // the origin stays: a log's origin is fixed when it begins (its head keeps it)
+        config = c;
+    }
+
+    AuditConfig config() {
+        return config;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindSink(AuditSink sink, Map<String, Object> props) {
+        sinks.put(name(sink, props), sink);
+    }
+
+    void unbindSink(AuditSink sink, Map<String, Object> props) {
+        sinks.remove(name(sink, props));
+    }
+
+    private static String name(AuditSink sink, Map<String, Object> props) {
+        Object n = props.get(AuditSink.NAME);
+        return (n == null ? sink.getClass().getName() : n.toString()) + "#" + props.get("service.id");
+    }
+
+    /** @return the notes every sink kept for the log (a sink that cannot be read is logged and skipped) */
+    List<String> sinkNotes(String log) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, AuditSink> s : sinks.entrySet()) {
+            try {
+                out.addAll(s.getValue().notes(log));
+            } catch (RuntimeException e) {
+                LOG.error("Audit sink {} could not be read back", s.getKey(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Called after a commit that recorded events: integrates what is pending, at most one pass at a time. */
+    void recorded() {
+        dirty.set(true);
+        drain();
+    }
+
+    private void drain() {
+        while (dirty.getAndSet(false)) {
+            try {
+                integrateAndCheckpoint(config.checkpoint_entries());
+            } catch (RuntimeException e) {
+                // the events are durable in the pending table; the audit.maintain job integrates them later
+                LOG.error("Audit integration failed; it is retried by the audit.maintain job", e);
+                return;
+            }
+        }
+    }
+
+    /**
+     * @param minGrowth sign a checkpoint of a log that grew at least this much since its last
+     * @return how many logs grew
+     */
+    int integrateAndCheckpoint(long minGrowth) {
+        Map<String, Long> grown = integrator.integrateAll();
+        for (String log : grown.keySet()) {
+            try {
+                checkpointer.signIfGrown(log, minGrowth);
+            } catch (RuntimeException e) {
+                LOG.warn("No checkpoint of audit log {} now ({}); the next pass signs one", log, e.toString());
+            }
+        }
+        return grown.size();
+    }
+
+    /**
+     * Signs a checkpoint of every log that grew since its last one, signed at least {@code age} ago (the periodic pass).
+     *
+     * @param age how old the last checkpoint must be
+     * @return how many were signed
+     */
+    int checkpointAll(java.time.Duration age) {
+        int signed = 0;
+        long before = clock.millis() - age.toMillis();
+        for (AuditStore.Head h : store.read(AuditStore::heads)) {
+            if (h.size() > h.checkpointSize() && store.read(c -> AuditStore.latestCheckpoint(c, h.log()))
+                    .map(cp -> cp.signedAt() <= before).orElse(true)) {
+                try {
+                    checkpointer.signIfGrown(h.log(), 1);
+                    signed++;
+                } catch (RuntimeException e) {
+                    LOG.warn("No checkpoint of audit log {} now ({})", h.log(), e.toString());
+                }
+            }
+        }
+        return signed;
+    }
+}
