@@ -111,7 +111,7 @@ public abstract class AuthContainerSupport extends RestContainerTests {
     // ------------------------------------------------------------------ accounts
 
     Tenant newTenant(String prefix) {
-        return tenants.create(NewTenant.builder(prefix + "-" + shortId(), "Auth " + prefix).build());
+        return SYSTEM.call(() -> tenants.create(NewTenant.builder(prefix + "-" + shortId(), "Auth " + prefix).build()));
     }
 
     static Account newAccount(Tenant t, String prefix) {

@@ -302,6 +302,12 @@ public class DistributionIT {
                 "/users/{id}/permissions", Set.of("PUT")));
         // tenants for operators (issue #8: the first REST endpoints that change tenants)
         expected.putAll(Map.of("/tenants", Set.of("GET", "POST"), "/tenants/{id}", Set.of("GET"), "/tenants/{id}/{change}", Set.of("POST")));
+        // the audit log (issue #16)
+        for (String audit : List.of("/audit/events", "/audit/export", "/audit/checkpoint", "/audit/proof/inclusion", "/audit/proof/consistency",
+                "/audit/errors")) {
+            expected.put(audit, Set.of("GET"));
+        }
+        expected.put("/audit/verify", Set.of("POST"));
         assertEquals(expected, operations);
         // exactly two operations work without a session, and the document says so (redocly.yaml's exceptions)
         Set<String> open = new TreeSet<>();

@@ -205,7 +205,7 @@ public class HotSwapIT extends ContainerTestSupport {
      * @return its AUTHENTICATED bearer token
      */
     private String signedInAdmin() throws Exception {
-        Tenant t = tenants.create(NewTenant.builder("swap-" + shortId(), "Hot swap").build());
+        Tenant t = SYSTEM.call(() -> tenants.create(NewTenant.builder("swap-" + shortId(), "Hot swap").build()));
         String login = "adm" + shortId();
         String password = "Kq7" + Long.toString(System.nanoTime(), 36) + "Vw9z";
         String out = operator("mamori:user-create --name \"Swap Admin\" --email " + login + "@example.com " + t.slug() + " " + login

@@ -195,10 +195,15 @@ public class StockKarafIT {
         Path etc = Paths.get(System.getProperty("karaf.etc"));
         Path data = Paths.get(System.getProperty("karaf.data"));
         for (String pid : List.of("dev.mamori.health", "dev.mamori.rest", "dev.mamori.tenant", "dev.mamori.clock",
-                "org.ops4j.datasource-mamori", "org.ops4j.datasource-mamori-pii", "org.apache.karaf.command.acl.mamori")) {
+                "org.ops4j.datasource-mamori", "org.ops4j.datasource-mamori-pii", "org.apache.karaf.command.acl.mamori", "dev.mamori.audit",
+                "dev.mamori.events")) {
             assertTrue(pid, Files.isRegularFile(etc.resolve(pid + ".cfg")));
         }
-        assertEquals("database,pii-database,schema,vault", configuration("dev.mamori.health").get("required"));
+        assertEquals("database,pii-database,schema,vault,audit", configuration("dev.mamori.health").get("required"));
+        // AUD-3: no action without the audit log, and checkpoints kept outside the database, under the container's data
+        assertEquals("audit", configuration("dev.mamori.events").get("required.listeners"));
+        String sink = String.valueOf(configuration("dev.mamori.audit").get("sink.file"));
+        assertTrue(sink, sink.endsWith("mamori/audit/checkpoints.jsonl") && !sink.contains("${"));
         assertTrue(Files.isRegularFile(data.resolve("mamori/db/mamori.mv.db")));
         assertTrue(Files.isRegularFile(data.resolve("mamori/db/mamori-pii.mv.db")));
         // TLS 1.2 and 1.3 only, as in the distribution (CRY-1)

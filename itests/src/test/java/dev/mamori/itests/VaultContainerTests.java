@@ -60,8 +60,8 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
 
     @Test
     public void cry2_vaultEncryptsPerTenantAndRefusesMovedBlobs() throws Exception {
-        Tenant a = tenants.create(NewTenant.builder("vault-a-" + shortId(), "Vault A").build());
-        Tenant b = tenants.create(NewTenant.builder("vault-b-" + shortId(), "Vault B").build());
+        Tenant a = SYSTEM.call(() -> tenants.create(NewTenant.builder("vault-a-" + shortId(), "Vault A").build()));
+        Tenant b = SYSTEM.call(() -> tenants.create(NewTenant.builder("vault-b-" + shortId(), "Vault B").build()));
         byte[] aad = ("records/" + a.id() + "/row-1/salary").getBytes(StandardCharsets.UTF_8);
         byte[] plain = "9,000,000 JPY".getBytes(StandardCharsets.UTF_8);
         byte[] blob = context.callAs(a.id(), () -> vault.encrypt(a.id(), dev.mamori.vault.KeyPurpose.RECORDS, plain, aad));
@@ -96,7 +96,7 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
         java.util.List<dev.mamori.platform.event.MamoriEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         ServiceRegistration<dev.mamori.platform.event.MamoriEventListener> listener = bundleContext.registerService(
                 dev.mamori.platform.event.MamoriEventListener.class, events::add, null);
-        Tenant t = tenants.create(NewTenant.builder("shred-" + shortId(), "Shred KK").build());
+        Tenant t = SYSTEM.call(() -> tenants.create(NewTenant.builder("shred-" + shortId(), "Shred KK").build()));
         byte[] aad = ("records/" + t.id() + "/1").getBytes(StandardCharsets.UTF_8);
         byte[] v1 = context.callAs(t.id(), () -> vault.encrypt(t.id(), dev.mamori.vault.KeyPurpose.RECORDS, new byte[] {1}, aad));
         assertTrue(operator("mamori:vault-rotate-tenant " + t.slug()).contains("version 2"));
@@ -108,7 +108,7 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
 
         String refused = operatorError("mamori:vault-shred --confirm " + t.slug() + " " + t.slug());
         assertTrue(refused, refused.contains("only a DELETED tenant's keys can be shredded"));
-        tenants.delete(t.id(), t.slug());
+        SYSTEM.run(() -> tenants.delete(t.id(), t.slug()));
         String shredded = operator("mamori:vault-shred --confirm " + t.slug() + " " + t.slug());
         assertTrue(shredded, shredded.contains("2 data key(s) and 0 person key(s) destroyed"));
         assertTrue(shredded, shredded.contains("Key cut-off: master key kek-"));
@@ -151,7 +151,7 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
                 dev.mamori.platform.event.MamoriEventListener.class, events::add, null);
         org.osgi.framework.Bundle plugin = bundleContext.installBundle(
                 new java.io.File(System.getProperty("mamori.it.plugin")).toURI().toString());
-        Tenant t = tenants.create(NewTenant.builder("sign-" + shortId(), "Sign KK").build());
+        Tenant t = SYSTEM.call(() -> tenants.create(NewTenant.builder("sign-" + shortId(), "Sign KK").build()));
         try {
             plugin.start();
             assertEquals(1, plugin.adapt(org.osgi.framework.wiring.BundleRevision.class)
@@ -310,7 +310,7 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
 
     @Test
     public void cry3_reEncryptionRetiresOldVersion_keysSurviveVaultRestart_noKeyMaterialInRows() throws Exception {
-        Tenant t = tenants.create(NewTenant.builder("reenc-" + shortId(), "ReEnc KK").build());
+        Tenant t = SYSTEM.call(() -> tenants.create(NewTenant.builder("reenc-" + shortId(), "ReEnc KK").build()));
         MemoryRecords store = new MemoryRecords(t.id());
         // more rows than one batch (dev.mamori.vault reencrypt.batch is 500 by default): 1,200 rows
         for (int i = 0; i < 1200; i++) {
@@ -354,7 +354,7 @@ public abstract class VaultContainerTests extends ContainerTestSupport {
 
         // no key material in clear anywhere the vault writes: every row of its tables, and the escrow;
         // a second tenant's keys too
-        Tenant other = tenants.create(NewTenant.builder("reenc-b-" + shortId(), "ReEnc B KK").build());
+        Tenant other = SYSTEM.call(() -> tenants.create(NewTenant.builder("reenc-b-" + shortId(), "ReEnc B KK").build()));
         context.callAs(other.id(), () -> vault.encrypt(other.id(), dev.mamori.vault.KeyPurpose.ATTACHMENTS, new byte[] {9},
                 MemoryRecords.aad(other.id(), 0)));
         String cut = operator("mamori:vault-cutoff");

@@ -215,6 +215,8 @@ public class EventPublisherImpl implements EventPublisher {
                     try {
                         r.listener().onEvent(event);
                     } catch (RuntimeException e) {
+                        // the unit may not commit an action without its record, even if the caller catches this
+                        UnitEngine.setRollbackOnly(e);
                         LOG.error("Required event listener {} failed on {}; the action fails", r.name(), event, e);
                         throw new MamoriException(PlatformErrors.EVENT_DELIVERY_FAILED, "The action cannot be recorded now "
                                 + "(event listener " + r.name() + " failed); nothing was done.", e, java.time.Duration.ofSeconds(5));

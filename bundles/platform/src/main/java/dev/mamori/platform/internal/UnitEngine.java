@@ -147,6 +147,19 @@ public final class UnitEngine {
         require("compensation").compensations.add(r);
     }
 
+    /**
+     * Marks the active unit rollback-only (fail closed): whatever its caller does with the exception,
+     * the unit will not commit. No-op without a unit.
+     *
+     * @param cause why
+     */
+    public static void setRollbackOnly(Throwable cause) {
+        Unit u = CURRENT.get();
+        if (u != null && u.rollbackCause == null) {
+            u.rollbackCause = cause;
+        }
+    }
+
     /** Notes an event the active unit published (named in the follow-up if the unit ends incomplete). */
     public static void recordEvent(String description) {
         Unit u = CURRENT.get();

@@ -239,6 +239,15 @@ class EventPublisherImplTest {
             p.publish(MamoriEvent.builder(THING_DONE).target("thing", "a-3"));
         }));
         assertEquals(PlatformErrors.EVENT_DELIVERY_FAILED.code(), vetoed.code());
+        // a caller that catches the refusal still cannot commit the action without its record (fail closed)
+        assertThrows(MamoriException.class, () -> units.run(() -> {
+            write(main, "action a-3");
+            try {
+                p.publish(MamoriEvent.builder(THING_DONE).target("thing", "a-3"));
+            } catch (MamoriException swallowed) {
+                // the action tries to carry on unrecorded
+            }
+        }));
         assertEquals(List.of("action a-1", "audit a-1"), rows(pool));
     }
 

@@ -33,7 +33,12 @@ public final class LogVerifier {
         /** The log ends before what was signed or declared. */
         TRUNCATED,
         /** A checkpoint does not verify, or checkpoints contradict each other. */
-        CHECKPOINT_FORGED
+        CHECKPOINT_FORGED,
+        /**
+         * Entries that no trusted checkpoint covers: the last ones after the newest checkpoint, or a
+         * whole export whose prefix nothing signed can vouch for — nothing proves they are the log's.
+         */
+        UNSIGNED
     }
 
     /**
@@ -267,6 +272,10 @@ public final class LogVerifier {
             best = first(best, new Finding(declaredSize, Damage.INSERTED, "the log's head declares " + declaredSize
                     + " entries but rows go on to " + (rowsSeen - 1) + ": rows were added after the head"));
         }
+        if (best == null && count > Math.max(lastMatched, from) || best == null && from > 0 && lastMatched < from && count > 0) {
+            best = new Finding(Math.max(lastMatched, from), Damage.UNSIGNED, "entries from " + Math.max(lastMatched, from) + " to "
+                    + count + " are covered by no checkpoint signed with a trusted key: nothing proves they are the log's");
+        }
         return best == null
                 ? new Result(logId, true, count - from, checkpointsChecked, count, frontier.root(), -1, null, null)
                 : new Result(logId, false, count - from, checkpointsChecked, count, frontier.root(), best.position(), best.kind(), best.message());
@@ -308,7 +317,12 @@ public final class LogVerifier {
             lastLogSize = s;
         }
         if (s < from) {
-            return; // it covers the pruned prefix: only its signature can be checked
+            if (external) {
+                // the caller's own checkpoint covers what this export no longer holds: it proves nothing here
+                note(new Finding(from, Damage.UNSIGNED, "an external checkpoint of size " + s + " covers entries pruned before " + from
+                        + ", which this export does not hold: check it against the server with a consistency proof"));
+            }
+            return; // the log's own checkpoint of the pruned prefix: only its signature can be checked
         }
         String fork = "two signed checkpoints of size " + s + " have different roots: the log was forked or a checkpoint replaced";
         if (s == checkedSize) {

@@ -148,4 +148,29 @@ class ExportTest {
         }
         throw new IllegalArgumentException("no entry " + index);
     }
+
+    @Test
+    @DisplayName("an export whose last entries no trusted checkpoint covers is not OK: a cut or rewritten tail, or a made-up prefix, is UNSIGNED")
+    void unsignedTail() {
+        List<String> lines = new java.util.ArrayList<>(LOG.export());
+        // drop the final checkpoint (over all N entries) and keep the trailer: the tail after the one before is unsigned
+        int last = -1;
+        for (int k = 0; k < lines.size(); k++) {
+            if (lines.get(k).startsWith(ExportLine.CHECKPOINT)) {
+                last = k;
+            }
+        }
+        lines.remove(last);
+        Result r = TestLog.verifyExport(lines, List.of(), LOG.signer.verifierKey());
+        assertEquals(Damage.UNSIGNED, r.kind(), r.summary());
+        assertEquals(LOG.cps.get(LOG.cps.size() - 2).size(), r.position());
+        // a made-up export: a pruned prefix of 2^40 entries (one arbitrary peak), entries of the attacker's, no checkpoint
+        long from = 1L << 40;
+        List<String> fake = new java.util.ArrayList<>();
+        fake.add(ExportWriter.header(LOG.log, LOG.origin, from, List.of(new byte[32]), List.of(LOG.signer.verifierKey())));
+        fake.add(ExportWriter.entry(from, CanonicalEntry.canonical(LOG.log, from, "{\"made\":\"up\"}")));
+        fake.add(ExportWriter.trailer(1, from + 1));
+        Result f = TestLog.verifyExport(fake, List.of(LOG.headNote), LOG.signer.verifierKey());
+        assertEquals(Damage.UNSIGNED, f.kind(), f.summary());
+    }
 }

@@ -49,7 +49,7 @@ class TamperingTest {
 
     @BeforeAll
     static void build() {
-        log = new TestLog(16, N, 300, 1);
+        log = new TestLog(16, N, 300, 1, false);
         clean = log.export();
         stranger = Signer.create(log.origin);
         lineOf = new int[N];

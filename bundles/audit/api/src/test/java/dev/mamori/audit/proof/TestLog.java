@@ -78,6 +78,11 @@ final class TestLog {
      * @param keys how many keys sign the checkpoints in turn (a key rotation halfway if two)
      */
     TestLog(long seed, int n, int gap, int keys) {
+        this(seed, n, gap, keys, true);
+    }
+
+    /** @param withFinal whether the log's own checkpoints end with one over all of it (as the server's do before an export) */
+    TestLog(long seed, int n, int gap, int keys, boolean withFinal) {
         Random r = new Random(seed);
         log = new UUID(r.nextLong(), r.nextLong()).toString();
         origin = "mamori.local/audit/" + log;
@@ -99,6 +104,10 @@ final class TestLog {
             }
         }
         headNote = signers.get(keys - 1).sign(checkpoint(n, f.root()));
+        if (withFinal && n > 0) {
+            // as the server keeps it: a checkpoint over the whole log before it is verified or exported
+            cps.add(new Cp(n, headNote));
+        }
     }
 
     /** @return the verifier keys of all the log's signers */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -161,8 +162,8 @@ public class AuditEngine {
         int signed = 0;
         long before = clock.millis() - age.toMillis();
         for (AuditStore.Head h : store.read(AuditStore::heads)) {
-            if (h.size() > h.checkpointSize() && store.read(c -> AuditStore.latestCheckpoint(c, h.log()))
-                    .map(cp -> cp.signedAt() <= before).orElse(true)) {
+            Optional<AuditStore.StoredCheckpoint> latest = store.read(c -> AuditStore.latestCheckpoint(c, h.log()));
+            if (h.size() > latest.map(AuditStore.StoredCheckpoint::size).orElse(0L) && latest.map(cp -> cp.signedAt() <= before).orElse(true)) {
                 try {
                     checkpointer.signIfGrown(h.log(), 1);
                     signed++;

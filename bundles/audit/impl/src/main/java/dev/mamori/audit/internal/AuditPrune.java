@@ -31,6 +31,9 @@ import dev.mamori.platform.job.JobType;
 @Component(service = {JobHandler.class, AuditPrune.class}, property = JobHandler.SCHEDULE + "=0 17 3 * * ?")
 public class AuditPrune implements JobHandler<JobType.None, JobType.None> {
     static final JobType<JobType.None, JobType.None> TYPE = JobType.simple("audit.prune");
+    /** AUD-1: entries are kept 12 months at least. */
+    static final int MIN_MONTHS = 12;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditPrune.class);
     private final AuditEngine engine;
     private final EventPublisher events;
 
@@ -56,7 +59,17 @@ public class AuditPrune implements JobHandler<JobType.None, JobType.None> {
 
     /** @return the cut-off: entries before it are past their retention */
     Instant cutoff() {
-        return ZonedDateTime.now(engine.clock).minusMonths(engine.config().retention_months()).toInstant();
+        return ZonedDateTime.now(engine.clock).minusMonths(months(engine.config())).toInstant();
+    }
+
+    /** @return the configured retention, never below the 12 months AUD-1 promises (a shorter setting is refused, logged) */
+    static int months(AuditConfig config) {
+        if (config.retention_months() < MIN_MONTHS) {
+            LOG.error("retention.months = {} is below the {} months the audit log keeps (AUD-1): {} are kept", config.retention_months(),
+                    MIN_MONTHS, MIN_MONTHS);
+            return MIN_MONTHS;
+        }
+        return config.retention_months();
     }
 
     /** @return how many entries were pruned from every log */
@@ -65,7 +78,9 @@ public class AuditPrune implements JobHandler<JobType.None, JobType.None> {
         Instant cutoff = cutoff();
         for (AuditStore.Head h : engine.store.read(AuditStore::heads)) {
             long before = h.prunedBefore();
-            long after = prune(h.log(), cutoff);
+            // only what a checkpoint signed before the cut-off covers: the entries' time column is a copy anyone with the database can change
+            long limit = engine.checkpointer.signedBefore(h.log(), h.origin(), cutoff);
+            long after = prune(h.log(), cutoff, limit);
             if (after > before) {
                 total += after - before;
                 String log = h.log();
@@ -77,9 +92,9 @@ public class AuditPrune implements JobHandler<JobType.None, JobType.None> {
     }
 
     /** @return the log's new pruned boundary */
-    long prune(String log, Instant cutoff) {
+    long prune(String log, Instant cutoff, long limit) {
         while (true) {
-            long[] r = engine.store.inTransaction(c -> pruneBlock(c, log, cutoff.toEpochMilli()));
+            long[] r = engine.store.inTransaction(c -> pruneBlock(c, log, cutoff.toEpochMilli(), limit));
             if (r[1] == 0) {
                 return r[0];
             }
@@ -87,11 +102,11 @@ public class AuditPrune implements JobHandler<JobType.None, JobType.None> {
     }
 
     /** Prunes the next block if all of it is past the cut-off. @return {pruned boundary, blocks pruned now} */
-    private static long[] pruneBlock(Connection c, String log, long cutoff) throws SQLException {
+    private static long[] pruneBlock(Connection c, String log, long cutoff, long limit) throws SQLException {
         AuditStore.Head head = AuditStore.head(c, log, true).orElseThrow();
         long from = head.prunedBefore();
         long to = from + Integrator.BLOCK;
-        if (to > head.size() || newestIn(c, log, from, to) >= cutoff) {
+        if (to > head.size() || to > limit || newestIn(c, log, from, to) >= cutoff) {
             return new long[] {from, 0};
         }
         List<byte[]> leaves = AuditStore.leafHashes(c, log, from, to, from);

@@ -57,16 +57,19 @@ public class AuditServiceImpl implements AuditService {
                 .orElseThrow(() -> new MamoriException(AuditErrors.NO_SUCH_LOG, "There is no such audit log."));
     }
 
-    /** The log brought up to date with a checkpoint over all of it: what a verification or an export covers (and its key exists). */
-    private AuditStore.Head signed(String log) {
+    /**
+     * The log brought up to date and signed: what a verification or an export covers is exactly the
+     * newest checkpoint's size (entries after it are not yet signed and are left for the next one).
+     */
+    private long signedSize(String log) {
         current(log);
         try {
-            engine.checkpointer.signIfGrown(log, 1);
+            return engine.checkpointer.signOnRequest(log).map(AuditStore.StoredCheckpoint::size).orElse(0L);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            // a head that does not add up (its peaks rewritten) is what the verification is for: verify what is there
+            // a head that does not add up (rewritten peaks, a history that does not extend its checkpoint) is what verifying is for
             LOG.error("No checkpoint of audit log {} could be signed before verifying it: {}", log, e.toString());
+            return engine.store.read(c -> AuditStore.latestCheckpoint(c, log)).map(AuditStore.StoredCheckpoint::size).orElse(0L);
         }
-        return current(log);
     }
 
     @Override
@@ -113,7 +116,12 @@ public class AuditServiceImpl implements AuditService {
     public Optional<LogCheckpoint> checkpoint(String requested, String reason) {
         String log = access.resolve(requested, reason, "checkpoint");
         current(log);
-        return engine.checkpointer.signIfGrown(log, 1).map(engine.checkpointer::view);
+        try {
+            return engine.checkpointer.signOnRequest(log).map(engine.checkpointer::view);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a damaged head is never signed (the error alerts operators): the newest valid checkpoint is still the truth to hold on to
+            return engine.store.read(c -> AuditStore.latestCheckpoint(c, log)).map(engine.checkpointer::view);
+        }
     }
 
     @Override
@@ -151,8 +159,16 @@ public class AuditServiceImpl implements AuditService {
     @Override
     public AuditVerification verify(String requested, List<String> externalNotes, String reason) {
         String log = access.resolve(requested, reason, "verify");
-        AuditStore.Head head = signed(log);
-        AuditVerification v = new LogReader(engine, log, head).verify(externalNotes);
+        AuditStore.Head head = current(log);
+        long signed = signedSize(log);
+        AuditVerification v;
+        try {
+            List<String> external = engine.checkpointer.checkExternal(log, head, externalNotes);
+            long bound = Math.max(signed, external.stream().mapToLong(Checkpointer::size).max().orElse(0));
+            v = new LogReader(engine, log, current(log), bound).verify(external);
+        } catch (Checkpointer.DamagedLog d) {
+            v = new AuditVerification(log, false, 0, 0, head.size(), null, d.position, "EDITED", d.getMessage());
+        }
         if (!v.ok()) {
             events.publish(MamoriEvent.builder(AuditEvents.LOG_DAMAGED).outcome(MamoriEvent.Outcome.FAILURE).detail("log", log)
                     .detail("position", v.position()).detail("damage", v.damage()));
@@ -163,9 +179,10 @@ public class AuditServiceImpl implements AuditService {
     @Override
     public AuditExport export(String requested, String reason) {
         String log = access.resolve(requested, reason, "export");
-        AuditStore.Head head = signed(log);
+        long bound = signedSize(log);
+        AuditStore.Head head = current(log);
         events.publish(MamoriEvent.builder(AuditEvents.LOG_EXPORTED).tenant(AuditService.PLATFORM_LOG.equals(log) ? null : log)
-                .target("audit-log", log).detail("entries", head.size() - head.prunedBefore())
+                .target("audit-log", log).detail("entries", Math.max(0, bound - head.prunedBefore()))
                 .detail("reason", reason == null || reason.isBlank() ? null : reason.strip()));
         return new AuditExport() {
             @Override
@@ -175,7 +192,7 @@ public class AuditServiceImpl implements AuditService {
 
             @Override
             public long writeTo(OutputStream out) {
-                return new LogReader(engine, log, head).export(out);
+                return new LogReader(engine, log, head, bound).export(out);
             }
         };
     }

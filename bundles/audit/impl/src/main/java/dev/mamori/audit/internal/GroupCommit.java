@@ -97,8 +97,13 @@ final class GroupCommit {
                 units.afterCommit(afterCommit);
                 return null;
             });
-        } catch (RuntimeException e) {
-            batch.forEach(r -> r.done().completeExceptionally(e));
+        } catch (RuntimeException | Error e) {
+            // every row taken is answered, whatever failed: no publisher waits for a batch that is gone
+            RuntimeException failure = e instanceof RuntimeException ? (RuntimeException) e : AuditStore.unavailable(new Exception(e));
+            batch.forEach(r -> r.done().completeExceptionally(failure));
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
             return;
         }
         batch.forEach(r -> r.done().complete(null));

@@ -22,6 +22,7 @@ import dev.mamori.audit.proof.MerkleTree;
  * recorded. The log head's row lock makes one integration per log at a time across nodes.
  */
 final class Integrator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Integrator.class);
     /** Leaves per pruned block and per first tile. */
     static final int BLOCK = 256;
     /** Tiles are kept every this many levels (8, 16, 24...). */
@@ -58,9 +59,14 @@ final class Integrator {
         Map<String, Long> grown = new LinkedHashMap<>();
         synchronized (lock) {
             for (String log : store.read(AuditStore::pendingLogs)) {
-                long size = integrateLocked(log);
-                if (size >= 0) {
-                    grown.put(log, size);
+                try {
+                    long size = integrateLocked(log);
+                    if (size >= 0) {
+                        grown.put(log, size);
+                    }
+                } catch (RuntimeException e) {
+                    // one damaged log must not hold back the others: its events stay pending, the error alerts operators
+                    LOG.error("Audit log {} could not integrate its pending events; the other logs go on", log, e);
                 }
             }
         }

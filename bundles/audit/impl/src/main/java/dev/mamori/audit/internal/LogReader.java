@@ -1,16 +1,14 @@
 package dev.mamori.audit.internal;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,12 +20,15 @@ import dev.mamori.audit.proof.LogVerifier;
 import dev.mamori.platform.error.MamoriException;
 
 /**
- * Reads one log from start to end, streaming (ten million entries in constant memory): to verify
- * every entry against its leaf, its position and every checkpoint (in the database and outside it),
- * or to export it as JSON Lines that the offline verifier checks the same way.
+ * Reads one log from its first kept entry up to a bound — the size of its newest checkpoint, so
+ * that everything read is covered by a signature — in constant memory, page by page in short
+ * transactions (a slow export client never holds a database connection): to verify every entry
+ * against its leaf, its position and every checkpoint (in the database, in the sinks, kept by the
+ * caller), or to export it as JSON Lines that the offline verifier checks the same way.
  */
 final class LogReader {
-    private static final int FETCH = 2000;
+    /** Rows one page (one short read) holds. */
+    static final int PAGE = 2000;
 
     /** Sees each stored row in index order. */
     @FunctionalInterface
@@ -35,36 +36,46 @@ final class LogReader {
         boolean row(long index, byte[] entry, byte[] leafHash) throws IOException;
     }
 
+    private record Row(long index, byte[] entry, byte[] leaf) {
+    }
+
     private final AuditEngine engine;
     private final String log;
     private final AuditStore.Head head;
+    private final long bound;
 
-    LogReader(AuditEngine engine, String log, AuditStore.Head head) {
+    /**
+     * @param engine the log machinery
+     * @param log    the log
+     * @param head   its head
+     * @param bound  read entries below this index (the newest checkpoint's size)
+     */
+    LogReader(AuditEngine engine, String log, AuditStore.Head head, long bound) {
         this.engine = engine;
         this.log = log;
         this.head = head;
+        this.bound = bound;
     }
 
     AuditVerification verify(List<String> externalNotes) {
         List<String> keys = engine.checkpointer.verifierKeys(log, head.origin());
         if (keys.isEmpty()) {
             throw new MamoriException(AuditErrors.STORE_UNAVAILABLE, "The log " + log + " has no checkpoint signing key yet (size "
-                    + head.size() + ", checkpoint at " + head.checkpointSize() + "); it is made with its first checkpoint.");
+                    + head.size() + "); it is made with its first checkpoint.");
         }
         LogVerifier v = new LogVerifier(log, head.origin(), keys);
-        List<AuditStore.StoredCheckpoint> checkpoints = engine.store.read(c -> AuditStore.checkpoints(c, log));
-        engine.store.inTransaction(c -> {
-            if (head.prunedBefore() > 0) {
-                v.start(head.prunedBefore(), new TreeHashes(c, log, head.prunedBefore()).frontierAt(head.prunedBefore()).peaks());
-            }
-            return null;
-        });
-        checkpoints.forEach(cp -> v.checkpoint(cp.note()));
+        if (head.prunedBefore() > 0) {
+            v.start(head.prunedBefore(), engine.store.read(c -> new TreeHashes(c, log, head.prunedBefore()).frontierAt(head.prunedBefore())
+                    .peaks()));
+        }
+        engine.store.read(c -> AuditStore.checkpoints(c, log)).stream().filter(cp -> cp.size() <= bound).forEach(cp -> v.checkpoint(cp.note()));
         List<String> external = new ArrayList<>(externalNotes);
-        external.addAll(engine.sinkNotes(log));
+        // the sinks keep every checkpoint since the log began: those of the pruned prefix were checked when it was pruned
+        engine.sinkNotes(log).stream().filter(n -> Checkpointer.size(n) >= head.prunedBefore()).forEach(external::add);
+        external.sort((a, b) -> Long.compare(Checkpointer.size(a), Checkpointer.size(b)));
         external.forEach(v::externalCheckpoint);
-        AuditStore.Head snapshot = rows((index, entry, leaf) -> v.entry(index, entry, leaf));
-        LogVerifier.Result r = v.finish(snapshot.size());
+        rows((index, entry, leaf) -> v.entry(index, entry, leaf));
+        LogVerifier.Result r = v.finish(bound);
         return new AuditVerification(log, r.ok(), r.entriesChecked(), r.checkpointsChecked(), r.size(),
                 r.root() == null ? null : Base64.getEncoder().encodeToString(r.root()), r.ok() ? -1 : r.position(),
                 r.ok() ? null : r.kind().name(), r.message());
@@ -72,7 +83,8 @@ final class LogReader {
 
     long export(OutputStream out) {
         List<String> keys = engine.checkpointer.verifierKeys(log, head.origin());
-        List<AuditStore.StoredCheckpoint> checkpoints = engine.store.read(c -> AuditStore.checkpoints(c, log));
+        List<AuditStore.StoredCheckpoint> checkpoints = new ArrayList<>(engine.store.read(c -> AuditStore.checkpoints(c, log)));
+        checkpoints.removeIf(cp -> cp.size() > bound);
         List<byte[]> peaks = head.prunedBefore() == 0 ? List.of()
                 : engine.store.read(c -> new TreeHashes(c, log, head.prunedBefore()).frontierAt(head.prunedBefore()).peaks());
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
@@ -85,9 +97,6 @@ final class LogReader {
                 next[0]++;
             }
             rows((index, entry, leaf) -> {
-                if (index >= head.size()) {
-                    return false;
-                }
                 line(w, ExportWriter.entry(index, entry, leaf));
                 count[0]++;
                 while (next[0] < checkpoints.size() && checkpoints.get(next[0]).size() == index + 1) {
@@ -96,7 +105,7 @@ final class LogReader {
                 }
                 return true;
             });
-            line(w, ExportWriter.trailer(count[0], head.size()));
+            line(w, ExportWriter.trailer(count[0], bound));
             w.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("The export could not be written", e);
@@ -110,37 +119,39 @@ final class LogReader {
     }
 
     /**
-     * Streams the log's rows in index order, in one repeatable-read transaction (a cursor on
-     * PostgreSQL), so that the head and the rows are one snapshot while integration goes on.
-     *
-     * @return the head in that snapshot
+     * Streams the rows below the bound in index order, one page per short read; the rows of a page
+     * are handed out after its connection went back to the pool. Rows beyond the bound (integrated
+     * since the checkpoint) are not read; a gap or an extra row shows in the indexes the verifier sees.
      */
-    private AuditStore.Head rows(RowSink sink) {
-        return engine.store.inTransaction(c -> {
-            int isolation = c.getTransactionIsolation();
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                AuditStore.Head snapshot = AuditStore.head(c, log, false).orElse(head);
-                stream(c, sink);
-                return snapshot;
-            } finally {
-                c.commit();
-                c.setTransactionIsolation(isolation);
-            }
-        });
-    }
-
-    private void stream(Connection c, RowSink sink) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx, entry_bytes, leaf_hash FROM mamori_audit_entry WHERE log_id = ? "
-                + "ORDER BY idx")) {
-            ps.setFetchSize(FETCH);
-            ps.setString(1, log);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!sink.row(rs.getLong(1), rs.getBytes(2), rs.getBytes(3))) {
+    private void rows(RowSink sink) {
+        long after = -1;
+        try {
+            while (true) {
+                long from = after;
+                List<Row> page = engine.store.read(c -> {
+                    List<Row> out = new ArrayList<>(PAGE);
+                    try (PreparedStatement ps = c.prepareStatement("SELECT idx, entry_bytes, leaf_hash FROM mamori_audit_entry "
+                            + "WHERE log_id = ? AND idx > ? AND idx < ? ORDER BY idx FETCH FIRST " + PAGE + " ROWS ONLY")) {
+                        ps.setString(1, log);
+                        ps.setLong(2, from);
+                        ps.setLong(3, bound);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(new Row(rs.getLong(1), rs.getBytes(2), rs.getBytes(3)));
+                            }
+                        }
+                    }
+                    return out;
+                });
+                for (Row r : page) {
+                    if (!sink.row(r.index(), r.entry(), r.leaf())) {
                         return;
                     }
                 }
+                if (page.size() < PAGE) {
+                    return;
+                }
+                after = page.get(page.size() - 1).index();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

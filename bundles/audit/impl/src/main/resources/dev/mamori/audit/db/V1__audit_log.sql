@@ -41,6 +41,9 @@ CREATE TABLE mamori_audit_entry (
     CONSTRAINT pk_mamori_audit_entry PRIMARY KEY (log_id, idx)
 );
 CREATE INDEX ix_mamori_audit_entry_time ON mamori_audit_entry (log_id, occurred_at);
+-- searches by action (or an action prefix) and by actor, paged by index
+CREATE INDEX ix_mamori_audit_entry_action ON mamori_audit_entry (log_id, action, idx);
+CREATE INDEX ix_mamori_audit_entry_actor ON mamori_audit_entry (log_id, actor_id, idx);
 
 -- Hashes of perfect subtrees at levels 8, 16, 24...: a proof reads O(log n) of them.
 CREATE TABLE mamori_audit_tile (

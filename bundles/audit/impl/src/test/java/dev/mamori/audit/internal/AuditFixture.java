@@ -52,11 +52,16 @@ final class AuditFixture implements AutoCloseable {
     }
 
     AuditFixture(TestDatabase db, AuditConfig config) {
+        this(db, config, db.dataSource());
+    }
+
+    /** @param app what the capability connects with (an application role of its own; the schema is migrated by the owner) */
+    AuditFixture(TestDatabase db, AuditConfig config, DataSource app) {
         this.db = db;
         Migrations.migrate(db.dataSource(), AuditEngine.class, "dev/mamori/audit/db", "mamori_schema_audit");
-        engine = new AuditEngine(new AuditStore(db.dataSource()), signer, clock, config);
+        engine = new AuditEngine(new AuditStore(app), signer, clock, config);
         engine.bindSink((log, cp) -> sinkLines.add(log + " " + cp.size()), Map.of("audit.sink", "memory", "service.id", 1L));
-        recorder = new AuditRecorder(new UnitDataSource(UnitDataSource.MAIN_STORE, counting(db.dataSource())), null, UnitOfWork.get(), engine);
+        recorder = new AuditRecorder(new UnitDataSource(UnitDataSource.MAIN_STORE, counting(app)), null, UnitOfWork.get(), engine);
         service = new AuditServiceImpl(engine, events);
         prune = new AuditPrune(engine, events);
     }

@@ -404,6 +404,115 @@ class AuditLogTest {
         assertEquals(2, as(admin(T1), () -> f.service.search(AuditQuery.all(null, 100))).entries().size());
     }
 
+    @Test
+    @DisplayName("AUD-3 on PostgreSQL: INSERT revoked from the application's role → actions fail, nothing committed; granted again → it recovers")
+    void aud3_insertRevokedOnPostgres() throws Exception {
+        TestDatabase db = TestDatabase.postgres("auditrevoke");
+        String role = "mamori_app_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN");
+        }
+        try {
+            org.postgresql.ds.PGSimpleDataSource app = new org.postgresql.ds.PGSimpleDataSource();
+            app.setUrl(db.url());
+            app.setUser(role);
+            AuditFixture f = new AuditFixture(db, AuditFixture.config("mamori.test/audit", 1000, 5, 12), app);
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+                s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            }
+            record(f, T1, 3);
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("REVOKE INSERT ON mamori_audit_pending FROM " + role);
+            }
+            MamoriException standalone = assertThrows(MamoriException.class, () -> record(f, T1, 1));
+            assertEquals(AuditErrors.STORE_UNAVAILABLE, standalone.errorCode());
+            assertThrows(MamoriException.class, () -> admin(T1).run(() -> UnitOfWork.get().run(() -> {
+                f.events.publish(MamoriEvent.builder(DONE).detail("n", 7));
+            })), "inside a unit of work too");
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("GRANT INSERT ON mamori_audit_pending TO " + role);
+            }
+            record(f, T1, 1);
+            AuditVerification v = as(admin(T1), () -> f.service.verify(null, List.of(), null));
+            assertTrue(v.ok(), v.message());
+            assertEquals(4, v.entries(), "the three before, the one after; nothing of the refused ones");
+        } finally {
+            db.close();
+            try (Connection c = java.sql.DriverManager.getConnection(dev.mamori.testsupport.Postgres.url("postgres"),
+                    dev.mamori.testsupport.Postgres.USER, ""); Statement s = c.createStatement()) {
+                s.execute("DROP ROLE IF EXISTS " + role);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("AUD-3 (review): a raised checkpoint counter stops no checkpoint; a rewritten history is never signed over")
+    void aud3_signingCannotBeSteeredFromTheDatabase() throws Exception {
+        AuditFixture f = h2();
+        record(f, T1, 20);
+        LogCheckpoint first = as(admin(T1), () -> f.service.checkpoint(null, null)).orElseThrow();
+        try (Connection c = f.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE mamori_audit_log SET checkpoint_size = 9000000000000000");
+        }
+        record(f, T1, 5);
+        f.clock.advance(Duration.ofMinutes(1));
+        assertEquals(25, as(admin(T1), () -> f.service.checkpoint(null, null)).orElseThrow().size(), "growth is judged from the checkpoints");
+        // the attacker rewrites entry 3 with its leaf, the tiles and the head consistently, then waits for a signature
+        List<byte[]> leaves = leaves(f, T1);
+        byte[] forged = dev.mamori.audit.proof.CanonicalEntry.canonical(T1, 3, "{\"forged\":true}");
+        leaves.set(3, MerkleTree.leafHash(forged));
+        dev.mamori.audit.proof.MerkleFrontier head = dev.mamori.audit.proof.MerkleFrontier.empty();
+        leaves.forEach(head::append);
+        try (Connection c = f.dataSource().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_audit_entry SET entry_bytes = ?, leaf_hash = ? WHERE log_id = ? AND idx = 3")) {
+                ps.setBytes(1, forged);
+                ps.setBytes(2, leaves.get(3));
+                ps.setString(3, T1);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_audit_log SET peaks = ? WHERE log_id = ?")) {
+                ps.setBytes(1, AuditStore.join(head.peaks()));
+                ps.setString(2, T1);
+                ps.executeUpdate();
+            }
+        }
+        record(f, T1, 1);
+        f.clock.advance(Duration.ofMinutes(1));
+        assertEquals(25, as(admin(T1), () -> f.service.checkpoint(null, null)).orElseThrow().size(),
+                "no checkpoint over a head that does not extend the last one");
+        AuditVerification v = as(admin(T1), () -> f.service.verify(null, List.of(first.note()), null));
+        assertFalse(v.ok());
+        assertEquals(LogVerifier.Damage.EDITED.name(), v.damage(), v.message());
+    }
+
+    @Test
+    @DisplayName("AUD-1 (review): pruning follows the signed checkpoint times, not the entries' time column")
+    void aud1_pruneFollowsSignedTimes() throws Exception {
+        AuditFixture f = h2();
+        record(f, T1, 600);
+        as(admin(T1), () -> f.service.checkpoint(null, null));
+        try (Connection c = f.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE mamori_audit_entry SET occurred_at = 0");
+        }
+        assertEquals(0, f.prune.pruneAll(), "entries signed for less than 12 months are kept whatever their copied time says");
+        f.clock.advance(Duration.ofDays(370));
+        assertEquals(512, f.prune.pruneAll());
+    }
+
+    @Test
+    @DisplayName("AUD-3 (review): a checkpoint that is not the log's is refused as invalid, not reported as damage to the log")
+    void aud3_foreignCheckpointsAreInvalid() {
+        AuditFixture f = h2();
+        record(f, T1, 3);
+        record(f, T2, 3);
+        LogCheckpoint other = as(admin(T2), () -> f.service.checkpoint(null, null)).orElseThrow();
+        for (String note : List.of("x\n0\n", other.note())) {
+            MamoriException e = assertThrows(MamoriException.class, () -> as(admin(T1), () -> f.service.verify(null, List.of(note), null)));
+            assertEquals(ErrorKind.INVALID, e.kind());
+        }
+    }
+
     String export(AuditFixture f) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         as(admin(T1), () -> f.service.export(null, null).writeTo(out));

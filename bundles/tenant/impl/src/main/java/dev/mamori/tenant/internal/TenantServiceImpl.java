@@ -30,6 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.context.PrincipalKind;
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.db.Transactions;
 import dev.mamori.platform.event.EventPublisher;
@@ -102,6 +103,7 @@ public class TenantServiceImpl implements TenantService {
 
     @Override
     public Tenant create(NewTenant request) {
+        requirePlatform();
         String slug = request.slug();
         require(SLUG.matcher(slug).matches(), "slug must be 3-63 characters of a-z, 0-9 and '-', "
                 + "starting and ending with a letter or digit");
@@ -170,6 +172,14 @@ public class TenantServiceImpl implements TenantService {
     }
 
     /**
+     * The lifecycle is the platform's business (TEN-2, AUD-4): operators and the platform itself
+     * (jobs) change tenants, checked here and not only by the REST adapter or the shell's ACL.
+     */
+    private static void requirePlatform() {
+        ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
+    }
+
+    /**
      * Operators, support and the platform see every tenant; anyone else (and code with no context)
      * sees no DELETED or PURGED tenant, and a user or tenant plugin only its own.
      */
@@ -186,6 +196,7 @@ public class TenantServiceImpl implements TenantService {
 
     @Override
     public Tenant activate(String idOrSlug, String plan, LocalDate contractStart, LocalDate contractEnd) {
+        requirePlatform();
         require(plan != null && PLAN.matcher(plan).matches(), "plan must be 1-40 characters of a-z, 0-9, '_' and '-'");
         return transition(idOrSlug, TenantState.ACTIVE, e -> {
             e.plan = plan;
@@ -198,11 +209,13 @@ public class TenantServiceImpl implements TenantService {
 
     @Override
     public Tenant expire(String idOrSlug) {
+        requirePlatform();
         return transition(idOrSlug, TenantState.EXPIRED, e -> { });
     }
 
     @Override
     public Tenant delete(String idOrSlug, String confirmation) {
+        requirePlatform();
         // checked on the locked row inside the transaction, so a refusal rolls back with nothing changed
         return transition(idOrSlug, TenantState.DELETED, e -> {
             if (!e.slug.equals(confirmation)) {
@@ -214,6 +227,7 @@ public class TenantServiceImpl implements TenantService {
 
     @Override
     public Tenant terminate(String idOrSlug, LocalDate terminationDate) {
+        requirePlatform();
         require(terminationDate != null, "termination date is required");
         Instant now = clock.instant();
         return tx(em -> {
@@ -239,6 +253,7 @@ public class TenantServiceImpl implements TenantService {
 
     @Override
     public Tenant markPurged(String idOrSlug) {
+        requirePlatform();
         return transition(idOrSlug, TenantState.PURGED, e -> { });
     }
 

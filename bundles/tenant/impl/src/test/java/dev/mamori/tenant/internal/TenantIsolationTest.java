@@ -57,8 +57,8 @@ class TenantIsolationTest {
         context = new TenantContextImpl(db.tenants, db.publisher);
         settings = new TenantSettingsServiceImpl(db.emf, context);
         settings.clock = Clock.fixed(T0, TOKYO);
-        a = db.tenants.create(NewTenant.builder("alpha", "Alpha").build());
-        b = db.tenants.create(NewTenant.builder("bravo", "Bravo").build());
+        a = dev.mamori.platform.context.ExecutionContext.system("test").call(() -> db.tenants.create(NewTenant.builder("alpha", "Alpha").build()));
+        b = dev.mamori.platform.context.ExecutionContext.system("test").call(() -> db.tenants.create(NewTenant.builder("bravo", "Bravo").build()));
     }
 
     private <T> T asA(java.util.function.Supplier<T> work) {
@@ -174,7 +174,7 @@ class TenantIsolationTest {
         @Test
         @DisplayName("TEN-2: once A is EXPIRED its users cannot reach its settings; a platform binding still can")
         void expiredTenantLocked() {
-            db.tenants.expire(a.id());
+            dev.mamori.platform.context.ExecutionContext.system("test").run(() -> db.tenants.expire(a.id()));
             assertThrows(TenantNotAccessibleException.class, () -> asA(() -> settings.list()));
             assertEquals(List.of("api.token"), dev.mamori.platform.context.ExecutionContext.system("test.export").call(() ->
                     context.callAsPlatform(a.id(), dev.mamori.platform.context.PlatformPurpose.of("test.export", "export"),

@@ -20,7 +20,7 @@ class TenantMigrationsTest {
     @DisplayName("EXT-1: migrating again at the next bundle start re-applies nothing and keeps existing tenants")
     void restartAppliesNothing() throws Exception {
         TestDb db = TestDb.fresh();
-        db.tenants.create(NewTenant.builder("acme", "Acme").build());
+        dev.mamori.platform.context.ExecutionContext.system("test").run(() -> db.tenants.create(NewTenant.builder("acme", "Acme").build()));
         TenantServiceImpl restarted = db.newService(TestDb.config(30, "jp"));
         assertEquals("acme", restarted.get("acme").slug());
         assertEquals(0, Migrations.migrate(db.dataSource, TenantServiceImpl.class, "dev/mamori/tenant/db", "mamori_schema_tenant"));

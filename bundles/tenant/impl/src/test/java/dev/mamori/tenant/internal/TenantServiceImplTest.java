@@ -40,6 +40,8 @@ import dev.mamori.tenant.TenantNotFoundException;
 import dev.mamori.tenant.TenantState;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
+import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.tenant.TenantEvents;
 
@@ -693,10 +695,10 @@ class TenantServiceImplTest {
                 c.run(() -> {
                     assertFalse(service.find("gone").isPresent());
                     assertFalse(service.find(gone.id()).isPresent());
-                    TenantNotFoundException e = assertThrows(TenantNotFoundException.class, () -> service.expire("gone"));
-                    assertEquals("No tenant 'gone'.", e.getMessage(), "the same answer as for a tenant that never was");
-                    assertEquals(e.getMessage().replace("gone", "never"),
-                            assertThrows(TenantNotFoundException.class, () -> service.expire("never")).getMessage());
+                    // the lifecycle is refused before any lookup: the same answer as for a tenant that never was
+                    MamoriException e = assertThrows(MamoriException.class, () -> service.expire("gone"));
+                    assertTrue(e.kind() == ErrorKind.FORBIDDEN || e.kind() == ErrorKind.UNAUTHENTICATED, e.toString());
+                    assertEquals(e.getMessage(), assertThrows(MamoriException.class, () -> service.expire("never")).getMessage());
                     assertTrue(service.list().stream().noneMatch(x -> x.slug().equals("gone")));
                 });
             }
@@ -712,18 +714,35 @@ class TenantServiceImplTest {
                     .principal(Principal.user("u-1", a.id(), java.util.Set.of("employee"))).build().run(() -> {
                         assertEquals(List.of("alpha"), service.list().stream().map(Tenant::slug).collect(Collectors.toList()));
                         assertFalse(service.find(b.id()).isPresent());
-                        assertThrows(TenantNotFoundException.class, () -> service.expire("bravo"));
+                        assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class, () -> service.expire("bravo")).kind(),
+                                "AUD-4: the lifecycle is checked in the service, not only by REST and the shell");
                     });
             assertEquals(TenantState.TRIAL, service.get("bravo").state());
         }
 
         @Test
-        @DisplayName("TEN-1: a slug stays taken by a DELETED tenant, also for callers who cannot see it")
+        @DisplayName("TEN-1: a slug stays taken by a DELETED tenant")
         void deletedSlugStaysTaken() {
             trial("acme");
             service.delete("acme", "acme");
-            ExecutionContext.builder(dev.mamori.platform.context.Channel.INTERNAL).build().run(() ->
-                    assertThrows(DuplicateTenantException.class, () -> trial("acme")));
+            assertThrows(DuplicateTenantException.class, () -> trial("acme"));
+        }
+
+        @Test
+        @DisplayName("AUD-4, TEN-2: only operators and the platform itself change tenants; no context, a user or support is refused")
+        void lifecycleIsForThePlatform() {
+            trial("acme");
+            ExecutionContext support = ExecutionContext.builder(dev.mamori.platform.context.Channel.REST)
+                    .principal(Principal.support("s-1", java.util.Set.of("support"))).build();
+            ExecutionContext nobody = ExecutionContext.builder(dev.mamori.platform.context.Channel.INTERNAL).build();
+            assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class, () -> support.run(() -> trial("other"))).kind());
+            assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class, () -> support.run(() -> service.expire("acme"))).kind());
+            assertEquals(ErrorKind.UNAUTHENTICATED, assertThrows(MamoriException.class,
+                    () -> nobody.run(() -> service.terminate("acme", LocalDate.of(2030, 1, 1)))).kind());
+            assertEquals(TenantState.TRIAL, service.get("acme").state());
+            assertTrue(service.find("other").isEmpty());
+            assertEquals(TenantState.EXPIRED, ExecutionContext.system("retention").call(() -> service.expire("acme")).state(),
+                    "the platform's own jobs may");
         }
     }
 }
