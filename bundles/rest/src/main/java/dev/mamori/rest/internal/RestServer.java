@@ -168,16 +168,23 @@ public class RestServer {
                 new Whiteboard(context, "(" + RestConstants.EXTENSION + "=true)", new ExtensionListener()),
                 new Whiteboard(context, "(" + RestConstants.SLOT + "=*)", new SlotListener()));
         modified(config);
+        this.active = true;
+        // the resources, filters and slots already registered are known before the first request can come:
+        // a request in between would find no resource for its path and get a 404 (seen while the REST bundle
+        // was updated under load: the servlet served before the trackers had opened)
+        for (Whiteboard t : trackers) {
+            t.open(true);
+        }
         try {
             registerServlets(http, api);
         } catch (ServletException | NamespaceException | RuntimeException e) {
+            this.active = false;
+            for (Whiteboard t : trackers) {
+                t.close();
+            }
             rebuilder.shutdownNow();
             waker.shutdownNow();
             throw e;
-        }
-        this.active = true;
-        for (Whiteboard t : trackers) {
-            t.open(true);
         }
         this.health = context.registerService(dev.mamori.platform.health.HealthCheck.class, new ApiHealth(), null);
     }

@@ -146,10 +146,35 @@ public class AuditEngine {
             try {
                 checkpointer.signIfGrown(log, minGrowth);
             } catch (RuntimeException e) {
-                LOG.warn("No checkpoint of audit log {} now ({}); the next pass signs one", log, e.toString());
+                unsigned(log, e);
             }
         }
         return grown.size();
+    }
+
+    /** A log that could not be signed: an error operators are alerted of (AUD-5), unless its owner's keys were shredded on purpose. */
+    private static void unsigned(String log, RuntimeException e) {
+        if (e instanceof dev.mamori.vault.KeyDestroyedException) {
+            LOG.debug("Audit log {} is of a shredded tenant: no new checkpoint", log);
+        } else {
+            LOG.error("No checkpoint of audit log {} now ({}); the next pass tries again", log, e.toString());
+        }
+    }
+
+    /** Sends the newest checkpoint of every log again to the sinks, while one of them failed: a sink that came back catches up. */
+    int resendToSinks() {
+        if (checkpointer.failedSinks().isEmpty()) {
+            return 0;
+        }
+        int sent = 0;
+        for (AuditStore.Head h : store.read(AuditStore::heads)) {
+            Optional<AuditStore.StoredCheckpoint> latest = store.read(c -> AuditStore.latestCheckpoint(c, h.log()));
+            if (latest.isPresent()) {
+                checkpointer.toSinks(checkpointer.view(latest.get()));
+                sent++;
+            }
+        }
+        return sent;
     }
 
     /**
@@ -168,7 +193,7 @@ public class AuditEngine {
                     checkpointer.signIfGrown(h.log(), 1);
                     signed++;
                 } catch (RuntimeException e) {
-                    LOG.warn("No checkpoint of audit log {} now ({})", h.log(), e.toString());
+                    unsigned(h.log(), e);
                 }
             }
         }

@@ -70,8 +70,14 @@ public class FileSink implements AuditSink {
         }
         List<String> out = new ArrayList<>();
         synchronized (lock) {
-            try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                lines.forEach(l -> SinkLine.read(l).filter(n -> n.log().equals(log)).ifPresent(n -> out.add(n.note())));
+            // line by line, a malformed byte replaced: a torn line is one unreadable line, never the whole file
+            java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), utf8))) {
+                for (String l; (l = r.readLine()) != null;) {
+                    SinkLine.read(l).filter(n -> n.log().equals(log)).ifPresent(n -> out.add(n.note()));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("The audit checkpoint file " + file + " cannot be read", e);
             }

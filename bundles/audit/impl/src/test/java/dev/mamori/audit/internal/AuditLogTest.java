@@ -513,6 +513,31 @@ class AuditLogTest {
         }
     }
 
+    @Test
+    @DisplayName("AUD-3: a sink that failed is reported, gets each log's newest checkpoint again, and is clear once it kept them")
+    void aud3_failedSinkCatchesUp() {
+        AuditFixture f = h2();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        f.engine.bindSink((log, cp) -> {
+            if (down.get()) {
+                throw new IllegalStateException("disk full");
+            }
+            kept.add(log + " " + cp.size());
+        }, java.util.Map.of("audit.sink", "flaky", "service.id", 2L));
+        record(f, T1, 4);
+        as(admin(T1), () -> f.service.checkpoint(null, null));
+        assertFalse(f.engine.checkpointer.failedSinks().isEmpty());
+        assertFalse(new AuditHealth(f.engine).check().isUp(), "a failing sink makes the audit check fail");
+        assertTrue(f.engine.resendToSinks() > 0, "while it fails, every log's newest checkpoint is sent again");
+        down.set(false);
+        f.engine.resendToSinks();
+        assertEquals(List.of(T1 + " 4"), kept);
+        assertTrue(f.engine.checkpointer.failedSinks().isEmpty());
+        assertTrue(new AuditHealth(f.engine).check().isUp());
+        assertEquals(0, f.engine.resendToSinks(), "nothing to send once every sink kept its checkpoints");
+    }
+
     String export(AuditFixture f) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         as(admin(T1), () -> f.service.export(null, null).writeTo(out));
