@@ -42,6 +42,10 @@ public class AuditEngine {
     private volatile VaultSigner signer;
     private final Map<String, AuditSink> sinks = new ConcurrentSkipListMap<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
+    /** Numbers commits and integration passes in one order, so that a pass can tell which commits it has seen. */
+    private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+    /** The tick taken when the newest integration pass began reading what is pending. */
+    private volatile long passBegan = -1;
     private volatile AuditConfig config;
 
     /**
@@ -123,8 +127,24 @@ public class AuditEngine {
         drain();
     }
 
+    /**
+     * @return the after-commit work of a commit that just ended (taken after it, not before): it
+     *         integrates, unless a pass that began after that commit ran meanwhile. The group
+     *         commit's flushes, hundreds a second, so cost one pass per pass' worth of them rather
+     *         than one small pass (and commit) each: the after-commit thread runs them one by one.
+     */
+    Runnable committed() {
+        long tick = ticks.incrementAndGet();
+        return () -> {
+            if (passBegan < tick) {
+                recorded();
+            }
+        };
+    }
+
     private void drain() {
         while (dirty.getAndSet(false)) {
+            passBegan = ticks.incrementAndGet();
             try {
                 integrateAndCheckpoint(config.checkpoint_entries());
             } catch (RuntimeException e) {

@@ -383,6 +383,7 @@ class AuditLogTest {
         pool.shutdown();
         int commits = f.commits.get();
         assertTrue(commits < threads * each, "group commit: " + commits + " commits for " + threads * each + " events");
+        assertEquals(0, f.recorder.groupCommit().kept(), "the connection goes back to the pool once nothing is queued");
         AuditVerification v = as(admin(T1), () -> f.service.verify(null, List.of(), null));
         assertTrue(v.ok(), v.message());
         assertEquals(threads * each, v.entries(), "every acknowledged event is in the log, once");
@@ -402,6 +403,24 @@ class AuditLogTest {
         }
         record(f, T1, 2);
         assertEquals(2, as(admin(T1), () -> f.service.search(AuditQuery.all(null, 100))).entries().size());
+    }
+
+    @Test
+    @DisplayName("AUD-3: one integration pass finds every log with pending events (a skip scan of the queue's index)")
+    void integrationFindsEveryLog() throws Exception {
+        AuditFixture f = h2();
+        String[] logs = {T1, T2, AuditService.PLATFORM_LOG};
+        try (Connection c = f.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(AuditRecorder.INSERT)) {
+            for (int i = 0; i < 9; i++) {
+                ExecutionContext ctx = i % 3 == 2 ? operator() : admin(logs[i % 3]);
+                MamoriEvent e = MamoriEvent.builder(DONE).detail("n", i).build(f.clock, ctx);
+                AuditRecorder.bind(ps, logs[i % 3], dev.mamori.platform.event.EventEncoding.encode(e), 0, e.type(), null, "SUCCESS");
+                ps.executeUpdate();
+            }
+        }
+        assertEquals(Set.of(T1, T2, AuditService.PLATFORM_LOG), Set.copyOf(f.engine.store.read(AuditStore::pendingLogs)));
+        assertEquals(3, f.engine.integrateAndCheckpoint(1));
+        assertEquals(List.of(), f.engine.store.read(AuditStore::pendingLogs));
     }
 
     String export(AuditFixture f) {
