@@ -18,10 +18,13 @@
 #   - the same append phases on an H2 file database (as the distribution ships it, WRITE_DELAY=0)
 #   - a log of ENTRIES entries (PostgreSQL) built through the pending table and the Integrator,
 #     then the service's full verification (median of 3), PROOFS inclusion proofs and PROOFS
-#     consistency proofs (median, p99); BIG=1 adds a log of BIG_ENTRIES (10 million: an hour or
-#     more and about 8 GB of disk here), H2_VERIFY=1 the same at ENTRIES on H2.
-# Every database is made for the run and dropped after it. Prints one "FIGURE" line per
-# measurement and, over several runs, the median and range of each.
+#     consistency proofs (median, p99); BIG=1 adds a log of BIG_ENTRIES (10 million: about ten
+#     minutes to build and 8 GB of disk on a 2-core machine), H2_VERIFY=1 the same at ENTRIES on H2.
+# Every database is made for the run and dropped after it (pgbench's: mamori_bench_pgbench, a table
+# bench_insert (id BIGSERIAL PRIMARY KEY, payload TEXT) of 300-byte payloads; the driver's:
+# mamori_bench_*). Where the server's autovacuum is off, the driver vacuums the audit queue table
+# every 10 s as autovacuum would (it says so). Prints one "FIGURE" line per measurement and, over
+# several runs, the median and range of each.
 # Environment: MEASURE (20 s) WARMUP (10 s) ENTRIES (1000000) PROOFS (1000) BIG (0)
 # BIG_ENTRIES (10000000) H2 (1) H2_VERIFY (0) MVN_ARGS ("") JAVA_OPTS ("")
 set -euo pipefail

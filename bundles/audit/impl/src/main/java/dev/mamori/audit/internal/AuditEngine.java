@@ -42,10 +42,8 @@ public class AuditEngine {
     private volatile VaultSigner signer;
     private final Map<String, AuditSink> sinks = new ConcurrentSkipListMap<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
-    /** Numbers commits and integration passes in one order, so that a pass can tell which commits it has seen. */
-    private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
-    /** The tick taken when the newest integration pass began reading what is pending. */
-    private volatile long passBegan = -1;
+    /** When the integration a group commit queued on the after-commit thread was queued (System.nanoTime), 0 if none is waiting. */
+    private final java.util.concurrent.atomic.AtomicLong queuedAt = new java.util.concurrent.atomic.AtomicLong();
     private volatile AuditConfig config;
 
     /**
@@ -128,23 +126,33 @@ public class AuditEngine {
     }
 
     /**
-     * @return the after-commit work of a commit that just ended (taken after it, not before): it
-     *         integrates, unless a pass that began after that commit ran meanwhile. The group
-     *         commit's flushes, hundreds a second, so cost one pass per pass' worth of them rather
-     *         than one small pass (and commit) each: the after-commit thread runs them one by one.
+     * Asked right after a commit of standalone events ended (after it, not before: see below).
+     *
+     * @return the after-commit work that integrates it, or null when such work is queued and has
+     *         not begun: that one begins after this commit, so its pass sees it. The group
+     *         commit's flushes, hundreds a second, thus queue one pass per pass' worth of them,
+     *         not one task (and one small pass and commit) each: those filled the after-commit
+     *         thread's queue, where other listeners' work was then dropped. Work queued more than
+     *         a second ago no longer counts (it may have been dropped).
      */
     Runnable committed() {
-        long tick = ticks.incrementAndGet();
+        long now = System.nanoTime();
+        long queued = queuedAt.get();
+        if (queued != 0 && now - queued < java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) {
+            return null;
+        }
+        long stamp = now == 0 ? 1 : now;
+        if (!queuedAt.compareAndSet(queued, stamp)) {
+            return null; // another commit queued it just now
+        }
         return () -> {
-            if (passBegan < tick) {
-                recorded();
-            }
+            queuedAt.compareAndSet(stamp, 0);
+            recorded();
         };
     }
 
     private void drain() {
         while (dirty.getAndSet(false)) {
-            passBegan = ticks.incrementAndGet();
             try {
                 integrateAndCheckpoint(config.checkpoint_entries());
             } catch (RuntimeException e) {

@@ -87,7 +87,7 @@ final class GroupCommit {
     /**
      * @param store       the main store's pool (not the units' view: a flush is a transaction of its own, whatever unit is active)
      * @param units       the unit of work, whose after-commit thread runs {@code afterCommit}
-     * @param afterCommit asked right after each flush committed: what then runs on the after-commit thread
+     * @param afterCommit asked right after each flush committed: what then runs on the after-commit thread (null: nothing)
      */
     GroupCommit(DataSource store, UnitOfWork units, java.util.function.Supplier<Runnable> afterCommit) {
         this(store, units, afterCommit, FLUSHERS);
@@ -182,12 +182,14 @@ final class GroupCommit {
         flushedRows.add(batch.size());
         flushNanos.add(System.nanoTime() - t0);
         try {
-            // integration follows on the after-commit thread (a unit of no work only hands it over)
+            // integration follows on the after-commit thread (a unit of no work only hands it over), unless already queued
             Runnable then = afterCommit.get();
-            units.independent(() -> {
-                units.afterCommit(then);
-                return null;
-            });
+            if (then != null) {
+                units.independent(() -> {
+                    units.afterCommit(then);
+                    return null;
+                });
+            }
         } catch (RuntimeException e) {
             // the rows are durable whatever: the audit.maintain job integrates them
         }

@@ -46,8 +46,10 @@ import dev.mamori.testsupport.Postgres;
  * rot, run only when invoked ({@code itests/bench/audit.sh}, or {@code -Pbenchmark}, see the pom):
  * <pre>
  * append --db pg|h2 --writers 1,4,16 --seconds 10 --warmup 3 [--integrate during|after]
+ *        [--pool 16] [--validate true] [--url-params ?...] [--dir H2-FOLDER] [--keep]
  * verify --db pg|h2 --entries 1000000 [--proofs 1000] [--verify-runs 3] [--keep] [--reuse DB]
  * event                                  (prints one benchmark event and its sizes)
+ * classpath                              (prints this JVM's class path: what the script runs it with)
  * </pre>
  * {@code append}: W threads publish standalone events (the fixture's publisher, as the platform's
  * does outside a unit of work: {@link AuditRecorder#recordStandalone}, group commit) for a fixed
@@ -59,7 +61,10 @@ import dev.mamori.testsupport.Postgres;
  * {@code verify}: builds a log of N entries through the real path (events in the pending table,
  * the {@link Integrator} moving them into the tree 2000 at a time, a checkpoint signed after each
  * pass as the engine does), then times the service's full verification as the tenant's
- * administrator, inclusion proofs and consistency proofs between its checkpoints.
+ * administrator, inclusion proofs and consistency proofs between its checkpoints (each proof
+ * verified against a signed root). {@code --keep} leaves the database, {@code --reuse NAME} takes
+ * it up again (checkpoint keys are derived from the log's name, so a later run verifies them).
+ * Where PostgreSQL's autovacuum is off, the queue table is vacuumed every 10 s as autovacuum would.
  * Results are printed as {@code RESULT key=value} lines (for the script) after readable ones.
  */
 public final class AuditBench {
@@ -222,6 +227,13 @@ public final class AuditBench {
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path p : files.filter(p -> p.getFileName().toString().startsWith(name + ".")).toList()) {
                         Files.deleteIfExists(p);
+                    }
+                }
+                if (dir.getFileName().toString().startsWith("mamori-audit-bench")) {
+                    try (Stream<Path> left = Files.list(dir)) {
+                        if (left.findAny().isEmpty()) {
+                            Files.delete(dir); // the temporary folder this run made
+                        }
                     }
                 }
             }
@@ -594,7 +606,7 @@ public final class AuditBench {
             }
             return null;
         });
-        System.out.printf(Locale.ROOT, "analyzed (VACUUM ANALYZE on PostgreSQL) in %.1f s%n", (System.nanoTime() - v0) / 1e9);
+        System.out.printf(Locale.ROOT, "analyzed (VACUUM ANALYZE on PostgreSQL, ANALYZE on H2) in %.1f s%n", (System.nanoTime() - v0) / 1e9);
     }
 
     static long pgBytes(BenchPool pool) throws SQLException {

@@ -423,6 +423,19 @@ class AuditLogTest {
         assertEquals(List.of(), f.engine.store.read(AuditStore::pendingLogs));
     }
 
+    @Test
+    @DisplayName("AUD-3: group commits queue one integration on the after-commit thread while one waits there, not one each")
+    void groupCommitsQueueOneIntegration() throws Exception {
+        AuditFixture f = h2();
+        Runnable first = f.engine.committed();
+        assertTrue(first != null);
+        assertEquals(null, f.engine.committed(), "a commit after the queued work was queued is integrated by it");
+        record(f, T1, 1); // the event's own commit: its integration is the queued one's
+        first.run();
+        assertEquals(1, as(admin(T1), () -> f.service.search(AuditQuery.all(null, 10))).entries().size());
+        assertTrue(f.engine.committed() != null, "once the queued work began, the next commit queues again");
+    }
+
     String export(AuditFixture f) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         as(admin(T1), () -> f.service.export(null, null).writeTo(out));
