@@ -15,7 +15,8 @@
 #     as in the container), then pgbench's 10-row transactions at 16 clients, and the 16-writer
 #     phase again with integration left for afterwards (appends alone; then the backlog's
 #     integration alone). PostgreSQL's synchronous_commit is checked to be on.
-#   - the same append phases on an H2 file database (as the distribution ships it, WRITE_DELAY=0)
+#   - the same append phases on an H2 file database (as the distribution ships it, WRITE_DELAY=0:
+#     written to the file at each commit but not synced, so not comparable with PostgreSQL's fsync)
 #   - a log of ENTRIES entries (PostgreSQL) built through the pending table and the Integrator,
 #     then the service's full verification (median of 3), PROOFS inclusion proofs and PROOFS
 #     consistency proofs (median, p99); BIG=1 adds a log of BIG_ENTRIES (10 million: about ten
