@@ -1,7 +1,5 @@
 package dev.mamori.audit.proof;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -37,14 +35,32 @@ public final class CanonicalEntry {
             throw new IllegalArgumentException("An entry's index is 0 to 18 digits.");
         }
         if (event == null || event.length() < 2 || event.charAt(0) != '{' || event.charAt(event.length() - 1) != '}'
-                || event.chars().anyMatch(c -> c < 0x20)) {
+                || hasControl(event)) {
             throw new IllegalArgumentException("An event is a canonical JSON object without raw control characters.");
         }
         return ("{\"event\":" + event + ",\"index\":" + index + ",\"log\":\"" + log + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean plainId(String id) {
-        return id != null && !id.isEmpty() && id.chars().noneMatch(c -> c < 0x20 || c == '"' || c == '\\');
+        if (id == null || id.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -99,13 +115,61 @@ public final class CanonicalEntry {
         if (indexAt < PREFIX.length + 1 || !matches(b, indexAt, INDEX) || b[indexAt - 1] != '}') {
             return Shape.bad("has no event object before its index");
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
-        } catch (CharacterCodingException e) {
+        if (!utf8(b)) {
             return Shape.bad("is not UTF-8");
         }
-        long index = Long.parseLong(new String(b, d, digits, StandardCharsets.US_ASCII));
+        long index = 0;
+        for (int k = d; k < logAt; k++) {
+            index = index * 10 + (b[k] - '0');
+        }
         return new Shape(index, new String(b, logAt + LOG.length, len - 2 - logAt - LOG.length, StandardCharsets.UTF_8), null);
+    }
+
+    /**
+     * Whether the bytes are well-formed UTF-8 (Unicode's table 3-7: no overlong form, surrogate or
+     * code point above U+10FFFF), as the JDK's decoder has it, without decoding them.
+     */
+    static boolean utf8(byte[] b) {
+        int len = b.length;
+        int i = 0;
+        while (i < len) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int lo = 0x80;
+            int hi = 0xbf;
+            if (c >= 0xc2 && c <= 0xdf) {
+                n = 1;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                n = 2;
+                lo = c == 0xe0 ? 0xa0 : 0x80;
+                hi = c == 0xed ? 0x9f : 0xbf;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 3;
+                lo = c == 0xf0 ? 0x90 : 0x80;
+                hi = c == 0xf4 ? 0x8f : 0xbf;
+            } else {
+                return false;
+            }
+            if (i + n >= len) {
+                return false; // cut short
+            }
+            int c1 = b[i + 1] & 0xff;
+            if (c1 < lo || c1 > hi) {
+                return false;
+            }
+            for (int k = 2; k <= n; k++) {
+                int ck = b[i + k] & 0xff;
+                if (ck < 0x80 || ck > 0xbf) {
+                    return false;
+                }
+            }
+            i += n + 1;
+        }
+        return true;
     }
 
     private static boolean matches(byte[] b, int at, byte[] part) {

@@ -210,7 +210,16 @@ public final class MerkleTree {
         return hash != null && hash.length == HASH_SIZE;
     }
 
+    /** One digest per thread, reused (digest() resets it): looking the algorithm up cost as much as hashing a leaf. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(MerkleTree::newSha256);
+
     private static MessageDigest sha256() {
+        MessageDigest d = SHA256.get();
+        d.reset();
+        return d;
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -42,4 +42,31 @@ class CanonicalEntryTest {
         assertThrows(IllegalArgumentException.class, () -> CanonicalEntry.canonical("t", 1, "[]"));
         assertThrows(IllegalArgumentException.class, () -> CanonicalEntry.canonical("t", 1, "{\"a\":\"\n\"}"));
     }
+
+    @Test
+    @DisplayName("UTF-8 is checked as the JDK's strict decoder checks it: overlong forms, surrogates, beyond U+10FFFF, cut sequences")
+    void utf8AsTheJdk() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(16);
+        int[] interesting = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef,
+            0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff};
+        for (int n = 0; n < 200_000; n++) {
+            byte[] b = new byte[random.nextInt(1, 7)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : random.nextInt(256));
+            }
+            boolean jdk;
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b));
+                jdk = true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                jdk = false;
+            }
+            assertEquals(jdk, CanonicalEntry.utf8(b), () -> java.util.HexFormat.of().formatHex(b));
+        }
+        for (int cp = 0; cp <= 0x10ffff; cp += cp < 0x800 ? 1 : 7) {
+            if (cp < 0xd800 || cp > 0xdfff) {
+                assertEquals(true, CanonicalEntry.utf8(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)), "U+" + cp);
+            }
+        }
+    }
 }

@@ -43,6 +43,8 @@ public class AuditEngine {
     private volatile VaultSigner signer;
     private final Map<String, AuditSink> sinks = new ConcurrentSkipListMap<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
+    /** When the integration a group commit queued on the after-commit thread was queued (System.nanoTime), 0 if none is waiting. */
+    private final java.util.concurrent.atomic.AtomicLong queuedAt = new java.util.concurrent.atomic.AtomicLong();
     private volatile AuditConfig config;
 
     /**
@@ -122,6 +124,32 @@ public class AuditEngine {
     void recorded() {
         dirty.set(true);
         drain();
+    }
+
+    /**
+     * Asked right after a commit of standalone events ended (after it, not before: see below).
+     *
+     * @return the after-commit work that integrates it, or null when such work is queued and has
+     *         not begun: that one begins after this commit, so its pass sees it. The group
+     *         commit's flushes, hundreds a second, thus queue one pass per pass' worth of them,
+     *         not one task (and one small pass and commit) each: those filled the after-commit
+     *         thread's queue, where other listeners' work was then dropped. Work queued more than
+     *         a second ago no longer counts (it may have been dropped).
+     */
+    Runnable committed() {
+        long now = System.nanoTime();
+        long queued = queuedAt.get();
+        if (queued != 0 && now - queued < java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) {
+            return null;
+        }
+        long stamp = now == 0 ? 1 : now;
+        if (!queuedAt.compareAndSet(queued, stamp)) {
+            return null; // another commit queued it just now
+        }
+        return () -> {
+            queuedAt.compareAndSet(stamp, 0);
+            recorded();
+        };
     }
 
     private void drain() {

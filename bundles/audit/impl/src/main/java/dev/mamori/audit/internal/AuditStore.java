@@ -142,9 +142,23 @@ final class AuditStore {
 
     // ---- pending events
 
+    /** The logs with pending events, one index probe each (a skip scan), for PostgreSQL. */
+    private static final String PENDING_LOGS_SKIP_SCAN = "WITH RECURSIVE logs (log_id) AS (SELECT MIN(log_id) FROM mamori_audit_pending "
+            + "UNION ALL SELECT (SELECT MIN(p.log_id) FROM mamori_audit_pending p WHERE p.log_id > logs.log_id) FROM logs "
+            + "WHERE logs.log_id IS NOT NULL) SELECT log_id FROM logs WHERE log_id IS NOT NULL";
+
+    /**
+     * @return the logs with pending events. On PostgreSQL found by the index one log after the
+     *         other: its DISTINCT reads the whole queue table, whose file keeps the size of its
+     *         largest backlog (after a burst, a 450 MB scan per integration pass). H2 skips
+     *         through the index for a DISTINCT by itself, and runs the recursive query as scans
+     *         (half a second with 200,000 rows pending).
+     */
     static List<String> pendingLogs(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT log_id FROM mamori_audit_pending"); ResultSet rs = ps.executeQuery()) {
+        boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+        try (PreparedStatement ps = c.prepareStatement(postgres ? PENDING_LOGS_SKIP_SCAN : "SELECT DISTINCT log_id FROM mamori_audit_pending");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ final class Integrator {
     static final int TILE_STRIDE = 8;
     /** Most events one transaction integrates. */
     static final int BATCH = 2000;
+    /** Rows of the leaves' INSERT statements, largest first (each size one prepared statement). */
+    private static final int[] ENTRY_ROWS = {250, 25, 1};
 
     /** Pending rows of one batch. */
     private record Pending(long seq, byte[] event, long occurredAt, String action, String actorId, String outcome) {
@@ -75,6 +78,11 @@ final class Integrator {
 
     /** @return the log's size once everything pending was integrated, or -1 if nothing was */
     long integrate(String log) {
+        // a read (a search, a proof) integrates first: with nothing pending, it locks nothing and commits nothing (locking
+        // the head would make its transaction one that waits for the disk when it commits)
+        if (!store.read(c -> AuditStore.hasPending(c, log))) {
+            return -1;
+        }
         synchronized (lock) {
             return integrateLocked(log);
         }
@@ -116,10 +124,8 @@ final class Integrator {
             return new long[] {0, head.size()};
         }
         MerkleFrontier frontier = MerkleFrontier.of(head.size(), head.peaks());
-        try (PreparedStatement entry = c.prepareStatement("INSERT INTO mamori_audit_entry (log_id, idx, leaf_hash, entry_bytes, occurred_at, "
-                + "action, actor_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement tile = c.prepareStatement("INSERT INTO mamori_audit_tile (log_id, lvl, idx, hash) VALUES (?, ?, ?, ?)");
-                PreparedStatement done = c.prepareStatement("DELETE FROM mamori_audit_pending WHERE seq = ?")) {
+        List<Object[]> entries = new ArrayList<>(pending.size());
+        try (PreparedStatement tile = c.prepareStatement("INSERT INTO mamori_audit_tile (log_id, lvl, idx, hash) VALUES (?, ?, ?, ?)")) {
             for (Pending p : pending) {
                 long index = frontier.size();
                 byte[] canonical = CanonicalEntry.canonical(log, index, new String(p.event(), StandardCharsets.UTF_8));
@@ -138,29 +144,81 @@ final class Integrator {
                     }
                 });
                 assert newSize == index + 1;
-                entry.setString(1, log);
-                entry.setLong(2, index);
-                entry.setBytes(3, leaf);
-                entry.setBytes(4, canonical);
-                entry.setLong(5, p.occurredAt());
-                entry.setString(6, p.action());
-                entry.setString(7, p.actorId());
-                entry.setString(8, p.outcome());
-                entry.addBatch();
-                done.setLong(1, p.seq());
+                entries.add(new Object[] {log, index, leaf, canonical, p.occurredAt(), p.action(), p.actorId(), p.outcome()});
+            }
+            insertEntries(c, entries);
+            tile.executeBatch();
+        }
+        deletePending(c, log, pending);
+        AuditStore.updateHead(c, log, frontier.size(), frontier.peaks(), clock.millis());
+        return new long[] {pending.size(), frontier.size()};
+    }
+
+    /**
+     * The leaves, in multi-row INSERTs of {@link #ENTRY_ROWS} rows and fewer for the rest: one
+     * statement for many rows costs the database far less than a statement per row.
+     */
+    private static void insertEntries(Connection c, List<Object[]> rows) throws SQLException {
+        int at = 0;
+        for (int chunk : ENTRY_ROWS) {
+            int statements = (rows.size() - at) / chunk;
+            if (statements == 0) {
+                continue;
+            }
+            StringBuilder sql = new StringBuilder("INSERT INTO mamori_audit_entry (log_id, idx, leaf_hash, entry_bytes, occurred_at, action, "
+                    + "actor_id, outcome) VALUES ");
+            for (int i = 0; i < chunk; i++) {
+                sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int s = 0; s < statements; s++) {
+                    int p = 0;
+                    for (int i = 0; i < chunk; i++) {
+                        Object[] r = rows.get(at++);
+                        ps.setString(++p, (String) r[0]);
+                        ps.setLong(++p, (Long) r[1]);
+                        ps.setBytes(++p, (byte[]) r[2]);
+                        ps.setBytes(++p, (byte[]) r[3]);
+                        ps.setLong(++p, (Long) r[4]);
+                        ps.setString(++p, (String) r[5]);
+                        ps.setString(++p, (String) r[6]);
+                        ps.setString(++p, (String) r[7]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Deletes the integrated pending rows: a run of consecutive sequence numbers (all of them in
+     * the batch, so nothing another transaction wrote) with one range each.
+     */
+    private static void deletePending(Connection c, String log, List<Pending> pending) throws SQLException {
+        long[] seqs = pending.stream().mapToLong(Pending::seq).sorted().toArray();
+        List<long[]> runs = new ArrayList<>();
+        for (int i = 0; i < seqs.length;) {
+            int j = i;
+            while (j + 1 < seqs.length && seqs[j + 1] == seqs[j] + 1) {
+                j++;
+            }
+            runs.add(new long[] {seqs[i], seqs[j]});
+            i = j + 1;
+        }
+        try (PreparedStatement done = c.prepareStatement("DELETE FROM mamori_audit_pending WHERE seq BETWEEN ? AND ?")) {
+            for (long[] run : runs) {
+                done.setLong(1, run[0]);
+                done.setLong(2, run[1]);
                 done.addBatch();
             }
-            entry.executeBatch();
-            tile.executeBatch();
             int[] deleted = done.executeBatch();
-            for (int d : deleted) {
-                if (d == 0) {
-                    // another node integrated it meanwhile (it cannot while we hold the head): refuse twice-logged entries
+            for (int k = 0; k < deleted.length; k++) {
+                if (deleted[k] != Statement.SUCCESS_NO_INFO && deleted[k] != runs.get(k)[1] - runs.get(k)[0] + 1) {
+                    // another node integrated them meanwhile (it cannot while we hold the head): refuse twice-logged entries
                     throw new SQLException("A pending audit event vanished during integration of log " + log, "40001");
                 }
             }
         }
-        AuditStore.updateHead(c, log, frontier.size(), frontier.peaks(), clock.millis());
-        return new long[] {pending.size(), frontier.size()};
     }
 }

@@ -37,7 +37,8 @@ import dev.mamori.vault.VaultSigner;
  * checks who signs as the vault does.
  */
 final class AuditFixture implements AutoCloseable {
-    final TestDatabase db;
+    private final DataSource dataSource;
+    private final AutoCloseable closer;
     final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"), ZoneId.of("Asia/Tokyo"));
     final FakeSigner signer = new FakeSigner();
     final AuditEngine engine;
@@ -52,39 +53,69 @@ final class AuditFixture implements AutoCloseable {
     }
 
     AuditFixture(TestDatabase db, AuditConfig config) {
-        this(db, config, db.dataSource());
+        this(db.dataSource(), db, config, true);
     }
 
     /** @param app what the capability connects with (an application role of its own; the schema is migrated by the owner) */
     AuditFixture(TestDatabase db, AuditConfig config, DataSource app) {
-        this.db = db;
-        Migrations.migrate(db.dataSource(), AuditEngine.class, "dev/mamori/audit/db", "mamori_schema_audit");
+        this(db.dataSource(), app, db, config, true);
+    }
+
+    /**
+     * @param store     the main store (a pool, as the container's is, for {@link AuditBench})
+     * @param closer    what {@link #close()} closes
+     * @param config    configuration
+     * @param countCommits whether the recorder's connections count their commits ({@link #commits})
+     */
+    AuditFixture(DataSource store, AutoCloseable closer, AuditConfig config, boolean countCommits) {
+        this(store, store, closer, config, countCommits);
+    }
+
+    /**
+     * @param owner the schema owner's connections (migrations; the tests' own reads and tampering)
+     * @param app   what the capability connects with
+     */
+    AuditFixture(DataSource owner, DataSource app, AutoCloseable closer, AuditConfig config, boolean countCommits) {
+        this.dataSource = owner;
+        this.closer = closer;
+        Migrations.migrate(owner, AuditEngine.class, "dev/mamori/audit/db", "mamori_schema_audit");
         engine = new AuditEngine(new AuditStore(app), signer, clock, config);
         engine.bindSink((log, cp) -> sinkLines.add(log + " " + cp.size()), Map.of("audit.sink", "memory", "service.id", 1L));
-        recorder = new AuditRecorder(new UnitDataSource(UnitDataSource.MAIN_STORE, counting(app)), null, UnitOfWork.get(), engine);
+        DataSource recorded = countCommits ? counting(app) : app;
+        recorder = new AuditRecorder(new UnitDataSource(UnitDataSource.MAIN_STORE, recorded), recorded, null, UnitOfWork.get(), engine);
         service = new AuditServiceImpl(engine, events);
         prune = new AuditPrune(engine, events);
     }
 
-    /** Commits of the recorder's connections (the action's, or a group commit's). */
+    /** Commits of the recorder's connections (the action's, or a group commit's): commit() calls and statements run in auto-commit mode. */
     final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
 
     private DataSource counting(DataSource raw) {
-        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (p, m, a) -> {
-                    Object r = invoke(raw, m, a);
-                    if (m.getName().equals("getConnection")) {
-                        java.sql.Connection c = (java.sql.Connection) r;
-                        return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class},
-                                (p2, m2, a2) -> {
-                                    if (m2.getName().equals("commit")) {
-                                        commits.incrementAndGet();
-                                    }
-                                    return invoke(c, m2, a2);
-                                });
+        ClassLoader loader = getClass().getClassLoader();
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (p, m, a) -> {
+            Object r = invoke(raw, m, a);
+            if (!m.getName().equals("getConnection")) {
+                return r;
+            }
+            java.sql.Connection c = (java.sql.Connection) r;
+            return java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {java.sql.Connection.class}, (p2, m2, a2) -> {
+                if (m2.getName().equals("commit")) {
+                    commits.incrementAndGet();
+                }
+                Object r2 = invoke(c, m2, a2);
+                if (!m2.getName().equals("prepareStatement")) {
+                    return r2;
+                }
+                java.sql.PreparedStatement ps = (java.sql.PreparedStatement) r2;
+                return java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {java.sql.PreparedStatement.class}, (p3, m3, a3) -> {
+                    Object r3 = invoke(ps, m3, a3);
+                    if (m3.getName().startsWith("execute") && c.getAutoCommit()) {
+                        commits.incrementAndGet();
                     }
-                    return r;
+                    return r3;
                 });
+            });
+        });
     }
 
     private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
@@ -96,12 +127,16 @@ final class AuditFixture implements AutoCloseable {
     }
 
     DataSource dataSource() {
-        return db.dataSource();
+        return dataSource;
     }
 
     @Override
     public void close() {
-        db.close();
+        try {
+            closer.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Publishes as the platform does for a required listener: in the caller's unit (or one of its own). */
@@ -158,11 +193,19 @@ final class AuditFixture implements AutoCloseable {
     static final class FakeSigner implements VaultSigner {
         final Map<String, KeyPair> keys = new ConcurrentHashMap<>();
         final Instant created = Instant.parse("2026-01-01T00:00:00Z");
+        /** Keys derived from the owner's name, the same in every JVM (the benchmark verifies logs another run built). */
+        volatile boolean derived;
 
         private KeyPair key(String owner) {
             return keys.computeIfAbsent(owner, o -> {
                 try {
-                    return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                    KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+                    if (derived) {
+                        java.security.SecureRandom seed = java.security.SecureRandom.getInstance("SHA1PRNG");
+                        seed.setSeed(utf8("audit-bench " + o));
+                        g.initialize(java.security.spec.NamedParameterSpec.ED25519, seed);
+                    }
+                    return g.generateKeyPair();
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException(e);
                 }

@@ -383,6 +383,7 @@ class AuditLogTest {
         pool.shutdown();
         int commits = f.commits.get();
         assertTrue(commits < threads * each, "group commit: " + commits + " commits for " + threads * each + " events");
+        assertEquals(0, f.recorder.groupCommit().kept(), "the connection goes back to the pool once nothing is queued");
         AuditVerification v = as(admin(T1), () -> f.service.verify(null, List.of(), null));
         assertTrue(v.ok(), v.message());
         assertEquals(threads * each, v.entries(), "every acknowledged event is in the log, once");
@@ -536,6 +537,37 @@ class AuditLogTest {
         assertTrue(f.engine.checkpointer.failedSinks().isEmpty());
         assertTrue(new AuditHealth(f.engine).check().isUp());
         assertEquals(0, f.engine.resendToSinks(), "nothing to send once every sink kept its checkpoints");
+    }
+
+    @Test
+    @DisplayName("AUD-3: one integration pass finds every log with pending events (a skip scan of the queue's index)")
+    void integrationFindsEveryLog() throws Exception {
+        AuditFixture f = h2();
+        String[] logs = {T1, T2, AuditService.PLATFORM_LOG};
+        try (Connection c = f.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(AuditRecorder.INSERT)) {
+            for (int i = 0; i < 9; i++) {
+                ExecutionContext ctx = i % 3 == 2 ? operator() : admin(logs[i % 3]);
+                MamoriEvent e = MamoriEvent.builder(DONE).detail("n", i).build(f.clock, ctx);
+                AuditRecorder.bind(ps, logs[i % 3], dev.mamori.platform.event.EventEncoding.encode(e), 0, e.type(), null, "SUCCESS");
+                ps.executeUpdate();
+            }
+        }
+        assertEquals(Set.of(T1, T2, AuditService.PLATFORM_LOG), Set.copyOf(f.engine.store.read(AuditStore::pendingLogs)));
+        assertEquals(3, f.engine.integrateAndCheckpoint(1));
+        assertEquals(List.of(), f.engine.store.read(AuditStore::pendingLogs));
+    }
+
+    @Test
+    @DisplayName("AUD-3: group commits queue one integration on the after-commit thread while one waits there, not one each")
+    void groupCommitsQueueOneIntegration() throws Exception {
+        AuditFixture f = h2();
+        Runnable first = f.engine.committed();
+        assertTrue(first != null);
+        assertEquals(null, f.engine.committed(), "a commit after the queued work was queued is integrated by it");
+        record(f, T1, 1); // the event's own commit: its integration is the queued one's
+        first.run();
+        assertEquals(1, as(admin(T1), () -> f.service.search(AuditQuery.all(null, 10))).entries().size());
+        assertTrue(f.engine.committed() != null, "once the queued work began, the next commit queues again");
     }
 
     String export(AuditFixture f) {
