@@ -408,10 +408,13 @@ class TypedJobsTest extends JobTestSupport {
                 () -> u1.call(() -> s.cancel(platformWork.id()))).code());
         assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class,
                 () -> support.call(() -> s.cancel(failed.id()))).code());
-        hold.countDown();
+        // both workers held (the resumed job and the platform's): the tenant's own job waits queued, and is cancelled there
+        // (released first, it could finish before the cancel: a race seen under load)
+        await(s, platformWork.id(), JobState.RUNNING);
         JobInfo own = u2.call(() -> s.submit(JobRequest.of(EXPORT, new Export("own", List.of()))));
         JobInfo cancelled = u2.call(() -> s.cancel(own.id()));
         assertTrue(cancelled.state() == JobState.CANCELLED, cancelled.toString());
+        hold.countDown();
     }
 
     @Test
