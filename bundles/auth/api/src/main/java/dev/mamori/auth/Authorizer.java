@@ -23,4 +23,22 @@ public interface Authorizer {
      *                                                   FORBIDDEN without the permission
      */
     void check(String permission);
+
+    /**
+     * The early check of a caller that then checks each thing's own scope (a list of records of many
+     * scopes): whether the principal holds the permission in at least one scope.
+     *
+     * @param permission {@code domain:action}, without a scope, e.g. {@code records:read}
+     * @return whether a grant of that domain and action exists, whatever its scope (false without a principal)
+     * @since 2.2
+     */
+    boolean isPermittedInAnyScope(String permission);
+
+    /**
+     * @param permission {@code domain:action}, without a scope
+     * @throws dev.mamori.platform.error.MamoriException kind UNAUTHENTICATED without a principal,
+     *                                                   FORBIDDEN without the permission in any scope
+     * @since 2.2
+     */
+    void checkInAnyScope(String permission);
 }

@@ -85,4 +85,15 @@ public interface UserService {
      * @return the erased account
      */
     User erase(String userId, String confirmation);
+
+    /**
+     * Like {@link #erase}, saying also what each {@link dev.mamori.auth.spi.ErasureParticipant} did
+     * with the person's data (their records: trashed or pseudonymised, by category's rule).
+     *
+     * @param userId       account id
+     * @param confirmation the account id again
+     * @return the erased account and the effects
+     * @since 2.2
+     */
+    Erasure eraseWithEffects(String userId, String confirmation);
 }

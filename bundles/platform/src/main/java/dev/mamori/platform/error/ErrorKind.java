@@ -17,6 +17,10 @@ public enum ErrorKind {
     CONFLICT,
     /** It existed and was destroyed on purpose, e.g. crypto-shredded data (HTTP 410). */
     GONE,
+    /** The thing changed since the caller read it: the version it named is not the current one (HTTP 412). */
+    PRECONDITION_FAILED,
+    /** A change must name the version it replaces, and did not (HTTP 428, RFC 6585). */
+    PRECONDITION_REQUIRED,
     /** The request body is over a limit (HTTP 413). */
     PAYLOAD_TOO_LARGE,
     /** Too many requests or failures; retry later (HTTP 429). */

@@ -5,7 +5,7 @@
  * the shell prints one line; neither knows any capability's exception classes.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.mamori.platform.error;
 
 import org.osgi.annotation.bundle.Export;

@@ -129,6 +129,10 @@ final class ProblemDocs extends AbstractOpenAPIExtension {
                 return "Not possible in the current state";
             case GONE:
                 return "Destroyed on purpose";
+            case PRECONDITION_FAILED:
+                return "It changed since you read it: read it again (new ETag) and retry";
+            case PRECONDITION_REQUIRED:
+                return "Send If-Match with the ETag you read";
             case PAYLOAD_TOO_LARGE:
                 return "The request body is over the limit";
             case TOO_MANY_REQUESTS:

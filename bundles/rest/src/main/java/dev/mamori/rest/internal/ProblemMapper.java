@@ -109,6 +109,8 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             case NOT_FOUND: return 404;
             case CONFLICT: return 409;
             case GONE: return 410;
+            case PRECONDITION_FAILED: return 412;
+            case PRECONDITION_REQUIRED: return 428;
             case PAYLOAD_TOO_LARGE: return 413;
             case TOO_MANY_REQUESTS: return 429;
             case UNAVAILABLE: return 503;

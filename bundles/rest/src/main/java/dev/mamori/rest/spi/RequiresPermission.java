@@ -23,4 +23,11 @@ import org.osgi.annotation.versioning.ProviderType;
 public @interface RequiresPermission {
     /** @return a permission, as the permission slot's filter understands it ({@code domain:action[:scope]}) */
     String value();
+
+    /**
+     * @return whether a grant of the permission in any scope lets the call through: for a method that
+     *         touches things of many scopes (records of several departments) and whose service checks
+     *         each thing's own scope; {@link #value()} then names {@code domain:action} only
+     */
+    boolean anyScope() default false;
 }

@@ -8,7 +8,7 @@
  * {@link dev.mamori.rest.spi.BodyLimit}.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package dev.mamori.rest.spi;
 
 import org.osgi.annotation.bundle.Export;

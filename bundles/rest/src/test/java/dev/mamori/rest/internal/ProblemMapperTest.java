@@ -28,10 +28,11 @@ import dev.mamori.platform.error.MamoriException;
 import dev.mamori.rest.spi.RestConstants;
 
 class ProblemMapperTest {
-    private static final Map<ErrorKind, Integer> STATUS = Map.of(ErrorKind.INVALID, 400, ErrorKind.UNAUTHENTICATED, 401,
-            ErrorKind.FORBIDDEN, 403, ErrorKind.NOT_FOUND, 404, ErrorKind.CONFLICT, 409, ErrorKind.GONE, 410,
-            ErrorKind.PAYLOAD_TOO_LARGE, 413, ErrorKind.TOO_MANY_REQUESTS, 429, ErrorKind.UNAVAILABLE, 503,
-            ErrorKind.INTERNAL, 500);
+    private static final Map<ErrorKind, Integer> STATUS = Map.ofEntries(Map.entry(ErrorKind.INVALID, 400),
+            Map.entry(ErrorKind.UNAUTHENTICATED, 401), Map.entry(ErrorKind.FORBIDDEN, 403), Map.entry(ErrorKind.NOT_FOUND, 404),
+            Map.entry(ErrorKind.CONFLICT, 409), Map.entry(ErrorKind.GONE, 410), Map.entry(ErrorKind.PRECONDITION_FAILED, 412),
+            Map.entry(ErrorKind.PRECONDITION_REQUIRED, 428), Map.entry(ErrorKind.PAYLOAD_TOO_LARGE, 413),
+            Map.entry(ErrorKind.TOO_MANY_REQUESTS, 429), Map.entry(ErrorKind.UNAVAILABLE, 503), Map.entry(ErrorKind.INTERNAL, 500));
     private final ProblemMapper mapper = new ProblemMapper();
 
     /** A capability's own exception class, unknown to the REST bundle. */

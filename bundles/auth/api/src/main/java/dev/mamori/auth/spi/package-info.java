@@ -2,7 +2,7 @@
  * Plugin interfaces of the auth capability: scope rules for permissions and second factors.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.auth.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -77,4 +77,9 @@ public @interface AuthConfig {
     /** @return trusted proxies */
     @AttributeDefinition(description = "Addresses or CIDR ranges of TLS-terminating proxies whose X-Forwarded-For is believed (IAM-12). Empty: none.")
     String[] trusted_proxies() default {};
+
+    /** @return participant names */
+    @AttributeDefinition(description = "Erasure participants (mamori.erasure.participant) without which no erasure runs: the "
+            + "capabilities that keep data about people, e.g. records. Empty: whichever are registered.")
+    String[] erasure_participants() default {};
 }

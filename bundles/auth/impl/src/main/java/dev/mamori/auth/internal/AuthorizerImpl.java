@@ -84,7 +84,26 @@ public class AuthorizerImpl implements Authorizer {
 
     @Override
     public boolean isPermitted(String permission) {
-        ScopedPermission requested = ScopedPermission.requested(permission);
+        return permitted(ScopedPermission.requested(permission));
+    }
+
+    @Override
+    public boolean isPermittedInAnyScope(String permission) {
+        return permitted(ScopedPermission.requestedInAnyScope(permission));
+    }
+
+    @Override
+    public void checkInAnyScope(String permission) {
+        if (ExecutionContext.current().flatMap(ExecutionContext::principal).isEmpty()) {
+            throw new MamoriException(PlatformErrors.UNAUTHENTICATED, "This needs a signed-in account.");
+        }
+        if (!isPermittedInAnyScope(permission)) {
+            throw new AuthException(AuthErrors.FORBIDDEN_PERMISSION, "The permission '" + ScopedPermission.requested(permission)
+                    + "' is not granted to this account in any scope.");
+        }
+    }
+
+    private boolean permitted(ScopedPermission requested) {
         Optional<ExecutionContext> ctx = ExecutionContext.current();
         Principal p = ctx.flatMap(ExecutionContext::principal).orElse(null);
         if (p == null || p.kind() != PrincipalKind.USER) {

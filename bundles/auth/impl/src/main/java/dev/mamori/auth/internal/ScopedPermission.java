@@ -38,6 +38,8 @@ final class ScopedPermission implements Permission {
     private final Rules rules;
     private final String tenantId;
     private final String userId;
+    /** A request that any grant of its domain and action meets, whatever the grant's scope. */
+    private boolean anyScope;
 
     private ScopedPermission(String text, String domain, String action, String scope, Rules rules, String tenantId,
             String userId) {
@@ -56,6 +58,21 @@ final class ScopedPermission implements Permission {
      */
     static ScopedPermission requested(String text) {
         return of(text, null, null, null);
+    }
+
+    /**
+     * @param text {@code domain:action}, no scope
+     * @return a request met by a grant of that domain and action in any scope: the early check of a
+     *         caller that then checks the scope of each thing it touches
+     */
+    static ScopedPermission requestedInAnyScope(String text) {
+        ScopedPermission p = of(text, null, null, null);
+        if (p.scope != null) {
+            throw new AuthException(AuthErrors.INVALID_USER, "'" + Profiles.printable(p.text) + "' names a scope; "
+                    + "a check in any scope names domain:action only.");
+        }
+        p.anyScope = true;
+        return p;
     }
 
     /** @return a grant of an account, whose {@code <rule>/...} scope is resolved by {@code rules} */
@@ -111,7 +128,7 @@ final class ScopedPermission implements Permission {
             return false;
         }
         ScopedPermission other = (ScopedPermission) p;
-        return head.implies(other.head) && scopeImplies(other.scope);
+        return head.implies(other.head) && (other.anyScope || scopeImplies(other.scope));
     }
 
     private boolean scopeImplies(String requested) {

@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,10 +22,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.mamori.auth.AuthErrors;
 import dev.mamori.auth.AuthEvents;
 import dev.mamori.auth.AuthException;
+import dev.mamori.auth.Erasure;
 import dev.mamori.auth.NewUser;
 import dev.mamori.auth.Profile;
 import dev.mamori.auth.Roles;
@@ -30,6 +36,7 @@ import dev.mamori.auth.User;
 import dev.mamori.auth.UserChange;
 import dev.mamori.auth.UserService;
 import dev.mamori.auth.UserState;
+import dev.mamori.auth.spi.ErasureParticipant;
 import dev.mamori.auth.internal.store.UserEntity;
 import dev.mamori.platform.db.Transactions;
 import dev.mamori.platform.db.UnitOfWork;
@@ -62,6 +69,8 @@ public class UserServiceImpl implements UserService {
     private final Attempts attempts;
     private final UnitOfWork units;
     private volatile Duration resetTtl;
+    private volatile Set<String> requiredParticipants = Set.of();
+    private final Map<String, ErasureParticipant> participants = new ConcurrentSkipListMap<>();
 
     /** Constructor injection. */
     @Activate
@@ -83,6 +92,19 @@ public class UserServiceImpl implements UserService {
     @Modified
     final void modified(AuthConfig config) {
         this.resetTtl = Duration.ofMinutes(config.reset_token_minutes());
+        this.requiredParticipants = Set.of(config.erasure_participants());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addParticipant(ErasureParticipant p, Map<String, Object> props) {
+        Object name = props.get(ErasureParticipant.NAME);
+        if (name instanceof String && !((String) name).isBlank()) {
+            participants.put((String) name, p);
+        }
+    }
+
+    void removeParticipant(ErasureParticipant p, Map<String, Object> props) {
+        participants.remove(props.get(ErasureParticipant.NAME), p);
     }
 
     @Override
@@ -333,21 +355,38 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User erase(String userId, String confirmation) {
+        return eraseWithEffects(userId, confirmation).account();
+    }
+
+    @Override
+    public Erasure eraseWithEffects(String userId, String confirmation) {
         String tenantId = store.tenants().requireTenantId();
         Callers.requireTenantAdminOrSystem(tenantId);
         UserEntity e = live(userId);
         if (!userId.equals(confirmation)) {
             throw invalid("Erasure needs the account id repeated as confirmation; nothing was erased.");
         }
+        Map<String, ErasureParticipant> reached = new TreeMap<>(participants);
+        for (String required : requiredParticipants) {
+            if (!reached.containsKey(required)) {
+                // the person's data kept there would outlive the erasure: refuse rather than skip it (fail closed)
+                throw new MamoriException(PlatformErrors.BUSY, "The erasure needs '" + required + "', which is not running now; "
+                        + "nothing was erased. Try again shortly.", null, Duration.ofSeconds(30));
+            }
+        }
+        String employeeNumber = e.employeeNumber;
         // the key first, on its own: once it is gone the data is unreadable whatever happens next (IAM-5)
         profiles.erase(tenantId, userId);
         String pseudonym = "erased-" + userId.substring(0, 8) + userId.substring(9, 13);
         // the rest in one unit of work; should the PII store refuse to delete the (now unreadable) profile,
         // nothing is taken back: the account stays erased, and the platform records the incomplete unit
         return units.call(() -> {
+            Map<String, Long> effects = new TreeMap<>();
+            reached.forEach((name, p) -> p.erase(tenantId, userId, employeeNumber)
+                    .forEach((what, n) -> effects.merge(name + "." + what, n, Long::sum)));
             profiles.delete(userId);
             sessions.revokeAll(Space.of(tenantId), userId);
-            return erased(e, pseudonym);
+            return new Erasure(erased(e, pseudonym), effects);
         });
     }
 

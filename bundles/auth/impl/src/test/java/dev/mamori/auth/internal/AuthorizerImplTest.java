@@ -84,6 +84,28 @@ class AuthorizerImplTest {
     }
 
     @Test
+    @DisplayName("IAM-2: in any scope - a grant of the domain and action in some scope meets it, another action does not")
+    void anyScope() {
+        java.util.function.Predicate<String> any = perm -> as(taroP(), tenant, ADMIN_IP, () -> fx.authorizer.isPermittedInAnyScope(perm));
+        assertFalse(any.test("records:read"), "nothing granted yet");
+        grant("records:read:health-checkup/dept/sales");
+        assertTrue(any.test("records:read"));
+        assertFalse(any.test("records:write"));
+        assertFalse(any.test("users:read"));
+        assertFalse(permitted("records:read:health-checkup/dept/hr"), "the scope itself is still checked");
+        assertThrows(AuthException.class, () -> as(taroP(), tenant, ADMIN_IP, () -> fx.authorizer.isPermittedInAnyScope("records:read:x")),
+                "a request in any scope names no scope");
+        grant("records:*");
+        assertTrue(any.test("records:write"));
+        assertFalse(fx.authorizer.isPermittedInAnyScope("records:read"), "no principal");
+        AuthException e = assertThrows(AuthException.class, () -> as(taroP(), tenant, ADMIN_IP, () -> {
+            fx.authorizer.checkInAnyScope("users:read");
+            return null;
+        }));
+        assertEquals(ErrorKind.FORBIDDEN, e.kind());
+    }
+
+    @Test
     @DisplayName("SEC-11: check() throws FORBIDDEN without the permission, UNAUTHENTICATED without a principal")
     void check() {
         grant("records:read:dept/sales");

@@ -491,6 +491,35 @@ class UserServiceImplTest {
     }
 
     @Test
+    @DisplayName("IAM-5: an erasure reaches every participant in its unit with the employee number and says what each did; "
+            + "a required participant missing or failing erases nothing")
+    void erasureParticipants() {
+        User u = taro();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        dev.mamori.auth.spi.ErasureParticipant records = (t, account, employeeNumber) -> {
+            seen.add(t + "|" + account + "|" + employeeNumber);
+            return Map.of("trashed", 3L, "pseudonymised", 2L);
+        };
+        UserServiceImpl strict = new UserServiceImpl(fx.store, fx.accounts, fx.profiles, fx.passwords, fx.sessions, fx.events, fx.clock,
+                fx.attempts, dev.mamori.platform.db.UnitOfWork.get(), AuthConfigs.of(Map.of("erasure_participants", new String[] {"records"})));
+        dev.mamori.platform.error.MamoriException missing = assertThrows(dev.mamori.platform.error.MamoriException.class,
+                () -> admin(() -> strict.eraseWithEffects(u.id(), u.id())));
+        assertEquals(dev.mamori.platform.error.ErrorKind.UNAVAILABLE, missing.kind());
+        assertTrue(fx.vault.hasPersonKey(tenant, u.id()), "nothing erased while records is away");
+        strict.addParticipant((t, account, employeeNumber) -> {
+            throw new IllegalStateException("records store down (test)");
+        }, Map.of(dev.mamori.auth.spi.ErasureParticipant.NAME, "records"));
+        assertThrows(IllegalStateException.class, () -> admin(() -> strict.eraseWithEffects(u.id(), u.id())));
+        assertEquals(UserState.ACTIVE, admin(() -> fx.users.find(u.id())).orElseThrow().state(), "the account is not marked erased");
+        strict.addParticipant(records, Map.of(dev.mamori.auth.spi.ErasureParticipant.NAME, "records"));
+        dev.mamori.auth.Erasure done = admin(() -> strict.eraseWithEffects(u.id(), u.id()));
+        assertEquals(UserState.ERASED, done.account().state());
+        assertEquals(Map.of("records.pseudonymised", 2L, "records.trashed", 3L), done.effects());
+        assertEquals(java.util.List.of(tenant + "|" + u.id() + "|" + u.employeeNumber()), seen);
+        strict.removeParticipant(records, Map.of(dev.mamori.auth.spi.ErasureParticipant.NAME, "records"));
+    }
+
+    @Test
     @DisplayName("IAM-6: passwords by role - 8 for employees, 12 for tenant admins; login name and common passwords refused")
     void passwordRulesByRole() {
         User e = fx.create(tenant, "emp8", "E-8", Set.of(Roles.EMPLOYEE), Profile.EMPTY, "Ab3defgh");

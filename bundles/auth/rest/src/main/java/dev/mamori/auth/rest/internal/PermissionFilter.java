@@ -34,7 +34,9 @@ public class PermissionFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         RequiresPermission p = required(request);
-        if (p != null) {
+        if (p != null && p.anyScope()) {
+            authorizer.checkInAnyScope(p.value());
+        } else if (p != null) {
             authorizer.check(p.value());
         }
     }

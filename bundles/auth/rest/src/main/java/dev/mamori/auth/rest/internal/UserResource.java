@@ -294,13 +294,17 @@ public class UserResource {
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT})
     @Operation(operationId = "eraseUser", summary = "Erase a person's personal data",
-            description = "Destroys the person's key: name and e-mail become unreadable everywhere. The account stays as a pseudonym.",
+            description = "Destroys the person's key: name and e-mail become unreadable everywhere. The account stays as a pseudonym. "
+                    + "The person's records go as each category says (trashed, or kept under the account id): the answer's effects count them.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = EraseRequest.class))),
             responses = {
                 @ApiResponse(responseCode = "200", description = "Erased", content = @Content(mediaType = Docs.JSON, schema = @Schema(implementation = Views.UserView.class)))})
     public Views.UserView erase(@Parameter(description = "Account id") @PathParam("id") String id, EraseRequest body) {
-        return Views.UserView.of(users.erase(id, body == null ? null : body.confirmation));
+        dev.mamori.auth.Erasure erasure = users.eraseWithEffects(id, body == null ? null : body.confirmation);
+        Views.UserView v = Views.UserView.of(erasure.account());
+        v.effects = erasure.effects();
+        return v;
     }
 
     private static AuthException notFound(String id) {

@@ -48,6 +48,10 @@ final class Views {
         /** Updated. */
         @Schema(description = "Last changed")
         public Instant updatedAt;
+        /** What an erasure did. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "After an erasure: what each capability did with the person's data, e.g. records.trashed: 3")
+        public java.util.Map<String, Long> effects;
 
         static UserView of(User u) {
             UserView v = new UserView();

@@ -326,6 +326,23 @@ final class Fakes {
                 throw new AuthException(AuthErrors.FORBIDDEN_PERMISSION, "missing " + permission);
             }
         }
+
+        @Override
+        public boolean isPermittedInAnyScope(String permission) {
+            return ExecutionContext.current().flatMap(ExecutionContext::principal).map(p -> grants.getOrDefault(p.id(), Set.of())
+                    .stream().anyMatch(g -> g.equals(permission) || g.startsWith(permission + ":"))).orElse(false);
+        }
+
+        @Override
+        public void checkInAnyScope(String permission) {
+            checked.add("any:" + permission);
+            if (ExecutionContext.current().flatMap(ExecutionContext::principal).isEmpty()) {
+                throw new MamoriException(PlatformErrors.UNAUTHENTICATED, "no principal");
+            }
+            if (!isPermittedInAnyScope(permission)) {
+                throw new AuthException(AuthErrors.FORBIDDEN_PERMISSION, "missing " + permission);
+            }
+        }
     }
 
     /** Published events, built against the context they were published in. */

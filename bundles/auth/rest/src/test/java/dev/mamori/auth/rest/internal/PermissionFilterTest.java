@@ -114,4 +114,25 @@ class PermissionFilterTest {
         assertEquals("unauthenticated", assertThrows(MamoriException.class, () -> ExecutionContext.builder(Channel.REST).build()
                 .run(() -> filter.filter(new Request("GET", list).context()))).code());
     }
+
+    /** A resource whose service checks each record's scope: the slot checks the action in any scope. */
+    public static class ScopedRecords {
+        /** Lists records of many scopes. */
+        @RequiresPermission(value = "records:read", anyScope = true)
+        public void search() {
+        }
+    }
+
+    @Test
+    @DisplayName("IAM-2: anyScope - a grant of the action in one scope passes the slot (the service checks each record's scope), none is 403")
+    void anyScopeEndpoint() throws NoSuchMethodException {
+        Method search = ScopedRecords.class.getMethod("search");
+        grants.grants.put("nurse", Set.of("records:read:health-checkup/dept/sales"));
+        ExecutionContext c = ExecutionContext.builder(Channel.REST).principal(Principal.user("nurse", "t1", Set.of())).build();
+        c.run(() -> filter.filter(new Request("GET", search).context()));
+        assertEquals(List.of("any:records:read"), grants.checked);
+        grants.grants.put("nurse", Set.of("records:write:health-checkup"));
+        assertEquals("permission-missing", assertThrows(MamoriException.class,
+                () -> c.run(() -> filter.filter(new Request("GET", search).context()))).code());
+    }
 }

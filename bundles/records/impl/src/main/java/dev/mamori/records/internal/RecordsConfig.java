@@ -1,0 +1,21 @@
+package dev.mamori.records.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Records configuration (PID {@value #PID}). */
+@ObjectClassDefinition(name = "Mamori records", description = "Tenant records: sizes, the trash period.")
+public @interface RecordsConfig {
+    /** The PID. */
+    String PID = "dev.mamori.records";
+
+    /** @return KiB */
+    @AttributeDefinition(description = "Largest record payload in KiB (UTF-8 JSON); a bigger one is refused with 413.", min = "1",
+            max = "4096")
+    int max_payload_kib() default 256;
+
+    /** @return days */
+    @AttributeDefinition(description = "Days a deleted record stays in the trash before the automatic purge, unless the tenant "
+            + "sets records.trash.days (1-365) (RET-2).", min = "1", max = "365")
+    int trash_days() default 30;
+}
