@@ -68,6 +68,11 @@ public final class Https {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType).POST(body));
     }
 
+    /** @return the answer's body as bytes (downloads) */
+    public HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request) throws Exception {
+        return client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     public HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -31,6 +31,14 @@ public interface UserService {
     Optional<User> find(String userId);
 
     /**
+     * @param employeeNumber an employee number (IAM-3)
+     * @return the account that has it in the bound tenant, if the caller may see that account (itself or
+     *         the tenant's admins); empty otherwise, the same as for a number nobody has
+     * @since 2.2
+     */
+    Optional<User> findByEmployeeNumber(String employeeNumber);
+
+    /**
      * @param userId account id
      * @return its personal data, decrypted (empty once erased); the owner or a tenant admin; every read that
      *         returns data is recorded as {@link AuthEvents#PROFILE_READ} first (AUD-1)

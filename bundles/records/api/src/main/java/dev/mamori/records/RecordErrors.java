@@ -17,6 +17,12 @@ public final class RecordErrors {
     public static final ErrorCode INVALID_RECORD = ErrorCode.of("invalid-record", ErrorKind.INVALID, "Invalid record");
     /** The payload does not meet its category's schema; the detail names the field. */
     public static final ErrorCode INVALID_PAYLOAD = ErrorCode.of("invalid-payload", ErrorKind.INVALID, "Payload does not match its schema");
+    /** An attachment's media type is not allowed, or its content is not of that type. */
+    public static final ErrorCode INVALID_ATTACHMENT = ErrorCode.of("invalid-attachment", ErrorKind.INVALID, "Invalid attachment");
+    /** No such attachment of that record for this caller. */
+    public static final ErrorCode NO_SUCH_ATTACHMENT = ErrorCode.of("no-such-attachment", ErrorKind.NOT_FOUND, "No such attachment");
+    /** An import's category, format or charset is not one this server reads. */
+    public static final ErrorCode INVALID_IMPORT = ErrorCode.of("invalid-import", ErrorKind.INVALID, "Invalid import");
     /** The payload is over the size limit. */
     public static final ErrorCode PAYLOAD_TOO_LARGE = ErrorCode.of("record-too-large", ErrorKind.PAYLOAD_TOO_LARGE, "Payload too large");
     /** The record changed since the caller read it (If-Match). */

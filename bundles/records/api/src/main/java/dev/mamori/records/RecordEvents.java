@@ -18,6 +18,16 @@ public final class RecordEvents {
     public static final EventType PURGED = EventType.of("record.purged", "category", "count", "reason");
     /** A person's erasure reached their records of a category (IAM-5): how many went to the trash, how many stay pseudonymised. */
     public static final EventType SUBJECT_ERASED = EventType.of("record.subject.erased", "category", "trashed", "pseudonymised");
+    /** A file was attached to a record. */
+    public static final EventType ATTACHMENT_ADDED = EventType.of("record.attachment.added", "record", "mediaType", "size");
+    /** An attachment's content was read (AUD-1). */
+    public static final EventType ATTACHMENT_READ = EventType.read("record.attachment.read", "record");
+    /** An attachment was removed for good. */
+    public static final EventType ATTACHMENT_REMOVED = EventType.of("record.attachment.removed", "record");
+    /** An import was accepted (its job does the rest). */
+    public static final EventType IMPORT_STARTED = EventType.of("record.import.started", "category", "format", "size", "job");
+    /** An import ended: how many rows were imported or rejected (all or nothing). */
+    public static final EventType IMPORT_FINISHED = EventType.of("record.import.finished", "category", "imported", "rejected", "job");
     /** A category was created or changed. */
     public static final EventType CATEGORY_DEFINED = EventType.of("record.category.defined", "version");
     /** A category was removed. */

@@ -30,6 +30,17 @@ public interface RecordService {
     Optional<Record> find(String id);
 
     /**
+     * A record view joins the subject's name only for a caller allowed to see it (CRY-4: names live in
+     * the PII store, never in records).
+     *
+     * @param recordId a record the caller may read
+     * @return the full name of the person the record is about, for the person and the tenant's admins
+     *         (read from the PII store and recorded as a profile read); empty for anyone else, for an
+     *         erased person, and for a number no account has
+     */
+    Optional<String> subjectName(String recordId);
+
+    /**
      * Replaces payload, scope and labels.
      *
      * @param id              the record

@@ -224,17 +224,13 @@ public class JobResource {
     @Produces(MediaType.APPLICATION_JSON)
     @ProblemResponses({ErrorKind.NOT_FOUND})
     @Operation(operationId = "getJob", summary = "Get a job", description = "One job, its progress and its artifacts. "
-            + "Operators and support; a tenant admin for the own tenant's jobs.",
+            + "Operators and support; a tenant admin for the own tenant's jobs; any account for the jobs it submitted.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {
                 @ApiResponse(responseCode = "200", description = "The job", content = @Content(
                         mediaType = "application/json", schema = @Schema(implementation = JobView.class)))})
     public JobView get(@Parameter(description = "Job id") @PathParam("id") String id) {
-        readable();
-        if (!validId(id)) {
-            throw noSuchJob();
-        }
-        JobView v = JobView.of(jobs.find(id).orElseThrow(JobResource::noSuchJob));
+        JobView v = JobView.of(visible(id));
         v.artifacts = jobs.artifacts(id).stream().map(ArtifactView::of).collect(Collectors.toList());
         return v;
     }
@@ -255,10 +251,14 @@ public class JobResource {
             responses = {@ApiResponse(responseCode = "200", description = "The file")})
     public Response artifact(@Parameter(description = "Job id") @PathParam("id") String id,
             @Parameter(description = "Artifact name") @PathParam("name") String name) {
-        readable();
+        ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SUPPORT, PrincipalKind.USER);
         if (!validId(id) || name == null || !ARTIFACT.matcher(name).matches()) {
             throw noSuchArtifact();
         }
+        if (jobs.find(id).isEmpty()) {
+            throw noSuchArtifact();
+        }
+        visible(id);
         JobArtifactStore.Content c = jobs.artifact(id, name).orElseThrow(JobResource::noSuchArtifact);
         byte[] sha = java.util.HexFormat.of().parseHex(c.artifact().sha256());
         return Response.ok(c.bytes(), c.artifact().mediaType())
@@ -294,6 +294,22 @@ public class JobResource {
         }
         // the job service keeps the platform's work for a tenant out of the tenant's hands
         return JobView.of(jobs.cancel(id));
+    }
+
+    /**
+     * A job the caller may see: operators and support any, a tenant's admins their tenant's, any other
+     * account of the tenant the jobs it submitted itself (an import's progress and report).
+     */
+    private JobInfo visible(String id) {
+        Principal p = ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SUPPORT, PrincipalKind.USER);
+        if (!validId(id)) {
+            throw noSuchJob();
+        }
+        JobInfo job = jobs.find(id).orElseThrow(JobResource::noSuchJob);
+        if (p.kind() == PrincipalKind.USER && !p.hasRole(TENANT_ADMIN) && !("user:" + p.id()).equals(job.requestedBy())) {
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "Jobs are for operators, support, tenant admins and whoever submitted them.");
+        }
+        return job;
     }
 
     private static void readable() {

@@ -276,6 +276,10 @@ class JobResourceTest {
         assertProblem(api.get("/api/v1/jobs/job-b-1", "X-Test-Principal: admin-a"), 404, "no-such-job");
         assertEquals(200, api.get("/api/v1/jobs/job-b-1", "X-Test-Principal: admin-b").status);
         assertProblem(api.get("/api/v1/jobs", "X-Test-Principal: user"), 403, "forbidden");
+        // another account of the tenant sees the jobs it submitted itself (an import's progress), no other
+        jobs.put("job-own-1", JobState.RUNNING, "tenant-a", "user:user-1");
+        assertEquals(200, api.get("/api/v1/jobs/job-own-1", "X-Test-Principal: user").status);
+        assertProblem(api.get("/api/v1/jobs/job-running-1", "X-Test-Principal: user"), 403, "forbidden");
         assertEquals(200, api.get("/api/v1/jobs?tenant=tenant-b", "X-Test-Principal: operator").status);
         assertEquals("tenant-b", jobs.listedTenant);
         assertProblem(api.get("/api/v1/jobs?tenant=../x", "X-Test-Principal: operator"), 400, "invalid-request");

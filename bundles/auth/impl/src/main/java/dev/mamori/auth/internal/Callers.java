@@ -56,6 +56,12 @@ final class Callers {
         return p;
     }
 
+    /** Whether the caller is a tenant admin of the bound tenant. */
+    static boolean isTenantAdmin(String tenantId) {
+        Optional<Principal> p = ExecutionContext.current().flatMap(ExecutionContext::principal);
+        return p.isPresent() && p.get().kind() == PrincipalKind.USER && ownTenant(p.get(), tenantId) && p.get().hasRole(Roles.TENANT_ADMIN);
+    }
+
     /** Whether the caller is the account itself. */
     static boolean isSelf(String tenantId, String userId) {
         Optional<Principal> p = ExecutionContext.current().flatMap(ExecutionContext::principal);

@@ -191,6 +191,18 @@ public class UserServiceImpl implements UserService {
     }
 
     @Override
+    public Optional<User> findByEmployeeNumber(String employeeNumber) {
+        String tenantId = store.tenants().requireTenantId();
+        if (employeeNumber == null || !EMPLOYEE.matcher(employeeNumber).matches()) {
+            return Optional.empty();
+        }
+        Optional<UserEntity> e = store.tenant(em -> em.createQuery("SELECT u FROM AuthUser u WHERE u.employeeNumber = :e", UserEntity.class)
+                .setParameter("e", employeeNumber).getResultList().stream().findFirst());
+        // who may see the account may learn its number's owner; anyone else learns nothing
+        return e.filter(u -> Callers.isSelf(tenantId, u.id) || Callers.isTenantAdmin(tenantId)).map(u -> toValue(tenantId, u));
+    }
+
+    @Override
     public Optional<Profile> profile(String userId) {
         String tenantId = store.tenants().requireTenantId();
         if (!Callers.isSelf(tenantId, userId)) {

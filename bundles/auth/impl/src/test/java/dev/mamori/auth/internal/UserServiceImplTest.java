@@ -491,6 +491,20 @@ class UserServiceImplTest {
     }
 
     @Test
+    @DisplayName("IAM-3: an employee number finds its account for the account itself and the tenant's admins, for nobody else")
+    void findByEmployeeNumber() {
+        User u = taro();
+        assertEquals(u.id(), admin(() -> fx.users.findByEmployeeNumber(u.employeeNumber())).orElseThrow().id());
+        assertEquals(u.id(), as(Principal.user(u.id(), tenant, Set.of(Roles.EMPLOYEE)), tenant, ADMIN_IP,
+                () -> fx.users.findByEmployeeNumber(u.employeeNumber())).orElseThrow().id());
+        User other = fx.create(tenant, "hanako", "E-2002", Set.of(Roles.EMPLOYEE), Profile.EMPTY, EMPLOYEE_PASSWORD);
+        assertTrue(as(Principal.user(other.id(), tenant, Set.of(Roles.EMPLOYEE)), tenant, ADMIN_IP,
+                () -> fx.users.findByEmployeeNumber(u.employeeNumber())).isEmpty(), "another employee learns nothing");
+        assertTrue(admin(() -> fx.users.findByEmployeeNumber("E-nobody")).isEmpty());
+        assertTrue(admin(() -> fx.users.findByEmployeeNumber("' OR 1=1 --")).isEmpty());
+    }
+
+    @Test
     @DisplayName("IAM-5: an erasure reaches every participant in its unit with the employee number and says what each did; "
             + "a required participant missing or failing erases nothing")
     void erasureParticipants() {

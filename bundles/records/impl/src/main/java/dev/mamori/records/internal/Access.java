@@ -79,6 +79,12 @@ final class Access {
         return answers.computeIfAbsent(permission(action, category, scope), authorizer::isPermitted);
     }
 
+    /** @return whether the caller may write records in some category and scope (each row is checked on its own) */
+    boolean mayWriteSomewhere() {
+        return answers.computeIfAbsent(RecordService.DOMAIN + ":" + WRITE + "?any",
+                k -> authorizer.isPermittedInAnyScope(RecordService.DOMAIN + ":" + WRITE));
+    }
+
     /** @return whether the caller may read a record of that category, scope and subject */
     boolean mayRead(String category, String scope, String subject) {
         return granted(READ, category, scope) || subject.equals(ownEmployeeNumber());
@@ -101,5 +107,13 @@ final class Access {
 
     String tenantId() {
         return tenantId;
+    }
+
+    /** @return the record if it is live and the caller may read it; else nothing, whichever the reason */
+    java.util.Optional<RecordStore.Row> readable(RecordStore store, String id, boolean lock) {
+        if (!Fields.isId(id)) {
+            return java.util.Optional.empty();
+        }
+        return store.row(tenantId, id, lock).filter(r -> !r.trashed()).filter(r -> mayRead(r.category(), r.scope(), r.subject()));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.osgi.service.component.annotations.Activate;
@@ -40,7 +41,7 @@ import dev.mamori.vault.KeyPurpose;
  * a blob copied to another row, tenant or version does not decrypt. What the caller may not read is
  * not found, exactly as what does not exist.
  */
-@Component(service = RecordService.class)
+@Component(service = {RecordService.class, RecordServiceImpl.class})
 public class RecordServiceImpl implements RecordService {
     /** Rows a search looks at per record it returns, at most, before it answers a short page. */
     private static final int SCAN_FACTOR = 5;
@@ -71,27 +72,43 @@ public class RecordServiceImpl implements RecordService {
     @Override
     public Record create(RecordDraft draft) {
         Access a = access();
-        String tenant = a.tenantId();
         if (draft == null) {
             throw Fields.invalid("Send category, subject and payload.");
         }
         String categoryName = Fields.category(draft.category(), RecordErrors.INVALID_RECORD);
+        return core.units.call(() -> {
+            Category k = core.categories.find(a.tenantId(), categoryName).orElseThrow(
+                    () -> Fields.invalid("category: no category '" + categoryName + "' in this tenant."));
+            return insert(a, check(a, k, draft));
+        });
+    }
+
+    /** A draft checked against its category's schema and the caller's permission: ready to insert. */
+    record Checked(Category category, String subject, String scope, Set<String> labels, String payload) {
+    }
+
+    /**
+     * Checks a new record's fields, the caller's write permission for its scope and its payload, in
+     * that order (nobody learns a schema's verdict without the permission); writes nothing.
+     */
+    Checked check(Access a, Category k, RecordDraft draft) {
         String subject = Fields.subject(draft.subject());
         String scope = Fields.scope(draft.scope());
-        var labels = Fields.labels(draft.labels());
-        return core.units.call(() -> {
-            Category k = core.categories.find(tenant, categoryName).orElseThrow(
-                    () -> Fields.invalid("category: no category '" + categoryName + "' in this tenant."));
-            a.requireWrite(k.name(), scope);
-            String payload = checkedPayload(tenant, k, draft.payload());
-            Instant now = core.clock.instant();
-            String id = UUID.randomUUID().toString();
-            RecordStore.Row row = new RecordStore.Row(id, k.name(), subject, scope, encrypt(tenant, id, 1, payload), 1, now, a.actorId(),
-                    now, a.actorId(), null, null, null, labels);
-            core.store.insert(tenant, row);
-            publish(RecordEvents.CREATED, row);
-            return view(row, payload);
-        });
+        Set<String> labels = Fields.labels(draft.labels());
+        a.requireWrite(k.name(), scope);
+        return new Checked(k, subject, scope, labels, checkedPayload(a.tenantId(), k, draft.payload()));
+    }
+
+    /** Stores a checked record, version 1, with its event, in the caller's unit. */
+    Record insert(Access a, Checked c) {
+        String tenant = a.tenantId();
+        Instant now = core.clock.instant();
+        String id = UUID.randomUUID().toString();
+        RecordStore.Row row = new RecordStore.Row(id, c.category().name(), c.subject(), c.scope(), encrypt(tenant, id, 1, c.payload()), 1,
+                now, a.actorId(), now, a.actorId(), null, null, null, c.labels());
+        core.store.insert(tenant, row);
+        publish(RecordEvents.CREATED, row);
+        return view(row, c.payload());
     }
 
     @Override
@@ -101,6 +118,15 @@ public class RecordServiceImpl implements RecordService {
             return Optional.empty();
         }
         return core.units.call(() -> readable(a, id, false).map(row -> read(a.tenantId(), row)));
+    }
+
+    @Override
+    public Optional<String> subjectName(String recordId) {
+        Access a = access();
+        return core.units.call(() -> readable(a, recordId, false)
+                .flatMap(r -> users.findByEmployeeNumber(r.subject()))
+                .flatMap(u -> users.profile(u.id()))
+                .map(dev.mamori.auth.Profile::fullName));
     }
 
     @Override
@@ -207,13 +233,8 @@ public class RecordServiceImpl implements RecordService {
         });
     }
 
-    /** The row if it is live and the caller may read it; else nothing, whichever the reason. */
     private Optional<RecordStore.Row> readable(Access a, String id, boolean lock) {
-        if (!Fields.isId(id)) {
-            return Optional.empty();
-        }
-        return core.store.row(a.tenantId(), id, lock).filter(r -> !r.trashed())
-                .filter(r -> a.mayRead(r.category(), r.scope(), r.subject()));
+        return a.readable(core.store, id, lock);
     }
 
     /** Decrypts a row, recording the read first (a read that cannot be recorded does not happen). */

@@ -18,4 +18,19 @@ public @interface RecordsConfig {
     @AttributeDefinition(description = "Days a deleted record stays in the trash before the automatic purge, unless the tenant "
             + "sets records.trash.days (1-365) (RET-2).", min = "1", max = "365")
     int trash_days() default 30;
+
+    /** @return MiB */
+    @AttributeDefinition(description = "Largest attachment in MiB; a bigger one is refused with 413 and nothing is kept. The REST "
+            + "upload is also bounded by dev.mamori.rest max.body.bytes.ceiling.", min = "1", max = "1024")
+    int attachment_max_mib() default 20;
+
+    /** @return media types */
+    @AttributeDefinition(description = "Media types files may be attached as, each checked against the file's first bytes: "
+            + "application/pdf, image/png, image/jpeg, image/gif, application/zip, text/plain, text/csv.")
+    String[] attachment_types() default {"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"};
+
+    /** @return MiB */
+    @AttributeDefinition(description = "Largest import file in MiB (CSV or JSON Lines); a bigger one is refused with 413.", min = "1",
+            max = "1024")
+    int import_max_mib() default 32;
 }

@@ -33,6 +33,8 @@ public class RecordsCore {
 
     final RecordStore store;
     final CategoryStore categories;
+    final AttachmentStore attachments;
+    final ImportStore imports;
     final PayloadSchemas schemas = new PayloadSchemas();
     final VaultService vault;
     final TenantContext tenants;
@@ -65,6 +67,8 @@ public class RecordsCore {
             UnitOfWork units, Clock clock, Settings settings) {
         this.store = new RecordStore(jdbc);
         this.categories = new CategoryStore(jdbc);
+        this.attachments = new AttachmentStore(jdbc);
+        this.imports = new ImportStore(jdbc);
         this.vault = vault;
         this.tenants = tenants;
         this.settingsService = tenantSettings;

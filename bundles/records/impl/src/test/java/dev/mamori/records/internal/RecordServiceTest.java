@@ -451,4 +451,26 @@ class RecordServiceTest {
             closeIfPg(fx);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dbs")
+    @DisplayName("CRY-4: a view joins the subject's name only for those who may see it: the person and the tenant's admins")
+    void subjectName(RecordsFixture fx) {
+        try {
+            Tenant t = new Tenant(fx);
+            var person = fx.account(t.id, "E-31", "employee");
+            Record r = t.create(fx, "E-31", "{\"height\": 150}");
+            assertTrue(as(t.nurse, t.id, () -> fx.records.subjectName(r.id())).isEmpty(), "a reader is no admin");
+            assertEquals("Name of E-31", as(person, t.id, () -> fx.records.subjectName(r.id())).orElseThrow());
+            fx.grants.grant(t.admin, "records:read:health-checkup/*");
+            assertEquals("Name of E-31", as(t.admin, t.id, () -> fx.records.subjectName(r.id())).orElseThrow());
+            fx.grants.grant(t.admin);
+            assertTrue(as(t.admin, t.id, () -> fx.records.subjectName(r.id())).isEmpty(), "an admin who may not read the record gets nothing");
+            Record nobody = t.create(fx, "E-404", "{\"height\": 150}");
+            fx.grants.grant(t.admin, "records:read:health-checkup/*");
+            assertTrue(as(t.admin, t.id, () -> fx.records.subjectName(nobody.id())).isEmpty(), "no account has that number");
+        } finally {
+            closeIfPg(fx);
+        }
+    }
 }

@@ -72,18 +72,26 @@ final class RecordsFixture implements AutoCloseable {
     final CategoryServiceImpl categories;
     final TrashServiceImpl trash;
     final TrashPurge purgeJob;
+    final AttachmentServiceImpl attachments;
+    final Jobs jobs = new Jobs();
+    final ImportServiceImpl imports;
+    final ImportJob importJob;
 
     RecordsFixture(TestDatabase db) {
         this.db = db;
         Migrations.migrate(db.dataSource(), RecordServiceImpl.class, "dev/mamori/records/db", "mamori_schema_records");
         TenantContext tenants = new Tenants();
         core = new RecordsCore(new Jdbc(new UnitDataSource(UnitDataSource.MAIN_STORE, db.dataSource())), vault, tenants,
-                settingsService(), events, UnitOfWork.get(), clock, new Settings(64 * 1024, java.time.Duration.ofDays(30)));
+                settingsService(), events, UnitOfWork.get(), clock, new Settings(64 * 1024, java.time.Duration.ofDays(30),
+                        1024 * 1024, Set.of("application/pdf", "image/png", "text/plain", "text/csv"), 4L * 1024 * 1024));
         UserService users = users();
         records = new RecordServiceImpl(core, grants, users, tenantService());
         categories = new CategoryServiceImpl(core, grants, users);
         trash = new TrashServiceImpl(core, grants, users);
         purgeJob = new TrashPurge(core);
+        attachments = new AttachmentServiceImpl(core, grants, users);
+        imports = new ImportServiceImpl(core, grants, users, jobs.service());
+        importJob = new ImportJob(core, records, grants, users);
     }
 
     static RecordsFixture h2() {
@@ -158,10 +166,24 @@ final class RecordsFixture implements AutoCloseable {
 
     private UserService users() {
         return (UserService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {UserService.class}, (p, m, a) -> {
+            String bound = ExecutionContext.require().tenantId().orElseThrow();
+            Principal caller = ExecutionContext.require().principal().orElseThrow();
+            // as UserServiceImpl: accounts of the bound tenant; another's number or profile only for itself and the admins
+            java.util.function.Predicate<User> visible = u -> u.id().equals(caller.id()) || caller.hasRole(Roles.TENANT_ADMIN)
+                    && caller.tenantId().orElse("").equals(bound);
             if (m.getName().equals("find")) {
-                // as UserServiceImpl.find: an account of the bound tenant, for itself or an admin
-                String bound = ExecutionContext.require().tenantId().orElseThrow();
                 return Optional.ofNullable(accounts.get((String) a[0])).filter(u -> u.tenantId().equals(bound));
+            }
+            if (m.getName().equals("findByEmployeeNumber")) {
+                return accounts.values().stream().filter(u -> u.tenantId().equals(bound) && a[0].equals(u.employeeNumber()))
+                        .filter(visible).findFirst();
+            }
+            if (m.getName().equals("profile")) {
+                User u = accounts.get((String) a[0]);
+                if (u == null || !visible.test(u)) {
+                    throw new MamoriException(PlatformErrors.FORBIDDEN, "profiles: self and admins");
+                }
+                return Optional.of(new dev.mamori.auth.Profile("Name of " + u.employeeNumber(), null, null, null, null));
             }
             throw new UnsupportedOperationException(m.getName());
         });
@@ -255,9 +277,16 @@ final class RecordsFixture implements AutoCloseable {
             }
         }
 
+        /** As the auth capability answers: a grant of that domain and action (or '*') in any scope. */
         @Override
         public boolean isPermittedInAnyScope(String permission) {
-            throw new UnsupportedOperationException("the records services check each record's scope");
+            Optional<Principal> p = ExecutionContext.current().flatMap(ExecutionContext::principal);
+            if (p.isEmpty() || p.get().kind() != PrincipalKind.USER) {
+                return false;
+            }
+            String[] wanted = permission.split(":");
+            return byAccount.getOrDefault(p.get().id(), Set.of()).stream().map(g -> g.split(":")).anyMatch(g -> g[0].equals(wanted[0])
+                    && (g.length == 1 || g[1].equals("*") || java.util.Arrays.asList(g[1].split(",")).contains(wanted[1])));
         }
 
         @Override
@@ -270,10 +299,12 @@ final class RecordsFixture implements AutoCloseable {
     final class Events implements EventPublisher {
         final List<MamoriEvent> all = new CopyOnWriteArrayList<>();
         volatile EventType refuse;
+        /** How many events of the refused type still pass before the refusals start. */
+        final java.util.concurrent.atomic.AtomicInteger passBeforeRefusing = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public MamoriEvent publish(MamoriEvent.Builder event) {
-            if (refuse != null && refuse.is(event.type())) {
+            if (refuse != null && refuse.is(event.type()) && passBeforeRefusing.getAndDecrement() <= 0) {
                 throw new MamoriException(PlatformErrors.EVENT_DELIVERY_FAILED, "cannot be recorded (test)");
             }
             MamoriEvent e = event.build(clock, ExecutionContext.current().orElse(null));
@@ -335,14 +366,28 @@ final class RecordsFixture implements AutoCloseable {
             }
         }
 
+        /** Whole-blob, not streaming: enough to test what records do around the vault's stream cipher. */
         @Override
         public java.io.OutputStream encryptingStream(String t, KeyPurpose p, java.io.OutputStream sink, byte[] ad) {
-            throw new UnsupportedOperationException();
+            key(t, p);
+            return new java.io.ByteArrayOutputStream() {
+                private boolean closed;
+
+                @Override
+                public void close() throws java.io.IOException {
+                    if (!closed) {
+                        closed = true;
+                        sink.write(encrypt(t, p, toByteArray(), ad));
+                        sink.close();
+                    }
+                }
+            };
         }
 
         @Override
-        public java.io.InputStream decryptingStream(String t, KeyPurpose p, java.io.InputStream source, byte[] ad) {
-            throw new UnsupportedOperationException();
+        public java.io.InputStream decryptingStream(String t, KeyPurpose p, java.io.InputStream source, byte[] ad)
+                throws java.io.IOException {
+            return new java.io.ByteArrayInputStream(decrypt(t, p, source.readAllBytes(), ad));
         }
 
         @Override

@@ -3,7 +3,6 @@ package dev.mamori.records.rest.internal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Set;
 
 import javax.ws.rs.Consumes;
@@ -26,7 +25,6 @@ import org.osgi.service.component.annotations.Reference;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -76,7 +74,7 @@ public class RecordResource {
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Views.JSON,
                     schema = @Schema(implementation = Views.RecordRequest.class))),
             responses = @ApiResponse(responseCode = "201", description = "Created", headers = @Header(name = "ETag",
-                    description = "The version"), content = @Content(mediaType = Views.JSON,
+                    description = "The version", schema = @Schema(type = "string")), content = @Content(mediaType = Views.JSON,
                             schema = @Schema(implementation = Views.RecordView.class))))
     public Response create(Views.RecordRequest body) {
         Record r = records.create(draft(body));
@@ -113,11 +111,20 @@ public class RecordResource {
     @Operation(operationId = "getRecord", summary = "One record", description = "Decrypted for a caller allowed to read it; "
             + "an audit event (AUD-1). 404 for another tenant's, one the caller may not read, or one in the trash.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME), responses = @ApiResponse(responseCode = "200",
-                    description = "The record", headers = @Header(name = "ETag", description = "The version"),
+                    description = "The record", headers = @Header(name = "ETag", description = "The version", schema = @Schema(type = "string")),
                     content = @Content(mediaType = Views.JSON, schema = @Schema(implementation = Views.RecordView.class))))
-    public Response get(@Parameter(description = "Record id") @PathParam("id") String id) {
+    public Response get(@Parameter(description = "Record id") @PathParam("id") String id,
+            @Parameter(description = "subjectName: add the person's name, for callers allowed to see it (the person, the "
+                    + "tenant's admins)") @QueryParam("include") String include) {
+        if (include != null && !include.isEmpty() && !include.equals("subjectName")) {
+            throw new MamoriException(RecordErrors.INVALID_RECORD, "include: subjectName, or nothing.");
+        }
         Record r = records.find(id).orElseThrow(() -> notFound());
-        return Response.ok(Views.RecordView.of(r)).tag(Versions.tag(r.version())).build();
+        Views.RecordView v = Views.RecordView.of(r);
+        if ("subjectName".equals(include)) {
+            v.subjectName = records.subjectName(id).orElse(null);
+        }
+        return Response.ok(v).tag(Versions.tag(r.version())).build();
     }
 
     @PUT
@@ -133,7 +140,7 @@ public class RecordResource {
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Views.JSON,
                     schema = @Schema(implementation = Views.RecordRequest.class))),
             responses = @ApiResponse(responseCode = "200", description = "The record, one version on",
-                    headers = @Header(name = "ETag", description = "The new version"),
+                    headers = @Header(name = "ETag", description = "The new version", schema = @Schema(type = "string")),
                     content = @Content(mediaType = Views.JSON, schema = @Schema(implementation = Views.RecordView.class))))
     public Response update(@Parameter(description = "Record id") @PathParam("id") String id,
             @Parameter(description = "The ETag read, e.g. \"3\"") @HeaderParam("If-Match") String ifMatch, Views.RecordRequest body) {
@@ -154,19 +161,6 @@ public class RecordResource {
     public Views.TrashView delete(@Parameter(description = "Record id") @PathParam("id") String id,
             @Parameter(description = "The ETag read") @HeaderParam("If-Match") String ifMatch) {
         return Views.TrashView.of(records.delete(id, Versions.required(ifMatch)));
-    }
-
-    @GET
-    @Path("/counts/{tenant}")
-    @Produces(MediaType.APPLICATION_JSON)
-    @ProblemResponses(ErrorKind.NOT_FOUND)
-    @Operation(operationId = "countRecords", summary = "Count a tenant's records", description = "Per category, live and in the "
-            + "trash: metadata only (OPS-1, OPS-2). Operators and support staff, or the tenant's admins for their own.",
-            security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME), responses = @ApiResponse(responseCode = "200",
-                    description = "Counts", content = @Content(mediaType = Views.JSON,
-                            array = @ArraySchema(schema = @Schema(implementation = Views.CountView.class)))))
-    public List<Views.CountView> count(@Parameter(description = "Tenant id or slug") @PathParam("tenant") String tenant) {
-        return records.count(tenant).stream().map(Views.CountView::of).toList();
     }
 
     private static RecordDraft draft(Views.RecordRequest body) {

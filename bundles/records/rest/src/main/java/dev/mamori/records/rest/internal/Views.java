@@ -129,6 +129,9 @@ final class Views {
         public Instant updatedAt;
         /** Changer. */
         public String updatedBy;
+        /** The person's name. */
+        @Schema(description = "With include=subjectName: the person's name, for callers allowed to see it")
+        public String subjectName;
 
         static RecordView of(Record r) {
             RecordView v = new RecordView();

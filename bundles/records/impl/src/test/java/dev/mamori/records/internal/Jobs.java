@@ -1,0 +1,104 @@
+package dev.mamori.records.internal;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.mamori.platform.job.JobArtifact;
+import dev.mamori.platform.job.JobHandler;
+import dev.mamori.platform.job.JobInfo;
+import dev.mamori.platform.job.JobRequest;
+import dev.mamori.platform.job.JobRun;
+import dev.mamori.platform.job.JobService;
+import dev.mamori.platform.job.JobState;
+import dev.mamori.platform.job.JobStep;
+
+/**
+ * The job seam for unit tests: submissions are kept, and a kept job's step runs on the test's thread
+ * inside a unit of work, as the job runner runs it; artifacts are kept in memory.
+ */
+final class Jobs {
+    final List<JobRequest<?>> submitted = new ArrayList<>();
+    final Map<String, JobRequest<?>> byId = new ConcurrentHashMap<>();
+    final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
+
+    JobService service() {
+        return (JobService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobService.class}, (p, m, a) -> {
+            if (m.getName().equals("submit")) {
+                JobRequest<?> r = (JobRequest<?>) a[0];
+                String id = UUID.randomUUID().toString();
+                submitted.add(r);
+                byId.put(id, r);
+                Instant now = Instant.now();
+                return new JobInfo(id, r.type().name(), r.key().orElse(null), r.tenantId().orElse(null), "{}", JobState.QUEUED, 0, null,
+                        null, null, null, null, now, now, null);
+            }
+            throw new UnsupportedOperationException(m.getName());
+        });
+    }
+
+    /** Runs the last submitted job's step once, in a unit of work, and returns its outcome. */
+    @SuppressWarnings("unchecked")
+    <P, C> JobStep<C> runLast(JobHandler<P, C> handler) {
+        JobRequest<P> r = (JobRequest<P>) submitted.get(submitted.size() - 1);
+        String id = byId.entrySet().stream().filter(e -> e.getValue() == r).findFirst().orElseThrow().getKey();
+        JobRun<P, C> run = new JobRun<>() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public String type() {
+                return r.type().name();
+            }
+
+            @Override
+            public Optional<String> tenantId() {
+                return r.tenantId();
+            }
+
+            @Override
+            public P parameters() {
+                return r.parameters();
+            }
+
+            @Override
+            public Optional<C> cursor() {
+                return Optional.empty();
+            }
+
+            @Override
+            public long done() {
+                return 0;
+            }
+
+            @Override
+            public Optional<Long> total() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return false;
+            }
+
+            @Override
+            public void heartbeat(long doneSoFar, String detail) {
+            }
+
+            @Override
+            public JobArtifact writeArtifact(String name, String mediaType, byte[] content) {
+                artifacts.put(id + "/" + name, content);
+                return new JobArtifact(id, r.tenantId().orElse(null), name, mediaType, content.length, "0".repeat(64), Instant.now(),
+                        Instant.now());
+            }
+        };
+        return dev.mamori.platform.db.UnitOfWork.get().call(() -> handler.step(run));
+    }
+}
