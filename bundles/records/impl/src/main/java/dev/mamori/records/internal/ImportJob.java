@@ -212,6 +212,19 @@ public class ImportJob implements JobHandler<ImportJob.Params, ImportJob.Progres
         }
     }
 
+    /**
+     * Cells a spreadsheet would run as a formula (a header of the uploaded file can be one) start
+     * with a quote instead (CSV injection, OWASP).
+     */
+    static String[] inert(String[] cells) {
+        String[] out = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            String c = cells[i] == null ? "" : cells[i];
+            out[i] = !c.isEmpty() && "=+-@\t\r".indexOf(c.charAt(0)) >= 0 ? "'" + c : c;
+        }
+        return out;
+    }
+
     /** The rejected rows as CSV, UTF-8 with a byte order mark (Excel opens it right). */
     static byte[] report(List<String[]> rows, long total) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -221,7 +234,7 @@ public class ImportJob implements JobHandler<ImportJob.Params, ImportJob.Progres
         try (CSVPrinter p = new CSVPrinter(new OutputStreamWriter(out, StandardCharsets.UTF_8), CSVFormat.RFC4180)) {
             p.printRecord("line", "column", "message");
             for (String[] r : rows) {
-                p.printRecord((Object[]) r);
+                p.printRecord((Object[]) inert(r));
             }
             if (total > rows.size()) {
                 p.printRecord("", "", (total - rows.size()) + " more rejected rows are not listed");

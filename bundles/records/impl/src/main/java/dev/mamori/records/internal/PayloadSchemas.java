@@ -87,6 +87,7 @@ final class PayloadSchemas {
             throw invalid("A schema is a JSON object.");
         }
         fence(node, "");
+        noEndlessReferences(node);
         SpecificationVersion draft = draft(node);
         List<Error> metaErrors = withLibraryLoader(() -> registry(draft).getSchema(SchemaLocation.of(draft.getDialectId()))
                 .validate(node));
@@ -126,6 +127,10 @@ final class PayloadSchemas {
         } catch (RegexBudgetExceeded e) {
             throw new MamoriException(RecordErrors.INVALID_PAYLOAD, "A pattern of the category's schema took too long on this "
                     + "payload; ask the tenant's admins to simplify it.");
+        } catch (StackOverflowError e) {
+            // a schema stored before its references were checked for loops: fail the payload, not the server
+            throw new MamoriException(RecordErrors.INVALID_PAYLOAD, "The category's schema refers to itself without end; ask the "
+                    + "tenant's admins to fix it.");
         }
         if (!errors.isEmpty()) {
             throw new MamoriException(RecordErrors.INVALID_PAYLOAD, "The payload does not match the category's schema: "
@@ -169,6 +174,67 @@ final class PayloadSchemas {
             throw invalid("$schema may name draft 2020-12 (the default), 2019-09 or 7 only.");
         }
         return v;
+    }
+
+    /** Keywords whose subschemas apply to the same value, not to a part of it: a loop through them never ends. */
+    private static final Set<String> SAME_VALUE = Set.of("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
+            "$ref", "$dynamicRef", "$recursiveRef");
+
+    /**
+     * Refuses a schema whose references can lead back to where they started without descending into
+     * the payload ({"$ref": "#"}, an allOf that refers to itself): the validator would recurse until
+     * its stack overflowed, on every payload.
+     */
+    static void noEndlessReferences(JsonNode root) {
+        java.util.Map<JsonNode, Boolean> state = new java.util.IdentityHashMap<>();
+        visit(root, root, state, "");
+    }
+
+    private static void visit(JsonNode root, JsonNode schema, java.util.Map<JsonNode, Boolean> state, String at) {
+        if (schema == null || !schema.isObject()) {
+            return;
+        }
+        Boolean s = state.get(schema);
+        if (Boolean.TRUE.equals(s)) {
+            throw invalid(at + ": the schema refers to itself without descending into the payload, which never ends.");
+        }
+        if (Boolean.FALSE.equals(s)) {
+            return;
+        }
+        state.put(schema, Boolean.TRUE);
+        for (String k : SAME_VALUE) {
+            JsonNode v = schema.get(k);
+            if (v == null) {
+                continue;
+            }
+            if (v.isTextual()) {
+                visit(root, pointer(root, v.asText(), at + "/" + k), state, at + "/" + k);
+            } else if (v.isArray()) {
+                for (int i = 0; i < v.size(); i++) {
+                    visit(root, v.get(i), state, at + "/" + k + "/" + i);
+                }
+            } else if (k.equals("dependentSchemas") && v.isObject()) {
+                v.fields().forEachRemaining(e -> visit(root, e.getValue(), state, at + "/" + k + "/" + e.getKey()));
+            } else {
+                visit(root, v, state, at + "/" + k);
+            }
+        }
+        state.put(schema, Boolean.FALSE);
+    }
+
+    /** @return the node a local reference names ("#" or a JSON pointer "#/..."); a named anchor is refused */
+    private static JsonNode pointer(JsonNode root, String ref, String at) {
+        if (ref.equals("#")) {
+            return root;
+        }
+        if (!ref.startsWith("#/")) {
+            throw invalid(at + ": only references by JSON pointer (\"#/$defs/...\") are allowed.");
+        }
+        JsonNode n = root.at(ref.substring(1));
+        if (n.isMissingNode()) {
+            throw invalid(at + ": the reference " + ref + " points nowhere in the schema.");
+        }
+        return n;
     }
 
     /** Refuses what could make the validator load anything: remote, file or class-path references and base changes. */

@@ -158,4 +158,13 @@ class ImportTest {
             close(fx);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("SEC-5: a report cell a spreadsheet would run as a formula (an uploaded header can be one) starts with a quote")
+    void reportCellsAreInert() {
+        String text = new String(ImportJob.report(List.<String[]>of(ImportJob.inert(new String[] {"2", "=HYPERLINK(\"http://x\")", "@cmd"})), 1),
+                StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\",'@cmd"), text);
+        assertEquals("line", ImportJob.inert(new String[] {"line"})[0]);
+    }
 }
