@@ -117,6 +117,11 @@ final class PayloadSchemas {
         if (!node.isObject()) {
             throw new MamoriException(RecordErrors.INVALID_PAYLOAD, "A payload is a JSON object.");
         }
+        if (hasLoneSurrogate(node)) {
+            // it could not be stored or answered as UTF-8 without changing it
+            throw new MamoriException(RecordErrors.INVALID_PAYLOAD, "The payload holds a lone UTF-16 surrogate (\\ud800-\\udfff "
+                    + "without its pair), which is no character.");
+        }
         Schema schema = compiled.computeIfAbsent(key, k -> {
             JsonNode s = parse(schemaText, RecordErrors.INVALID_CATEGORY, "The stored schema");
             return compile(s, draft(s));
@@ -180,46 +185,73 @@ final class PayloadSchemas {
     private static final Set<String> SAME_VALUE = Set.of("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
             "$ref", "$dynamicRef", "$recursiveRef");
 
+    /** Most subschemas one value may be checked against at one place (every branch of oneOf, anyOf, allOf, $ref...). */
+    static final long MAX_BRANCHES = 2_000;
+
     /**
      * Refuses a schema whose references can lead back to where they started without descending into
      * the payload ({"$ref": "#"}, an allOf that refers to itself): the validator would recurse until
-     * its stack overflowed, on every payload.
+     * its stack overflowed, on every payload; and one whose alternatives multiply at one place (a chain
+     * of oneOf over two references to the next link): 22 links are four million subschemas per value,
+     * enough to run the server out of memory. Every subschema of the document is a starting point,
+     * since any of them may apply to some part of a payload.
      */
     static void noEndlessReferences(JsonNode root) {
-        java.util.Map<JsonNode, Boolean> state = new java.util.IdentityHashMap<>();
-        visit(root, root, state, "");
+        java.util.Map<JsonNode, Long> cost = new java.util.IdentityHashMap<>();
+        java.util.Deque<JsonNode> all = new java.util.ArrayDeque<>();
+        all.push(root);
+        while (!all.isEmpty()) {
+            JsonNode n = all.pop();
+            if (n.isObject()) {
+                visit(root, n, cost, "");
+            }
+            if (n.isContainerNode()) {
+                n.elements().forEachRemaining(all::push);
+            }
+        }
     }
 
-    private static void visit(JsonNode root, JsonNode schema, java.util.Map<JsonNode, Boolean> state, String at) {
+    /** @return how many subschemas checking one value against {@code schema} visits; -1 marks one being visited */
+    private static long visit(JsonNode root, JsonNode schema, java.util.Map<JsonNode, Long> cost, String at) {
         if (schema == null || !schema.isObject()) {
-            return;
+            return 1;
         }
-        Boolean s = state.get(schema);
-        if (Boolean.TRUE.equals(s)) {
-            throw invalid(at + ": the schema refers to itself without descending into the payload, which never ends.");
+        Long known = cost.get(schema);
+        if (known != null && known < 0) {
+            throw invalid((at.isEmpty() ? "/" : at) + ": the schema refers to itself without descending into the payload, which never "
+                    + "ends.");
         }
-        if (Boolean.FALSE.equals(s)) {
-            return;
+        if (known != null) {
+            return known;
         }
-        state.put(schema, Boolean.TRUE);
+        cost.put(schema, -1L);
+        long total = 1;
         for (String k : SAME_VALUE) {
             JsonNode v = schema.get(k);
             if (v == null) {
                 continue;
             }
             if (v.isTextual()) {
-                visit(root, pointer(root, v.asText(), at + "/" + k), state, at + "/" + k);
+                total += visit(root, pointer(root, v.asText(), at + "/" + k), cost, at + "/" + k);
             } else if (v.isArray()) {
                 for (int i = 0; i < v.size(); i++) {
-                    visit(root, v.get(i), state, at + "/" + k + "/" + i);
+                    total += visit(root, v.get(i), cost, at + "/" + k + "/" + i);
                 }
             } else if (k.equals("dependentSchemas") && v.isObject()) {
-                v.fields().forEachRemaining(e -> visit(root, e.getValue(), state, at + "/" + k + "/" + e.getKey()));
+                for (java.util.Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    total += visit(root, e.getValue(), cost, at + "/" + k + "/" + e.getKey());
+                }
             } else {
-                visit(root, v, state, at + "/" + k);
+                total += visit(root, v, cost, at + "/" + k);
+            }
+            if (total > MAX_BRANCHES) {
+                throw invalid((at.isEmpty() ? "/" : at) + ": one value would be checked against more than " + MAX_BRANCHES
+                        + " subschemas (oneOf, anyOf, allOf and references multiply); simplify the schema.");
             }
         }
-        state.put(schema, Boolean.FALSE);
+        cost.put(schema, total);
+        return total;
     }
 
     /** @return the node a local reference names ("#" or a JSON pointer "#/..."); a named anchor is refused */
@@ -257,6 +289,39 @@ final class PayloadSchemas {
                 fence(node.get(i), at + "/" + i);
             }
         }
+    }
+
+    private static boolean hasLoneSurrogate(JsonNode n) {
+        if (n.isTextual()) {
+            return lone(n.asText());
+        }
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (lone(e.getKey()) || hasLoneSurrogate(e.getValue())) {
+                return true;
+            }
+        }
+        if (n.isArray()) {
+            for (JsonNode x : n) {
+                if (hasLoneSurrogate(x)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean lone(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(++i)))) {
+                return true;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode parse(String text, dev.mamori.platform.error.ErrorCode code, String what) {

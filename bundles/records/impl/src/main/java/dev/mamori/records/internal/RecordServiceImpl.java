@@ -45,6 +45,8 @@ import dev.mamori.vault.KeyPurpose;
 public class RecordServiceImpl implements RecordService {
     /** Rows a search looks at per record it returns, at most, before it answers a short page. */
     private static final int SCAN_FACTOR = 5;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final RecordsCore core;
     private final Authorizer authorizer;
     private final UserService users;
@@ -190,6 +192,11 @@ public class RecordServiceImpl implements RecordService {
         String category = q.category() == null ? null : Fields.category(q.category(), RecordErrors.INVALID_RECORD);
         String label = q.label() == null ? null : Fields.labels(java.util.Set.of(q.label())).iterator().next();
         RecordStore.Cursor after = Cursors.parse(q.after());
+        for (Instant t : java.util.Arrays.asList(q.updatedFrom(), q.updatedUntil())) {
+            if (t != null && (t.isBefore(EARLIEST) || t.isAfter(LATEST))) {
+                throw Fields.invalid("from, to: a time between the years 1 and 9999.");
+            }
+        }
         return core.units.call(() -> {
             List<Record> out = new ArrayList<>();
             RecordStore.Cursor position = after;

@@ -371,6 +371,9 @@ class RecordServiceTest {
                     .items().size());
             assertEquals(RecordErrors.INVALID_RECORD, assertThrows(MamoriException.class, () -> as(t.nurse, t.id,
                     () -> fx.records.search(new RecordQuery(null, null, null, null, null, "1' OR '1'='1", 5)))).errorCode());
+            assertEquals(RecordErrors.INVALID_RECORD, assertThrows(MamoriException.class, () -> as(t.nurse, t.id,
+                    () -> fx.records.search(new RecordQuery(null, null, null, java.time.Instant.MIN, null, null, 5)))).errorCode(),
+                    "a time past what epoch milliseconds hold is 400, not an overflow");
         } finally {
             closeIfPg(fx);
         }
