@@ -308,13 +308,13 @@ public class DistributionIT {
             expected.put(audit, Set.of("GET"));
         }
         expected.put("/audit/verify", Set.of("POST"));
-        // records (issue #17): categories, records with their attachments, the trash, imports, counts
+        // records (issue #17): categories, records with their attachments, the trash, imports, exports, counts
         expected.putAll(Map.of("/categories", Set.of("GET"), "/categories/{name}", Set.of("GET", "PUT", "DELETE"),
                 "/records", Set.of("GET", "POST"), "/records/{id}", Set.of("GET", "PUT", "DELETE"),
                 "/records/{id}/attachments", Set.of("GET", "POST"), "/records/{id}/attachments/{attachment}", Set.of("GET", "DELETE"),
                 "/trash", Set.of("GET"), "/trash/purge", Set.of("POST"), "/trash/{id}", Set.of("DELETE"),
                 "/trash/{id}/restore", Set.of("POST")));
-        expected.putAll(Map.of("/imports", Set.of("POST"), "/record-counts/{tenant}", Set.of("GET")));
+        expected.putAll(Map.of("/imports", Set.of("POST"), "/exports", Set.of("POST"), "/record-counts/{tenant}", Set.of("GET")));
         assertEquals(expected, operations);
         // exactly two operations work without a session, and the document says so (redocly.yaml's exceptions)
         Set<String> open = new TreeSet<>();

@@ -56,11 +56,11 @@ public abstract class MamoriContainerTests extends RecordContainerTests {
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
             Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.3.0"),
             Map.entry("dev.mamori.platform.event", "2.2.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
-            Map.entry("dev.mamori.platform.job", "2.0.0"), Map.entry("dev.mamori.rest.spi", "2.3.0"),
+            Map.entry("dev.mamori.platform.job", "2.1.0"), Map.entry("dev.mamori.rest.spi", "2.3.0"),
             Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"), Map.entry("dev.mamori.audit", "1.0.0"),
-            Map.entry("dev.mamori.audit.proof", "1.1.0"), Map.entry("dev.mamori.records", "1.0.0"));
+            Map.entry("dev.mamori.audit.proof", "1.1.0"), Map.entry("dev.mamori.records", "1.1.0"));
 
     /**
      * EXT-1: every feature of the Mamori repository is installed (the PostgreSQL driver only where it

@@ -17,4 +17,9 @@ public @interface ArtifactConfig {
     /** @return MiB */
     @AttributeDefinition(description = "Largest artifact in MiB; a bigger one fails its job's step.", min = "1", max = "256")
     int max_megabytes() default 16;
+
+    /** @return GiB */
+    @AttributeDefinition(description = "Largest streamed artifact (an export) in GiB; a bigger one fails its job's step.",
+            min = "1", max = "1024")
+    int stream_max_gigabytes() default 64;
 }

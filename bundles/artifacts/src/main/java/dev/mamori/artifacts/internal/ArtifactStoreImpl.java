@@ -1,5 +1,7 @@
 package dev.mamori.artifacts.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +32,7 @@ import dev.mamori.platform.context.PlatformPurpose;
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.error.PlatformErrors;
+import dev.mamori.platform.job.ArtifactWriter;
 import dev.mamori.platform.job.JobArtifact;
 import dev.mamori.platform.job.JobArtifactStore;
 import dev.mamori.tenant.TenantContext;
@@ -43,7 +46,8 @@ import dev.mamori.vault.spi.ReEncryptor;
  * tenant's attachments key (CRY-2), with associated data binding it to its job, name, tenant and
  * SHA-256: a blob copied to another row, job or tenant does not decrypt. Content is checked
  * against its hash again when read. Expired ones are never served and are deleted by
- * {@link ArtifactPurge}. Plain JDBC: one row per artifact, written and read whole.
+ * {@link ArtifactPurge}. Plain JDBC: one row per artifact, written and read whole, or for a streamed
+ * artifact ({@link ArtifactStreams}) a row naming its chunks.
  */
 @Component(service = {JobArtifactStore.class, ArtifactStoreImpl.class}, configurationPid = ArtifactConfig.PID)
 @Designate(ocd = ArtifactConfig.class)
@@ -58,8 +62,10 @@ public class ArtifactStoreImpl implements JobArtifactStore {
     private final VaultService vault;
     private final TenantContext tenants;
     private final Clock clock;
+    private final ArtifactStreams streams;
     private volatile Duration ttl;
     private volatile long maxBytes;
+    private volatile long maxStreamBytes;
 
     /**
      * @param dataSource the {@code mamori} database
@@ -74,6 +80,7 @@ public class ArtifactStoreImpl implements JobArtifactStore {
             @Reference(target = "(" + SchemaReady.NAME + "=artifacts)") SchemaReady schema, @Reference VaultService vault,
             @Reference TenantContext tenants, @Reference Clock clock, ArtifactConfig config) {
         this(dataSource, vault, tenants, clock, Duration.ofHours(config.ttl_hours()), config.max_megabytes() * 1024L * 1024L);
+        this.maxStreamBytes = config.stream_max_gigabytes() * 1024L * 1024L * 1024L;
     }
 
     ArtifactStoreImpl(DataSource dataSource, VaultService vault, TenantContext tenants, Clock clock, Duration ttl, long maxBytes) {
@@ -83,12 +90,20 @@ public class ArtifactStoreImpl implements JobArtifactStore {
         this.clock = clock;
         this.ttl = ttl;
         this.maxBytes = maxBytes;
+        this.maxStreamBytes = 64L * 1024 * 1024 * 1024;
+        this.streams = new ArtifactStreams(dataSource, vault, clock);
     }
 
     @Modified
     void modified(ArtifactConfig config) {
         ttl = Duration.ofHours(config.ttl_hours());
         maxBytes = config.max_megabytes() * 1024L * 1024L;
+        maxStreamBytes = config.stream_max_gigabytes() * 1024L * 1024L * 1024L;
+    }
+
+    /** For tests: the largest streamed artifact. */
+    void maxStreamBytes(long bytes) {
+        this.maxStreamBytes = bytes;
     }
 
     @Override
@@ -97,11 +112,7 @@ public class ArtifactStoreImpl implements JobArtifactStore {
             throw new MamoriException(PlatformErrors.INVALID, "An artifact is at most " + maxBytes / (1024 * 1024)
                     + " MiB (dev.mamori.artifacts max.megabytes); split the export.");
         }
-        String bound = ExecutionContext.require().tenantId().orElse(null);
-        if (!tenantId.equals(bound)) {
-            // only the job's own step, in its tenant's context, writes its artifacts
-            throw new MamoriException(PlatformErrors.FORBIDDEN, "An artifact is written in its job's tenant context only.");
-        }
+        requireOwnTenant(tenantId);
         String sha = sha256(content);
         byte[] blob = vault.encrypt(tenantId, KeyPurpose.ATTACHMENTS, content, aad(jobId, name, tenantId, sha));
         Instant now = clock.instant();
@@ -141,6 +152,81 @@ public class ArtifactStoreImpl implements JobArtifactStore {
     }
 
     @Override
+    public JobArtifact write(String jobId, String tenantId, String name, String mediaType, ArtifactWriter content) {
+        requireOwnTenant(tenantId);
+        ArtifactStreams.Written w;
+        try {
+            w = streams.write(tenantId, jobId, name, content, maxStreamBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Instant now = clock.instant();
+        Instant expires = now.plus(ttl);
+        String replaced = null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement old = c.prepareStatement("SELECT stream_id FROM mamori_job_artifact WHERE tenant_id = ? AND "
+                        + "job_id = ? AND name = ?")) {
+                    old.setString(1, tenantId);
+                    old.setString(2, jobId);
+                    old.setString(3, name);
+                    try (ResultSet rs = old.executeQuery()) {
+                        replaced = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+                try (PreparedStatement del = c.prepareStatement(
+                        "DELETE FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
+                    del.setString(1, tenantId);
+                    del.setString(2, jobId);
+                    del.setString(3, name);
+                    del.executeUpdate();
+                }
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO mamori_job_artifact (" + COLUMNS
+                        + ", stream_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ins.setString(1, jobId);
+                    ins.setString(2, name);
+                    ins.setString(3, tenantId);
+                    ins.setString(4, mediaType);
+                    ins.setLong(5, w.size());
+                    ins.setString(6, w.sha256());
+                    ins.setLong(7, now.toEpochMilli());
+                    ins.setLong(8, expires.toEpochMilli());
+                    ins.setString(9, w.streamId());
+                    ins.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            deleteQuietly(w.streamId());
+            throw unavailable("store", e);
+        }
+        if (replaced != null) {
+            deleteQuietly(replaced);
+        }
+        return new JobArtifact(jobId, tenantId, name, mediaType, w.size(), w.sha256(), now, expires);
+    }
+
+    private void deleteQuietly(String streamId) {
+        try {
+            streams.delete(streamId);
+        } catch (SQLException e) {
+            LOG.warn("Chunks of artifact stream {} stay until the purge: {}", streamId, e.toString());
+        }
+    }
+
+    private static void requireOwnTenant(String tenantId) {
+        String bound = ExecutionContext.require().tenantId().orElse(null);
+        if (!tenantId.equals(bound)) {
+            // only the job's own step, in its tenant's context, writes its artifacts
+            throw new MamoriException(PlatformErrors.FORBIDDEN, "An artifact is written in its job's tenant context only.");
+        }
+    }
+
+    @Override
     public List<JobArtifact> list(String jobId, String tenantId) {
         List<JobArtifact> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
@@ -161,10 +247,28 @@ public class ArtifactStoreImpl implements JobArtifactStore {
 
     @Override
     public Optional<Content> read(String jobId, String tenantId, String name) {
+        return open(jobId, tenantId, name).map(d -> {
+            if (d.artifact().size() > maxBytes) {
+                throw new MamoriException(PlatformErrors.INVALID, "Artifact " + name + " is bigger than "
+                        + maxBytes / (1024 * 1024) + " MiB: download it as a stream.");
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) d.artifact().size());
+            try {
+                d.content().writeTo(out);
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return new Content(d.artifact(), out.toByteArray());
+        });
+    }
+
+    @Override
+    public Optional<Download> open(String jobId, String tenantId, String name) {
         JobArtifact a;
         byte[] blob;
+        String streamId;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + ", content FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ? AND expires_at > ?")) {
+                + ", content, stream_id FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ? AND expires_at > ?")) {
             ps.setString(1, tenantId);
             ps.setString(2, jobId);
             ps.setString(3, name);
@@ -175,20 +279,42 @@ public class ArtifactStoreImpl implements JobArtifactStore {
                 }
                 a = artifact(rs);
                 blob = rs.getBytes(9);
+                streamId = rs.getString(10);
             }
         } catch (SQLException e) {
             throw unavailable("read", e);
         }
-        byte[] aad = aad(a.jobId(), a.name(), a.tenantId(), a.sha256());
+        ArtifactWriter plain = streamId != null
+                ? out -> streams.copy(a.tenantId(), a.jobId(), a.name(), streamId, a.size(), a.sha256(), out)
+                : out -> out.write(decrypted(a, blob));
         boolean inTenant = ExecutionContext.current().flatMap(ExecutionContext::tenantId).map(a.tenantId()::equals).orElse(false);
-        // a tenant's own caller decrypts in its context; the platform (an operator) says why it reaches the tenant's data
-        byte[] plain = inTenant ? vault.decrypt(a.tenantId(), KeyPurpose.ATTACHMENTS, blob, aad)
-                : tenants.callAsPlatform(a.tenantId(), DOWNLOAD, () -> vault.decrypt(a.tenantId(), KeyPurpose.ATTACHMENTS, blob, aad));
+        if (inTenant) {
+            return Optional.of(new Download(a, plain));
+        }
+        // the platform (an operator) says why it reaches the tenant's data, for the whole transfer
+        return Optional.of(new Download(a, out -> {
+            try {
+                tenants.callAsPlatform(a.tenantId(), DOWNLOAD, () -> {
+                    try {
+                        plain.writeTo(out);
+                        return null;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }));
+    }
+
+    private byte[] decrypted(JobArtifact a, byte[] blob) {
+        byte[] plain = vault.decrypt(a.tenantId(), KeyPurpose.ATTACHMENTS, blob, aad(a.jobId(), a.name(), a.tenantId(), a.sha256()));
         if (!sha256(plain).equals(a.sha256())) {
             // cannot happen with an authenticated cipher and the hash in its associated data; refuse rather than serve
-            throw new IllegalStateException("Artifact " + jobId + "/" + name + " does not match its SHA-256.");
+            throw new IllegalStateException("Artifact " + a.jobId() + "/" + a.name() + " does not match its SHA-256.");
         }
-        return Optional.of(new Content(a, plain));
+        return plain;
     }
 
     /**
@@ -209,15 +335,16 @@ public class ArtifactStoreImpl implements JobArtifactStore {
             try {
                 int seen = 0;
                 int done = 0;
+                List<String> stale = new ArrayList<>();
                 String lastJob = null;
                 String lastName = null;
-                try (PreparedStatement ps = c.prepareStatement("SELECT job_id, name, sha256, content FROM mamori_job_artifact "
-                        + "WHERE tenant_id = ? AND (job_id > ? OR job_id = ? AND name > ?) ORDER BY job_id, name")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT job_id, name, sha256, content, stream_id FROM mamori_job_artifact "
+                        + "WHERE tenant_id = ? AND (job_id > ? OR job_id = ? AND name > ?) ORDER BY job_id, name FETCH FIRST ? ROWS ONLY")) {
                     ps.setString(1, tenantId);
                     ps.setString(2, afterJob);
                     ps.setString(3, afterJob);
                     ps.setString(4, afterName);
-                    ps.setMaxRows(batchSize);
+                    ps.setInt(5, batchSize);
                     try (ResultSet rs = ps.executeQuery(); PreparedStatement up = c.prepareStatement(
                             "UPDATE mamori_job_artifact SET content = ? WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
                         while (rs.next()) {
@@ -225,6 +352,11 @@ public class ArtifactStoreImpl implements JobArtifactStore {
                             lastJob = rs.getString(1);
                             lastName = rs.getString(2);
                             byte[] blob = rs.getBytes(4);
+                            String streamId = rs.getString(5);
+                            if (streamId != null) {
+                                done += reEncryptStream(c, tenantId, lastJob, lastName, streamId, reEncryptor, stale);
+                                continue;
+                            }
                             if (reEncryptor.isCurrent(blob)) {
                                 continue;
                             }
@@ -238,6 +370,7 @@ public class ArtifactStoreImpl implements JobArtifactStore {
                     }
                 }
                 c.commit();
+                stale.forEach(this::deleteQuietly);
                 return new ReEncryptionBatch(seen < batchSize ? null : lastJob + "\n" + lastName, done);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -248,8 +381,41 @@ public class ArtifactStoreImpl implements JobArtifactStore {
         }
     }
 
+    /** Re-encrypts a streamed artifact into a new stream, named in the batch's transaction; the old chunks go after it commits. */
+    private int reEncryptStream(Connection c, String tenantId, String jobId, String name, String streamId, ReEncryptor reEncryptor,
+            List<String> stale) throws SQLException {
+        if (streams.isCurrent(streamId, reEncryptor)) {
+            return 0;
+        }
+        String fresh;
+        try {
+            fresh = streams.reEncrypt(tenantId, jobId, name, streamId, reEncryptor);
+        } catch (IOException e) {
+            throw new SQLException("Cannot re-encrypt artifact stream " + streamId + ": " + e.getMessage(), e);
+        }
+        try (PreparedStatement up = c.prepareStatement("UPDATE mamori_job_artifact SET stream_id = ? WHERE tenant_id = ? AND "
+                + "job_id = ? AND name = ? AND stream_id = ?")) {
+            up.setString(1, fresh);
+            up.setString(2, tenantId);
+            up.setString(3, jobId);
+            up.setString(4, name);
+            up.setString(5, streamId);
+            up.executeUpdate();
+        }
+        stale.add(streamId);
+        return 1;
+    }
+
     /** @return how many expired artifacts were deleted */
     int purgeExpired() {
+        try {
+            int chunks = streams.purge(Duration.ofDays(2).toMillis());
+            if (chunks > 0) {
+                LOG.info("{} chunk(s) of expired or unfinished job artifacts deleted", chunks);
+            }
+        } catch (SQLException e) {
+            throw unavailable("purge", e);
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM mamori_job_artifact WHERE expires_at <= ?")) {
             ps.setLong(1, clock.millis());

@@ -115,14 +115,38 @@ class ArtifactStoreImplTest {
             }
         }
 
+        /** AES-GCM over the whole stream (the JDK's cipher streams), IV first: enough for a double. */
         @Override
-        public OutputStream encryptingStream(String tenantId, KeyPurpose purpose, OutputStream sink, byte[] associatedData) {
-            throw new UnsupportedOperationException("not used by the artifact store");
+        public OutputStream encryptingStream(String tenantId, KeyPurpose purpose, OutputStream sink, byte[] associatedData)
+                throws java.io.IOException {
+            requireBound(tenantId);
+            purposes.add(purpose);
+            try {
+                byte[] iv = new byte[12];
+                random.nextBytes(iv);
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                c.init(Cipher.ENCRYPT_MODE, key(tenantId), new GCMParameterSpec(128, iv));
+                c.updateAAD(associatedData);
+                sink.write(iv);
+                return new javax.crypto.CipherOutputStream(sink, c);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
-        public InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData) {
-            throw new UnsupportedOperationException("not used by the artifact store");
+        public InputStream decryptingStream(String tenantId, KeyPurpose purpose, InputStream source, byte[] associatedData)
+                throws java.io.IOException {
+            requireBound(tenantId);
+            try {
+                byte[] iv = source.readNBytes(12);
+                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                c.init(Cipher.DECRYPT_MODE, key(tenantId), new GCMParameterSpec(128, iv));
+                c.updateAAD(associatedData);
+                return new javax.crypto.CipherInputStream(source, c);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
@@ -314,6 +338,166 @@ class ArtifactStoreImplTest {
                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM mamori_job_artifact")) {
             rs.next();
             assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    /** Pseudo-random bytes (they do not compress): spans several chunk rows. */
+    static byte[] content(int size, long seed) {
+        byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        if (size > 2000) {
+            System.arraycopy("SALARY-MARKER".getBytes(StandardCharsets.US_ASCII), 0, b, 1000, 13);
+        }
+        return b;
+    }
+
+    int rows(String sql) throws Exception {
+        try (Connection c = dbs.get(0).dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    static byte[] download(ExecutionContext ctx, ArtifactStoreImpl s, String job, String tenant, String name) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        JobArtifactStore.Download d = ctx.call(() -> s.open(job, tenant, name)).orElseThrow();
+        ctx.call(() -> {
+            try {
+                d.content().writeTo(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return null;
+        });
+        return out.toByteArray();
+    }
+
+    @Test
+    @DisplayName("BAK-5: a streamed artifact goes through the vault's stream cipher into 256 KiB chunk rows and streams back; "
+            + "replacing it drops the old chunks (H2)")
+    void streamedH2() throws Exception {
+        streamed(store(TestDatabase.h2(dir, "streamed")));
+    }
+
+    @Test
+    @DisplayName("BAK-5: the same on PostgreSQL")
+    void streamedPostgres() throws Exception {
+        streamed(store(TestDatabase.postgres("artifacts")));
+    }
+
+    private void streamed(ArtifactStoreImpl s) throws Exception {
+        byte[] zip = content(700_000, 1);
+        JobArtifact a = step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> {
+            for (int off = 0; off < zip.length; off += 10_000) {
+                out.write(zip, off, Math.min(10_000, zip.length - off));
+            }
+        }));
+        assertEquals(zip.length, a.size());
+        assertEquals(ArtifactStoreImpl.sha256(zip), a.sha256());
+        assertEquals(3, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"), "700,000 bytes in 256 KiB rows");
+        assertEquals(1, rows("SELECT COUNT(*) FROM mamori_job_artifact WHERE content IS NULL AND stream_id IS NOT NULL"));
+        try (Connection c = dbs.get(0).dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT data FROM mamori_job_artifact_chunk")) {
+            while (rs.next()) {
+                assertFalse(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1).contains("SALARY-MARKER"), "no plaintext at rest");
+            }
+        }
+        assertArrayEquals(zip, download(step("t-1"), s, "job-1", "t-1", "export.zip"));
+        assertEquals(List.of(), platformAccess);
+        assertArrayEquals(zip, download(operator(), s, "job-1", "t-1", "export.zip"), "the platform's way, when the job type allows it");
+        assertEquals(List.of("t-1 jobs.artifact-download"), platformAccess);
+        assertArrayEquals(zip, step("t-1").call(() -> s.read("job-1", "t-1", "export.zip")).orElseThrow().bytes());
+        assertTrue(step("t-2").call(() -> s.open("job-1", "t-2", "export.zip")).isEmpty(), "another tenant's row only");
+
+        byte[] v2 = content(10, 2);
+        step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> out.write(v2)));
+        assertArrayEquals(v2, download(step("t-1"), s, "job-1", "t-1", "export.zip"));
+        assertEquals(1, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"), "the old stream's chunks are gone");
+    }
+
+    @Test
+    @DisplayName("Nothing half-written: a writer that fails, or passes the size limit, leaves no artifact and no chunk; an earlier "
+            + "artifact of the name stays")
+    void streamedFailures() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "streamfail"));
+        step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> out.write(new byte[] {7})));
+        java.io.UncheckedIOException broke = assertThrows(java.io.UncheckedIOException.class, () -> step("t-1").call(
+                () -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> {
+                    out.write(content(600_000, 3));
+                    throw new java.io.IOException("the database went away");
+                })));
+        assertTrue(broke.getMessage().contains("went away"));
+        s.maxStreamBytes(100_000);
+        java.io.UncheckedIOException big = assertThrows(java.io.UncheckedIOException.class, () -> step("t-1").call(
+                () -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> out.write(content(300_000, 4)))));
+        assertTrue(big.getMessage().contains("limit"), big.getMessage());
+        assertEquals(1, rows("SELECT COUNT(*) FROM mamori_job_artifact"));
+        assertEquals(1, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"), "only the first artifact's one chunk");
+        assertArrayEquals(new byte[] {7}, download(step("t-1"), s, "job-1", "t-1", "export.zip"));
+        assertEquals(PlatformErrors.FORBIDDEN.code(), assertThrows(MamoriException.class, () -> step("t-2").call(
+                () -> s.write("job-1", "t-1", "x.zip", "application/zip", out -> out.write(1)))).code());
+    }
+
+    @Test
+    @DisplayName("RET: expired streamed artifacts lose their chunks to the purge; chunks no artifact names go after two days")
+    void streamedPurge() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "streampurge"));
+        step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> out.write(content(300_000, 5))));
+        try (Connection c = dbs.get(0).dataSource().getConnection()) {
+            c.createStatement().executeUpdate("INSERT INTO mamori_job_artifact_chunk (stream_id, seq, tenant_id, created_at, data) "
+                    + "VALUES ('orphan', 0, 't-1', " + clock.millis() + ", X'00')");
+        }
+        clock.advance(Duration.ofDays(2).plusMinutes(1));
+        s.purgeExpired();
+        assertEquals(2, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"), "the live artifact's chunks stay");
+        assertEquals(0, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk WHERE stream_id = 'orphan'"));
+        clock.advance(Duration.ofHours(168));
+        assertEquals(1, s.purgeExpired());
+        assertEquals(0, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"));
+    }
+
+    @Test
+    @DisplayName("CRY-3: re-encryption moves a streamed artifact into a new stream under the new key and drops the old one")
+    void streamedReEncryption() throws Exception {
+        ArtifactStoreImpl s = store(TestDatabase.h2(dir, "streamreenc"));
+        byte[] zip = content(400_000, 6);
+        step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> out.write(zip)));
+        String before = streamId();
+        List<String> streamed = new ArrayList<>();
+        dev.mamori.vault.spi.ReEncryptor reEncryptor = new dev.mamori.vault.spi.ReEncryptor() {
+            @Override
+            public boolean isCurrent(byte[] blob) {
+                return false;
+            }
+
+            @Override
+            public byte[] reEncrypt(byte[] blob, byte[] associatedData) {
+                throw new UnsupportedOperationException("a streamed artifact is re-encrypted as a stream");
+            }
+
+            @Override
+            public void reEncrypt(InputStream source, OutputStream sink, byte[] associatedData) throws java.io.IOException {
+                streamed.add(new String(associatedData, StandardCharsets.UTF_8));
+                try (InputStream plain = vault.decryptingStream("t-1", KeyPurpose.ATTACHMENTS, source, associatedData);
+                        OutputStream enc = vault.encryptingStream("t-1", KeyPurpose.ATTACHMENTS, sink, associatedData)) {
+                    plain.transferTo(enc);
+                }
+            }
+        };
+        dev.mamori.vault.spi.ReEncryptionBatch b = step("t-1").call(() -> new ArtifactReEncryption(s).reEncrypt("t-1",
+                KeyPurpose.ATTACHMENTS, null, 10, reEncryptor));
+        assertEquals(1, b.reEncrypted());
+        assertEquals(List.of("job-artifact-stream\nt-1\njob-1\nexport.zip"), streamed);
+        assertFalse(before.equals(streamId()));
+        assertEquals(0, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk WHERE stream_id = '" + before + "'"));
+        assertArrayEquals(zip, download(step("t-1"), s, "job-1", "t-1", "export.zip"));
+    }
+
+    private String streamId() throws Exception {
+        try (Connection c = dbs.get(0).dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT stream_id FROM mamori_job_artifact")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mamori.platform.context.ExecutionContext;
+import dev.mamori.platform.context.PrincipalKind;
 import dev.mamori.platform.db.SchemaReady;
 import dev.mamori.platform.db.Transactions;
 import dev.mamori.platform.error.MamoriException;
@@ -268,7 +269,7 @@ public class JobServiceImpl implements JobService {
         JobStore.Row found = findRow(id).orElseThrow(() -> new MamoriException(PlatformErrors.NO_SUCH_JOB,
                 "No job '" + JobTx.printable(id) + "'."));
         Optional<dev.mamori.platform.context.Principal> caller = ExecutionContext.current().flatMap(ExecutionContext::principal);
-        if (caller.map(p -> p.kind() == dev.mamori.platform.context.PrincipalKind.SUPPORT).orElse(false)) {
+        if (caller.map(p -> p.kind() == PrincipalKind.SUPPORT).orElse(false)) {
             throw new MamoriException(PlatformErrors.FORBIDDEN, "Support reads jobs; it does not cancel them.");
         }
         if (!JobScope.ofCaller().all() && !submittedByTenant(found.requestedBy)) {
@@ -330,22 +331,57 @@ public class JobServiceImpl implements JobService {
 
     @Override
     public Optional<JobArtifactStore.Content> artifact(String id, String name) {
+        Optional<JobStore.Row> job = artifactJob(id);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        // only the job's tenant's row: an artifact another tenant wrote under this job's id is not this job's
+        Optional<JobArtifactStore.Content> content = store(job.get()).read(id, job.get().tenantId, name)
+                .filter(a -> job.get().tenantId.equals(a.artifact().tenantId()));
+        content.ifPresent(a -> artifactRead(job.get(), a.artifact()));
+        return content;
+    }
+
+    @Override
+    public Optional<JobArtifactStore.Download> download(String id, String name) {
+        Optional<JobStore.Row> job = artifactJob(id);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<JobArtifactStore.Download> download = store(job.get()).open(id, job.get().tenantId, name)
+                .filter(a -> job.get().tenantId.equals(a.artifact().tenantId()));
+        // recorded before the first byte leaves
+        download.ifPresent(a -> artifactRead(job.get(), a.artifact()));
+        return download;
+    }
+
+    /** The job, if the caller may read its artifacts: a tenant-data job's only for the tenant's own accounts. */
+    private Optional<JobStore.Row> artifactJob(String id) {
         Optional<JobStore.Row> job = findRow(id);
         if (job.isEmpty() || job.get().tenantId == null) {
             return Optional.empty();
         }
+        JobHandlers.Handler h = handlers.get(job.get().type);
+        // an unknown type's artifacts may hold tenant data as well: closed to the platform
+        boolean tenantData = h == null || h.type().tenantDataArtifacts();
+        boolean ownTenant = ExecutionContext.current().filter(c -> c.principal().map(p -> p.kind() == PrincipalKind.USER
+                || p.kind() == PrincipalKind.PLUGIN).orElse(false)).flatMap(ExecutionContext::tenantId)
+                .map(job.get().tenantId::equals).orElse(false);
+        return tenantData && !ownTenant ? Optional.empty() : job;
+    }
+
+    private JobArtifactStore store(JobStore.Row job) {
         JobArtifactStore store = artifactStore;
         if (store == null) {
             throw new MamoriException(PlatformErrors.ARTIFACT_STORE_UNAVAILABLE, "No artifact store is running; try again shortly.",
                     null, Duration.ofSeconds(30));
         }
-        // only the job's tenant's row: an artifact another tenant wrote under this job's id is not this job's
-        Optional<JobArtifactStore.Content> content = store.read(id, job.get().tenantId, name)
-                .filter(a -> job.get().tenantId.equals(a.artifact().tenantId()));
-        content.ifPresent(a -> events.publish(MamoriEvent.builder(PlatformEvents.JOB_ARTIFACT_READ).tenant(job.get().tenantId)
-                .target("job", id).detail("jobType", job.get().type).detail("name", a.artifact().name())
-                .detail("size", a.artifact().size()).detail("sha256", a.artifact().sha256())));
-        return content;
+        return store;
+    }
+
+    private void artifactRead(JobStore.Row job, JobArtifact a) {
+        events.publish(MamoriEvent.builder(PlatformEvents.JOB_ARTIFACT_READ).tenant(job.tenantId).target("job", job.id)
+                .detail("jobType", job.type).detail("name", a.name()).detail("size", a.size()).detail("sha256", a.sha256()));
     }
 
     @Override

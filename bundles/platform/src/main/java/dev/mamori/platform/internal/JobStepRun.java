@@ -13,6 +13,7 @@ import dev.mamori.platform.error.PlatformErrors;
 import dev.mamori.platform.event.EventPublisher;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.event.PlatformEvents;
+import dev.mamori.platform.job.ArtifactWriter;
 import dev.mamori.platform.job.JobArtifact;
 import dev.mamori.platform.job.JobArtifactStore;
 import dev.mamori.platform.job.JobCancelledException;
@@ -142,6 +143,17 @@ final class JobStepRun<P, C> implements JobRun<P, C> {
 
     @Override
     public JobArtifact writeArtifact(String name, String mediaType, byte[] content) {
+        JobArtifactStore store = artifactStore(name, mediaType);
+        return written(store.write(row.id, row.tenantId, name, mediaType, content));
+    }
+
+    @Override
+    public JobArtifact writeArtifact(String name, String mediaType, ArtifactWriter content) {
+        JobArtifactStore store = artifactStore(name, mediaType);
+        return written(store.write(row.id, row.tenantId, name, mediaType, java.util.Objects.requireNonNull(content, "content")));
+    }
+
+    private JobArtifactStore artifactStore(String name, String mediaType) {
         if (row.tenantId == null) {
             throw new MamoriException(PlatformErrors.INVALID, "Only a tenant's job stores artifacts: they are encrypted under "
                     + "the tenant's vault key.");
@@ -158,7 +170,10 @@ final class JobStepRun<P, C> implements JobRun<P, C> {
             throw new MamoriException(PlatformErrors.ARTIFACT_STORE_UNAVAILABLE, "No artifact store is running; the job waits "
                     + "for it.", null, Duration.ofSeconds(30));
         }
-        JobArtifact a = store.write(row.id, row.tenantId, name, mediaType, content);
+        return store;
+    }
+
+    private JobArtifact written(JobArtifact a) {
         events.publish(MamoriEvent.builder(PlatformEvents.JOB_ARTIFACT_WRITTEN).tenant(row.tenantId).target("job", row.id)
                 .detail("jobType", row.type).detail("name", a.name()).detail("size", a.size()).detail("sha256", a.sha256()));
         return a;

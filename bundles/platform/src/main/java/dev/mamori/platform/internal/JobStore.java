@@ -214,14 +214,15 @@ final class JobStore {
         String in = String.join(", ", java.util.Collections.nCopies(types.size(), "?"));
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT id, job_type FROM mamori_job WHERE state IN "
                 + RUNNABLE + " AND next_run_at <= ? AND (owner_node IS NULL OR lease_until < ?) AND job_type IN (" + in
-                + ") ORDER BY created_at")) {
+                + ") ORDER BY created_at FETCH FIRST ? ROWS ONLY")) {
             ps.setLong(1, now);
             ps.setLong(2, now);
             int i = 3;
             for (String t : types) {
                 ps.setString(i++, t);
             }
-            ps.setMaxRows(limit);
+            // the limit in the SQL: with setMaxRows alone PostgreSQL plans (and sorts) for every row
+            ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new String[] {rs.getString(1), rs.getString(2)});
@@ -287,15 +288,15 @@ final class JobStore {
         String where = type == null && tenantId == null ? "" : " WHERE " + (type == null ? "" : "job_type = ?")
                 + (type != null && tenantId != null ? " AND " : "") + (tenantId == null ? "" : "tenant_id = ?");
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mamori_job"
-                + where + " ORDER BY created_at DESC, id")) {
+                + where + " ORDER BY created_at DESC, id FETCH FIRST ? ROWS ONLY")) {
             int i = 1;
             if (type != null) {
                 ps.setString(i++, type);
             }
             if (tenantId != null) {
-                ps.setString(i, tenantId);
+                ps.setString(i++, tenantId);
             }
-            ps.setMaxRows(limit);
+            ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(row(rs));

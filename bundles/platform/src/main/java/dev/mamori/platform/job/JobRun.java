@@ -66,4 +66,17 @@ public interface JobRun<P, C> {
      *         a bad name or content above the store's limit
      */
     JobArtifact writeArtifact(String name, String mediaType, byte[] content);
+
+    /**
+     * Stores a file the job produced as a stream, in constant memory: what {@link #writeArtifact(String,
+     * String, byte[])} does, for exports of any size. If the writer fails, nothing is stored (an
+     * earlier artifact of the name stays).
+     *
+     * @param name      file name: 1-100 letters, digits and {@code ._-}
+     * @param mediaType e.g. {@code application/zip}
+     * @param content   writes the bytes
+     * @return what was stored
+     * @since 2.1
+     */
+    JobArtifact writeArtifact(String name, String mediaType, ArtifactWriter content);
 }

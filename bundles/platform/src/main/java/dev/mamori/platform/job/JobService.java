@@ -82,6 +82,17 @@ public interface JobService {
     Optional<JobArtifactStore.Content> artifact(String id, String name);
 
     /**
+     * @param id   job id
+     * @param name artifact name
+     * @return the artifact ready to stream in constant memory, if the caller may see the job and it has
+     *         not expired; the artifacts of a job type whose artifacts hold tenant data
+     *         ({@link JobType#artifactsHoldTenantData()}) only for the tenant's own accounts
+     * @throws dev.mamori.platform.error.MamoriException {@code unavailable} while no artifact store runs
+     * @since 2.1
+     */
+    Optional<JobArtifactStore.Download> download(String id, String name);
+
+    /**
      * @param job  a job
      * @param type its type
      * @param <P>  parameters

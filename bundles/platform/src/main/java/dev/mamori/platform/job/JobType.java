@@ -28,12 +28,13 @@ public final class JobType<P, C> {
     private final Class<P> parameters;
     private final Class<C> cursor;
     private final boolean tenants;
+    private final boolean tenantData;
 
     private JobType(String name, Class<P> parameters, Class<C> cursor) {
-        this(name, parameters, cursor, false);
+        this(name, parameters, cursor, false, false);
     }
 
-    private JobType(String name, Class<P> parameters, Class<C> cursor, boolean tenants) {
+    private JobType(String name, Class<P> parameters, Class<C> cursor, boolean tenants, boolean tenantData) {
         if (name == null || name.length() > 100 || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("A job type is dotted lower-case words, e.g. vault.reencrypt: " + name);
         }
@@ -41,6 +42,7 @@ public final class JobType<P, C> {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.tenants = tenants;
+        this.tenantData = tenantData;
     }
 
     /**
@@ -48,12 +50,26 @@ public final class JobType<P, C> {
      *         (its steps run as them, in their tenant); without it, only the platform may
      */
     public JobType<P, C> submittableByTenants() {
-        return new JobType<>(name, parameters, cursor, true);
+        return new JobType<>(name, parameters, cursor, true, tenantData);
     }
 
     /** @return whether a tenant's users and plugins may submit it */
     public boolean tenantsMaySubmit() {
         return tenants;
+    }
+
+    /**
+     * @return the same type, whose artifacts hold the tenant's own data (an export): only the
+     *         tenant's accounts download them, never operators or support (OPS-1, OPS-2)
+     * @since 2.1
+     */
+    public JobType<P, C> artifactsHoldTenantData() {
+        return new JobType<>(name, parameters, cursor, tenants, true);
+    }
+
+    /** @return whether its artifacts hold the tenant's data @since 2.1 */
+    public boolean tenantDataArtifacts() {
+        return tenantData;
     }
 
     /**
@@ -99,7 +115,8 @@ public final class JobType<P, C> {
     @Override
     public boolean equals(Object o) {
         return o instanceof JobType && ((JobType<?, ?>) o).name.equals(name) && ((JobType<?, ?>) o).parameters == parameters
-                && ((JobType<?, ?>) o).cursor == cursor && ((JobType<?, ?>) o).tenants == tenants;
+                && ((JobType<?, ?>) o).cursor == cursor && ((JobType<?, ?>) o).tenants == tenants
+                && ((JobType<?, ?>) o).tenantData == tenantData;
     }
 
     @Override

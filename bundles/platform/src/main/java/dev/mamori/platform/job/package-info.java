@@ -4,7 +4,7 @@
  * {@link dev.mamori.platform.job.JobHandler} whiteboard.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.mamori.platform.job;
 
 import org.osgi.annotation.bundle.Export;

@@ -337,6 +337,55 @@ class TypedJobsTest extends JobTestSupport {
     }
 
     @Test
+    @DisplayName("OPS-1, OPS-2, BAK-5: the artifacts of a type that holds tenant data (an export) stream to the tenant's own accounts "
+            + "only - operators and support get nothing, as for an unknown type; a streamed write that fails stores nothing")
+    void tenantDataArtifacts() throws Exception {
+        JobType<Export, Page> tenantExport = JobType.of("test.tenant-export", Export.class, Page.class).submittableByTenants()
+                .artifactsHoldTenantData();
+        assertTrue(tenantExport.tenantDataArtifacts() && !EXPORT.tenantDataArtifacts());
+        JobHandler<Export, Page> reporter = handler(EXPORT, run -> {
+            run.writeArtifact("report.csv", "text/csv", "a,b".getBytes());
+            return JobStep.finished("reported");
+        });
+        JobServiceImpl s = service(Map.of(), handler(tenantExport, run -> {
+            if (run.parameters().format().equals("broken")) {
+                run.writeArtifact("export.zip", "application/zip", out -> {
+                    out.write(1);
+                    throw new java.io.IOException("broke off");
+                });
+            }
+            run.writeArtifact("export.zip", "application/zip", out -> out.write(("zip of " + run.tenantId().orElseThrow()).getBytes()));
+            return JobStep.finished("exported");
+        }), reporter);
+        s.artifactStore(new MemoryArtifacts());
+        ExecutionContext admin = user("u-1", "t-1", "tenant-admin");
+        JobInfo job = admin.call(() -> s.submit(JobRequest.of(tenantExport, new Export("zip", List.of())).tenant("t-1")));
+        await(s, job.id(), JobState.DONE);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        JobArtifactStore.Download d = admin.call(() -> s.download(job.id(), "export.zip")).orElseThrow();
+        d.content().writeTo(out);
+        assertEquals("zip of t-1", out.toString());
+        ExecutionContext operator = ExecutionContext.builder(Channel.SHELL).principal(Principal.operator("op-1", Set.of("operator"))).build();
+        ExecutionContext support = ExecutionContext.builder(Channel.REST).principal(Principal.support("s-1", Set.of("support"))).build();
+        assertTrue(operator.call(() -> s.download(job.id(), "export.zip")).isEmpty(), "operators never download a tenant's export");
+        assertTrue(operator.call(() -> s.artifact(job.id(), "export.zip")).isEmpty());
+        assertTrue(support.call(() -> s.download(job.id(), "export.zip")).isEmpty());
+        assertEquals(List.of("export.zip"), operator.call(() -> s.artifacts(job.id())).stream().map(JobArtifact::name).toList(),
+                "they see that it exists (metadata)");
+
+        JobInfo report = admin.call(() -> s.submit(JobRequest.of(EXPORT, new Export("csv", List.of())).tenant("t-1")));
+        await(s, report.id(), JobState.DONE);
+        assertTrue(operator.call(() -> s.download(report.id(), "report.csv")).isPresent(), "other types' artifacts as before");
+        s.unbindHandler(reporter, Map.of());
+        assertTrue(operator.call(() -> s.download(report.id(), "report.csv")).isEmpty(), "an unknown type's: fail closed");
+        assertTrue(admin.call(() -> s.download(report.id(), "report.csv")).isPresent(), "still the tenant's own");
+
+        JobInfo broken = admin.call(() -> s.submit(JobRequest.of(tenantExport, new Export("broken", List.of())).tenant("t-1")));
+        assertTrue(await(s, broken.id(), JobState.FAILED).detail().contains("broke off"));
+        assertTrue(admin.call(() -> s.download(broken.id(), "export.zip")).isEmpty(), "nothing stored of a failed write");
+    }
+
+    @Test
     @DisplayName("issue #15: a per-tenant schedule fans out one run per tenant, each in its tenant; without the tenant directory it waits")
     void perTenantSchedule() throws Exception {
         clock.set(ZonedDateTime.of(2026, 3, 1, 1, 59, 0, 0, TOKYO).toInstant());

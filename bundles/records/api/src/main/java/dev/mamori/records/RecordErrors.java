@@ -21,6 +21,10 @@ public final class RecordErrors {
     public static final ErrorCode INVALID_ATTACHMENT = ErrorCode.of("invalid-attachment", ErrorKind.INVALID, "Invalid attachment");
     /** No such attachment of that record for this caller. */
     public static final ErrorCode NO_SUCH_ATTACHMENT = ErrorCode.of("no-such-attachment", ErrorKind.NOT_FOUND, "No such attachment");
+    /** An export's passphrase breaks the rules. @since 1.1 */
+    public static final ErrorCode INVALID_EXPORT = ErrorCode.of("invalid-export", ErrorKind.INVALID, "Invalid export");
+    /** Another export of the tenant is open (one at a time). @since 1.1 */
+    public static final ErrorCode EXPORT_IN_PROGRESS = ErrorCode.of("export-in-progress", ErrorKind.CONFLICT, "Export in progress");
     /** An import's category, format or charset is not one this server reads. */
     public static final ErrorCode INVALID_IMPORT = ErrorCode.of("invalid-import", ErrorKind.INVALID, "Invalid import");
     /** The payload is over the size limit. */

@@ -29,6 +29,11 @@ public final class RecordEvents {
     /** An import ended: how many rows were imported or rejected (all or nothing). */
     public static final EventType IMPORT_FINISHED = EventType.of("record.import.finished", "category", "imported", "rejected", "job");
     /** A category was created or changed. */
+    /** A tenant export was started (by a tenant admin, or an operator without personal data). @since 1.1 */
+    public static final EventType EXPORT_STARTED = EventType.of("record.export.started", "encrypted", "job");
+    /** A tenant export was written: everything the tenant holds was read into it (counts only). @since 1.1 */
+    public static final EventType EXPORTED = EventType.read("record.export.read", "records", "attachments", "users",
+            "auditEntries", "personalData", "size", "sha256", "job");
     public static final EventType CATEGORY_DEFINED = EventType.of("record.category.defined", "version");
     /** A category was removed. */
     public static final EventType CATEGORY_REMOVED = EventType.of("record.category.removed");

@@ -6,7 +6,7 @@
  * IAM-2) and is an audit event.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.records;
 
 import org.osgi.annotation.bundle.Export;

@@ -245,8 +245,9 @@ public class JobResource {
     @Produces(MediaType.WILDCARD)
     @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.UNAVAILABLE})
     @Operation(operationId = "getJobArtifact", summary = "Download a job's artifact",
-            description = "The file, decrypted and checked against its SHA-256 (given in Repr-Digest, RFC 9530). Whoever may see "
-                    + "the job; every download is recorded as an event.",
+            description = "The file, decrypted and checked against its SHA-256 (given in Repr-Digest, RFC 9530), streamed. Whoever "
+                    + "may see the job - except that the artifacts of jobs that hold the tenant's data (exports) are only for the "
+                    + "tenant's own accounts, never for operators or support; every download is recorded as an event.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = {@ApiResponse(responseCode = "200", description = "The file")})
     public Response artifact(@Parameter(description = "Job id") @PathParam("id") String id,
@@ -259,9 +260,12 @@ public class JobResource {
             throw noSuchArtifact();
         }
         visible(id);
-        JobArtifactStore.Content c = jobs.artifact(id, name).orElseThrow(JobResource::noSuchArtifact);
+        JobArtifactStore.Download c = jobs.download(id, name).orElseThrow(JobResource::noSuchArtifact);
         byte[] sha = java.util.HexFormat.of().parseHex(c.artifact().sha256());
-        return Response.ok(c.bytes(), c.artifact().mediaType())
+        // streamed: an export of any size in constant memory, checked against its hash as it goes
+        javax.ws.rs.core.StreamingOutput body = out -> c.content().writeTo(out);
+        return Response.ok(body, c.artifact().mediaType())
+                .header("Content-Length", c.artifact().size())
                 .header("Content-Disposition", "attachment; filename=\"" + c.artifact().name() + "\"")
                 .header("Repr-Digest", "sha-256=:" + java.util.Base64.getEncoder().encodeToString(sha) + ":")
                 .header("ETag", "\"" + c.artifact().sha256() + "\"")

@@ -104,6 +104,11 @@ class JobResourceTest {
         }
 
         @Override
+        public Optional<JobArtifactStore.Download> download(String id, String name) {
+            return artifact(id, name).map(c -> new JobArtifactStore.Download(c.artifact(), out -> out.write(c.bytes())));
+        }
+
+        @Override
         public <P> P parameters(JobInfo job, JobType<P, ?> type) {
             throw new UnsupportedOperationException();
         }

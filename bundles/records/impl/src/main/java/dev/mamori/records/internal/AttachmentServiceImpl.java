@@ -183,7 +183,7 @@ public class AttachmentServiceImpl implements AttachmentService {
         }
     }
 
-    private static Map<?, ?> readMeta(byte[] json) {
+    static Map<?, ?> readMeta(byte[] json) {
         try {
             return PayloadSchemas.JSON.readValue(json, Map.class);
         } catch (IOException e) {

@@ -97,11 +97,12 @@ final class AttachmentStore {
     private List<Row> rows(String sql, String tenantId, String second, int max) {
         return jdbc.sql("attachment list", c -> {
             List<Row> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            // a limit in the SQL, not setMaxRows: PostgreSQL plans for every row otherwise (a sort of the whole table per page)
+            try (PreparedStatement ps = c.prepareStatement(max < Integer.MAX_VALUE ? sql + " FETCH FIRST ? ROWS ONLY" : sql)) {
                 ps.setString(1, tenantId);
                 ps.setString(2, second);
                 if (max < Integer.MAX_VALUE) {
-                    ps.setMaxRows(max);
+                    ps.setInt(3, max);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -140,7 +140,8 @@ public class ImportJob implements JobHandler<ImportJob.Params, ImportJob.Progres
                     .detail("category", upload.category()).detail("imported", Long.toString(imported))
                     .detail("rejected", Long.toString(rejected)).detail("job", run.id()));
         });
-        return JobStep.finished(message);
+        // done = rows imported (the job list's progress), with the counts as the machine-readable result
+        return JobStep.<Progress>finished(message).withDone(imported).withResult("{\"imported\":" + imported + ",\"rejected\":" + rejected + "}");
     }
 
     /** @return why a row cannot be created ({line, column, message}), or null if it can */

@@ -164,14 +164,14 @@ final class RecordStore {
             args.add(after.updatedAt());
             args.add(after.id());
         }
-        q.append(" ORDER BY r.updated_at DESC, r.id DESC");
+        q.append(" ORDER BY r.updated_at DESC, r.id DESC FETCH FIRST ? ROWS ONLY");
+        args.add(max);
         return jdbc.sql("record search", c -> {
             List<Row> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(q.toString())) {
                 for (int i = 0; i < args.size(); i++) {
                     ps.setObject(i + 1, args.get(i));
                 }
-                ps.setMaxRows(max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(row(rs, Set.of()));
@@ -191,9 +191,9 @@ final class RecordStore {
         return jdbc.sql("trash list", c -> {
             List<Row> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM mamori_record WHERE tenant_id = ? "
-                    + "AND deleted_at IS NOT NULL ORDER BY deleted_at, id")) {
+                    + "AND deleted_at IS NOT NULL ORDER BY deleted_at, id FETCH FIRST ? ROWS ONLY")) {
                 ps.setString(1, tenantId);
-                ps.setMaxRows(max);
+                ps.setInt(2, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(row(rs, Set.of()));
@@ -296,12 +296,12 @@ final class RecordStore {
     private List<String> ids(String what, String query, String tenantId, Long millis, int max) {
         return jdbc.sql(what, c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(query)) {
+            try (PreparedStatement ps = c.prepareStatement(query + " FETCH FIRST ? ROWS ONLY")) {
                 ps.setString(1, tenantId);
                 if (millis != null) {
                     ps.setLong(2, millis);
                 }
-                ps.setMaxRows(max);
+                ps.setInt(millis != null ? 3 : 2, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
@@ -381,15 +381,43 @@ final class RecordStore {
         return jdbc.sql("record page", c -> {
             List<Row> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM mamori_record WHERE tenant_id = ? AND id > ? "
-                    + "ORDER BY id")) {
+                    + "ORDER BY id FETCH FIRST ? ROWS ONLY")) {
                 ps.setString(1, tenantId);
                 ps.setString(2, afterId);
-                ps.setMaxRows(max);
+                ps.setInt(3, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(row(rs, Set.of()));
                     }
                 }
+            }
+            return out;
+        });
+    }
+
+    /** Rows after the cursor (by id) with their labels, live and trashed: an export's page, labels in one query per page. */
+    List<Row> exportPage(String tenantId, String afterId, int max) {
+        List<Row> rows = page(tenantId, afterId, max);
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        return jdbc.sql("record labels", c -> {
+            java.util.Map<String, Set<String>> labels = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT record_id, label FROM mamori_record_label WHERE tenant_id = ? "
+                    + "AND record_id > ? AND record_id <= ?")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, afterId);
+                ps.setString(3, rows.get(rows.size() - 1).id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        labels.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2));
+                    }
+                }
+            }
+            List<Row> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(new Row(r.id(), r.category(), r.subject(), r.scope(), r.payload(), r.version(), r.createdAt(), r.createdBy(),
+                        r.updatedAt(), r.updatedBy(), r.deletedAt(), r.deletedBy(), r.purgeAfter(), labels.getOrDefault(r.id(), Set.of())));
             }
             return out;
         });

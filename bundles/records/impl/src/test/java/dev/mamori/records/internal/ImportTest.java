@@ -77,6 +77,8 @@ class ImportTest {
             assertTrue(fx.jobs.submitted.get(fx.jobs.submitted.size() - 1).type().name().equals("records.import"));
             JobStep<ImportJob.Progress> done = run(fx, t);
             assertTrue(text(done).contains("2 record(s) imported"), text(done));
+            assertEquals(2, done.doneIncrement(), "progress counts the rows imported");
+            assertEquals("{\"imported\":2,\"rejected\":0}", done.result().orElseThrow());
             List<Record> imported = all(fx, t);
             assertEquals(2, imported.size());
             Record e1 = imported.stream().filter(r -> r.subject().equals("E-1")).findFirst().orElseThrow();

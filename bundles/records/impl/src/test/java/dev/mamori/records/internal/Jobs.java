@@ -26,17 +26,28 @@ final class Jobs {
     final List<JobRequest<?>> submitted = new ArrayList<>();
     final Map<String, JobRequest<?>> byId = new ConcurrentHashMap<>();
     final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
+    /** Open jobs by tenant, type and key: as the job service, a submit with an open job's key returns that job. */
+    final Map<String, JobInfo> openByKey = new ConcurrentHashMap<>();
 
     JobService service() {
         return (JobService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobService.class}, (p, m, a) -> {
             if (m.getName().equals("submit")) {
                 JobRequest<?> r = (JobRequest<?>) a[0];
+                String keyed = r.key().map(k -> r.tenantId().orElse("") + "|" + r.type().name() + "|" + k).orElse(null);
+                if (keyed != null && openByKey.containsKey(keyed)) {
+                    return openByKey.get(keyed);
+                }
                 String id = UUID.randomUUID().toString();
                 submitted.add(r);
                 byId.put(id, r);
                 Instant now = Instant.now();
-                return new JobInfo(id, r.type().name(), r.key().orElse(null), r.tenantId().orElse(null), "{}", JobState.QUEUED, 0, null,
-                        null, null, null, null, now, now, null);
+                JobInfo job = new JobInfo(id, r.type().name(), r.key().orElse(null), r.tenantId().orElse(null),
+                        PayloadSchemas.JSON.writeValueAsString(r.parameters()), JobState.QUEUED, 0, null, null, null, null, null, now, now,
+                        null);
+                if (keyed != null) {
+                    openByKey.put(keyed, job);
+                }
+                return job;
             }
             throw new UnsupportedOperationException(m.getName());
         });
@@ -98,7 +109,22 @@ final class Jobs {
                 return new JobArtifact(id, r.tenantId().orElse(null), name, mediaType, content.length, "0".repeat(64), Instant.now(),
                         Instant.now());
             }
+
+            @Override
+            public JobArtifact writeArtifact(String name, String mediaType, dev.mamori.platform.job.ArtifactWriter content) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                try {
+                    content.writeTo(out);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return writeArtifact(name, mediaType, out.toByteArray());
+            }
         };
-        return dev.mamori.platform.db.UnitOfWork.get().call(() -> handler.step(run));
+        JobStep<C> step = dev.mamori.platform.db.UnitOfWork.get().call(() -> handler.step(run));
+        if (step.kind() == JobStep.Kind.FINISHED) {
+            openByKey.values().removeIf(j -> j.id().equals(id));
+        }
+        return step;
     }
 }

@@ -76,6 +76,10 @@ final class RecordsFixture implements AutoCloseable {
     final Jobs jobs = new Jobs();
     final ImportServiceImpl imports;
     final ImportJob importJob;
+    /** Tenants whose audit log was exported, with the reason given. */
+    final List<String> auditExports = new CopyOnWriteArrayList<>();
+    final ExportServiceImpl exports;
+    final ExportJob exportJob;
 
     RecordsFixture(TestDatabase db) {
         this.db = db;
@@ -92,6 +96,46 @@ final class RecordsFixture implements AutoCloseable {
         attachments = new AttachmentServiceImpl(core, grants, users);
         imports = new ImportServiceImpl(core, grants, users, jobs.service());
         importJob = new ImportJob(core, records, grants, users);
+        dev.mamori.audit.AuditService audit = audit();
+        exports = new ExportServiceImpl(core, jobs.service(), audit);
+        exportJob = new ExportJob(core, users, audit);
+    }
+
+    /** The audit log as far as an export sees it: its export for the bound tenant, a line per recorded event of that tenant. */
+    private dev.mamori.audit.AuditService audit() {
+        return (dev.mamori.audit.AuditService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {dev.mamori.audit.AuditService.class}, (p, m, a) -> {
+                    if (!m.getName().equals("export")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    String log = (String) a[0];
+                    if (!log.equals(ExecutionContext.require().tenantId().orElse(null))) {
+                        throw new MamoriException(PlatformErrors.FORBIDDEN, "another tenant's log");
+                    }
+                    auditExports.add(log + " " + a[1]);
+                    return new dev.mamori.audit.AuditExport() {
+                        @Override
+                        public String log() {
+                            return log;
+                        }
+
+                        @Override
+                        public long writeTo(java.io.OutputStream out) {
+                            long n = 0;
+                            try {
+                                for (MamoriEvent e : events.all) {
+                                    if (log.equals(e.tenantId().orElse(null))) {
+                                        out.write(("{\"action\":\"" + e.type() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                        n++;
+                                    }
+                                }
+                            } catch (java.io.IOException x) {
+                                throw new java.io.UncheckedIOException(x);
+                            }
+                            return n;
+                        }
+                    };
+                });
     }
 
     static RecordsFixture h2() {
@@ -177,6 +221,14 @@ final class RecordsFixture implements AutoCloseable {
             if (m.getName().equals("findByEmployeeNumber")) {
                 return accounts.values().stream().filter(u -> u.tenantId().equals(bound) && a[0].equals(u.employeeNumber()))
                         .filter(visible).findFirst();
+            }
+            if (m.getName().equals("list")) {
+                if (!(caller.hasRole(Roles.TENANT_ADMIN) && caller.tenantId().orElse("").equals(bound))
+                        && caller.kind() != PrincipalKind.OPERATOR) {
+                    throw new MamoriException(PlatformErrors.FORBIDDEN, "lists: admins and operators");
+                }
+                return accounts.values().stream().filter(u -> u.tenantId().equals(bound))
+                        .sorted(java.util.Comparator.comparing(User::loginName)).collect(java.util.stream.Collectors.toList());
             }
             if (m.getName().equals("profile")) {
                 User u = accounts.get((String) a[0]);
