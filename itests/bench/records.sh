@@ -14,7 +14,7 @@
 # Prints FIGURE lines and a VERDICT (target: >= 1,000 records/s and >= 0.25x pgbench).
 # Environment: DB (pg|h2) WARMUP (3000) MEASURE (10000) CLIENTS (4) PGBENCH_SECONDS (20) PROFILE=1 (a JFR
 # recording of the measured phase, summed up by JfrTop.java: where the server's CPU goes; the
-# recording costs CPU, so such a run's figures are not the benchmark's).
+# recording costs CPU, so such a run's figures are not the benchmark's; KEEP_JFR=file keeps the recording).
 set -euo pipefail
 RUNS=${1:-1}
 DB=${DB:-pg}
@@ -150,6 +150,7 @@ one_run() {
   if [ "$PROFILE" = 1 ]; then
     jcmd "$pid" JFR.stop name=records >/dev/null
     java "$ROOT/itests/bench/JfrTop.java" "$WORK/records.jfr" 15 || true
+    [ -z "${KEEP_JFR:-}" ] || cp "$WORK/records.jfr" "$KEEP_JFR"
   fi
   local rate p50 p99 cpu
   rate=$(result records_per_s "$WORK/measure.out"); p50=$(result latency_p50_ms "$WORK/measure.out")

@@ -96,7 +96,10 @@ public abstract class JobContainerTests extends CrossTenantContainerTests {
                     "no-such-artifact");
             // an employee of the same tenant: not for them
             assertProblem(https.send(bearer("/api/v1/jobs", employee.bearer).GET()), 403, "forbidden");
-            assertProblem(https.send(bearer("/api/v1/jobs/" + id + "/artifacts/notes.txt", employee.bearer).GET()), 403, "forbidden");
+            // ... and the same answer as for a job that does not exist
+            assertProblem(https.send(bearer("/api/v1/jobs/" + id + "/artifacts/notes.txt", employee.bearer).GET()), 404,
+                    "no-such-artifact");
+            assertProblem(https.send(bearer("/api/v1/jobs/" + id, employee.bearer).GET()), 404, "no-such-job");
 
             // AUD: the download is an event naming who read which file
             MamoriEvent read = Wait.until("the artifact-read event", Duration.ofSeconds(10), () -> events.stream()

@@ -462,6 +462,18 @@ public abstract class RecordContainerTests extends AuditContainerTests {
                 403, "records-forbidden");
         assertProblem(https.send(jsonBody(bearer("/api/v1/exports", admin.bearer)).POST(HttpRequest.BodyPublishers.ofString(
                 "{\"passphrase\":\"short\"}"))), 400, "invalid-export");
+        // found by an outside attack: null, a number or no body at all were read as "no passphrase" and gave a plain ZIP
+        for (String body : List.of("{\"passphrase\":null}", "{\"passphrase\":123456789012345}", "null")) {
+            assertProblem(https.send(jsonBody(bearer("/api/v1/exports", admin.bearer)).POST(HttpRequest.BodyPublishers.ofString(body))),
+                    400, "invalid-export");
+        }
+        assertProblem(https.send(jsonBody(bearer("/api/v1/exports", admin.bearer)).POST(HttpRequest.BodyPublishers.noBody())), 400,
+                "invalid-export");
+        // and an unknown charset was a 500 with an HTML page before any filter, for anyone
+        for (String type : List.of("application/json; charset=foo", "application/json; charset=\"")) {
+            assertProblem(https.send(bearer("/api/v1/exports", admin.bearer).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))), 415, "unsupported-charset");
+        }
 
         String passphrase = "export passphrase " + shortId();
         HttpResponse<String> accepted = https.send(jsonBody(bearer("/api/v1/exports", admin.bearer)).POST(HttpRequest.BodyPublishers

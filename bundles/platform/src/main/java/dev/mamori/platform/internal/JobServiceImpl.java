@@ -355,19 +355,29 @@ public class JobServiceImpl implements JobService {
         return download;
     }
 
-    /** The job, if the caller may read its artifacts: a tenant-data job's only for the tenant's own accounts. */
+    /**
+     * The job, if the caller may read its artifacts: those of a type that holds tenant data only for
+     * the tenant's own accounts with the type's role now (not when they submitted it); those of a type
+     * no running handler declares only for the tenant's own accounts (fail closed).
+     */
     private Optional<JobStore.Row> artifactJob(String id) {
         Optional<JobStore.Row> job = findRow(id);
         if (job.isEmpty() || job.get().tenantId == null) {
             return Optional.empty();
         }
         JobHandlers.Handler h = handlers.get(job.get().type);
-        // an unknown type's artifacts may hold tenant data as well: closed to the platform
-        boolean tenantData = h == null || h.type().tenantDataArtifacts();
-        boolean ownTenant = ExecutionContext.current().filter(c -> c.principal().map(p -> p.kind() == PrincipalKind.USER
-                || p.kind() == PrincipalKind.PLUGIN).orElse(false)).flatMap(ExecutionContext::tenantId)
-                .map(job.get().tenantId::equals).orElse(false);
-        return tenantData && !ownTenant ? Optional.empty() : job;
+        Optional<dev.mamori.platform.context.Principal> own = ExecutionContext.current()
+                .filter(c -> c.tenantId().map(job.get().tenantId::equals).orElse(false)).flatMap(ExecutionContext::principal)
+                .filter(p -> (p.kind() == PrincipalKind.USER || p.kind() == PrincipalKind.PLUGIN)
+                        && p.tenantId().map(job.get().tenantId::equals).orElse(false));
+        if (h == null) {
+            return own.isPresent() ? job : Optional.empty();
+        }
+        Optional<String> role = h.type().artifactRole();
+        if (role.isEmpty()) {
+            return job;
+        }
+        return own.filter(p -> p.hasRole(role.get())).isPresent() ? job : Optional.empty();
     }
 
     private JobArtifactStore store(JobStore.Row job) {

@@ -86,7 +86,7 @@ public interface JobService {
      * @param name artifact name
      * @return the artifact ready to stream in constant memory, if the caller may see the job and it has
      *         not expired; the artifacts of a job type whose artifacts hold tenant data
-     *         ({@link JobType#artifactsHoldTenantData()}) only for the tenant's own accounts
+     *         ({@link JobType#artifactsHoldTenantData(String)}) only for the tenant's own accounts holding its role
      * @throws dev.mamori.platform.error.MamoriException {@code unavailable} while no artifact store runs
      * @since 2.1
      */

@@ -28,13 +28,13 @@ public final class JobType<P, C> {
     private final Class<P> parameters;
     private final Class<C> cursor;
     private final boolean tenants;
-    private final boolean tenantData;
+    private final String tenantDataRole;
 
     private JobType(String name, Class<P> parameters, Class<C> cursor) {
-        this(name, parameters, cursor, false, false);
+        this(name, parameters, cursor, false, null);
     }
 
-    private JobType(String name, Class<P> parameters, Class<C> cursor, boolean tenants, boolean tenantData) {
+    private JobType(String name, Class<P> parameters, Class<C> cursor, boolean tenants, String tenantDataRole) {
         if (name == null || name.length() > 100 || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("A job type is dotted lower-case words, e.g. vault.reencrypt: " + name);
         }
@@ -42,7 +42,7 @@ public final class JobType<P, C> {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.tenants = tenants;
-        this.tenantData = tenantData;
+        this.tenantDataRole = tenantDataRole;
     }
 
     /**
@@ -50,7 +50,7 @@ public final class JobType<P, C> {
      *         (its steps run as them, in their tenant); without it, only the platform may
      */
     public JobType<P, C> submittableByTenants() {
-        return new JobType<>(name, parameters, cursor, true, tenantData);
+        return new JobType<>(name, parameters, cursor, true, tenantDataRole);
     }
 
     /** @return whether a tenant's users and plugins may submit it */
@@ -59,17 +59,28 @@ public final class JobType<P, C> {
     }
 
     /**
+     * @param role the role a tenant's account must hold <em>when it downloads</em> (e.g. the tenant
+     *             admin role): checked at every download, so an account that lost it since it
+     *             submitted the job gets nothing
      * @return the same type, whose artifacts hold the tenant's own data (an export): only the
-     *         tenant's accounts download them, never operators or support (OPS-1, OPS-2)
+     *         tenant's accounts with that role download them, never operators or support (OPS-1, OPS-2)
      * @since 2.1
      */
-    public JobType<P, C> artifactsHoldTenantData() {
-        return new JobType<>(name, parameters, cursor, tenants, true);
+    public JobType<P, C> artifactsHoldTenantData(String role) {
+        if (role == null || role.isBlank()) {
+            throw new IllegalArgumentException("Name the role that may download the artifacts.");
+        }
+        return new JobType<>(name, parameters, cursor, tenants, role);
     }
 
     /** @return whether its artifacts hold the tenant's data @since 2.1 */
     public boolean tenantDataArtifacts() {
-        return tenantData;
+        return tenantDataRole != null;
+    }
+
+    /** @return the role that downloads its artifacts, if they hold the tenant's data @since 2.1 */
+    public java.util.Optional<String> artifactRole() {
+        return java.util.Optional.ofNullable(tenantDataRole);
     }
 
     /**
@@ -116,7 +127,7 @@ public final class JobType<P, C> {
     public boolean equals(Object o) {
         return o instanceof JobType && ((JobType<?, ?>) o).name.equals(name) && ((JobType<?, ?>) o).parameters == parameters
                 && ((JobType<?, ?>) o).cursor == cursor && ((JobType<?, ?>) o).tenants == tenants
-                && ((JobType<?, ?>) o).tenantData == tenantData;
+                && Objects.equals(((JobType<?, ?>) o).tenantDataRole, tenantDataRole);
     }
 
     @Override

@@ -341,8 +341,9 @@ class TypedJobsTest extends JobTestSupport {
             + "only - operators and support get nothing, as for an unknown type; a streamed write that fails stores nothing")
     void tenantDataArtifacts() throws Exception {
         JobType<Export, Page> tenantExport = JobType.of("test.tenant-export", Export.class, Page.class).submittableByTenants()
-                .artifactsHoldTenantData();
+                .artifactsHoldTenantData("tenant-admin");
         assertTrue(tenantExport.tenantDataArtifacts() && !EXPORT.tenantDataArtifacts());
+        assertThrows(IllegalArgumentException.class, () -> EXPORT.artifactsHoldTenantData(" "));
         JobHandler<Export, Page> reporter = handler(EXPORT, run -> {
             run.writeArtifact("report.csv", "text/csv", "a,b".getBytes());
             return JobStep.finished("reported");
@@ -365,6 +366,10 @@ class TypedJobsTest extends JobTestSupport {
         JobArtifactStore.Download d = admin.call(() -> s.download(job.id(), "export.zip")).orElseThrow();
         d.content().writeTo(out);
         assertEquals("zip of t-1", out.toString());
+        // the role counts when downloading: the submitter who is no longer an admin gets nothing (found by an outside attack)
+        assertTrue(user("u-1", "t-1").call(() -> s.download(job.id(), "export.zip")).isEmpty(), "demoted submitter");
+        assertTrue(user("u-1", "t-1").call(() -> s.artifact(job.id(), "export.zip")).isEmpty());
+        assertTrue(user("u-9", "t-1", "tenant-admin").call(() -> s.download(job.id(), "export.zip")).isPresent(), "another admin");
         ExecutionContext operator = ExecutionContext.builder(Channel.SHELL).principal(Principal.operator("op-1", Set.of("operator"))).build();
         ExecutionContext support = ExecutionContext.builder(Channel.REST).principal(Principal.support("s-1", Set.of("support"))).build();
         assertTrue(operator.call(() -> s.download(job.id(), "export.zip")).isEmpty(), "operators never download a tenant's export");
@@ -379,6 +384,7 @@ class TypedJobsTest extends JobTestSupport {
         s.unbindHandler(reporter, Map.of());
         assertTrue(operator.call(() -> s.download(report.id(), "report.csv")).isEmpty(), "an unknown type's: fail closed");
         assertTrue(admin.call(() -> s.download(report.id(), "report.csv")).isPresent(), "still the tenant's own");
+        assertTrue(user("u-2", "t-2", "tenant-admin").call(() -> s.download(report.id(), "report.csv")).isEmpty(), "never another's");
 
         JobInfo broken = admin.call(() -> s.submit(JobRequest.of(tenantExport, new Export("broken", List.of())).tenant("t-1")));
         assertTrue(await(s, broken.id(), JobState.FAILED).detail().contains("broke off"));

@@ -25,6 +25,8 @@ public final class RecordErrors {
     public static final ErrorCode INVALID_EXPORT = ErrorCode.of("invalid-export", ErrorKind.INVALID, "Invalid export");
     /** Another export of the tenant is open (one at a time). @since 1.1 */
     public static final ErrorCode EXPORT_IN_PROGRESS = ErrorCode.of("export-in-progress", ErrorKind.CONFLICT, "Export in progress");
+    /** The tenant started as many exports in 24 hours as the configuration allows. @since 1.1 */
+    public static final ErrorCode EXPORT_LIMIT = ErrorCode.of("export-limit", ErrorKind.TOO_MANY_REQUESTS, "Too many exports");
     /** An import's category, format or charset is not one this server reads. */
     public static final ErrorCode INVALID_IMPORT = ErrorCode.of("invalid-import", ErrorKind.INVALID, "Invalid import");
     /** The payload is over the size limit. */

@@ -98,11 +98,46 @@ final class ApiServlet extends HttpServlet {
                         "The API is served over HTTPS only.");
                 return;
             }
+            if (!knownCharset(request.getHeader("Content-Type"))) {
+                // before anything reads the body: Jetty and CXF would fail on it with a 500 (an HTML page, a stack trace
+                // in the log per request - found by an outside attack, anonymous)
+                ServletProblems.write(request, response, 415, "unsupported-charset", "Unsupported Media Type",
+                        "The Content-Type names a charset this server does not know; use UTF-8.");
+                return;
+            }
             request.setAttribute(CONTEXT, context);
             serve(request, response);
         } finally {
             MDC.remove(MDC_KEY);
         }
+    }
+
+    /**
+     * @param contentType a Content-Type header, or null
+     * @return whether it names no charset, or one (token or quoted string) that Java knows
+     */
+    static boolean knownCharset(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        for (String param : contentType.split(";")) {
+            int eq = param.indexOf('=');
+            if (eq < 0 || !param.substring(0, eq).strip().equalsIgnoreCase("charset")) {
+                continue;
+            }
+            String value = param.substring(eq + 1).strip();
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            try {
+                if (value.isEmpty() || !java.nio.charset.Charset.isSupported(value)) {
+                    return false;
+                }
+            } catch (java.nio.charset.IllegalCharsetNameException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void serve(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {

@@ -259,7 +259,14 @@ public class JobResource {
         if (jobs.find(id).isEmpty()) {
             throw noSuchArtifact();
         }
-        visible(id);
+        try {
+            visible(id);
+        } catch (MamoriException e) {
+            if (e.errorCode().equals(PlatformErrors.NO_SUCH_JOB)) {
+                throw noSuchArtifact();
+            }
+            throw e;
+        }
         JobArtifactStore.Download c = jobs.download(id, name).orElseThrow(JobResource::noSuchArtifact);
         byte[] sha = java.util.HexFormat.of().parseHex(c.artifact().sha256());
         // streamed: an export of any size in constant memory, checked against its hash as it goes
@@ -311,7 +318,8 @@ public class JobResource {
         }
         JobInfo job = jobs.find(id).orElseThrow(JobResource::noSuchJob);
         if (p.kind() == PrincipalKind.USER && !p.hasRole(TENANT_ADMIN) && !("user:" + p.id()).equals(job.requestedBy())) {
-            throw new MamoriException(PlatformErrors.FORBIDDEN, "Jobs are for operators, support, tenant admins and whoever submitted them.");
+            // the same answer as for an id that does not exist: an employee cannot tell another's job exists (outside attack)
+            throw noSuchJob();
         }
         return job;
     }

@@ -147,6 +147,8 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         // no class names or source excerpts back to the client
         m = m.replaceAll("\\(class [^)]*\\)", "").replaceAll("[\\r\\n]+", " ");
+        // qualified type names (`dev.mamori.x.internal.Resource$Body`, java.lang.String) as their simple names: no internals
+        m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+(?:[A-Z][A-Za-z0-9_]*\\$)*([A-Z][A-Za-z0-9_]*)", "$1");
         return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }
 

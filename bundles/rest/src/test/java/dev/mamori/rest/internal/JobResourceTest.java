@@ -201,7 +201,7 @@ class JobResourceTest {
         authenticate();
         assertProblem(api.get("/api/v1/jobs"), 401, "unauthenticated");
         assertProblem(api.get("/api/v1/jobs", "X-Test-Principal: user"), 403, "forbidden");
-        assertProblem(api.get("/api/v1/jobs/job-running-1", "X-Test-Principal: user"), 403, "forbidden");
+        assertProblem(api.get("/api/v1/jobs/job-running-1", "X-Test-Principal: user"), 404, "no-such-job");
         assertEquals(200, api.get("/api/v1/jobs", "X-Test-Principal: support").status);
         Resp r = api.get("/api/v1/jobs?type=vault.reencrypt&limit=5", "X-Test-Principal: operator");
         assertEquals(200, r.status, r.body);
@@ -284,7 +284,7 @@ class JobResourceTest {
         // another account of the tenant sees the jobs it submitted itself (an import's progress), no other
         jobs.put("job-own-1", JobState.RUNNING, "tenant-a", "user:user-1");
         assertEquals(200, api.get("/api/v1/jobs/job-own-1", "X-Test-Principal: user").status);
-        assertProblem(api.get("/api/v1/jobs/job-running-1", "X-Test-Principal: user"), 403, "forbidden");
+        assertProblem(api.get("/api/v1/jobs/job-running-1", "X-Test-Principal: user"), 404, "no-such-job");
         assertEquals(200, api.get("/api/v1/jobs?tenant=tenant-b", "X-Test-Principal: operator").status);
         assertEquals("tenant-b", jobs.listedTenant);
         assertProblem(api.get("/api/v1/jobs?tenant=../x", "X-Test-Principal: operator"), 400, "invalid-request");
@@ -325,6 +325,8 @@ class JobResourceTest {
         assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/export.csv", "X-Test-Principal: admin-b"), 404, "no-such-artifact");
         assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/other.csv", "X-Test-Principal: operator"), 404, "no-such-artifact");
         assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/..%2Fetc", "X-Test-Principal: operator"), 404, "no-such-artifact");
-        assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/export.csv", "X-Test-Principal: user"), 403, "forbidden");
+        // an employee who did not submit it: the answer for a job that does not exist (no telling it exists)
+        assertProblem(api.get("/api/v1/jobs/job-done-1/artifacts/export.csv", "X-Test-Principal: user"), 404, "no-such-artifact");
+        assertProblem(api.get("/api/v1/jobs/no-such-job/artifacts/export.csv", "X-Test-Principal: user"), 404, "no-such-artifact");
     }
 }

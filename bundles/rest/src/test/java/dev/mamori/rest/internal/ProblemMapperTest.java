@@ -139,6 +139,22 @@ class ProblemMapperTest {
     }
 
     @Test
+    @DisplayName("SEC-5: a body of the wrong shape names the expected type by its simple name, never a package or nested class "
+            + "(found by an outside attack: `dev.mamori.records.rest.internal.ExportResource$ExportBody`)")
+    void wrongShapeNamesNoInternals() {
+        IOException e = null;
+        try {
+            new ObjectMapper().readValue("[1]", HealthResource.Check.class);
+        } catch (IOException ex) {
+            e = ex;
+        }
+        Problem p = mapper.problemFor(new RuntimeException(e));
+        assertEquals(400, p.status);
+        assertFalse(p.detail.contains("dev.mamori") || p.detail.contains("internal") || p.detail.contains("$"), p.detail);
+        assertTrue(p.detail.contains("Check"), p.detail);
+    }
+
+    @Test
     @DisplayName("SEC-11: JAX-RS client errors keep their status with a fixed detail")
     void webApplicationException() {
         Problem p = mapper.problemFor(new NotFoundException());

@@ -49,7 +49,7 @@ import dev.mamori.vault.KeyPurpose;
 @Component(service = JobHandler.class)
 public class ExportJob implements JobHandler<ExportJob.Params, JobType.None> {
     static final JobType<Params, JobType.None> TYPE = JobType.of("records.export", Params.class, JobType.None.class)
-            .submittableByTenants().artifactsHoldTenantData();
+            .submittableByTenants().artifactsHoldTenantData(Roles.TENANT_ADMIN);
     /** Format name and version in the manifest. */
     static final String FORMAT = "mamori-tenant-export";
     static final int VERSION = 1;
@@ -114,7 +114,9 @@ public class ExportJob implements JobHandler<ExportJob.Params, JobType.None> {
                         categories(zip, tenant);
                         records(zip, tenant, run, counts, total);
                         attachments(zip, tenant, run, counts, total);
+                        run.heartbeat(counts.records + counts.attachments, "exporting users");
                         users(zip, personal, counts);
+                        run.heartbeat(counts.records + counts.attachments, "exporting the audit log");
                         auditLog(zip, tenant, run.id(), counts);
                         manifestSha[0] = zip.finish(header(tenant, run.id(), p, personal, passphrase != null, now, counts));
                         if (passphrase != null) {
@@ -233,9 +235,8 @@ public class ExportJob implements JobHandler<ExportJob.Params, JobType.None> {
                     in.transferTo(out);
                 }
                 counts.attachments++;
-                if (counts.attachments % 20 == 0) {
-                    run.heartbeat(counts.records + counts.attachments, "exported " + counts.attachments + " attachments");
-                }
+                // after every file: a cancel stops the export here (nothing of it is kept), however big the files
+                run.heartbeat(counts.records + counts.attachments, "exported " + counts.attachments + " attachments");
             }
             after = page.get(page.size() - 1).id();
         }

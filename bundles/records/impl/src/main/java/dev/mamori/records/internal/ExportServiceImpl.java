@@ -25,6 +25,9 @@ import dev.mamori.records.ExportService;
 import dev.mamori.records.RecordErrors;
 import dev.mamori.records.RecordEvents;
 import dev.mamori.records.RecordExport;
+import dev.mamori.tenant.Tenant;
+import dev.mamori.tenant.TenantService;
+import dev.mamori.tenant.TenantState;
 import dev.mamori.vault.KeyPurpose;
 
 /**
@@ -42,16 +45,20 @@ public class ExportServiceImpl implements ExportService {
     static final String KEY = "records-export";
     private final RecordsCore core;
     private final JobService jobs;
+    private final TenantService tenants;
 
     /**
-     * @param core  stores, vault, events
-     * @param jobs  runs the export
-     * @param audit the log the export holds (required: no export without it)
+     * @param core    stores, vault, events
+     * @param jobs    runs the export
+     * @param audit   the log the export holds (required: no export without it)
+     * @param tenants a tenant's state, for an operator's export
      */
     @Activate
-    public ExportServiceImpl(@Reference RecordsCore core, @Reference JobService jobs, @Reference AuditService audit) {
+    public ExportServiceImpl(@Reference RecordsCore core, @Reference JobService jobs, @Reference AuditService audit,
+            @Reference TenantService tenants) {
         this.core = core;
         this.jobs = jobs;
+        this.tenants = tenants;
     }
 
     @Override
@@ -68,6 +75,12 @@ public class ExportServiceImpl implements ExportService {
                 throw new MamoriException(RecordErrors.INVALID_EXPORT, "passphrase: " + MIN_PASSPHRASE + " to " + MAX_PASSPHRASE
                         + " characters (or none, for a ZIP encrypted only in transit).");
             }
+            // what a person can type into gpg: no control characters (a NUL or newline cannot be entered), no lone surrogate
+            // (it would be encoded as '?', a passphrase other than the one asked for)
+            if (passphrase.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE)) {
+                throw new MamoriException(RecordErrors.INVALID_EXPORT, "passphrase: no control characters and no lone UTF-16 "
+                        + "surrogates (it must be typeable into gpg).");
+            }
         }
         return submit(tenant, passphrase, true);
     }
@@ -78,10 +91,26 @@ public class ExportServiceImpl implements ExportService {
         if (tenantIdOrSlug == null || tenantIdOrSlug.isBlank()) {
             throw new MamoriException(RecordErrors.INVALID_EXPORT, "Name the tenant.");
         }
-        return core.tenants.callAsPlatform(tenantIdOrSlug, EXPORT, () -> submit(core.tenants.requireTenantId(), null, false));
+        Tenant t = tenants.find(tenantIdOrSlug).orElseThrow(() -> new MamoriException(RecordErrors.INVALID_EXPORT, "No tenant '"
+                + RecordServiceImpl.printable(tenantIdOrSlug) + "'."));
+        if (t.state() != TenantState.ACTIVE && t.state() != TenantState.TRIAL) {
+            // only the tenant's admins download an export; in these states they cannot sign in, so it would sit unread
+            throw new MamoriException(RecordErrors.INVALID_EXPORT, "The tenant is " + t.state() + ": its admins cannot sign in to "
+                    + "download an export. Reactivate it first (an export is only for the tenant's own admins).");
+        }
+        return core.tenants.callAsPlatform(t.id(), EXPORT, () -> submit(core.tenants.requireTenantId(), null, false));
     }
 
     private RecordExport submit(String tenant, String passphrase, boolean personalData) {
+        // each export can be as big as the tenant and is kept for the artifacts' lifetime: a budget per tenant (outside attack:
+        // one admin added a gigabyte a minute to storage every tenant shares)
+        int budget = core.settings().exportsPerDay();
+        java.time.Instant since = core.clock.instant().minus(java.time.Duration.ofDays(1));
+        long recent = jobs.list(ExportJob.TYPE.name(), tenant, budget + 1).stream().filter(j -> j.createdAt().isAfter(since)).count();
+        if (recent >= budget) {
+            throw new MamoriException(RecordErrors.EXPORT_LIMIT, "This tenant started " + recent + " exports in the last 24 hours, the "
+                    + "most allowed (dev.mamori.records export.per.day); download one of them, or try again later.");
+        }
         String id = UUID.randomUUID().toString();
         String sealed = passphrase == null ? null : Base64.getEncoder().encodeToString(core.vault.encrypt(tenant, KeyPurpose.RECORDS,
                 passphrase.getBytes(StandardCharsets.UTF_8), passphraseAad(tenant, id)));

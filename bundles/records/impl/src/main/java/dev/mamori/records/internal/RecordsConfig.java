@@ -33,4 +33,9 @@ public @interface RecordsConfig {
     @AttributeDefinition(description = "Largest import file in MiB (CSV or JSON Lines); a bigger one is refused with 413.", min = "1",
             max = "1024")
     int import_max_mib() default 32;
+
+    /** @return exports */
+    @AttributeDefinition(description = "Exports a tenant may start in 24 hours (each can be the size of everything the tenant holds "
+            + "and is kept as a job artifact for its lifetime): past it, 429.", min = "1", max = "100")
+    int export_per_day() default 4;
 }

@@ -15,8 +15,10 @@ import dev.mamori.platform.error.PlatformErrors;
  * @param maxAttachmentBytes largest attachment
  * @param attachmentTypes    media types files may be attached as
  * @param maxImportBytes     largest import file
+ * @param exportsPerDay      exports a tenant may start in 24 hours
  */
-record Settings(int maxPayloadBytes, Duration trashPeriod, long maxAttachmentBytes, Set<String> attachmentTypes, long maxImportBytes) {
+record Settings(int maxPayloadBytes, Duration trashPeriod, long maxAttachmentBytes, Set<String> attachmentTypes, long maxImportBytes,
+        int exportsPerDay) {
     static Settings of(RecordsConfig c) {
         Set<String> types = new TreeSet<>();
         // a .cfg line "a,b" reaches a String[] attribute as one element
@@ -33,6 +35,6 @@ record Settings(int maxPayloadBytes, Duration trashPeriod, long maxAttachmentByt
             types.add(base);
         }
         return new Settings(c.max_payload_kib() * 1024, Duration.ofDays(c.trash_days()), c.attachment_max_mib() * 1024L * 1024L,
-                Set.copyOf(types), c.import_max_mib() * 1024L * 1024L);
+                Set.copyOf(types), c.import_max_mib() * 1024L * 1024L, c.export_per_day());
     }
 }

@@ -195,6 +195,50 @@ class ExportTest {
     }
 
     @Test
+    @DisplayName("BAK-5: a cancel stops an export at its next heartbeat - after each attachment, however big - and keeps nothing")
+    void cancelKeepsNothing() throws Exception {
+        RecordsFixture fx = RecordsFixture.h2();
+        try {
+            RecordServiceTest.Tenant t = new RecordServiceTest.Tenant(fx);
+            Record r = t.create(fx, "E-1", "{\"height\":170}");
+            for (int i = 0; i < 3; i++) {
+                as(t.nurse, t.id, () -> fx.attachments.add(r.id(), "scan.txt", "text/plain", new ByteArrayInputStream(new byte[] {'a'})));
+            }
+            as(t.admin, t.id, () -> fx.exports.start(new ExportRequest(null)));
+            fx.jobs.cancelAtHeartbeat = 3; // records page, first attachment, second attachment
+            assertThrows(dev.mamori.platform.job.JobCancelledException.class, () -> run(fx, t.admin, t.id));
+            assertEquals(null, artifact(fx, ExportService.ZIP), "no artifact of a cancelled export");
+            assertEquals(0, fx.events.of(RecordEvents.EXPORTED).size());
+        } finally {
+            fx.close();
+        }
+    }
+
+    @Test
+    @DisplayName("BAK-5: a tenant starts at most export.per.day exports in 24 hours (429 past it; an outside attack filled shared "
+            + "storage with them); the budget is the tenant's own and comes back after a day")
+    void exportBudget() throws Exception {
+        RecordsFixture fx = RecordsFixture.h2();
+        try {
+            RecordServiceTest.Tenant t = new RecordServiceTest.Tenant(fx);
+            RecordServiceTest.Tenant other = new RecordServiceTest.Tenant(fx);
+            for (int i = 0; i < fx.core.settings().exportsPerDay(); i++) {
+                as(t.admin, t.id, () -> fx.exports.start(new ExportRequest(null)));
+                run(fx, t.admin, t.id);
+                fx.clock.advance(java.time.Duration.ofHours(1));
+            }
+            MamoriException limit = assertThrows(MamoriException.class, () -> as(t.admin, t.id, () -> fx.exports.start(new ExportRequest(null))));
+            assertEquals(ErrorKind.TOO_MANY_REQUESTS, limit.kind());
+            assertTrue(limit.getMessage().contains("export.per.day"), limit.getMessage());
+            as(other.admin, other.id, () -> fx.exports.start(new ExportRequest(null)));
+            fx.clock.advance(java.time.Duration.ofHours(22));
+            as(t.admin, t.id, () -> fx.exports.start(new ExportRequest(null)));
+        } finally {
+            fx.close();
+        }
+    }
+
+    @Test
     @DisplayName("BAK-5: with a passphrase the ZIP is an OpenPGP message (AES-256, MDC) that opens with it and not without; the job "
             + "keeps the passphrase only encrypted")
     void passphraseEncrypts() throws Exception {
@@ -269,13 +313,21 @@ class ExportTest {
             Principal support = Principal.support("s-1", java.util.Set.of("support"));
             assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class,
                     () -> as(support, t.id, () -> fx.exports.start(new ExportRequest(null)))).kind());
-            assertEquals(ErrorKind.INVALID, assertThrows(MamoriException.class,
-                    () -> as(t.admin, t.id, () -> fx.exports.start(new ExportRequest("short")))).kind());
+            for (String bad : List.of("short", "with a newline\nin it", "nul\u0000character!!", "lone surrogate \ud800 here",
+                    "x".repeat(ExportService.MAX_PASSPHRASE + 1), "              ")) {
+                assertEquals(ErrorKind.INVALID, assertThrows(MamoriException.class,
+                        () -> as(t.admin, t.id, () -> fx.exports.start(new ExportRequest(bad)))).kind(), bad);
+            }
             assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class,
                     () -> as(t.admin, t.id, () -> fx.exports.startForTenant(t.id))).kind(), "the operator's way is for operators");
             assertEquals(0, fx.jobs.submitted.size(), "nothing was submitted");
 
             Principal operator = Principal.operator("op-1", java.util.Set.of("operator"));
+            // an expired tenant's admins cannot sign in to download it: refused rather than written for nobody
+            fx.tenantStates.put(t.id, dev.mamori.tenant.TenantState.EXPIRED);
+            assertEquals(ErrorKind.INVALID, assertThrows(MamoriException.class, () -> as(operator, null, () -> fx.exports.startForTenant(t.id)))
+                    .kind());
+            fx.tenantStates.remove(t.id);
             RecordExport e = as(operator, null, () -> fx.exports.startForTenant(t.id));
             assertFalse(e.personalData());
             JobStep<JobType.None> done = run(fx, operator, t.id);

@@ -28,6 +28,12 @@ final class Jobs {
     final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
     /** Open jobs by tenant, type and key: as the job service, a submit with an open job's key returns that job. */
     final Map<String, JobInfo> openByKey = new ConcurrentHashMap<>();
+    /** When jobs are submitted (the fixture's clock). */
+    volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Every job submitted, newest first. */
+    final List<JobInfo> infos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** A cancel that arrives at this heartbeat (counted from 1 per run), or never when 0. */
+    volatile int cancelAtHeartbeat;
 
     JobService service() {
         return (JobService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobService.class}, (p, m, a) -> {
@@ -40,14 +46,19 @@ final class Jobs {
                 String id = UUID.randomUUID().toString();
                 submitted.add(r);
                 byId.put(id, r);
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 JobInfo job = new JobInfo(id, r.type().name(), r.key().orElse(null), r.tenantId().orElse(null),
                         PayloadSchemas.JSON.writeValueAsString(r.parameters()), JobState.QUEUED, 0, null, null, null, null, null, now, now,
                         null);
                 if (keyed != null) {
                     openByKey.put(keyed, job);
                 }
+                infos.add(0, job);
                 return job;
+            }
+            if (m.getName().equals("list")) {
+                return infos.stream().filter(j -> a[0] == null || j.type().equals(a[0])).filter(j -> a[1] == null
+                        || a[1].equals(j.tenantId())).limit((Integer) a[2]).collect(java.util.stream.Collectors.toList());
             }
             throw new UnsupportedOperationException(m.getName());
         });
@@ -99,8 +110,13 @@ final class Jobs {
                 return false;
             }
 
+            private int beats;
+
             @Override
             public void heartbeat(long doneSoFar, String detail) {
+                if (++beats == cancelAtHeartbeat) {
+                    throw new dev.mamori.platform.job.JobCancelledException(id);
+                }
             }
 
             @Override

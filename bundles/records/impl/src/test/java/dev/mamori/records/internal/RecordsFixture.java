@@ -67,6 +67,8 @@ final class RecordsFixture implements AutoCloseable {
     final Grants grants = new Grants();
     final Map<String, User> accounts = new ConcurrentHashMap<>();
     final Map<String, String> settings = new ConcurrentHashMap<>();
+    /** Tenants in another state than ACTIVE. */
+    final Map<String, dev.mamori.tenant.TenantState> tenantStates = new ConcurrentHashMap<>();
     final RecordsCore core;
     final RecordServiceImpl records;
     final CategoryServiceImpl categories;
@@ -87,7 +89,7 @@ final class RecordsFixture implements AutoCloseable {
         TenantContext tenants = new Tenants();
         core = new RecordsCore(new Jdbc(new UnitDataSource(UnitDataSource.MAIN_STORE, db.dataSource())), vault, tenants,
                 settingsService(), events, UnitOfWork.get(), clock, new Settings(64 * 1024, java.time.Duration.ofDays(30),
-                        1024 * 1024, Set.of("application/pdf", "image/png", "text/plain", "text/csv"), 4L * 1024 * 1024));
+                        1024 * 1024, Set.of("application/pdf", "image/png", "text/plain", "text/csv"), 4L * 1024 * 1024, 3));
         UserService users = users();
         records = new RecordServiceImpl(core, grants, users, tenantService());
         categories = new CategoryServiceImpl(core, grants, users);
@@ -96,8 +98,9 @@ final class RecordsFixture implements AutoCloseable {
         attachments = new AttachmentServiceImpl(core, grants, users);
         imports = new ImportServiceImpl(core, grants, users, jobs.service());
         importJob = new ImportJob(core, records, grants, users);
+        jobs.clock = clock;
         dev.mamori.audit.AuditService audit = audit();
-        exports = new ExportServiceImpl(core, jobs.service(), audit);
+        exports = new ExportServiceImpl(core, jobs.service(), audit, tenantService());
         exportJob = new ExportJob(core, users, audit);
     }
 
@@ -263,14 +266,14 @@ final class RecordsFixture implements AutoCloseable {
                 if (id == null || own.isPresent() && !own.get().equals(id)) {
                     return Optional.empty();
                 }
-                return Optional.of(tenant(id));
+                return Optional.of(tenant(id, tenantStates.getOrDefault(id, dev.mamori.tenant.TenantState.ACTIVE)));
             }
             throw new UnsupportedOperationException(m.getName());
         });
     }
 
-    private static Tenant tenant(String id) {
-        return new Tenant(id, "slug-" + id.substring(0, 8), "Tenant", dev.mamori.tenant.TenantState.ACTIVE, "standard", "jp", null, null,
+    private static Tenant tenant(String id, dev.mamori.tenant.TenantState state) {
+        return new Tenant(id, "slug-" + id.substring(0, 8), "Tenant", state, "standard", "jp", null, null,
                 null, null, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
     }
 

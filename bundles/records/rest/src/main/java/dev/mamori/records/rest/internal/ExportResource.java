@@ -20,6 +20,8 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.error.MamoriException;
+import dev.mamori.records.RecordErrors;
 import dev.mamori.records.ExportRequest;
 import dev.mamori.records.ExportService;
 import dev.mamori.records.RecordExport;
@@ -41,13 +43,34 @@ public class ExportResource {
         this.exports = exports;
     }
 
-    /** What an export is asked for with. */
+    /** What an export is asked for with (the document's view of {@link ExportBody}). */
     @Schema(name = "ExportRequest", description = "An export; without a passphrase the ZIP is protected in transit only")
-    public static final class ExportBody {
+    public static final class ExportRequestView {
         /** Passphrase. */
-        @Schema(description = "Encrypts the ZIP as an OpenPGP message (AES-256, gpg --decrypt opens it): 12 to 256 characters",
+        @Schema(description = "Encrypts the ZIP as an OpenPGP message (AES-256, gpg --decrypt opens it): 12 to 256 characters, "
+                + "no control characters; leave the member out for a plain ZIP (null is refused)",
                 minLength = ExportService.MIN_PASSPHRASE, maxLength = ExportService.MAX_PASSPHRASE, writeOnly = true)
         public String passphrase;
+    }
+
+    /**
+     * The body as read. A passphrase that is present must be a string: {@code null}, a number or
+     * anything else is refused rather than read as "no passphrase" (an outside attack got a plain ZIP
+     * for {@code {"passphrase": null}}).
+     */
+    public static final class ExportBody {
+        private String passphrase;
+        private boolean passphraseInvalid;
+
+        /** @param value the member as sent */
+        @com.fasterxml.jackson.annotation.JsonSetter("passphrase")
+        public void setPassphrase(com.fasterxml.jackson.databind.JsonNode value) {
+            if (value != null && value.isTextual()) {
+                passphrase = value.textValue();
+            } else {
+                passphraseInvalid = true;
+            }
+        }
     }
 
     /** An export started. */
@@ -72,19 +95,26 @@ public class ExportResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @ProblemResponses({ErrorKind.INVALID, ErrorKind.CONFLICT})
+    @ProblemResponses({ErrorKind.INVALID, ErrorKind.CONFLICT, ErrorKind.TOO_MANY_REQUESTS})
     @Operation(operationId = "exportTenant", summary = "Export the tenant", description = "Tenant admins. Everything the tenant "
             + "holds - categories and schemas, records (the trash too), attachments, users with their personal data, the audit log "
             + "with its checkpoints - as one ZIP whose manifest.json lists every file's size and SHA-256, written by a job in "
             + "constant memory. Only the tenant's own accounts download it (never operators or support). Body {} for a plain ZIP. One "
-            + "export per tenant at a time (409 while another is open).",
+            + "export per tenant at a time (409 while another is open), at most export.per.day in 24 hours (429).",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Views.JSON,
-                    schema = @Schema(implementation = ExportBody.class))),
+                    schema = @Schema(implementation = ExportRequestView.class))),
             responses = @ApiResponse(responseCode = "202", description = "Accepted: the job writes it", content = @Content(
                     mediaType = Views.JSON, schema = @Schema(implementation = ExportView.class))))
-    public Response start(ExportBody body) {
-        RecordExport e = exports.start(new ExportRequest(body == null ? null : body.passphrase));
+    public Response start(@io.swagger.v3.oas.annotations.Parameter(hidden = true) ExportBody body) {
+        if (body == null) {
+            throw new MamoriException(RecordErrors.INVALID_EXPORT, "Send {} for a plain ZIP, or {\"passphrase\": \"...\"}.");
+        }
+        if (body.passphraseInvalid) {
+            throw new MamoriException(RecordErrors.INVALID_EXPORT, "passphrase: a string of " + ExportService.MIN_PASSPHRASE + " to "
+                    + ExportService.MAX_PASSPHRASE + " characters; leave it out for a plain ZIP.");
+        }
+        RecordExport e = exports.start(new ExportRequest(body.passphrase));
         ExportView v = new ExportView();
         v.jobId = e.jobId();
         v.artifact = e.artifact();
