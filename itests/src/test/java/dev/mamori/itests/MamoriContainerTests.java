@@ -43,7 +43,7 @@ import dev.mamori.tenant.TenantState;
  * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
  * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends RecordContainerTests {
+public abstract class MamoriContainerTests extends ExportContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
             "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-artifacts",

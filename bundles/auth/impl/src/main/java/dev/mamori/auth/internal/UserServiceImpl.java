@@ -4,14 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -54,8 +51,6 @@ import dev.mamori.platform.event.MamoriEvent;
  */
 @Component(service = UserService.class, configurationPid = AuthConfig.PID)
 public class UserServiceImpl implements UserService {
-    private static final Pattern LOGIN = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
-    private static final Pattern EMPLOYEE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
     private static final int MAX_PERMISSIONS = 50;
 
@@ -69,8 +64,7 @@ public class UserServiceImpl implements UserService {
     private final Attempts attempts;
     private final UnitOfWork units;
     private volatile Duration resetTtl;
-    private volatile Set<String> requiredParticipants = Set.of();
-    private final Map<String, ErasureParticipant> participants = new ConcurrentSkipListMap<>();
+    private final ErasureParticipants participants = new ErasureParticipants();
 
     /** Constructor injection. */
     @Activate
@@ -92,19 +86,16 @@ public class UserServiceImpl implements UserService {
     @Modified
     final void modified(AuthConfig config) {
         this.resetTtl = Duration.ofMinutes(config.reset_token_minutes());
-        this.requiredParticipants = Set.of(config.erasure_participants());
+        participants.require(config.erasure_participants());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addParticipant(ErasureParticipant p, Map<String, Object> props) {
-        Object name = props.get(ErasureParticipant.NAME);
-        if (name instanceof String && !((String) name).isBlank()) {
-            participants.put((String) name, p);
-        }
+        participants.add(p, props);
     }
 
     void removeParticipant(ErasureParticipant p, Map<String, Object> props) {
-        participants.remove(props.get(ErasureParticipant.NAME), p);
+        participants.remove(p, props);
     }
 
     @Override
@@ -124,9 +115,9 @@ public class UserServiceImpl implements UserService {
             throw new MamoriException(PlatformErrors.FORBIDDEN, "Operators create accounts without a password; the person sets "
                     + "it with the reset token.");
         }
-        String login = loginName(n.loginName());
-        String employee = employeeNumber(n.employeeNumber());
-        Set<String> roles = roles(n.roles());
+        String login = UserFields.loginName(n.loginName());
+        String employee = UserFields.employeeNumber(n.employeeNumber());
+        Set<String> roles = UserFields.roles(n.roles());
         Profile profile = Profiles.validate(n.profile());
         if (n.initialPassword() != null) {
             passwords.check(roles, n.initialPassword(), login, profile.email());
@@ -193,7 +184,7 @@ public class UserServiceImpl implements UserService {
     @Override
     public Optional<User> findByEmployeeNumber(String employeeNumber) {
         String tenantId = store.tenants().requireTenantId();
-        if (employeeNumber == null || !EMPLOYEE.matcher(employeeNumber).matches()) {
+        if (employeeNumber == null || !UserFields.validEmployeeNumber(employeeNumber)) {
             return Optional.empty();
         }
         Optional<UserEntity> e = store.tenant(em -> em.createQuery("SELECT u FROM AuthUser u WHERE u.employeeNumber = :e", UserEntity.class)
@@ -227,8 +218,8 @@ public class UserServiceImpl implements UserService {
         if (change == null) {
             return toValue(tenantId, current);
         }
-        String login = change.loginName() == null ? null : loginName(change.loginName());
-        String employee = change.employeeNumber() == null ? null : employeeNumber(change.employeeNumber());
+        String login = change.loginName() == null ? null : UserFields.loginName(change.loginName());
+        String employee = change.employeeNumber() == null ? null : UserFields.employeeNumber(change.employeeNumber());
         Profile profile = change.profile() == null ? null : Profiles.validate(change.profile());
         String emailIndex = profile == null ? current.emailIndex : profiles.emailIndex(tenantId, profile.email());
         checkFree(userId, login, employee, profile == null ? null : emailIndex);
@@ -277,7 +268,7 @@ public class UserServiceImpl implements UserService {
     @Override
     public User setRoles(String userId, Set<String> roles) {
         Callers.requireTenantAdminOrSystem(store.tenants().requireTenantId());
-        Set<String> checked = roles(roles);
+        Set<String> checked = UserFields.roles(roles);
         UserEntity before = live(userId);
         // a password chosen under the ordinary rules may be too weak for an admin (IAM-6): promotion disables it
         boolean promoted = Roles.privileged(checked) && !Roles.privileged(Sessions.roles(before.roles));
@@ -378,14 +369,7 @@ public class UserServiceImpl implements UserService {
         if (!userId.equals(confirmation)) {
             throw invalid("Erasure needs the account id repeated as confirmation; nothing was erased.");
         }
-        Map<String, ErasureParticipant> reached = new TreeMap<>(participants);
-        for (String required : requiredParticipants) {
-            if (!reached.containsKey(required)) {
-                // the person's data kept there would outlive the erasure: refuse rather than skip it (fail closed)
-                throw new MamoriException(PlatformErrors.BUSY, "The erasure needs '" + required + "', which is not running now; "
-                        + "nothing was erased. Try again shortly.", null, Duration.ofSeconds(30));
-            }
-        }
+        Map<String, ErasureParticipant> reached = participants.requireAll();
         String employeeNumber = e.employeeNumber;
         // the key first, on its own: once it is gone the data is unreadable whatever happens next (IAM-5)
         profiles.erase(tenantId, userId);
@@ -393,9 +377,7 @@ public class UserServiceImpl implements UserService {
         // the rest in one unit of work; should the PII store refuse to delete the (now unreadable) profile,
         // nothing is taken back: the account stays erased, and the platform records the incomplete unit
         return units.call(() -> {
-            Map<String, Long> effects = new TreeMap<>();
-            reached.forEach((name, p) -> p.erase(tenantId, userId, employeeNumber)
-                    .forEach((what, n) -> effects.merge(name + "." + what, n, Long::sum)));
+            Map<String, Long> effects = ErasureParticipants.run(reached, tenantId, userId, employeeNumber);
             profiles.delete(userId);
             sessions.revokeAll(Space.of(tenantId), userId);
             return new Erasure(erased(e, pseudonym), effects);
@@ -481,39 +463,6 @@ public class UserServiceImpl implements UserService {
     private User toValue(String tenantId, UserEntity e) {
         return new User(e.id, tenantId, e.loginName, e.employeeNumber, Sessions.roles(e.roles), ScopedPermission.parse(e.permissions),
                 UserState.valueOf(e.state), attempts.locked(e), e.mfaSecret != null, e.createdAt, e.updatedAt);
-    }
-
-    static String loginName(String s) {
-        String n = s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
-        if (!LOGIN.matcher(n).matches() || n.startsWith("erased-")) {
-            throw invalid("A login name is 2-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit "
-                    + "(and not 'erased-').");
-        }
-        return n;
-    }
-
-    static String employeeNumber(String s) {
-        String n = s == null ? "" : s.strip();
-        if (!EMPLOYEE.matcher(n).matches()) {
-            throw invalid("An employee number is 1-64 characters of letters, digits, '.', '_', '/' and '-'.");
-        }
-        return n;
-    }
-
-    static Set<String> roles(Set<String> roles) {
-        if (roles == null || roles.isEmpty()) {
-            throw invalid("An account needs at least one role of " + new TreeSet<>(Roles.TENANT_ROLES) + ".");
-        }
-        Set<String> out = new TreeSet<>();
-        for (String r : roles) {
-            String n = r == null ? "" : r.strip().toLowerCase(Locale.ROOT);
-            if (!Roles.TENANT_ROLES.contains(n)) {
-                throw invalid("'" + Profiles.printable(String.valueOf(r)) + "' is no tenant role; use "
-                        + new TreeSet<>(Roles.TENANT_ROLES) + ".");
-            }
-            out.add(n);
-        }
-        return out;
     }
 
     private static String abbreviated(String s) {

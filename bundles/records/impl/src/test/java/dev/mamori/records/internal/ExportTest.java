@@ -207,6 +207,7 @@ class ExportTest {
             as(t.admin, t.id, () -> fx.exports.start(new ExportRequest(null)));
             fx.jobs.cancelAtHeartbeat = 3; // records page, first attachment, second attachment
             assertThrows(dev.mamori.platform.job.JobCancelledException.class, () -> run(fx, t.admin, t.id));
+            assertEquals("exported 2 attachments", fx.jobs.cancelledAt, "stopped between two files");
             assertEquals(null, artifact(fx, ExportService.ZIP), "no artifact of a cancelled export");
             assertEquals(0, fx.events.of(RecordEvents.EXPORTED).size());
         } finally {

@@ -34,6 +34,8 @@ final class Jobs {
     final List<JobInfo> infos = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** A cancel that arrives at this heartbeat (counted from 1 per run), or never when 0. */
     volatile int cancelAtHeartbeat;
+    /** What the step said at the heartbeat that met the cancel. */
+    volatile String cancelledAt;
 
     JobService service() {
         return (JobService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobService.class}, (p, m, a) -> {
@@ -115,6 +117,7 @@ final class Jobs {
             @Override
             public void heartbeat(long doneSoFar, String detail) {
                 if (++beats == cancelAtHeartbeat) {
+                    cancelledAt = detail;
                     throw new dev.mamori.platform.job.JobCancelledException(id);
                 }
             }
