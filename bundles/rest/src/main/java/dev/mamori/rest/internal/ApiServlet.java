@@ -105,6 +105,12 @@ final class ApiServlet extends HttpServlet {
                         "The Content-Type names a charset this server does not know; use UTF-8.");
                 return;
             }
+            if (request.getContentType() == null && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
+                // a body of no stated type: CXF answers 415 too, but logs an ERROR for it - anyone could fill the error count
+                ServletProblems.write(request, response, 415, "unsupported-media-type", "Unsupported Media Type",
+                        "A request with a body names its type in Content-Type (application/json for the API's JSON bodies).");
+                return;
+            }
             request.setAttribute(CONTEXT, context);
             serve(request, response);
         } finally {

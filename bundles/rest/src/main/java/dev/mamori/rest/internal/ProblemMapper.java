@@ -50,6 +50,11 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (cause instanceof MamoriException) {
             return typed((MamoriException) cause, e);
         }
+        if (clientGone(e)) {
+            // the client broke the connection off mid-body: its mistake (or its network's), not the server's - no ERROR, no trace
+            LOG.debug("Request {}: the client went away: {}", Problems.currentRequestId(), e.toString());
+            return Problems.ofCurrent("request-aborted", 400, "Bad Request", "The request broke off before its body ended.");
+        }
         if (e instanceof WebApplicationException) {
             int status = ((WebApplicationException) e).getResponse().getStatus();
             if (status < 500) {
@@ -124,6 +129,24 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
     static long seconds(Duration d) {
         long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
         return Math.max(1, s);
+    }
+
+    /**
+     * @return whether the chain says the client closed the connection while its request was read or
+     *         its answer written (Jetty's end-of-file, or its parser closed under a reader)
+     */
+    static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.equals("org.eclipse.jetty.io.EofException") || t instanceof java.io.EOFException
+                    || t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().startsWith("Parser is terminated")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** The outermost exception in the chain this mapper knows how to explain. */

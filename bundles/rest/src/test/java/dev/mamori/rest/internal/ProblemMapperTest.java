@@ -155,6 +155,19 @@ class ProblemMapperTest {
     }
 
     @Test
+    @DisplayName("A client that breaks off its body mid-way is a 400, not a 500 with an ERROR and a stack trace (an aborted upload "
+            + "logged two of them)")
+    void clientGoneIsNotAServerError() {
+        for (Throwable gone : new Throwable[] {new IllegalStateException("Parser is terminated: HttpParser{s=CLOSED,5010 of 900000}"),
+            new RuntimeException(new java.io.EOFException("Early EOF"))}) {
+            Problem p = mapper.problemFor(gone);
+            assertEquals(400, p.status, gone.toString());
+            assertEquals("urn:mamori:problem:request-aborted", p.type);
+        }
+        assertEquals(500, mapper.problemFor(new IllegalStateException("something else")).status);
+    }
+
+    @Test
     @DisplayName("SEC-11: JAX-RS client errors keep their status with a fixed detail")
     void webApplicationException() {
         Problem p = mapper.problemFor(new NotFoundException());
