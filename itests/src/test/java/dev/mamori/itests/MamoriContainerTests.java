@@ -54,7 +54,7 @@ public abstract class MamoriContainerTests extends ExportContainerTests {
     private static final Map<String, String> EXPORTS = Map.ofEntries(
             Map.entry("dev.mamori.auth", "2.2.0"), Map.entry("dev.mamori.auth.spi", "1.1.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
-            Map.entry("dev.mamori.platform.db", "2.1.0"), Map.entry("dev.mamori.platform.error", "1.3.0"),
+            Map.entry("dev.mamori.platform.db", "2.2.0"), Map.entry("dev.mamori.platform.error", "1.3.0"),
             Map.entry("dev.mamori.platform.event", "2.2.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "2.1.0"), Map.entry("dev.mamori.rest.spi", "2.3.0"),
             Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),

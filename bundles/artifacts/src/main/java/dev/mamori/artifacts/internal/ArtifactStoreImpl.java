@@ -117,38 +117,17 @@ public class ArtifactStoreImpl implements JobArtifactStore {
         byte[] blob = vault.encrypt(tenantId, KeyPurpose.ATTACHMENTS, content, aad(jobId, name, tenantId, sha));
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement(
-                        "DELETE FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
-                    del.setString(1, tenantId);
-                    del.setString(2, jobId);
-                    del.setString(3, name);
-                    del.executeUpdate();
-                }
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO mamori_job_artifact (" + COLUMNS
-                        + ", content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ins.setString(1, jobId);
-                    ins.setString(2, name);
-                    ins.setString(3, tenantId);
-                    ins.setString(4, mediaType);
-                    ins.setLong(5, content.length);
-                    ins.setString(6, sha);
-                    ins.setLong(7, now.toEpochMilli());
-                    ins.setLong(8, expires.toEpochMilli());
-                    ins.setBytes(9, blob);
-                    ins.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        JobArtifact a = new JobArtifact(jobId, tenantId, name, mediaType, content.length, sha, now, expires);
+        String replaced;
+        try {
+            replaced = replace(a, blob, null);
         } catch (SQLException e) {
             throw unavailable("store", e);
         }
-        return new JobArtifact(jobId, tenantId, name, mediaType, content.length, sha, now, expires);
+        if (replaced != null) {
+            deleteQuietly(replaced);
+        }
+        return a;
     }
 
     @Override
@@ -162,44 +141,10 @@ public class ArtifactStoreImpl implements JobArtifactStore {
         }
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
-        String replaced = null;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement old = c.prepareStatement("SELECT stream_id FROM mamori_job_artifact WHERE tenant_id = ? AND "
-                        + "job_id = ? AND name = ?")) {
-                    old.setString(1, tenantId);
-                    old.setString(2, jobId);
-                    old.setString(3, name);
-                    try (ResultSet rs = old.executeQuery()) {
-                        replaced = rs.next() ? rs.getString(1) : null;
-                    }
-                }
-                try (PreparedStatement del = c.prepareStatement(
-                        "DELETE FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
-                    del.setString(1, tenantId);
-                    del.setString(2, jobId);
-                    del.setString(3, name);
-                    del.executeUpdate();
-                }
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO mamori_job_artifact (" + COLUMNS
-                        + ", stream_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ins.setString(1, jobId);
-                    ins.setString(2, name);
-                    ins.setString(3, tenantId);
-                    ins.setString(4, mediaType);
-                    ins.setLong(5, w.size());
-                    ins.setString(6, w.sha256());
-                    ins.setLong(7, now.toEpochMilli());
-                    ins.setLong(8, expires.toEpochMilli());
-                    ins.setString(9, w.streamId());
-                    ins.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        JobArtifact a = new JobArtifact(jobId, tenantId, name, mediaType, w.size(), w.sha256(), now, expires);
+        String replaced;
+        try {
+            replaced = replace(a, null, w.streamId());
         } catch (SQLException e) {
             deleteQuietly(w.streamId());
             throw unavailable("store", e);
@@ -207,7 +152,57 @@ public class ArtifactStoreImpl implements JobArtifactStore {
         if (replaced != null) {
             deleteQuietly(replaced);
         }
-        return new JobArtifact(jobId, tenantId, name, mediaType, w.size(), w.sha256(), now, expires);
+        return a;
+    }
+
+    /**
+     * Replaces the artifact's row (a retried step writes the same name again) in one transaction: its
+     * content inline, or the stream that holds it.
+     *
+     * @return the stream the replaced row named, whose chunks the caller drops once this committed
+     */
+    private String replace(JobArtifact a, byte[] blob, String streamId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String replaced;
+                try (PreparedStatement old = c.prepareStatement("SELECT stream_id FROM mamori_job_artifact WHERE tenant_id = ? AND "
+                        + "job_id = ? AND name = ?")) {
+                    old.setString(1, a.tenantId());
+                    old.setString(2, a.jobId());
+                    old.setString(3, a.name());
+                    try (ResultSet rs = old.executeQuery()) {
+                        replaced = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+                try (PreparedStatement del = c.prepareStatement(
+                        "DELETE FROM mamori_job_artifact WHERE tenant_id = ? AND job_id = ? AND name = ?")) {
+                    del.setString(1, a.tenantId());
+                    del.setString(2, a.jobId());
+                    del.setString(3, a.name());
+                    del.executeUpdate();
+                }
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO mamori_job_artifact (" + COLUMNS
+                        + ", content, stream_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ins.setString(1, a.jobId());
+                    ins.setString(2, a.name());
+                    ins.setString(3, a.tenantId());
+                    ins.setString(4, a.mediaType());
+                    ins.setLong(5, a.size());
+                    ins.setString(6, a.sha256());
+                    ins.setLong(7, a.createdAt().toEpochMilli());
+                    ins.setLong(8, a.expiresAt().toEpochMilli());
+                    ins.setBytes(9, blob);
+                    ins.setString(10, streamId);
+                    ins.executeUpdate();
+                }
+                c.commit();
+                return replaced;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
     }
 
     private void deleteQuietly(String streamId) {

@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.mamori.platform.db.ChunkedStreams;
 import dev.mamori.platform.job.ArtifactWriter;
 import dev.mamori.vault.KeyPurpose;
 import dev.mamori.vault.VaultService;
@@ -166,89 +167,18 @@ final class ArtifactStreams {
 
     /** Cuts the ciphertext into chunk rows. */
     private OutputStream sink(String tenantId, String streamId) {
-        return new OutputStream() {
-            private final byte[] buffer = new byte[CHUNK];
-            private int filled;
-            private int seq;
-            private boolean closed;
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                while (len > 0) {
-                    int n = Math.min(len, CHUNK - filled);
-                    System.arraycopy(b, off, buffer, filled, n);
-                    filled += n;
-                    off += n;
-                    len -= n;
-                    if (filled == CHUNK) {
-                        insert(tenantId, streamId, seq++, buffer, filled);
-                        filled = 0;
-                    }
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (!closed) {
-                    closed = true;
-                    if (filled > 0) {
-                        insert(tenantId, streamId, seq++, buffer, filled);
-                    }
-                }
-            }
-        };
+        return ChunkedStreams.writer(CHUNK, (seq, data, length) -> insert(tenantId, streamId, seq, data, length));
     }
 
     /** Reads the chunk rows back one at a time. */
     private InputStream source(String streamId) {
-        return new InputStream() {
-            private byte[] current = new byte[0];
-            private int pos;
-            private int seq;
-            private boolean done;
-
-            private boolean fill() throws IOException {
-                while (!done && pos == current.length) {
-                    byte[] next;
-                    try {
-                        next = chunk(streamId, seq++);
-                    } catch (SQLException e) {
-                        throw new IOException("Cannot read an artifact chunk: " + e.getMessage(), e);
-                    }
-                    if (next == null) {
-                        done = true;
-                    } else {
-                        current = next;
-                        pos = 0;
-                    }
-                }
-                return pos < current.length;
+        return ChunkedStreams.reader(seq -> {
+            try {
+                return chunk(streamId, seq);
+            } catch (SQLException e) {
+                throw new IOException("Cannot read an artifact chunk: " + e.getMessage(), e);
             }
-
-            @Override
-            public int read() throws IOException {
-                return fill() ? current[pos++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                if (!fill()) {
-                    return -1;
-                }
-                int n = Math.min(len, current.length - pos);
-                System.arraycopy(current, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
+        });
     }
 
     /** Counts and hashes the plaintext; refuses past the limit; never closes the cipher stream for the writer. */

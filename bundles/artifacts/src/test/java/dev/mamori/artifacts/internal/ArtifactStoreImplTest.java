@@ -413,6 +413,9 @@ class ArtifactStoreImplTest {
         step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", out -> out.write(v2)));
         assertArrayEquals(v2, download(step("t-1"), s, "job-1", "t-1", "export.zip"));
         assertEquals(1, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"), "the old stream's chunks are gone");
+        step("t-1").call(() -> s.write("job-1", "t-1", "export.zip", "application/zip", new byte[] {9}));
+        assertEquals(0, rows("SELECT COUNT(*) FROM mamori_job_artifact_chunk"), "a whole artifact in its place drops the stream");
+        assertArrayEquals(new byte[] {9}, download(step("t-1"), s, "job-1", "t-1", "export.zip"));
     }
 
     @Test

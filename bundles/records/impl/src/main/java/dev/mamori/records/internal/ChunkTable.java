@@ -1,10 +1,11 @@
 package dev.mamori.records.internal;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+
+import dev.mamori.platform.db.ChunkedStreams;
 
 /**
  * A stream stored as chunk rows of one table ({@code tenant_id, <owner>, gen, seq, data}), written
@@ -68,87 +69,11 @@ final class ChunkTable {
 
     /** @return a sink that cuts what is written into chunk rows of one generation */
     OutputStream write(String tenantId, String id, int gen) {
-        return new OutputStream() {
-            private final byte[] buffer = new byte[CHUNK];
-            private int filled;
-            private int seq;
-            private boolean closed;
-
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                while (len > 0) {
-                    int n = Math.min(len, CHUNK - filled);
-                    System.arraycopy(b, off, buffer, filled, n);
-                    filled += n;
-                    off += n;
-                    len -= n;
-                    if (filled == CHUNK) {
-                        flushChunk();
-                    }
-                }
-            }
-
-            private void flushChunk() {
-                writeChunk(tenantId, id, gen, seq++, buffer, filled);
-                filled = 0;
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    if (filled > 0) {
-                        flushChunk();
-                    }
-                }
-            }
-        };
+        return ChunkedStreams.writer(CHUNK, (seq, data, length) -> writeChunk(tenantId, id, gen, seq, data, length));
     }
 
     /** @return the chunks of one generation read back one row at a time */
     InputStream read(String tenantId, String id, int gen) {
-        return new InputStream() {
-            private byte[] current = new byte[0];
-            private int pos;
-            private int seq;
-            private boolean done;
-
-            private boolean fill() {
-                while (!done && pos == current.length) {
-                    byte[] next = chunk(tenantId, id, gen, seq++);
-                    if (next == null) {
-                        done = true;
-                    } else {
-                        current = next;
-                        pos = 0;
-                    }
-                }
-                return pos < current.length;
-            }
-
-            @Override
-            public int read() throws IOException {
-                return fill() ? current[pos++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                if (!fill()) {
-                    return -1;
-                }
-                int n = Math.min(len, current.length - pos);
-                System.arraycopy(current, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
+        return ChunkedStreams.reader(seq -> chunk(tenantId, id, gen, seq));
     }
 }
