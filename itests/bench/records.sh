@@ -43,19 +43,6 @@ HZ=$(getconf CLK_TCK)
 WORK=""
 CHILD=""
 
-server_pid() {
-  local pid
-  [ -n "$WORK" ] && [ -s "$WORK/karaf.pid" ] || return 0
-  pid=$(cat "$WORK/karaf.pid")
-  if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qx -- "-Dkaraf.base=$WORK"; then echo "$pid"; fi
-}
-stop_server() {
-  local pid; pid=$(server_pid)
-  [ -n "$pid" ] || return 0
-  "$WORK/bin/stop" >/dev/null 2>&1 || true
-  for _ in $(seq 1 600); do [ -d "/proc/$pid" ] || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
 drop_dbs() {
   [ "$DB" = pg ] || return 0
   local d
@@ -69,23 +56,11 @@ cleanup() {
   [ -z "$WORK" ] || rm -rf "$WORK"
   drop_dbs
 }
+# shared helpers: the server of $WORK, free ports, properties, CPU ticks
+. "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/::1/$p") 2>/dev/null; then
-      echo "$p"; return 0
-    fi
-  done
-  echo "no free port" >&2; return 1
-}
-set_property() {
-  grep -q "^$2[[:space:]]*=" "$1" || { echo "$2 not in $1" >&2; return 1; }
-  sed -i "s|^$2[[:space:]]*=.*|$2 = $3|" "$1"
-}
 wait_healthy() {
   for _ in $(seq 1 2400); do
     [ "$(curl -sk -o /dev/null -w '%{http_code}' "$BASE/api/v1/health" || true)" = 200 ] && return 0
@@ -101,7 +76,6 @@ driver() { # OUT args...
   CHILD=""
 }
 result() { sed -n "s/^RESULT $1=//p" "$2" | tail -1; }
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
 one_run() {
   local run=$1

@@ -44,44 +44,17 @@ KEEP=0
 CHILD=""
 RACED=0
 
-# the server JVM of this run's folder, if it runs (never a process that merely reuses a stale pid)
-server_pid() {
-  local pid
-  [ -n "$WORK" ] && [ -s "$WORK/karaf.pid" ] || return 0
-  pid=$(cat "$WORK/karaf.pid")
-  if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qx -- "-Dkaraf.base=$WORK"; then echo "$pid"; fi
-}
-stop_server() {
-  local pid; pid=$(server_pid)
-  [ -n "$pid" ] || return 0
-  "$WORK/bin/stop" >/dev/null 2>&1 || true
-  for _ in $(seq 1 600); do [ -d "/proc/$pid" ] || return 0; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
   if [ -n "$CHILD" ]; then kill "$CHILD" 2>/dev/null || true; fi
   stop_server || true
   if [ -n "$WORK" ] && [ "$KEEP" != 1 ]; then rm -rf "$WORK"; fi
   rm -f "$RESULTS"
 }
+# shared helpers: the server of $WORK, free ports, properties, CPU ticks
+. "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# a port nothing answers on, on IPv4 or IPv6 loopback (the server binds the wildcard address)
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/::1/$p") 2>/dev/null; then
-      echo "$p"; return 0
-    fi
-  done
-  echo "no free port" >&2; return 1
-}
-set_property() { # file key value: replaces the key's line, which must be there
-  grep -q "^$2[[:space:]]*=" "$1" || { echo "$2 not in $1" >&2; return 1; }
-  sed -i "s|^$2[[:space:]]*=.*|$2 = $3|" "$1"
-}
 wait_healthy() {
   for _ in $(seq 1 2400); do
     [ "$(curl -sk -o /dev/null -w '%{http_code}' "$BASE/api/v1/health" || true)" = 200 ] && return 0
@@ -108,8 +81,6 @@ hash_ms() {
   result hash_p50_ms "$(cat "$WORK/hash.out")"
 }
 result() { sed -n "s/^RESULT $1=//p" <<<"$2"; }
-# utime + stime (fields 14, 15) in clock ticks; the command name before them may hold spaces
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 # CPU ticks per thread name (digits folded: "qtp123-45" -> "qtpN-N"), for PROFILE=1
 thread_cpu() {
   local t
