@@ -62,6 +62,8 @@ public final class AuthEvents {
      * read of tenant data; target: the user whose data it is).
      */
     public static final EventType PROFILE_READ = EventType.read("auth.profile.read");
+    /** Contacts were decrypted for a delivery (ContactDirectory): the role asked for and how many, never the addresses. @since 2.3 */
+    public static final EventType CONTACTS_READ = EventType.read("auth.contact.read", "role", "count");
     /** A platform account was created; role. */
     public static final EventType PLATFORM_ACCOUNT_CREATED = EventType.of("auth.platform-account.created", "role");
     /** A platform account was changed; change (unlocked, mfa-reset, deactivated, reactivated, password-reset). */

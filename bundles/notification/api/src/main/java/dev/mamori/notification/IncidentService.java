@@ -1,0 +1,41 @@
+package dev.mamori.notification;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Incidents, for operators only (support and every tenant account are refused): opened, changed,
+ * and told to every affected tenant's admins by e-mail and in-app. Every step is an audit event.
+ */
+@ProviderType
+public interface IncidentService {
+    /** @param incident what happened @return it, with its clocks running */
+    Incident open(NewIncident incident);
+
+    /**
+     * @param id      the incident
+     * @param version the version the operator saw (412 if it changed meanwhile)
+     * @param change  what changes
+     * @return it, changed
+     */
+    Incident update(String id, long version, IncidentChange change);
+
+    /**
+     * Queues the incident's notice (the first time) or a progress update (after it) to the admins of
+     * every affected tenant, with the incident's current summary, cause and response and the
+     * operator's message; each sent e-mail is evidence in the audit log.
+     *
+     * @param id      the incident
+     * @param message what the operator adds (1-4,000 characters)
+     * @return it, with its clocks after this notice
+     */
+    Incident notifyTenants(String id, String message);
+
+    /** @param openOnly only those whose response runs @return incidents, newest discovery first */
+    List<Incident> list(boolean openOnly);
+
+    /** @param id the incident @return it, if it exists */
+    Optional<Incident> find(String id);
+}
