@@ -315,6 +315,11 @@ public class DistributionIT {
                 "/trash", Set.of("GET"), "/trash/purge", Set.of("POST"), "/trash/{id}", Set.of("DELETE"),
                 "/trash/{id}/restore", Set.of("POST")));
         expected.putAll(Map.of("/imports", Set.of("POST"), "/exports", Set.of("POST"), "/record-counts/{tenant}", Set.of("GET")));
+        // notifications (issue #19): a user's notices, operators' incidents, the delivery log
+        expected.putAll(Map.of("/notices", Set.of("GET"), "/notices/{id}/read", Set.of("POST"), "/incidents", Set.of("GET", "POST"),
+                "/incidents/{id}", Set.of("GET", "PATCH"), "/incidents/{id}/notices", Set.of("POST"), "/deliveries", Set.of("GET")));
+        expected.putAll(Map.of("/incidents/{id}/evidence", Set.of("GET"), "/announcements", Set.of("GET", "POST"),
+                "/announcements/{id}/cancel", Set.of("POST"), "/sla", Set.of("GET"), "/sla/all", Set.of("GET")));
         assertEquals(expected, operations);
         // exactly two operations work without a session, and the document says so (redocly.yaml's exceptions)
         Set<String> open = new TreeSet<>();

@@ -43,7 +43,7 @@ import dev.mamori.tenant.TenantState;
  * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
  * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends ExportContainerTests {
+public abstract class MamoriContainerTests extends NotificationContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
             "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-artifacts",
@@ -110,7 +110,7 @@ public abstract class MamoriContainerTests extends ExportContainerTests {
                 "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
                 "dev.mamori.flyway.fragment", "dev.mamori.artifacts", "dev.mamori.audit.api", "dev.mamori.audit.impl", "dev.mamori.audit.rest",
                 "dev.mamori.records.api", "dev.mamori.records.impl", "dev.mamori.records.rest", "dev.mamori.notification.api",
-                "dev.mamori.notification.impl"),
+                "dev.mamori.notification.impl", "dev.mamori.notification.rest"),
                 running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
     }

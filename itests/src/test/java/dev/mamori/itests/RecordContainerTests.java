@@ -312,8 +312,16 @@ public abstract class RecordContainerTests extends AuditContainerTests {
         String export = str(https.send(jsonBody(bearer("/api/v1/exports", adminA.bearer)).POST(HttpRequest.BodyPublishers.ofString("{}")))
                 .body(), "jobId");
         jobEnded(adminA, export);
+        // issue #19: an incident that affected A only, and the in-app notice A's admin got of it
+        String incident = match(java.util.regex.Pattern.compile("Incident ([0-9a-f-]{36}) opened"), operator("mamori:incident-open "
+                + "--title Matrix --summary \"A only\" --tenant " + ta.slug()));
+        operator("mamori:incident-notify --message \"Notice for A\" " + incident);
+        String notice = Wait.until("A's in-app notice", java.time.Duration.ofSeconds(60), () -> {
+            HttpResponse<String> r = https.send(bearer("/api/v1/notices", adminA.bearer).GET());
+            return r.statusCode() == 200 ? str(r.body(), "id") : null;
+        });
         List<String> foreign = List.of(record, trashed, attachment, a.id, adminA.id, job, ta.id(), ta.slug(), category, "rejected.csv",
-                export, "export.zip");
+                export, "export.zip", incident, notice);
         java.util.Map<String, String> fresh = new java.util.HashMap<>();
         String doc = https.get("/api/v1/openapi.json").body();
         List<List<String>> pairs = List.of(List.of(record, attachment), List.of(trashed, attachment), List.of(job, "rejected.csv"),
@@ -321,7 +329,7 @@ public abstract class RecordContainerTests extends AuditContainerTests {
         List<OpenApiMatrix.Probe[]> probes = OpenApiMatrix.probes(doc, foreign, pairs,
                 id -> fresh.computeIfAbsent(id, RecordContainerTests::sameShape));
         assertTrue("probes: " + probes.size(), probes.size() > 100);
-        List<String> secrets = List.of("secret of A", a.login, adminA.login, a.employeeNumber, adminA.name, ta.slug() + "\"");
+        List<String> secrets = List.of("secret of A", a.login, adminA.login, a.employeeNumber, adminA.name, ta.slug() + "\"", "Notice for A");
         int calls = 0;
         for (Account who : List.of(adminB, b)) {
             for (OpenApiMatrix.Probe[] pair : probes) {

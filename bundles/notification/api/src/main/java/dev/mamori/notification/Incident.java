@@ -22,11 +22,15 @@ import java.util.List;
  * @param closedAt      when it was resolved or dismissed, or null
  * @param clocks        its obligation clocks now
  * @param version       for optimistic changes
+ * @param outageStart   when the service stopped for the affected tenants, or null
+ * @param outageEnd     when it came back, or null (still out, or none)
+ * @param categories    the affected data categories
  */
 public record Incident(String id, String title, IncidentStatus status, Instant discoveredAt, Instant openedAt, String summary,
         String cause, String response, boolean unlawful, boolean allTenants, int tenants, int noticesSent, Instant lastUpdateAt,
-        Instant closedAt, List<ObligationClock> clocks, long version) {
+        Instant closedAt, List<ObligationClock> clocks, long version, Instant outageStart, Instant outageEnd, List<String> categories) {
     public Incident {
         clocks = List.copyOf(clocks);
+        categories = List.copyOf(categories);
     }
 }

@@ -33,6 +33,14 @@ public interface IncidentService {
      */
     Incident notifyTenants(String id, String message);
 
+    /**
+     * @param id       the incident
+     * @param tenantId operators: an affected tenant (id or slug); a tenant's admins: ignored, their own
+     * @return the tenant's evidence pack
+     * @throws dev.mamori.platform.error.MamoriException not found when the incident did not affect that tenant
+     */
+    EvidencePack evidence(String id, String tenantId);
+
     /** @param openOnly only those whose response runs @return incidents, newest discovery first */
     List<Incident> list(boolean openOnly);
 

@@ -15,7 +15,13 @@ import java.util.List;
  * @param cause        the cause, or null
  * @param response     the first response, or null
  * @param unlawful     an unlawful act
+ * @param categories   the affected data categories (record category names), for the evidence packs
  */
 public record NewIncident(String title, IncidentStatus status, Instant discoveredAt, List<String> tenants, boolean allTenants,
-        String summary, String cause, String response, boolean unlawful) {
+        String summary, String cause, String response, boolean unlawful, List<String> categories) {
+    /** An incident that names no data categories. */
+    public NewIncident(String title, IncidentStatus status, Instant discoveredAt, List<String> tenants, boolean allTenants,
+            String summary, String cause, String response, boolean unlawful) {
+        this(title, status, discoveredAt, tenants, allTenants, summary, cause, response, unlawful, List.of());
+    }
 }

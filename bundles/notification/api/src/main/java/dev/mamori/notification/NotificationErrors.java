@@ -14,8 +14,17 @@ public final class NotificationErrors {
     /** The incident changed since the operator read it. */
     public static final ErrorCode INCIDENT_CHANGED = ErrorCode.of("incident-changed", ErrorKind.PRECONDITION_FAILED,
             "The incident changed meanwhile");
+    /** A change must name the version it replaces (If-Match) and did not. */
+    public static final ErrorCode INCIDENT_VERSION_REQUIRED = ErrorCode.of("incident-version-required", ErrorKind.PRECONDITION_REQUIRED,
+            "If-Match required");
     /** The incident's state does not allow it (a notice for a dismissed incident, a change after it was closed). */
     public static final ErrorCode INCIDENT_CLOSED = ErrorCode.of("incident-closed", ErrorKind.CONFLICT, "Incident closed");
+    /** An announcement's fields break the rules (a maintenance window with too little notice, say). */
+    public static final ErrorCode INVALID_ANNOUNCEMENT = ErrorCode.of("invalid-announcement", ErrorKind.INVALID, "Invalid announcement");
+    /** No such announcement. */
+    public static final ErrorCode NO_SUCH_ANNOUNCEMENT = ErrorCode.of("no-such-announcement", ErrorKind.NOT_FOUND, "No such announcement");
+    /** The announcement went out already. */
+    public static final ErrorCode ANNOUNCEMENT_SENT = ErrorCode.of("announcement-sent", ErrorKind.CONFLICT, "Announcement sent");
     /** No such notice for this caller. */
     public static final ErrorCode NO_SUCH_NOTICE = ErrorCode.of("no-such-notice", ErrorKind.NOT_FOUND, "No such notice");
     /** The caller may not do this (incidents are for operators; notices for their own reader). */

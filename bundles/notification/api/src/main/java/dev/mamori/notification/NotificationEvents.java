@@ -23,6 +23,17 @@ public final class NotificationEvents {
     public static final EventType INCIDENT_NOTIFIED = EventType.of("incident.notified", "kind", "tenants", "textSha256");
     /** An incident's clock is near its deadline or past it: operators were alerted. */
     public static final EventType CLOCK_ALERT = EventType.of("incident.clock.alerted", "clock", "dueAt", "threshold");
+    /** An announcement was written (scheduled or due now). */
+    public static final EventType ANNOUNCEMENT_PUBLISHED = EventType.of("notification.announcement.published", "kind", "sendAt",
+            "allTenants", "tenants", "plans");
+    /** An announcement went out: to how many tenants, with the SHA-256 of its text. */
+    public static final EventType ANNOUNCEMENT_SENT = EventType.of("notification.announcement.sent", "kind", "tenants", "textSha256");
+    /** An announcement was cancelled before it went out. */
+    public static final EventType ANNOUNCEMENT_CANCELLED = EventType.of("notification.announcement.cancelled", "kind");
+    /** Announcements were read (AUD-1). */
+    public static final EventType ANNOUNCEMENTS_READ = EventType.read("notification.announcement.read", "count");
+    /** An incident's evidence pack for a tenant was made (AUD-1). */
+    public static final EventType EVIDENCE_READ = EventType.read("incident.evidence.read", "incident");
     /** A user marked a notice read. */
     public static final EventType NOTICE_MARKED = EventType.of("notification.notice.marked", "template");
     /** A user's notices were read (AUD-1). */

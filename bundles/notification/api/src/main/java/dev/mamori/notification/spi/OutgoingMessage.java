@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param messageId      stable per delivery, e.g. {@code <id@host>}: the same on every attempt
  * @param notificationId the notification it belongs to
+ * @param template       what kind of notification, e.g. {@code incident.notice}
  * @param tenantId       the recipient's tenant, or null for the platform's operators
  * @param userId         the recipient's account, or null for an address from the configuration
  * @param address        the e-mail address, or null where the channel needs none
@@ -19,11 +20,12 @@ import java.util.Objects;
  * @param text           plain text
  * @param html           HTML with everything typed escaped
  */
-public record OutgoingMessage(String messageId, String notificationId, String tenantId, String userId, String address,
+public record OutgoingMessage(String messageId, String notificationId, String template, String tenantId, String userId, String address,
         String displayName, Locale locale, String subject, String text, String html) {
     public OutgoingMessage {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(notificationId, "notificationId");
+        Objects.requireNonNull(template, "template");
         Objects.requireNonNull(locale, "locale");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(text, "text");

@@ -30,6 +30,7 @@ import dev.mamori.notification.NotificationEvents;
 import dev.mamori.notification.spi.DeliveryResult;
 import dev.mamori.notification.spi.NotificationChannel;
 import dev.mamori.notification.spi.OutgoingMessage;
+import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.PlatformPurpose;
 import dev.mamori.platform.event.MamoriEvent;
 import dev.mamori.platform.job.JobHandler;
@@ -54,11 +55,14 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
     static final String OPERATORS = "operators#";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryJob.class);
     private static final int EXPAND_BATCH = 100;
-    private static final int SEND_BATCH = 50;
+    private static final int SEND_BATCH = 200;
     private final NotificationCore core;
     private final Channels channels;
     private final ContactDirectory contacts;
     private final TenantContext tenants;
+    /** The attempts of one batch run on these, so that a slow SMTP exchange does not wait for the one before it. */
+    private final java.util.concurrent.ExecutorService workers;
+    private final int parallel;
 
     /**
      * @param core     stores, templates, events, clock
@@ -73,6 +77,18 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
         this.channels = channels;
         this.contacts = contacts;
         this.tenants = tenants;
+        this.parallel = core.settings().parallel();
+        this.workers = java.util.concurrent.Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "mamori-delivery");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops the attempt threads; an attempt in flight ends on its own, its delivery retried after its lease if unrecorded. */
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        workers.shutdownNow();
     }
 
     @Override
@@ -93,10 +109,30 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
 
     /** @return how many notifications got their deliveries written */
     int expand() {
+        List<Outbox.Row> pending = core.outbox.pending(EXPAND_BATCH);
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        try {
+            // a batch in one unit of work; should it fail, each on its own, so that one cannot hold up the others
+            return core.units.call(() -> {
+                int n = 0;
+                for (Outbox.Row row : pending) {
+                    n += core.outbox.expand(row.id(), recipients(row), core.clock.instant()) ? 1 : 0;
+                }
+                return n;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Writing the deliveries of {} notifications together failed ({}); writing each on its own", pending.size(),
+                    e.toString());
+        }
         int n = 0;
-        for (Outbox.Row row : core.outbox.pending(EXPAND_BATCH)) {
-            boolean done = core.units.call(() -> core.outbox.expand(row.id(), recipients(row), core.clock.instant()));
-            n += done ? 1 : 0;
+        for (Outbox.Row row : pending) {
+            try {
+                n += core.units.call(() -> core.outbox.expand(row.id(), recipients(row), core.clock.instant())) ? 1 : 0;
+            } catch (RuntimeException e) {
+                LOG.warn("Notification {}: its deliveries could not be written ({}); tried again next run", row.id(), e.toString());
+            }
         }
         return n;
     }
@@ -148,26 +184,90 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
         return new Outbox.NewDelivery(UUID.randomUUID().toString(), tenant, recipient, channel, DeliveryState.FAILED, why);
     }
 
-    /** @return how many attempts were made */
+    /**
+     * Takes up to a batch of due deliveries in one unit of work, makes each attempt, and records the
+     * results in one unit; should that fail (a result's event refused, say), each result is recorded
+     * on its own, so that one cannot hold up the others (those that still fail are attempted again
+     * after their lease: at least once).
+     *
+     * <p>A batch that runs past half its lease (a slow or hanging SMTP server) hands the deliveries it has
+     * not tried yet back, untried, so that no lease runs out under an attempt still to be made: another
+     * node taking them then would send them twice.
+     *
+     * @return how many deliveries were taken (attempted or handed back)
+     */
     int send(JobRun<?, ?> run) {
-        Instant now = core.clock.instant();
-        Map<String, Outbox.Row> notifications = new HashMap<>();
-        int n = 0;
-        for (Delivery d : core.outbox.due(now, SEND_BATCH)) {
-            if (run != null && run.cancelRequested()) {
-                break;
-            }
-            Instant start = core.clock.instant();
-            if (!core.outbox.claim(d, start, start.plus(core.settings().lease()))) {
-                continue;
-            }
-            int attempt = d.attempts() + 1;
-            Outbox.Row row = notifications.computeIfAbsent(d.notificationId(), id -> core.outbox.notification(id).orElseThrow());
-            Attempt a = attempt(d, row);
-            record(d, row, attempt, a);
-            n++;
+        List<Delivery> due = core.outbox.due(core.clock.instant(), SEND_BATCH);
+        if (due.isEmpty()) {
+            return 0;
         }
-        return n;
+        Instant start = core.clock.instant();
+        List<Delivery> mine = core.outbox.claimAll(due, start, start.plus(core.settings().lease()));
+        Instant handBack = start.plus(core.settings().lease().dividedBy(2));
+        Map<String, Outbox.Row> notifications = core.outbox.notifications(mine.stream().map(Delivery::notificationId).toList());
+        // the attempts run side by side (delivery.parallel), each in the step's own context
+        ExecutionContext ctx = ExecutionContext.require();
+        List<java.util.concurrent.Future<Done>> futures = new ArrayList<>();
+        for (Delivery d : mine) {
+            Outbox.Row row = notifications.get(d.notificationId());
+            futures.add(workers.submit(() -> {
+                if (run != null && run.cancelRequested()) {
+                    return Done.handedBack(d, "The run was cancelled before this attempt.");
+                }
+                if (core.clock.instant().isAfter(handBack)) {
+                    return Done.handedBack(d, "The batch ran past half its lease before this attempt.");
+                }
+                if (row == null) {
+                    return new Done(d, null, d.attempts() + 1, new Attempt(null, DeliveryResult.refused("Its notification is gone.")));
+                }
+                return ctx.call(() -> new Done(d, row, d.attempts() + 1, attempt(d, row)));
+            }));
+        }
+        List<Done> done = new ArrayList<>();
+        Error fatal = null;
+        for (java.util.concurrent.Future<Done> f : futures) {
+            try {
+                done.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error) {
+                    // the node is dying: nothing more is recorded, the lease brings the deliveries back
+                    fatal = (Error) e.getCause();
+                } else {
+                    LOG.warn("A delivery attempt failed outside its channel: {}", e.getCause().toString());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while delivering", e);
+            }
+        }
+        if (fatal != null) {
+            throw fatal;
+        }
+        try {
+            core.units.run(() -> record(done));
+        } catch (RuntimeException e) {
+            LOG.warn("Recording {} delivery results together failed ({}); recording each on its own", done.size(), e.toString());
+            for (Done x : done) {
+                try {
+                    core.units.run(() -> record(List.of(x)));
+                } catch (RuntimeException one) {
+                    LOG.warn("Delivery {}: its result could not be recorded ({}); it is attempted again after its lease", x.d().id(),
+                            one.toString());
+                }
+            }
+        }
+        return done.size();
+    }
+
+    /** An attempt made, or a delivery handed back untried, to be recorded. */
+    private record Done(Delivery d, Outbox.Row row, int attempt, Attempt a, boolean untried) {
+        Done(Delivery d, Outbox.Row row, int attempt, Attempt a) {
+            this(d, row, attempt, a, false);
+        }
+
+        static Done handedBack(Delivery d, String why) {
+            return new Done(d, null, d.attempts(), new Attempt(null, DeliveryResult.retry(why)), true);
+        }
     }
 
     /** One attempt's message (if it could be made) and result. */
@@ -223,39 +323,59 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
             }
         }
         Templates.Rendered r = core.templates.render(row.template(), locale, row.values());
-        return Optional.of(new OutgoingMessage("<" + d.id() + "@" + core.settings().messageIdDomain() + ">", row.id(), d.tenantId(),
+        return Optional.of(new OutgoingMessage("<" + d.id() + "@" + core.settings().messageIdDomain() + ">", row.id(), row.template(),
+                d.tenantId(),
                 d.recipient().startsWith(OPERATORS) ? null : d.recipient(), address, name, r.locale(), r.subject(), r.text(), r.html()));
     }
 
-    private void record(Delivery d, Outbox.Row row, int attempt, Attempt a) {
+    /** Records attempts' ends, their events and the incidents' notices, in the caller's unit of work. */
+    private void record(List<Done> done) {
         Instant now = core.clock.instant();
-        DeliveryResult r = a.result();
-        core.units.run(() -> {
+        List<Outbox.Finish> finishes = new ArrayList<>();
+        List<String[]> noticed = new ArrayList<>();
+        List<MamoriEvent.Builder> events = new ArrayList<>();
+        for (Done x : done) {
+            Delivery d = x.d();
+            Outbox.Row row = x.row();
+            DeliveryResult r = x.a().result();
+            if (x.untried()) {
+                // due again at once, the attempt not counted
+                finishes.add(new Outbox.Finish(d.id(), DeliveryState.QUEUED, now, null, r.answer(), true));
+                continue;
+            }
+            if (row == null) {
+                finishes.add(new Outbox.Finish(d.id(), DeliveryState.FAILED, now, null, "Its notification is gone."));
+                continue;
+            }
             if (r.status() == DeliveryResult.Status.SENT) {
-                core.outbox.finish(d.id(), DeliveryState.SENT, now, now, r.answer());
+                finishes.add(new Outbox.Finish(d.id(), DeliveryState.SENT, now, now, r.answer()));
+                OutgoingMessage m = x.a().message();
                 MamoriEvent.Builder e = MamoriEvent.builder(NotificationEvents.SENT).target("delivery", d.id())
                         .detail("template", row.template()).detail("channel", d.channel()).detail("recipient", d.recipient())
-                        .detail("attempt", attempt).detail("textSha256", sha256(a.message().subject() + "\n" + a.message().text()))
-                        .detail("messageId", a.message().messageId()).detail("incident", row.incidentId())
-                        .detail("notification", row.id());
-                core.events.publish(d.tenantId() == null ? e : e.tenant(d.tenantId()));
+                        .detail("attempt", x.attempt()).detail("textSha256", sha256(m.subject() + "\n" + m.text()))
+                        .detail("messageId", m.messageId()).detail("incident", row.incidentId()).detail("notification", row.id());
+                events.add(d.tenantId() == null ? e : e.tenant(d.tenantId()));
                 if (row.incidentId() != null && d.tenantId() != null && Notification.EMAIL.equals(d.channel())) {
-                    core.incidents.noticed(row.incidentId(), d.tenantId(), now);
+                    noticed.add(new String[] {row.incidentId(), d.tenantId()});
                 }
-                return;
+                continue;
             }
-            boolean giveUp = r.status() == DeliveryResult.Status.REFUSED || attempt >= core.settings().maxAttempts();
+            boolean giveUp = r.status() == DeliveryResult.Status.REFUSED || x.attempt() >= core.settings().maxAttempts();
             if (!giveUp) {
-                core.outbox.finish(d.id(), DeliveryState.QUEUED, now.plus(core.settings().backoff(attempt)), null, r.answer());
-                return;
+                finishes.add(new Outbox.Finish(d.id(), DeliveryState.QUEUED, now.plus(core.settings().backoff(x.attempt())), null,
+                        r.answer()));
+                continue;
             }
-            core.outbox.finish(d.id(), DeliveryState.FAILED, now, null, r.answer());
+            finishes.add(new Outbox.Finish(d.id(), DeliveryState.FAILED, now, null, r.answer()));
             MamoriEvent.Builder e = MamoriEvent.builder(NotificationEvents.FAILED).target("delivery", d.id())
                     .detail("template", row.template()).detail("channel", d.channel()).detail("recipient", d.recipient())
-                    .detail("attempts", attempt).detail("reason", r.status() == DeliveryResult.Status.REFUSED ? "refused" : "attempts")
+                    .detail("attempts", x.attempt()).detail("reason", r.status() == DeliveryResult.Status.REFUSED ? "refused" : "attempts")
                     .detail("incident", row.incidentId()).detail("notification", row.id()).outcome(MamoriEvent.Outcome.FAILURE);
-            core.events.publish(d.tenantId() == null ? e : e.tenant(d.tenantId()));
-        });
+            events.add(d.tenantId() == null ? e : e.tenant(d.tenantId()));
+        }
+        core.outbox.finishAll(finishes);
+        core.incidents.noticedAll(noticed, now);
+        events.forEach(core.events::publish);
     }
 
     static String sha256(String s) {

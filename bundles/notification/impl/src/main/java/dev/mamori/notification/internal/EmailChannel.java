@@ -52,7 +52,7 @@ import dev.mamori.platform.error.PlatformErrors;
 
 /**
  * E-mail over SMTP with Jakarta Mail (Eclipse Angus): STARTTLS required or SMTPS, AUTH only over
- * TLS, one kept-alive connection reused for the messages of a run. A message has exactly one
+ * TLS, up to {@code connections} kept-alive connections reused for the messages of a run. A message has exactly one
  * recipient (the one the delivery names, checked to be one plain address); every header value
  * that came from typed text is one line and, where not ASCII, RFC 2047-encoded (SEC-8); the HTML
  * part is escaped text (SEC-5); the Message-ID is the delivery's, the same on every attempt.
@@ -74,9 +74,14 @@ public class EmailChannel implements NotificationChannel {
     private final String password;
     private final InternetAddress from;
     private final Duration keepAlive;
-    private final Object lock = new Object();
-    private Transport transport;
-    private Instant lastUse = Instant.EPOCH;
+    /** At most this many connections at once; idle ones are kept for the next message. */
+    private final java.util.concurrent.Semaphore permits;
+    private final java.util.concurrent.LinkedBlockingDeque<Idle> idle = new java.util.concurrent.LinkedBlockingDeque<>();
+    private volatile boolean closed;
+
+    /** A connected transport and when it was last used. */
+    private record Idle(Transport transport, Instant lastUse) {
+    }
 
     /**
      * @param clock  the Date header
@@ -96,6 +101,7 @@ public class EmailChannel implements NotificationChannel {
         this.username = config.username().isBlank() ? null : config.username();
         this.password = config.password();
         this.keepAlive = Duration.ofSeconds(config.keep_alive_seconds());
+        this.permits = new java.util.concurrent.Semaphore(config.connections(), true);
         try {
             this.from = new InternetAddress(MailText.address(config.from().strip()), MailText.oneLine(config.from_name(), 100), "UTF-8");
         } catch (IOException | MamoriException e) {
@@ -143,32 +149,89 @@ public class EmailChannel implements NotificationChannel {
         if (!MESSAGE_ID.matcher(m.messageId()).matches()) {
             return DeliveryResult.refused("Malformed Message-ID.");
         }
-        return withMailLoader(() -> {
-            synchronized (lock) {
-                try {
-                    MimeMessage msg = message(m, to);
-                    Transport t = connected();
-                    t.sendMessage(msg, new Address[] {to});
-                    lastUse = clock.instant();
-                    return DeliveryResult.sent(t instanceof SMTPTransport ? ((SMTPTransport) t).getLastServerResponse() : "sent");
-                } catch (SMTPAddressFailedException e) {
-                    return result(e.getReturnCode(), e.getMessage());
-                } catch (SMTPSendFailedException e) {
-                    close();
-                    return result(e.getReturnCode(), e.getMessage());
-                } catch (SendFailedException e) {
-                    close();
-                    return DeliveryResult.retry(e.getMessage());
-                } catch (AuthenticationFailedException e) {
-                    close();
-                    LOG.warn("The SMTP server {}:{} refused the credentials: {}", host, port, e.getMessage());
-                    return DeliveryResult.retry("Authentication failed: " + e.getMessage());
-                } catch (MessagingException e) {
-                    close();
-                    return DeliveryResult.retry(String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
-                }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DeliveryResult.retry("Interrupted.");
+        }
+        try {
+            return withMailLoader(() -> send(m, to));
+        } finally {
+            permits.release();
+        }
+    }
+
+    /**
+     * Sends on an idle connection without asking it first (Angus's {@code isConnected} costs a NOOP
+     * round trip per message), and on a fresh one when the idle one turns out to be gone; a
+     * connection goes back to the idle ones only after a clean exchange.
+     */
+    private DeliveryResult send(OutgoingMessage m, InternetAddress to) {
+        MimeMessage msg;
+        try {
+            msg = message(m, to);
+        } catch (MessagingException e) {
+            return DeliveryResult.refused("The message could not be made: " + e.getMessage());
+        }
+        Idle reused = takeIdle();
+        if (reused != null) {
+            DeliveryResult r = exchange(reused.transport(), msg, to, true);
+            if (r != null) {
+                return r;
             }
-        });
+        }
+        Transport t;
+        try {
+            t = session.getTransport(protocol);
+            t.connect(host, port, username, username == null ? null : password);
+        } catch (AuthenticationFailedException e) {
+            LOG.warn("The SMTP server {}:{} refused the credentials: {}", host, port, e.getMessage());
+            return DeliveryResult.retry("Authentication failed: " + e.getMessage());
+        } catch (MessagingException e) {
+            return DeliveryResult.retry(String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+        }
+        return exchange(t, msg, to, false);
+    }
+
+    /** @return the result, or null when a reused connection turned out to be gone (nothing was accepted on it) */
+    private DeliveryResult exchange(Transport t, MimeMessage msg, InternetAddress to, boolean reused) {
+        boolean keep = false;
+        try {
+            t.sendMessage(msg, new Address[] {to});
+            keep = true;
+            return DeliveryResult.sent(t instanceof SMTPTransport ? ((SMTPTransport) t).getLastServerResponse() : "sent");
+        } catch (SMTPAddressFailedException e) {
+            // the recipient was refused, the connection is fine
+            keep = true;
+            return result(e.getReturnCode(), e.getMessage());
+        } catch (SMTPSendFailedException e) {
+            return result(e.getReturnCode(), e.getMessage());
+        } catch (SendFailedException e) {
+            return DeliveryResult.retry(e.getMessage());
+        } catch (MessagingException | IllegalStateException e) {
+            if (reused) {
+                return null;
+            }
+            return DeliveryResult.retry(String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+        } finally {
+            if (keep) {
+                keep(t);
+            } else {
+                close(t);
+            }
+        }
+    }
+
+    private Idle takeIdle() {
+        Instant now = clock.instant();
+        for (Idle i; (i = idle.pollFirst()) != null;) {
+            if (Duration.between(i.lastUse(), now).compareTo(keepAlive) <= 0) {
+                return i;
+            }
+            close(i.transport());
+        }
+        return null;
     }
 
     private static DeliveryResult result(int code, String answer) {
@@ -201,35 +264,32 @@ public class EmailChannel implements NotificationChannel {
         return msg;
     }
 
-    private Transport connected() throws MessagingException {
-        Instant now = clock.instant();
-        if (transport != null && (!transport.isConnected() || Duration.between(lastUse, now).compareTo(keepAlive) > 0)) {
-            close();
+    private void keep(Transport t) {
+        if (t == null) {
+            return;
         }
-        if (transport == null) {
-            Transport t = session.getTransport(protocol);
-            t.connect(host, port, username, username == null ? null : password);
-            transport = t;
+        if (closed) {
+            close(t);
+            return;
         }
-        return transport;
+        idle.offerFirst(new Idle(t, clock.instant()));
     }
 
-    private void close() {
-        Transport t = transport;
-        transport = null;
+    private static void close(Transport t) {
         if (t != null) {
             try {
                 t.close();
             } catch (MessagingException e) {
-                LOG.debug("Closing the SMTP connection: {}", e.toString());
+                LOG.debug("Closing an SMTP connection: {}", e.toString());
             }
         }
     }
 
     @Deactivate
     void deactivate() {
-        synchronized (lock) {
-            close();
+        closed = true;
+        for (Idle i; (i = idle.pollFirst()) != null;) {
+            close(i.transport());
         }
     }
 

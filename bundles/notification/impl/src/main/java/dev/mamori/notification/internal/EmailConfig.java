@@ -57,6 +57,11 @@ public @interface EmailConfig {
     @AttributeDefinition(description = "Seconds to connect, and to wait for each answer.", min = "1", max = "300")
     int timeout_seconds() default 30;
 
+    /** @return connections */
+    @AttributeDefinition(description = "SMTP connections at most at once (messages go side by side, up to dev.mamori.notification "
+            + "delivery.parallel).", min = "1", max = "32")
+    int connections() default 4;
+
     /** @return seconds */
     @AttributeDefinition(description = "Seconds an idle SMTP connection is kept open for the next message.", min = "0", max = "300")
     int keep_alive_seconds() default 30;

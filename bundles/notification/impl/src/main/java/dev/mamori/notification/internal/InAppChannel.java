@@ -28,11 +28,7 @@ public class InAppChannel implements NotificationChannel {
             return DeliveryResult.refused("In-app notices are for a tenant's accounts.");
         }
         boolean fresh = core.units.call(() -> core.notices.insert(m.tenantId(), UUID.randomUUID().toString(), m.userId(), m.notificationId(),
-                templateOf(m), m.subject(), m.text(), core.clock.instant()));
+                m.template(), m.subject(), m.text(), core.clock.instant()));
         return DeliveryResult.sent(fresh ? "stored" : "already stored");
-    }
-
-    private String templateOf(OutgoingMessage m) {
-        return core.outbox.notification(m.notificationId()).map(Outbox.Row::template).orElse("unknown");
     }
 }

@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import dev.mamori.auth.Roles;
 import dev.mamori.notification.Audience;
+import dev.mamori.notification.EvidencePack;
 import dev.mamori.notification.Incident;
 import dev.mamori.notification.IncidentChange;
 import dev.mamori.notification.IncidentService;
@@ -31,6 +36,7 @@ import dev.mamori.platform.context.Principal;
 import dev.mamori.platform.context.PrincipalKind;
 import dev.mamori.platform.error.MamoriException;
 import dev.mamori.platform.event.MamoriEvent;
+import dev.mamori.records.RecordService;
 import dev.mamori.tenant.Tenant;
 import dev.mamori.tenant.TenantService;
 import dev.mamori.tenant.TenantState;
@@ -45,6 +51,9 @@ public class IncidentServiceImpl implements IncidentService {
     private final NotificationCore core;
     private final TenantService tenants;
     private final DeliveryWake wake;
+    /** Record counts for the evidence packs; the capability may not be installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile RecordService records;
 
     /**
      * @param core    stores, events, clock
@@ -77,7 +86,8 @@ public class IncidentServiceImpl implements IncidentService {
         String response = text("response", in.response(), false);
         List<String> affected = affected(in);
         IncidentStore.Row row = new IncidentStore.Row(UUID.randomUUID().toString(), title, in.status(), in.discoveredAt(), now, summary,
-                cause, response, in.unlawful(), in.allTenants(), 0, null, null, 1, affected.size(), 0, null);
+                cause, response, in.unlawful(), in.allTenants(), 0, null, null, 1, affected.size(), 0, null, null, null,
+                categories(in.categories()));
         return core.units.call(() -> {
             core.incidents.insert(row, p.id(), affected, now);
             core.events.publish(MamoriEvent.builder(NotificationEvents.INCIDENT_OPENED).target("incident", row.id())
@@ -140,7 +150,8 @@ public class IncidentServiceImpl implements IncidentService {
             IncidentStore.Row changed = new IncidentStore.Row(r.id(), r.title(), status, r.discoveredAt(), r.openedAt(),
                     summary == null ? r.summary() : summary, cause == null ? r.cause() : cause, response == null ? r.response() : response,
                     change.unlawful() == null ? r.unlawful() : change.unlawful(), r.allTenants(), r.noticesSent(), r.lastUpdateAt(),
-                    closedAt, r.version(), r.tenants(), r.noticed(), r.lastNoticedAt());
+                    closedAt, r.version(), r.tenants(), r.noticed(), r.lastNoticedAt(), r.outageStart(), r.outageEnd(), r.categories());
+            changed = outage(changed, change, now);
             if (!core.incidents.update(changed, version, now)) {
                 throw new MamoriException(NotificationErrors.INCIDENT_CHANGED, "The incident changed meanwhile: read it again.");
             }
@@ -148,6 +159,19 @@ public class IncidentServiceImpl implements IncidentService {
                     .detail("status", status).detail("version", version + 1));
             return view(core.incidents.find(r.id(), false).orElseThrow(), now);
         });
+    }
+
+    /** An outage window: a start not in the future, an end after it and not in the future. */
+    private IncidentStore.Row outage(IncidentStore.Row r, IncidentChange change, Instant now) {
+        if (change.outageStart() == null && change.outageEnd() == null) {
+            return r;
+        }
+        Instant start = change.outageStart() != null ? change.outageStart() : r.outageStart();
+        Instant end = change.outageEnd() != null ? change.outageEnd() : r.outageEnd();
+        if (start == null || start.isAfter(now.plus(SKEW)) || (end != null && (!end.isAfter(start) || end.isAfter(now.plus(SKEW))))) {
+            throw invalid("An outage has a start, and an end after it; neither in the future.");
+        }
+        return r.withOutage(start, end);
     }
 
     private static IncidentStatus transition(IncidentStatus from, IncidentStatus to) {
@@ -192,13 +216,45 @@ public class IncidentServiceImpl implements IncidentService {
             NotificationServiceImpl.queue(core, wake, rows, p);
             IncidentStore.Row sent = new IncidentStore.Row(r.id(), r.title(), r.status(), r.discoveredAt(), r.openedAt(), r.summary(),
                     r.cause(), r.response(), r.unlawful(), r.allTenants(), r.noticesSent() + 1, now, r.closedAt(), r.version(), r.tenants(),
-                    r.noticed(), r.lastNoticedAt());
+                    r.noticed(), r.lastNoticedAt(), r.outageStart(), r.outageEnd(), r.categories());
             core.incidents.update(sent, r.version(), now);
             core.events.publish(MamoriEvent.builder(NotificationEvents.INCIDENT_NOTIFIED).target("incident", r.id())
                     .detail("kind", first ? "notice" : "update").detail("tenants", rows.size())
                     .detail("textSha256", DeliveryJob.sha256(text)));
             return view(core.incidents.find(r.id(), false).orElseThrow(), now);
         });
+    }
+
+    @Override
+    public EvidencePack evidence(String id, String tenantId) {
+        ExecutionContext ctx = ExecutionContext.require();
+        Principal p = ctx.requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.USER);
+        String tenant;
+        if (p.kind() == PrincipalKind.USER) {
+            tenant = ctx.tenantId().orElse(null);
+            if (tenant == null || !tenant.equals(p.tenantId().orElse(null)) || !p.hasRole(Roles.TENANT_ADMIN)) {
+                throw new MamoriException(NotificationErrors.FORBIDDEN, "Evidence packs are for operators and the tenant's admins.");
+            }
+        } else {
+            tenant = tenantId == null ? null : tenants.find(tenantId).map(Tenant::id).orElse(null);
+            if (tenant == null) {
+                throw invalid("Name an affected tenant (id or slug).");
+            }
+        }
+        if (id == null || !ID.matcher(id).matches()) {
+            throw noSuch();
+        }
+        IncidentStore.Row r = core.incidents.find(id, false).orElseThrow(IncidentServiceImpl::noSuch);
+        // an incident that did not affect the tenant is, for its admins, one that does not exist
+        Instant noticedAt = core.incidents.noticedAt(r.id(), tenant).orElse(null);
+        if (!core.incidents.tenants(r.id()).contains(tenant)) {
+            throw noSuch();
+        }
+        EvidencePack pack = EvidencePacks.of(core, r, tenant, noticedAt, records,
+                tenants.find(tenant).map(Tenant::displayName).orElse(tenant));
+        core.events.publish(MamoriEvent.builder(NotificationEvents.EVIDENCE_READ).tenant(tenant).target("incident", r.id())
+                .detail("incident", r.id()));
+        return pack;
     }
 
     @Override
@@ -226,7 +282,8 @@ public class IncidentServiceImpl implements IncidentService {
 
     static Incident view(IncidentStore.Row r, Instant now) {
         return new Incident(r.id(), r.title(), r.status(), r.discoveredAt(), r.openedAt(), r.summary(), r.cause(), r.response(),
-                r.unlawful(), r.allTenants(), r.tenants(), r.noticesSent(), r.lastUpdateAt(), r.closedAt(), Clocks.of(r, now), r.version());
+                r.unlawful(), r.allTenants(), r.tenants(), r.noticesSent(), r.lastUpdateAt(), r.closedAt(), Clocks.of(r, now), r.version(),
+                r.outageStart(), r.outageEnd(), r.categories());
     }
 
     private static Principal operator() {
@@ -235,6 +292,25 @@ public class IncidentServiceImpl implements IncidentService {
 
     private static Principal reader() {
         return ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
+    }
+
+    private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    private static List<String> categories(List<String> in) {
+        if (in == null) {
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String c : in) {
+            if (c == null || !CATEGORY.matcher(c).matches()) {
+                throw invalid("A data category is a record category's name: 1-40 lower-case letters, digits or '-'.");
+            }
+            out.add(c);
+        }
+        if (out.size() > 40) {
+            throw invalid("At most 40 data categories.");
+        }
+        return List.copyOf(out);
     }
 
     private static String title(String s) {

@@ -24,13 +24,18 @@ final class IncidentStore {
     /** An incident as stored, with its tenant counts. */
     record Row(String id, String title, IncidentStatus status, Instant discoveredAt, Instant openedAt, String summary, String cause,
             String response, boolean unlawful, boolean allTenants, int noticesSent, Instant lastUpdateAt, Instant closedAt, long version,
-            int tenants, int noticed, Instant lastNoticedAt) {
+            int tenants, int noticed, Instant lastNoticedAt, Instant outageStart, Instant outageEnd, List<String> categories) {
+        /** @return this row with another outage window */
+        Row withOutage(Instant start, Instant end) {
+            return new Row(id, title, status, discoveredAt, openedAt, summary, cause, response, unlawful, allTenants, noticesSent,
+                    lastUpdateAt, closedAt, version, tenants, noticed, lastNoticedAt, start, end, categories);
+        }
     }
 
     void insert(Row r, String openedBy, List<String> tenantIds, Instant now) {
         jdbc.sql("open an incident", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO mamori_incident (" + COLUMNS + ", opened_by, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, 1, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO mamori_incident (" + COLUMNS + ", opened_by, updated_at, "
+                    + "affected_categories) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, 1, ?, ?, ?)")) {
                 ps.setString(1, r.id());
                 ps.setString(2, r.title());
                 ps.setString(3, r.status().name());
@@ -43,6 +48,7 @@ final class IncidentStore {
                 ps.setBoolean(10, r.allTenants());
                 ps.setString(11, openedBy);
                 ps.setLong(12, now.toEpochMilli());
+                ps.setString(13, r.categories().isEmpty() ? null : String.join(",", r.categories()));
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO mamori_incident_tenant (incident_id, tenant_id) VALUES (?, ?)")) {
@@ -83,7 +89,7 @@ final class IncidentStore {
                 + "i.notices_sent, i.last_update_at, i.closed_at, i.version, "
                 + "(SELECT COUNT(*) FROM mamori_incident_tenant t WHERE t.incident_id = i.id), "
                 + "(SELECT COUNT(t.noticed_at) FROM mamori_incident_tenant t WHERE t.incident_id = i.id), "
-                + "(SELECT MAX(t.noticed_at) FROM mamori_incident_tenant t WHERE t.incident_id = i.id) "
+                + "(SELECT MAX(t.noticed_at) FROM mamori_incident_tenant t WHERE t.incident_id = i.id), i.outage_start, i.outage_end, i.affected_categories "
                 + "FROM mamori_incident i " + where;
     }
 
@@ -94,11 +100,16 @@ final class IncidentStore {
                 Long last = rs.getObject(12, Long.class);
                 Long closed = rs.getObject(13, Long.class);
                 Long lastNoticed = rs.getObject(17, Long.class);
+                Long outageStart = rs.getObject(18, Long.class);
+                Long outageEnd = rs.getObject(19, Long.class);
+                String categories = rs.getString(20);
                 out.add(new Row(rs.getString(1), rs.getString(2), IncidentStatus.valueOf(rs.getString(3)), Instant.ofEpochMilli(rs.getLong(4)),
                         Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
                         rs.getBoolean(10), rs.getInt(11), last == null ? null : Instant.ofEpochMilli(last),
                         closed == null ? null : Instant.ofEpochMilli(closed), rs.getLong(14), rs.getInt(15), rs.getInt(16),
-                        lastNoticed == null ? null : Instant.ofEpochMilli(lastNoticed)));
+                        lastNoticed == null ? null : Instant.ofEpochMilli(lastNoticed),
+                        outageStart == null ? null : Instant.ofEpochMilli(outageStart), outageEnd == null ? null : Instant.ofEpochMilli(outageEnd),
+                        categories == null || categories.isEmpty() ? List.of() : List.of(categories.split(","))));
             }
         }
         return out;
@@ -108,8 +119,8 @@ final class IncidentStore {
     boolean update(Row r, long expectedVersion, Instant now) {
         return jdbc.sql("change an incident", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_incident SET status = ?, summary = ?, cause = ?, response = ?, "
-                    + "unlawful = ?, notices_sent = ?, last_update_at = ?, closed_at = ?, version = version + 1, updated_at = ? "
-                    + "WHERE id = ? AND version = ?")) {
+                    + "unlawful = ?, notices_sent = ?, last_update_at = ?, closed_at = ?, version = version + 1, updated_at = ?, "
+                    + "outage_start = ?, outage_end = ? WHERE id = ? AND version = ?")) {
                 ps.setString(1, r.status().name());
                 ps.setString(2, r.summary());
                 ps.setString(3, r.cause());
@@ -119,8 +130,10 @@ final class IncidentStore {
                 setInstant(ps, 7, r.lastUpdateAt());
                 setInstant(ps, 8, r.closedAt());
                 ps.setLong(9, now.toEpochMilli());
-                ps.setString(10, r.id());
-                ps.setLong(11, expectedVersion);
+                setInstant(ps, 10, r.outageStart());
+                setInstant(ps, 11, r.outageEnd());
+                ps.setString(12, r.id());
+                ps.setLong(13, expectedVersion);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -139,6 +152,65 @@ final class IncidentStore {
                 }
                 return out;
             }
+        });
+    }
+
+    /** An outage window of an incident, with the tenants it affected. */
+    record Outage(Instant start, Instant end, List<String> tenants) {
+    }
+
+    /** @return outages overlapping [from, to) that affected the tenant */
+    List<Outage> outages(String tenantId, Instant from, Instant to) {
+        return jdbc.sql("read outages", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.outage_start, i.outage_end FROM mamori_incident i JOIN "
+                    + "mamori_incident_tenant t ON t.incident_id = i.id WHERE t.tenant_id = ? AND i.outage_start IS NOT NULL AND "
+                    + "i.outage_start < ? AND (i.outage_end IS NULL OR i.outage_end > ?)")) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, to.toEpochMilli());
+                ps.setLong(3, from.toEpochMilli());
+                List<Outage> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Long end = rs.getObject(2, Long.class);
+                        out.add(new Outage(Instant.ofEpochMilli(rs.getLong(1)), end == null ? to : Instant.ofEpochMilli(end), List.of(tenantId)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** @return when the tenant's first notice e-mail went out, if it did */
+    Optional<Instant> noticedAt(String incidentId, String tenantId) {
+        return jdbc.sql("read a notice time", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT noticed_at FROM mamori_incident_tenant WHERE incident_id = ? AND tenant_id = ?")) {
+                ps.setString(1, incidentId);
+                ps.setString(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    Long v = rs.next() ? rs.getObject(1, Long.class) : null;
+                    return Optional.ofNullable(v).map(Instant::ofEpochMilli);
+                }
+            }
+        });
+    }
+
+    /** Tenants' first e-mails of incidents went out: pairs of incident and tenant, in one round trip. */
+    void noticedAll(List<String[]> incidentTenant, Instant at) {
+        if (incidentTenant.isEmpty()) {
+            return;
+        }
+        jdbc.sql("record notices", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_incident_tenant SET noticed_at = ? WHERE incident_id = ? "
+                    + "AND tenant_id = ? AND noticed_at IS NULL")) {
+                for (String[] p : incidentTenant) {
+                    ps.setLong(1, at.toEpochMilli());
+                    ps.setString(2, p[0]);
+                    ps.setString(3, p[1]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
         });
     }
 

@@ -41,6 +41,25 @@ public @interface NotificationConfig {
             + "and once when it is overdue.")
     String[] alert_before_hours() default {"24", "6"};
 
+    /** @return threads */
+    @AttributeDefinition(description = "Delivery attempts made side by side (each e-mail on one of the e-mail channel's kept-alive "
+            + "connections).", min = "1", max = "32")
+    int delivery_parallel() default 4;
+
+    /** @return hours */
+    @AttributeDefinition(description = "Planned maintenance is announced at least this many hours before its window starts (OPS-5); "
+            + "only such windows are left out of the availability figures.", min = "1", max = "2160")
+    int maintenance_notice_hours() default 72;
+
+    /** @return minutes */
+    @AttributeDefinition(description = "At most one error alert to operators per this many minutes; errors logged meanwhile go into "
+            + "the next one, counted (AUD-5).", min = "1", max = "1440")
+    int error_alert_minutes() default 15;
+
+    /** @return percent */
+    @AttributeDefinition(description = "Monthly availability target (OPS-5): operators are alerted when a month ends below it.")
+    String sla_target_percent() default "99";
+
     /** @return domain */
     @AttributeDefinition(description = "The right-hand side of Message-IDs (<delivery-id@domain>).")
     String message_id_domain() default "mamori.local";

@@ -28,6 +28,8 @@ public class NotificationCore {
     final Outbox outbox;
     final NoticeStore notices;
     final IncidentStore incidents;
+    final AnnouncementStore announcements;
+    final AvailabilityStore availability;
     final Templates templates = new Templates();
     final EventPublisher events;
     final UnitOfWork units;
@@ -53,6 +55,8 @@ public class NotificationCore {
         this.outbox = new Outbox(jdbc);
         this.notices = new NoticeStore(jdbc);
         this.incidents = new IncidentStore(jdbc);
+        this.announcements = new AnnouncementStore(jdbc);
+        this.availability = new AvailabilityStore(jdbc);
         this.events = events;
         this.units = units;
         this.clock = clock;

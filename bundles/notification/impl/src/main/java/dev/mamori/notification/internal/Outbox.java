@@ -158,11 +158,100 @@ final class Outbox {
         });
     }
 
+    /**
+     * Takes the deliveries for one attempt each, in one round trip: only those still due (another
+     * node did not take them).
+     *
+     * @return those this node has
+     */
+    List<Delivery> claimAll(List<Delivery> due, Instant now, Instant leaseEnd) {
+        return jdbc.sql("claim deliveries", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = 'SENDING', attempts = attempts + 1, "
+                    + "next_at = ? WHERE id = ? AND state IN ('QUEUED', 'SENDING') AND next_at <= ? AND attempts = ?")) {
+                for (Delivery d : due) {
+                    ps.setLong(1, leaseEnd.toEpochMilli());
+                    ps.setString(2, d.id());
+                    ps.setLong(3, now.toEpochMilli());
+                    ps.setInt(4, d.attempts());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                List<Delivery> mine = new ArrayList<>();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 1) {
+                        mine.add(due.get(i));
+                    }
+                }
+                return mine;
+            }
+        });
+    }
+
+    /** An attempt's end to record; {@code untried}: handed back before its attempt, which is not counted. */
+    record Finish(String id, DeliveryState state, Instant nextAt, Instant sentAt, String answer, boolean untried) {
+        Finish(String id, DeliveryState state, Instant nextAt, Instant sentAt, String answer) {
+            this(id, state, nextAt, sentAt, answer, false);
+        }
+    }
+
+    /** Records attempts' ends in one round trip. */
+    void finishAll(List<Finish> finishes) {
+        if (finishes.isEmpty()) {
+            return;
+        }
+        jdbc.sql("record deliveries", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = ?, next_at = ?, sent_at = ?, answer = ?, "
+                    + "attempts = attempts - ? WHERE id = ?")) {
+                for (Finish f : finishes) {
+                    ps.setString(1, f.state().name());
+                    ps.setLong(2, f.nextAt().toEpochMilli());
+                    if (f.sentAt() == null) {
+                        ps.setNull(3, Types.BIGINT);
+                    } else {
+                        ps.setLong(3, f.sentAt().toEpochMilli());
+                    }
+                    ps.setString(4, f.answer() == null ? null : MailText.shorten(f.answer(), 500));
+                    ps.setInt(5, f.untried() ? 1 : 0);
+                    ps.setString(6, f.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** @return the notifications with these ids */
+    Map<String, Row> notifications(java.util.Collection<String> ids) {
+        Map<String, Row> out = new java.util.HashMap<>();
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += 100) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + 100));
+            jdbc.sql("read notifications", c -> {
+                String marks = String.join(",", java.util.Collections.nCopies(part.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, template, audience, tenant_id, user_id, channels, vals, "
+                        + "incident_id, created_at FROM mamori_notification WHERE id IN (" + marks + ")")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        ps.setString(i + 1, part.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Row r = row(rs);
+                            out.put(r.id(), r);
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
     /** Records an attempt's end. */
     void finish(String id, DeliveryState state, Instant nextAt, Instant sentAt, String answer) {
         jdbc.sql("record a delivery", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = ?, next_at = ?, sent_at = ?, answer = ? "
-                    + "WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = ?, next_at = ?, sent_at = ?, answer = ?, "
+                    + "attempts = attempts - ? WHERE id = ?")) {
                 ps.setString(1, state.name());
                 ps.setLong(2, nextAt.toEpochMilli());
                 if (sentAt == null) {
@@ -190,6 +279,33 @@ final class Outbox {
                 }
                 ps.setInt(i, limit);
                 return deliveries(ps);
+            }
+        });
+    }
+
+    /** A notification of an incident to a tenant, with one of its deliveries (null fields before expansion). */
+    record IncidentLine(String notificationId, String template, Instant queuedAt, String deliveryId, String channel, String recipient,
+            DeliveryState state, Instant sentAt, String answer) {
+    }
+
+    List<IncidentLine> forIncident(String incidentId, String tenantId) {
+        return jdbc.sql("read an incident's notifications", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.id, n.template, n.created_at, d.id, d.channel, d.recipient, d.state, "
+                    + "d.sent_at, d.answer FROM mamori_notification n LEFT JOIN mamori_delivery d ON d.notification_id = n.id "
+                    + "WHERE n.incident_id = ? AND n.tenant_id = ? ORDER BY n.created_at, n.id, d.channel, d.recipient")) {
+                ps.setString(1, incidentId);
+                ps.setString(2, tenantId);
+                List<IncidentLine> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Long sent = rs.getObject(8, Long.class);
+                        String state = rs.getString(7);
+                        out.add(new IncidentLine(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4),
+                                rs.getString(5), rs.getString(6), state == null ? null : DeliveryState.valueOf(state),
+                                sent == null ? null : Instant.ofEpochMilli(sent), rs.getString(9)));
+                    }
+                }
+                return out;
             }
         });
     }

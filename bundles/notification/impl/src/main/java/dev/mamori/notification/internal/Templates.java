@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  */
 final class Templates {
     /** Templates this capability knows. */
-    static final Set<String> NAMES = Set.of("incident.notice", "incident.update", "incident.alert");
+    static final Set<String> NAMES = Set.of("incident.notice", "incident.update", "incident.alert", "announcement", "error.alert",
+            "sla.alert");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9]*)\\}");
+    private static final Pattern LABEL = Pattern.compile("\\{([a-zA-Z][a-zA-Z0-9]*)Label\\}");
     private static final int MAX_SUBJECT = 200;
     private final Properties en = load("en");
     private final Properties ja = load("ja");
@@ -39,12 +41,32 @@ final class Templates {
         Properties p = Locale.JAPANESE.getLanguage().equals(locale.getLanguage()) ? ja : en;
         Locale used = p == ja ? Locale.JAPANESE : Locale.ENGLISH;
         String unknown = p.getProperty("unknown");
-        String subject = MailText.oneLine(fill(p.getProperty(template + ".subject"), values, unknown), MAX_SUBJECT);
-        String text = MailText.body(fill(p.getProperty(template + ".text"), values, unknown));
+        String subject = MailText.oneLine(fill(labels(p.getProperty(template + ".subject"), values, p), values, unknown), MAX_SUBJECT);
+        String text = MailText.body(fill(labels(p.getProperty(template + ".text"), values, p), values, unknown));
         String html = "<!DOCTYPE html>\n<html lang=\"" + used.getLanguage() + "\"><head><meta charset=\"UTF-8\"><title>"
                 + MailText.html(subject) + "</title></head><body><p>" + MailText.html(text).replace("\n\n", "</p>\n<p>").replace("\n", "<br>\n")
                 + "</p></body></html>\n";
         return new Rendered(used, subject, text, html);
+    }
+
+    /**
+     * {@code {xLabel}} becomes the template's own text {@code x.<value of x>} (a kind's name in the
+     * recipient's language, say): template text, so it may hold placeholders the second pass fills;
+     * values are never scanned again.
+     */
+    private static String labels(String pattern, Map<String, String> values, Properties p) {
+        if (pattern == null) {
+            throw new IllegalArgumentException("No such template");
+        }
+        Matcher m = LABEL.matcher(pattern);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = values.get(m.group(1));
+            String label = v == null ? null : p.getProperty(m.group(1) + "." + v);
+            m.appendReplacement(out, Matcher.quoteReplacement(label != null ? label : m.group()));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static String fill(String pattern, Map<String, String> values, String unknown) {

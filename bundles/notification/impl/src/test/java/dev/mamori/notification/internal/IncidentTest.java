@@ -180,4 +180,42 @@ class IncidentTest {
                 () -> f.incidents.open(new NewIncident("x", IncidentStatus.CONFIRMED, f.clock.instant(), List.of("no-such-tenant"), false,
                         "s", null, null, false)))).code());
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    @DisplayName("An affected tenant's evidence pack: categories with its record counts, the notice and its deliveries, APPI dates; "
+            + "for operators and that tenant's admins only")
+    void evidence(String db) {
+        open(db);
+        String a = f.tenant("A", "a@a.example", "ja");
+        String b = f.tenant("B", "b@b.example", "ja");
+        f.recordCounts.put(a, List.of(new dev.mamori.records.CategoryCount("health-checkup", 10, 2),
+                new dev.mamori.records.CategoryCount("attributes", 5, 0)));
+        Incident i = NotificationFixture.asOperator(() -> f.incidents.open(new NewIncident("Leak", IncidentStatus.CONFIRMED, f.clock.instant(),
+                List.of(a), false, "What happened.", null, null, true, List.of("health-checkup", "stress-check"))));
+        NotificationFixture.asOperator(() -> f.incidents.notifyTenants(i.id(), "First notice."));
+        f.clock.advance(Duration.ofMinutes(3));
+        f.deliver();
+        var pack = NotificationFixture.asOperator(() -> f.incidents.evidence(i.id(), a));
+        assertEquals(List.of(new dev.mamori.notification.EvidencePack.CategoryRecords("health-checkup", 12),
+                new dev.mamori.notification.EvidencePack.CategoryRecords("stress-check", 0)), pack.categories());
+        List<String> steps = pack.timeline().stream().map(dev.mamori.notification.EvidencePack.TimelineEntry::what).toList();
+        assertEquals(List.of("discovered", "opened", "notice-queued", "delivered", "delivered"), steps);
+        assertTrue(pack.timeline().stream().noneMatch(t -> t.detail().contains("a@a.example")), "no address");
+        assertEquals(f.clock.instant(), pack.noticedAt());
+        assertEquals(i.discoveredAt().plus(Duration.ofDays(60)), pack.appiFinalDue(), "unlawful: 60 days");
+        assertEquals(i.discoveredAt().plus(Duration.ofDays(5)), pack.appiPreliminaryDue());
+        Principal adminA = Principal.user(f.admin(a), a, Set.of(Roles.TENANT_ADMIN));
+        assertEquals(pack.timeline(), NotificationFixture.as(adminA, a, () -> f.incidents.evidence(i.id(), b)).timeline(),
+                "the tenant's admin gets their own, whatever they name");
+        Principal adminB = Principal.user(f.admin(b), b, Set.of(Roles.TENANT_ADMIN));
+        assertEquals(NotificationErrors.NO_SUCH_INCIDENT.code(), assertThrows(MamoriException.class, () -> NotificationFixture.as(adminB, b,
+                () -> f.incidents.evidence(i.id(), null))).code(), "an incident that did not affect B does not exist for B");
+        assertEquals(NotificationErrors.NO_SUCH_INCIDENT.code(), assertThrows(MamoriException.class, () -> NotificationFixture.asOperator(
+                () -> f.incidents.evidence(i.id(), b))).code());
+        assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class, () -> NotificationFixture.as(Principal.user("e-1", a,
+                Set.of(Roles.EMPLOYEE)), a, () -> f.incidents.evidence(i.id(), null))).kind());
+        assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class, () -> NotificationFixture.as(Principal.support("s", Set.of(
+                Roles.SUPPORT)), null, () -> f.incidents.evidence(i.id(), a))).kind());
+    }
 }

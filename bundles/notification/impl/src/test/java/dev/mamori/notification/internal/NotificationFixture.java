@@ -61,14 +61,34 @@ final class NotificationFixture implements AutoCloseable {
     final IncidentServiceImpl incidents;
     final DeliveryJob delivery;
     final ClockWatch watch;
+    final AnnouncementServiceImpl announcements;
+    final AnnouncementJob announcementJob;
+    final SlaServiceImpl sla;
+    final SlaJob slaJob;
+    final ErrorWatch errorWatch;
+    final AvailabilityProbe probe;
+    /** What the audit capability's appender counted, as the error watch reads it. */
+    final Map<String, dev.mamori.audit.ErrorCount> logged = new ConcurrentHashMap<>();
+    /** Whether the health report says ready. */
+    volatile boolean ready = true;
+    /** Record counts by tenant, as the records capability answers them. */
+    final Map<String, List<dev.mamori.records.CategoryCount>> recordCounts = new ConcurrentHashMap<>();
     volatile Settings settings;
 
     NotificationFixture(TestDatabase db) {
+        this(db, db.dataSource());
+    }
+
+    /** @param pooled the database as the services reach it (a pool, for the benchmark) */
+    NotificationFixture(TestDatabase db, javax.sql.DataSource pooled) {
         this.db = db;
         Migrations.migrate(db.dataSource(), NotificationCore.class, "dev/mamori/notification/db", "mamori_schema_notification");
         settings = new Settings(List.of("ops@example.net"), Locale.JAPANESE, 3, Duration.ofSeconds(30), Duration.ofMinutes(10),
-                Duration.ofMinutes(5), List.of(Duration.ofHours(24), Duration.ofHours(6)), "mamori.test");
-        core = new NotificationCore(new Jdbc(new UnitDataSource(UnitDataSource.MAIN_STORE, db.dataSource())), events, UnitOfWork.get(),
+                Duration.ofMinutes(5), List.of(Duration.ofHours(24), Duration.ofHours(6)), "mamori.test",
+                Duration.ofHours(72), Duration.ofMinutes(15), java.math.BigDecimal.valueOf(99),
+                // the benchmark tries other widths; tests keep the shipped default
+                Integer.getInteger("bench.parallel", 4));
+        core = new NotificationCore(new Jdbc(new UnitDataSource(UnitDataSource.MAIN_STORE, pooled)), events, UnitOfWork.get(),
                 clock, settings) {
             @Override
             Settings settings() {
@@ -88,6 +108,17 @@ final class NotificationFixture implements AutoCloseable {
         channels.put("in-app", new InAppChannel(core));
         delivery = new DeliveryJob(core, channels, directory(), new Tenants());
         watch = new ClockWatch(core, wake);
+        incidents.records = records();
+        announcements = new AnnouncementServiceImpl(core, tenantService, wake);
+        announcementJob = new AnnouncementJob(core, announcements);
+        sla = new SlaServiceImpl(core, tenantService);
+        slaJob = new SlaJob(core, sla, wake);
+        errorWatch = new ErrorWatch(core, () -> {
+            ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
+            return Map.copyOf(logged);
+        }, wake);
+        probe = new AvailabilityProbe(core, () -> new dev.mamori.platform.health.HealthReport(ready, Map.of("database", ready
+                ? dev.mamori.platform.health.HealthStatus.up("ok") : dev.mamori.platform.health.HealthStatus.down("gone"))));
     }
 
     static NotificationFixture h2() {
@@ -174,6 +205,30 @@ final class NotificationFixture implements AutoCloseable {
                 return c.tenantId().orElseThrow();
             }
         };
+    }
+
+    private dev.mamori.records.RecordService records() {
+        return (dev.mamori.records.RecordService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {dev.mamori.records.RecordService.class}, (p, m, a) -> {
+                    if (!m.getName().equals("count")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    return recordCounts.getOrDefault((String) a[0], List.of());
+                });
+    }
+
+    /** Runs work as the platform itself (a job's context). */
+    static <T> T system(Supplier<T> work) {
+        return ExecutionContext.system("job").call(work);
+    }
+
+    /** A tenant with a plan. */
+    String tenant(String name, String plan) {
+        String id = tenant(name, name.toLowerCase(java.util.Locale.ROOT).replace(' ', '.') + "@example.jp", "ja");
+        Tenant t = tenants.get(id);
+        tenants.put(id, new Tenant(id, t.slug(), name, TenantState.ACTIVE, plan, "jp", null, null, null, null, t.createdAt(), t.updatedAt(),
+                t.stateChangedAt()));
+        return id;
     }
 
     private TenantService tenantService() {

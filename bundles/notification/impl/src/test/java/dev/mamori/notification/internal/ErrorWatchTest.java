@@ -1,0 +1,71 @@
+package dev.mamori.notification.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import dev.mamori.audit.ErrorCount;
+import dev.mamori.notification.spi.DeliveryResult;
+import dev.mamori.notification.spi.OutgoingMessage;
+
+@DisplayName("AUD-5: logged errors become operator alerts, grouped by logger, one per 15 minutes, a storm one line with its count")
+class ErrorWatchTest {
+    private NotificationFixture f;
+    private final List<OutgoingMessage> mails = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        f = NotificationFixture.h2();
+        f.channel("email", m -> {
+            mails.add(m);
+            return DeliveryResult.sent("250 OK");
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    private long check() {
+        return NotificationFixture.system(f.errorWatch::check);
+    }
+
+    private void logged(String logger, long count, String message) {
+        f.logged.put(logger, new ErrorCount(count, OffsetDateTime.ofInstant(f.clock.instant(), f.clock.getZone()), message));
+    }
+
+    @Test
+    void stormsAreCountedAndRateLimited() {
+        assertEquals(0, check(), "nothing logged, nothing sent");
+        logged("dev.mamori.vault.internal.VaultKeys", 5, "Keystore unreadable");
+        assertEquals(5, check());
+        assertEquals(0, check(), "nothing new");
+        logged("dev.mamori.vault.internal.VaultKeys", 1005, "Keystore unreadable");
+        logged("org.eclipse.jetty.server.HttpChannel", 2, "Handler failed\r\nBcc: x@y.example");
+        f.clock.advance(Duration.ofMinutes(5));
+        assertEquals(0, check(), "within 15 minutes of the last alert: held back");
+        f.clock.advance(Duration.ofMinutes(11));
+        assertEquals(1002, check(), "the storm and the other logger in one alert");
+        f.deliver();
+        assertEquals(2, mails.size());
+        OutgoingMessage storm = mails.get(1);
+        assertTrue(storm.text().contains("1000 x dev.mamori.vault.internal.VaultKeys: Keystore unreadable"), storm.text());
+        assertTrue(storm.text().contains("2 x org.eclipse.jetty.server.HttpChannel: Handler failed Bcc: x@y.example"), storm.text());
+        assertTrue(storm.subject().contains("1002"), storm.subject());
+        // the node restarted: its counts begin again
+        logged("dev.mamori.vault.internal.VaultKeys", 3, "Keystore unreadable");
+        f.logged.remove("org.eclipse.jetty.server.HttpChannel");
+        f.clock.advance(Duration.ofMinutes(16));
+        assertEquals(3, check());
+    }
+}
