@@ -61,7 +61,7 @@ public abstract class MamoriContainerTests extends NotificationContainerTests {
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
             Map.entry("dev.mamori.vault.spi", "2.0.0"), Map.entry("dev.mamori.audit", "1.0.0"),
             Map.entry("dev.mamori.audit.proof", "1.1.0"), Map.entry("dev.mamori.records", "1.1.0"),
-            Map.entry("dev.mamori.notification", "1.0.0"), Map.entry("dev.mamori.notification.spi", "1.0.0"));
+            Map.entry("dev.mamori.notification", "1.1.0"), Map.entry("dev.mamori.notification.spi", "1.0.0"));
 
     /**
      * EXT-1: every feature of the Mamori repository is installed (the PostgreSQL driver only where it

@@ -137,6 +137,10 @@ public abstract class NotificationContainerTests extends ExportContainerTests {
             HttpResponse<String> otherRead = https.send(bearer("/api/v1/notices/" + noticeId + "/read", otherAdmin.bearer)
                     .POST(HttpRequest.BodyPublishers.noBody()));
             assertProblem(otherRead, 404, "no-such-notice");
+            // query parameters that are not what they say: 400 problem+json, not JAX-RS's 404
+            assertProblem(https.send(bearer("/api/v1/notices?limit=abc", admin.bearer).GET()), 400, "invalid-notification");
+            assertProblem(https.send(bearer("/api/v1/notices?unread=yes", admin.bearer).GET()), 400, "invalid-notification");
+            assertProblem(https.send(bearer("/api/v1/deliveries?limit=99999999999", admin.bearer).GET()), 400, "invalid-notification");
             HttpResponse<String> empNotices = https.send(bearer("/api/v1/notices", employee.bearer).GET());
             assertEquals(empNotices.body(), "[]", empNotices.body().strip());
 

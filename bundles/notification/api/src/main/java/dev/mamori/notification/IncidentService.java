@@ -34,6 +34,18 @@ public interface IncidentService {
     Incident notifyTenants(String id, String message);
 
     /**
+     * As {@link #notifyTenants(String, String)}, only if the incident is still at {@code version}: a
+     * request retried or sent twice tells no tenant twice.
+     *
+     * @param id      incident
+     * @param version the version the operator read
+     * @param message what the operators add
+     * @return the incident after it (its version moved on)
+     * @throws dev.mamori.platform.error.MamoriException {@code incident-changed} when it is at another version
+     */
+    Incident notifyTenants(String id, long version, String message);
+
+    /**
      * @param id       the incident
      * @param tenantId operators: an affected tenant (id or slug); a tenant's admins: ignored, their own
      * @return the tenant's evidence pack

@@ -27,7 +27,8 @@ public final class NotificationEvents {
     public static final EventType ANNOUNCEMENT_PUBLISHED = EventType.of("notification.announcement.published", "kind", "sendAt",
             "allTenants", "tenants", "plans");
     /** An announcement went out: to how many tenants, with the SHA-256 of its text. */
-    public static final EventType ANNOUNCEMENT_SENT = EventType.of("notification.announcement.sent", "kind", "tenants", "textSha256");
+    public static final EventType ANNOUNCEMENT_SENT = EventType.of("notification.announcement.sent", "kind", "tenants", "textSha256",
+            "lateNotice");
     /** An announcement was cancelled before it went out. */
     public static final EventType ANNOUNCEMENT_CANCELLED = EventType.of("notification.announcement.cancelled", "kind");
     /** Announcements were read (AUD-1). */

@@ -6,7 +6,7 @@
  * response is finished).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.notification;
 
 import org.osgi.annotation.bundle.Export;

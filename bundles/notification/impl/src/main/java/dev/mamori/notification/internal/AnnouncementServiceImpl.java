@@ -36,7 +36,13 @@ import dev.mamori.tenant.TenantState;
 @Component(service = {AnnouncementService.class, AnnouncementServiceImpl.class})
 public class AnnouncementServiceImpl implements AnnouncementService {
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
-    private static final Pattern PLAN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnnouncementServiceImpl.class);
+    /** A plan's name as the tenant capability accepts it. */
+    private static final Pattern PLAN = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
+    /** Named tenants at most: more is a plan or all tenants. */
+    private static final int MOST_TENANTS = 1000;
+    /** How far ahead an announcement or its window may lie. */
+    private static final Duration FARTHEST = Duration.ofDays(366);
     private static final Duration LONGEST_WINDOW = Duration.ofHours(24);
     private static final Duration GRACE = Duration.ofMinutes(1);
     private final NotificationCore core;
@@ -76,6 +82,9 @@ public class AnnouncementServiceImpl implements AnnouncementService {
         }
         List<String> tenantIds = new ArrayList<>();
         if (in.tenants() != null) {
+            if (in.tenants().size() > MOST_TENANTS) {
+                throw invalid("At most " + MOST_TENANTS + " named tenants; address a plan or all tenants instead.");
+            }
             Set<String> ids = new LinkedHashSet<>();
             for (String named : in.tenants()) {
                 Tenant t = named == null ? null : tenants.find(named).filter(x -> x.state() != TenantState.PURGED).orElse(null);
@@ -90,7 +99,7 @@ public class AnnouncementServiceImpl implements AnnouncementService {
         if (in.plans() != null) {
             for (String plan : new LinkedHashSet<>(in.plans())) {
                 if (plan == null || !PLAN.matcher(plan).matches()) {
-                    throw invalid("A plan is a name of 1-64 letters, digits, '.', '_' or '-'.");
+                    throw invalid("A plan is a name of 1-40 lower-case letters, digits, '_' or '-', as tenants' plans are.");
                 }
                 plans.add(plan);
             }
@@ -99,6 +108,9 @@ public class AnnouncementServiceImpl implements AnnouncementService {
         Instant sendAt = in.sendAt() == null ? now : in.sendAt();
         if (sendAt.isBefore(now.minus(GRACE))) {
             throw invalid("sendAt is in the past.");
+        }
+        if (sendAt.isAfter(now.plus(FARTHEST)) || (in.maintenanceStart() != null && in.maintenanceStart().isAfter(now.plus(FARTHEST)))) {
+            throw invalid("An announcement and its window lie at most a year ahead.");
         }
         checkWindow(in, sendAt);
         Announcement a = new Announcement(UUID.randomUUID().toString(), in.kind(), title, body, in.allTenants(), tenantIds, plans,
@@ -110,6 +122,13 @@ public class AnnouncementServiceImpl implements AnnouncementService {
                     .detail("tenants", tenantIds.size()).detail("plans", plans.size()));
             if (!sendAt.isAfter(now)) {
                 send(a.id(), p);
+                Announcement made = core.announcements.find(a.id(), false).orElseThrow();
+                if (made.recipients() == 0) {
+                    // rolls the whole announcement back: an operator who mistyped a plan learns it now
+                    throw invalid("It reaches no tenant: no tenant that is not deleted is on " + (plans.isEmpty() ? "the list" : "these plans")
+                            + ".");
+                }
+                return made;
             }
             return core.announcements.find(a.id(), false).orElseThrow();
         });
@@ -169,8 +188,15 @@ public class AnnouncementServiceImpl implements AnnouncementService {
         }
         NotificationServiceImpl.queue(core, wake, rows, by);
         core.announcements.sent(a.id(), to, now);
+        // sent later than its notice (the job did not run in time): it still goes out, but its window is downtime
+        boolean late = a.maintenanceStart() != null && now.isAfter(a.maintenanceStart().minus(core.settings().maintenanceNotice()));
+        if (late) {
+            LOG.warn("Maintenance announcement {} went out less than {} hours before its window: the window counts as downtime (OPS-5)",
+                    a.id(), core.settings().maintenanceNotice().toHours());
+        }
         core.events.publish(MamoriEvent.builder(NotificationEvents.ANNOUNCEMENT_SENT).target("announcement", a.id()).detail("kind", a.kind())
-                .detail("tenants", to.size()).detail("textSha256", DeliveryJob.sha256(a.title() + "\n" + a.body())));
+                .detail("tenants", to.size()).detail("textSha256", DeliveryJob.sha256(a.title() + "\n" + a.body()))
+                .detail("lateNotice", late));
         return true;
     }
 

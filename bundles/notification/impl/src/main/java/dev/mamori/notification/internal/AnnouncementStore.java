@@ -130,19 +130,24 @@ final class AnnouncementStore {
 
     /**
      * @param tenantId a tenant, or null for the windows announced to every tenant
-     * @return the maintenance windows sent (to that tenant) overlapping [from, to)
+     * @param notice   how long before its window an announcement must have gone out to count
+     * @return the maintenance windows sent (to that tenant) at least {@code notice} before they began,
+     *         overlapping [from, to): one announced late (the announcements job did not run in time)
+     *         is not maintenance, it is downtime
      */
-    List<Window> maintenance(String tenantId, Instant from, Instant to) {
+    List<Window> maintenance(String tenantId, Instant from, Instant to, java.time.Duration notice) {
         return jdbc.sql("read maintenance windows", c -> {
             String sql = "SELECT a.maintenance_start, a.maintenance_end, a.all_tenants FROM mamori_announcement a "
                     + (tenantId == null ? "WHERE a.all_tenants = TRUE AND " : "JOIN mamori_announcement_tenant t ON t.announcement_id = a.id "
                             + "WHERE t.tenant_id = ? AND ")
-                    + "a.kind = 'MAINTENANCE' AND a.sent_at IS NOT NULL AND a.maintenance_start < ? AND a.maintenance_end > ?";
+                    + "a.kind = 'MAINTENANCE' AND a.sent_at IS NOT NULL AND a.sent_at <= a.maintenance_start - ? "
+                    + "AND a.maintenance_start < ? AND a.maintenance_end > ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 if (tenantId != null) {
                     ps.setString(i++, tenantId);
                 }
+                ps.setLong(i++, notice.toMillis());
                 ps.setLong(i++, to.toEpochMilli());
                 ps.setLong(i, from.toEpochMilli());
                 List<Window> out = new ArrayList<>();

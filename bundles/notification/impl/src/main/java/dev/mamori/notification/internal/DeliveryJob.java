@@ -340,15 +340,15 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
             DeliveryResult r = x.a().result();
             if (x.untried()) {
                 // due again at once, the attempt not counted
-                finishes.add(new Outbox.Finish(d.id(), DeliveryState.QUEUED, now, null, r.answer(), true));
+                finishes.add(new Outbox.Finish(d.id(), d.attempts() + 1, DeliveryState.QUEUED, now, null, r.answer(), true));
                 continue;
             }
             if (row == null) {
-                finishes.add(new Outbox.Finish(d.id(), DeliveryState.FAILED, now, null, "Its notification is gone."));
+                finishes.add(new Outbox.Finish(d.id(), d.attempts() + 1, DeliveryState.FAILED, now, null, "Its notification is gone."));
                 continue;
             }
             if (r.status() == DeliveryResult.Status.SENT) {
-                finishes.add(new Outbox.Finish(d.id(), DeliveryState.SENT, now, now, r.answer()));
+                finishes.add(new Outbox.Finish(d.id(), d.attempts() + 1, DeliveryState.SENT, now, now, r.answer()));
                 OutgoingMessage m = x.a().message();
                 MamoriEvent.Builder e = MamoriEvent.builder(NotificationEvents.SENT).target("delivery", d.id())
                         .detail("template", row.template()).detail("channel", d.channel()).detail("recipient", d.recipient())
@@ -362,18 +362,22 @@ public class DeliveryJob implements JobHandler<JobType.None, Long> {
             }
             boolean giveUp = r.status() == DeliveryResult.Status.REFUSED || x.attempt() >= core.settings().maxAttempts();
             if (!giveUp) {
-                finishes.add(new Outbox.Finish(d.id(), DeliveryState.QUEUED, now.plus(core.settings().backoff(x.attempt())), null,
+                finishes.add(new Outbox.Finish(d.id(), d.attempts() + 1, DeliveryState.QUEUED, now.plus(core.settings().backoff(x.attempt())), null,
                         r.answer()));
                 continue;
             }
-            finishes.add(new Outbox.Finish(d.id(), DeliveryState.FAILED, now, null, r.answer()));
+            finishes.add(new Outbox.Finish(d.id(), d.attempts() + 1, DeliveryState.FAILED, now, null, r.answer()));
             MamoriEvent.Builder e = MamoriEvent.builder(NotificationEvents.FAILED).target("delivery", d.id())
                     .detail("template", row.template()).detail("channel", d.channel()).detail("recipient", d.recipient())
                     .detail("attempts", x.attempt()).detail("reason", r.status() == DeliveryResult.Status.REFUSED ? "refused" : "attempts")
                     .detail("incident", row.incidentId()).detail("notification", row.id()).outcome(MamoriEvent.Outcome.FAILURE);
             events.add(d.tenantId() == null ? e : e.tenant(d.tenantId()));
         }
-        core.outbox.finishAll(finishes);
+        int recorded = core.outbox.finishAll(finishes);
+        if (recorded < finishes.size()) {
+            LOG.info("{} of {} delivery results were not recorded: their lease ran out and another run took them", finishes.size() - recorded,
+                    finishes.size());
+        }
         core.incidents.noticedAll(noticed, now);
         events.forEach(core.events::publish);
     }

@@ -187,9 +187,9 @@ public class EmailChannel implements NotificationChannel {
             t.connect(host, port, username, username == null ? null : password);
         } catch (AuthenticationFailedException e) {
             LOG.warn("The SMTP server {}:{} refused the credentials: {}", host, port, e.getMessage());
-            return DeliveryResult.retry("Authentication failed: " + e.getMessage());
+            return DeliveryResult.retry("The mail server refused the credentials.");
         } catch (MessagingException e) {
-            return DeliveryResult.retry(String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+            return unreachable(e);
         }
         return exchange(t, msg, to, false);
     }
@@ -208,12 +208,20 @@ public class EmailChannel implements NotificationChannel {
         } catch (SMTPSendFailedException e) {
             return result(e.getReturnCode(), e.getMessage());
         } catch (SendFailedException e) {
+            // a refused recipient comes as "Invalid Addresses" with the server's answer chained behind it
+            for (Exception next = e.getNextException(); next != null;
+                    next = next instanceof MessagingException ? ((MessagingException) next).getNextException() : null) {
+                if (next instanceof SMTPAddressFailedException) {
+                    keep = true;
+                    return result(((SMTPAddressFailedException) next).getReturnCode(), next.getMessage());
+                }
+            }
             return DeliveryResult.retry(e.getMessage());
         } catch (MessagingException | IllegalStateException e) {
             if (reused) {
                 return null;
             }
-            return DeliveryResult.retry(String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+            return unreachable(e);
         } finally {
             if (keep) {
                 keep(t);
@@ -232,6 +240,24 @@ public class EmailChannel implements NotificationChannel {
             close(i.transport());
         }
         return null;
+    }
+
+    /**
+     * A connection that failed: the answer (which tenant admins read in their delivery log) names a
+     * socket failure's kind only; host, port and the library's text go to the operators' log.
+     */
+    private DeliveryResult unreachable(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        LOG.warn("The SMTP server {}:{} could not be used: {}", host, port, e.toString() + (root == e ? "" : " (" + root + ")"));
+        if (root instanceof java.io.IOException) {
+            // the socket's text names the host and port
+            return DeliveryResult.retry("The mail server could not be reached (" + root.getClass().getSimpleName() + ").");
+        }
+        // the protocol's own refusal ("STARTTLS is required but host does not support STARTTLS"), kept
+        return DeliveryResult.retry(String.valueOf(root.getMessage()));
     }
 
     private static DeliveryResult result(int code, String answer) {

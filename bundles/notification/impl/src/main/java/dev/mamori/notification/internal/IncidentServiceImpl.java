@@ -48,6 +48,10 @@ public class IncidentServiceImpl implements IncidentService {
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
     private static final int MAX_TEXT = 4000;
     private static final Duration SKEW = Duration.ofMinutes(5);
+    /** No incident or outage before this: a typo, not history (and far from where epoch milliseconds overflow). */
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    /** Named tenants at most: more is all tenants. */
+    private static final int MOST_TENANTS = 10_000;
     private final NotificationCore core;
     private final TenantService tenants;
     private final DeliveryWake wake;
@@ -78,8 +82,8 @@ public class IncidentServiceImpl implements IncidentService {
             throw invalid("A new incident is SUSPECTED or CONFIRMED.");
         }
         Instant now = core.clock.instant();
-        if (in.discoveredAt() == null || in.discoveredAt().isAfter(now.plus(SKEW))) {
-            throw invalid("discoveredAt is when it was discovered: given, and not in the future.");
+        if (in.discoveredAt() == null || in.discoveredAt().isAfter(now.plus(SKEW)) || in.discoveredAt().isBefore(EARLIEST)) {
+            throw invalid("discoveredAt is when it was discovered: given, not in the future, not before 2000.");
         }
         String summary = text("summary", in.summary(), true);
         String cause = text("cause", in.cause(), false);
@@ -111,6 +115,9 @@ public class IncidentServiceImpl implements IncidentService {
         } else {
             if (in.tenants() == null || in.tenants().isEmpty()) {
                 throw invalid("Name the affected tenants, or say all of them.");
+            }
+            if (in.tenants().size() > MOST_TENANTS) {
+                throw invalid("At most " + MOST_TENANTS + " named tenants; say all of them instead.");
             }
             for (String named : in.tenants()) {
                 Tenant t = named == null ? null : tenants.find(named).filter(x -> x.state() != TenantState.PURGED).orElse(null);
@@ -168,15 +175,16 @@ public class IncidentServiceImpl implements IncidentService {
         }
         Instant start = change.outageStart() != null ? change.outageStart() : r.outageStart();
         Instant end = change.outageEnd() != null ? change.outageEnd() : r.outageEnd();
-        if (start == null || start.isAfter(now.plus(SKEW)) || (end != null && (!end.isAfter(start) || end.isAfter(now.plus(SKEW))))) {
-            throw invalid("An outage has a start, and an end after it; neither in the future.");
+        if (start == null || start.isAfter(now.plus(SKEW)) || start.isBefore(EARLIEST)
+                || (end != null && (!end.isAfter(start) || end.isAfter(now.plus(SKEW))))) {
+            throw invalid("An outage has a start (not before 2000), and an end after it; neither in the future.");
         }
         return r.withOutage(start, end);
     }
 
     private static IncidentStatus transition(IncidentStatus from, IncidentStatus to) {
         boolean ok = switch (from) {
-            case SUSPECTED -> true;
+            case SUSPECTED -> to != IncidentStatus.RESOLVED;
             case CONFIRMED -> to != IncidentStatus.SUSPECTED && to != IncidentStatus.DISMISSED;
             case RESOLVED -> to == IncidentStatus.RESOLVED || to == IncidentStatus.CONFIRMED;
             case DISMISSED -> false;
@@ -189,11 +197,25 @@ public class IncidentServiceImpl implements IncidentService {
 
     @Override
     public Incident notifyTenants(String id, String message) {
+        return notifyTenants(id, null, message);
+    }
+
+    @Override
+    public Incident notifyTenants(String id, long version, String message) {
+        return notifyTenants(id, Long.valueOf(version), message);
+    }
+
+    private Incident notifyTenants(String id, Long version, String message) {
         Principal p = operator();
         String text = text("message", message, true);
         return core.units.call(() -> {
             Instant now = core.clock.instant();
             IncidentStore.Row r = locked(id);
+            if (version != null && r.version() != version) {
+                // a retried or doubled request would tell every tenant twice
+                throw new MamoriException(NotificationErrors.INCIDENT_CHANGED, "The incident is at version " + r.version()
+                        + ", not " + version + ": read it again.");
+            }
             if (r.status() == IncidentStatus.DISMISSED) {
                 throw new MamoriException(NotificationErrors.INCIDENT_CLOSED, "The incident was dismissed; there is nothing to tell.");
             }

@@ -105,6 +105,13 @@ final class MailText {
     }
 
     /** @return at most {@code max} characters of one line */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[^\\s<>\"'(),;:\\[\\]]+@[^\\s<>\"'(),;:\\[\\]]+");
+
+    /** @return the text with every e-mail address in it replaced (an SMTP answer may echo the recipient) */
+    static String withoutAddresses(String s) {
+        return ADDRESS.matcher(s).replaceAll("<address>");
+    }
+
     static String shorten(String s, int max) {
         return oneLine(s, max);
     }

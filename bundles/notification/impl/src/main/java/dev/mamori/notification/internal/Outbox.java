@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,24 +142,6 @@ final class Outbox {
     }
 
     /**
-     * Takes a delivery for one attempt: only if it is still due (another node did not take it).
-     *
-     * @return whether this node has it
-     */
-    boolean claim(Delivery d, Instant now, Instant leaseEnd) {
-        return jdbc.sql("claim a delivery", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = 'SENDING', attempts = attempts + 1, "
-                    + "next_at = ? WHERE id = ? AND state IN ('QUEUED', 'SENDING') AND next_at <= ? AND attempts = ?")) {
-                ps.setLong(1, leaseEnd.toEpochMilli());
-                ps.setString(2, d.id());
-                ps.setLong(3, now.toEpochMilli());
-                ps.setInt(4, d.attempts());
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    /**
      * Takes the deliveries for one attempt each, in one round trip: only those still due (another
      * node did not take them).
      *
@@ -187,21 +170,33 @@ final class Outbox {
         });
     }
 
-    /** An attempt's end to record; {@code untried}: handed back before its attempt, which is not counted. */
-    record Finish(String id, DeliveryState state, Instant nextAt, Instant sentAt, String answer, boolean untried) {
-        Finish(String id, DeliveryState state, Instant nextAt, Instant sentAt, String answer) {
-            this(id, state, nextAt, sentAt, answer, false);
+    /**
+     * An attempt's end to record.
+     *
+     * @param claimed the delivery's attempt count as this node's claim left it: the end is recorded only
+     *                while the claim is still this node's (a node whose lease ran out meanwhile records
+     *                nothing over the result of the node that took the delivery after it)
+     * @param untried handed back before its attempt, which is then not counted
+     */
+    record Finish(String id, int claimed, DeliveryState state, Instant nextAt, Instant sentAt, String answer, boolean untried) {
+        Finish(String id, int claimed, DeliveryState state, Instant nextAt, Instant sentAt, String answer) {
+            this(id, claimed, state, nextAt, sentAt, answer, false);
         }
     }
 
-    /** Records attempts' ends in one round trip. */
-    void finishAll(List<Finish> finishes) {
+    /**
+     * Records attempts' ends in one round trip; answers are kept without e-mail addresses (tenant admins
+     * and operators read them).
+     *
+     * @return how many were recorded: those whose claim was still this node's
+     */
+    int finishAll(List<Finish> finishes) {
         if (finishes.isEmpty()) {
-            return;
+            return 0;
         }
-        jdbc.sql("record deliveries", c -> {
+        return jdbc.sql("record deliveries", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = ?, next_at = ?, sent_at = ?, answer = ?, "
-                    + "attempts = attempts - ? WHERE id = ?")) {
+                    + "attempts = attempts - ? WHERE id = ? AND state = 'SENDING' AND attempts = ?")) {
                 for (Finish f : finishes) {
                     ps.setString(1, f.state().name());
                     ps.setLong(2, f.nextAt().toEpochMilli());
@@ -210,14 +205,19 @@ final class Outbox {
                     } else {
                         ps.setLong(3, f.sentAt().toEpochMilli());
                     }
-                    ps.setString(4, f.answer() == null ? null : MailText.shorten(f.answer(), 500));
+                    ps.setString(4, f.answer() == null ? null : MailText.shorten(MailText.withoutAddresses(f.answer()), 500));
                     ps.setInt(5, f.untried() ? 1 : 0);
                     ps.setString(6, f.id());
+                    ps.setInt(7, f.claimed());
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                int recorded = 0;
+                for (int n : ps.executeBatch()) {
+                    // some drivers answer SUCCESS_NO_INFO (-2) for a batch row
+                    recorded += n == Statement.EXECUTE_FAILED ? 0 : n == Statement.SUCCESS_NO_INFO ? 1 : n;
+                }
+                return recorded;
             }
-            return null;
         });
     }
 
@@ -245,26 +245,6 @@ final class Outbox {
             });
         }
         return out;
-    }
-
-    /** Records an attempt's end. */
-    void finish(String id, DeliveryState state, Instant nextAt, Instant sentAt, String answer) {
-        jdbc.sql("record a delivery", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE mamori_delivery SET state = ?, next_at = ?, sent_at = ?, answer = ?, "
-                    + "attempts = attempts - ? WHERE id = ?")) {
-                ps.setString(1, state.name());
-                ps.setLong(2, nextAt.toEpochMilli());
-                if (sentAt == null) {
-                    ps.setNull(3, Types.BIGINT);
-                } else {
-                    ps.setLong(3, sentAt.toEpochMilli());
-                }
-                ps.setString(4, answer == null ? null : MailText.shorten(answer, 500));
-                ps.setString(5, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
     }
 
     /** @return the log, newest first; one tenant's when {@code tenantId} is given */

@@ -54,13 +54,14 @@ public class SlaServiceImpl implements SlaService {
                     .orElseThrow(() -> new MamoriException(NotificationErrors.INVALID_NOTIFICATION, "No tenant '"
                             + MailText.oneLine(tenantId, 40) + "'."));
         }
-        return compute(check(month), scope);
+        return compute(measure(check(month)), scope);
     }
 
     @Override
     public List<Availability> all(YearMonth month) {
         ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
-        YearMonth m = check(month);
+        // the month's minutes are read once for the platform and every tenant
+        Measured m = measure(check(month));
         List<Availability> out = new ArrayList<>();
         out.add(compute(m, null));
         for (Tenant t : tenants.list()) {
@@ -82,16 +83,23 @@ public class SlaServiceImpl implements SlaService {
         return month;
     }
 
-    Availability compute(YearMonth month, String tenantId) {
+    /** A month's probe record, read once. */
+    private record Measured(YearMonth month, Instant start, Instant end, BitSet ready, Instant firstProbe) {
+    }
+
+    private Measured measure(YearMonth month) {
         Instant start = Sla.start(month, core.clock.getZone());
         Instant end = Sla.end(month, core.clock.getZone());
         int total = (int) Duration.between(start, end).toMinutes();
-        BitSet ready = core.availability.ready(start, total);
-        List<Sla.Window> maintenance = core.announcements.maintenance(tenantId, start, end).stream()
-                .map(w -> new Sla.Window(w.start(), w.end())).toList();
-        List<Sla.Window> outages = tenantId == null ? List.of() : core.incidents.outages(tenantId, start, end).stream()
+        return new Measured(month, start, end, core.availability.ready(start, total), core.availability.first().orElse(null));
+    }
+
+    private Availability compute(Measured m, String tenantId) {
+        List<Sla.Window> maintenance = core.announcements.maintenance(tenantId, m.start(), m.end(), core.settings().maintenanceNotice())
+                .stream().map(w -> new Sla.Window(w.start(), w.end())).toList();
+        List<Sla.Window> outages = tenantId == null ? List.of() : core.incidents.outages(tenantId, m.start(), m.end()).stream()
                 .map(o -> new Sla.Window(o.start(), o.end())).toList();
-        return Sla.compute(month, core.clock.getZone(), core.clock.instant(), core.availability.first().orElse(null), ready, maintenance,
-                outages, core.settings().slaTarget(), tenantId);
+        return Sla.compute(m.month(), core.clock.getZone(), core.clock.instant(), m.firstProbe(), m.ready(), maintenance, outages,
+                core.settings().slaTarget(), tenantId);
     }
 }

@@ -135,7 +135,8 @@ class DeliveryTest {
         Delivery d = email(a);
         assertEquals(DeliveryState.QUEUED, d.state());
         assertEquals(1, d.attempts());
-        assertNotNull(d.answer());
+        // tenant admins read this answer: the socket's kind, never the relay's host and port
+        assertEquals("The mail server could not be reached (ConnectException).", d.answer());
         assertEquals(ObligationClock.State.OPEN, NotificationFixture.asOperator(() -> f.incidents.find(i.id()).orElseThrow()).clocks()
                 .get(0).state(), "a notice that did not go out does not meet the clock");
 
@@ -308,6 +309,80 @@ class DeliveryTest {
                     assertEquals(DeliveryState.SENT, d.state());
                     assertEquals(1, d.attempts());
                 });
+    }
+
+    @Test
+    @DisplayName("A recipient the server refuses with 5xx fails at once (no retries for hours); the answer kept without the address")
+    void recipientRefused() throws Exception {
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        SMTPServer server = SMTPServer.port(0).hostName("localhost").messageHandlerFactory(ctx -> new org.subethamail.smtp.MessageHandler() {
+            @Override
+            public void from(String from) {
+            }
+
+            @Override
+            public void recipient(String to) throws org.subethamail.smtp.RejectException {
+                if (to.startsWith("gone@")) {
+                    throw new org.subethamail.smtp.RejectException(550, "5.1.1 <" + to + ">: user unknown");
+                }
+                received.add(to);
+            }
+
+            @Override
+            public String data(java.io.InputStream data) throws java.io.IOException {
+                data.readAllBytes();
+                return null;
+            }
+
+            @Override
+            public void done() {
+            }
+        }).build();
+        server.start();
+        try {
+            f.channel("email", Mail.channel(f.clock, Map.of("port", server.getPortAllocated(), "security", "none")));
+            String a = f.tenant("Acme", "gone@acme.example", "en");
+            String b = f.tenant("Blue", "admin@blue.example", "en");
+            Incident i = incident(List.of(a, b), "Outage");
+            NotificationFixture.asOperator(() -> f.incidents.notifyTenants(i.id(), "More soon."));
+            f.deliver();
+            Delivery refused = email(a);
+            assertEquals(DeliveryState.FAILED, refused.state());
+            assertEquals(1, refused.attempts());
+            assertTrue(refused.answer().contains("550"), refused.answer());
+            assertFalse(refused.answer().contains("gone@"), "the address is not kept: " + refused.answer());
+            assertEquals(1, f.events.of(NotificationEvents.FAILED).size());
+            assertEquals(List.of("admin@blue.example"), received, "the connection went on to the next message");
+            assertEquals(DeliveryState.SENT, email(b).state());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    @DisplayName("A run whose lease ran out under an attempt records nothing over the result of the run that took the delivery after it")
+    void staleResultNotRecorded() {
+        String a = f.tenant("Acme", "admin@acme.example", "en");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        f.channel("email", m -> {
+            if (calls.incrementAndGet() == 1) {
+                // this attempt hangs past its lease; meanwhile another run takes the delivery and sends it
+                f.clock.advance(f.settings.lease().plusSeconds(1));
+                f.delivery.send(null);
+                return dev.mamori.notification.spi.DeliveryResult.retry("421 timed out");
+            }
+            return dev.mamori.notification.spi.DeliveryResult.sent("250 sent by the second run");
+        });
+        Incident i = incident(List.of(a), "Outage");
+        NotificationFixture.asOperator(() -> f.incidents.notifyTenants(i.id(), "More soon."));
+        f.deliver();
+        f.clock.advance(Duration.ofHours(1));
+        f.deliver();
+        Delivery d = email(a);
+        assertEquals(DeliveryState.SENT, d.state());
+        assertEquals("250 sent by the second run", d.answer());
+        assertEquals(2, d.attempts());
+        assertEquals(2, calls.get(), "the first run's late failure did not queue it a third time");
     }
 
     private Delivery email(String tenant) {

@@ -218,4 +218,29 @@ class IncidentTest {
         assertEquals(ErrorKind.FORBIDDEN, assertThrows(MamoriException.class, () -> NotificationFixture.as(Principal.support("s", Set.of(
                 Roles.SUPPORT)), null, () -> f.incidents.evidence(i.id(), a))).kind());
     }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("A notice sent under a version the operator read: a retried or doubled request tells no tenant twice; bad dates and "
+            + "transitions refused")
+    void guarded() {
+        open("h2");
+        String a = f.tenant("A", "a@a.example", "ja");
+        Incident i = NotificationFixture.asOperator(() -> f.incidents.open(new NewIncident("Leak", IncidentStatus.SUSPECTED,
+                f.clock.instant().minus(Duration.ofHours(1)), List.of(a), false, "What happened.", null, null, false)));
+        Incident told = NotificationFixture.asOperator(() -> f.incidents.notifyTenants(i.id(), i.version(), "We are on it."));
+        MamoriException twice = assertThrows(MamoriException.class, () -> NotificationFixture.asOperator(
+                () -> f.incidents.notifyTenants(i.id(), i.version(), "We are on it.")));
+        assertEquals(NotificationErrors.INCIDENT_CHANGED.code(), twice.code());
+        assertEquals(1, f.events.of(NotificationEvents.INCIDENT_NOTIFIED).size(), "told once");
+        assertEquals(1, NotificationFixture.asOperator(() -> f.incidents.find(i.id()).orElseThrow()).noticesSent());
+
+        MamoriException resolved = assertThrows(MamoriException.class, () -> NotificationFixture.asOperator(
+                () -> f.incidents.update(i.id(), told.version(), new IncidentChange(IncidentStatus.RESOLVED, null, null, null, null))));
+        assertEquals(NotificationErrors.INCIDENT_CLOSED.code(), resolved.code(), "a suspicion is confirmed or dismissed first");
+        for (Instant bad : List.of(Instant.parse("1999-12-31T23:59:59Z"), Instant.MIN)) {
+            MamoriException e = assertThrows(MamoriException.class, () -> NotificationFixture.asOperator(() -> f.incidents.open(
+                    new NewIncident("Old", IncidentStatus.CONFIRMED, bad, List.of(a), false, "x", null, null, false))));
+            assertEquals(NotificationErrors.INVALID_INCIDENT.code(), e.code(), bad.toString());
+        }
+    }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 
 import javax.ws.rs.Consumes;
-import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
@@ -90,9 +89,8 @@ public class AnnouncementResource {
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = @ApiResponse(responseCode = "200", description = "Newest first", content = @Content(mediaType = Views.JSON,
                     array = @ArraySchema(schema = @Schema(implementation = Views.AnnouncementView.class)))))
-    public List<Views.AnnouncementView> list(@Parameter(description = "At most this many (1-500)") @QueryParam("limit")
-            @DefaultValue("100") int limit) {
-        return announcements.list(limit).stream().map(Views.AnnouncementView::of).toList();
+    public List<Views.AnnouncementView> list(@Parameter(description = "At most this many (1-500)") @QueryParam("limit") String limit) {
+        return announcements.list(Views.limit(limit, 100)).stream().map(Views.AnnouncementView::of).toList();
     }
 
     @POST

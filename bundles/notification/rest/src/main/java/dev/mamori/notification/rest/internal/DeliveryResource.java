@@ -2,7 +2,6 @@ package dev.mamori.notification.rest.internal;
 
 import java.util.List;
 
-import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
@@ -50,7 +49,7 @@ public class DeliveryResource {
             responses = @ApiResponse(responseCode = "200", description = "The log", content = @Content(mediaType = Views.JSON,
                     array = @ArraySchema(schema = @Schema(implementation = Views.DeliveryView.class)))))
     public List<Views.DeliveryView> list(@Parameter(description = "Operators: one tenant (id or slug)") @QueryParam("tenant") String tenant,
-            @Parameter(description = "At most this many (1-500)") @QueryParam("limit") @DefaultValue("100") int limit) {
-        return notifications.deliveries(tenant, limit).stream().map(Views.DeliveryView::of).toList();
+            @Parameter(description = "At most this many (1-500)") @QueryParam("limit") String limit) {
+        return notifications.deliveries(tenant, Views.limit(limit, 100)).stream().map(Views.DeliveryView::of).toList();
     }
 }

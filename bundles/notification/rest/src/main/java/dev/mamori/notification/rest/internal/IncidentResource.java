@@ -129,13 +129,13 @@ public class IncidentResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listIncidents", summary = "List incidents", description = "Operators. Newest discovery first, with "
+    @Operation(operationId = "listIncidents", summary = "List incidents", description = "Operators. The newest 500 by discovery, with "
             + "each clock's time left.", security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = @ApiResponse(responseCode = "200", description = "The incidents", content = @Content(mediaType = Views.JSON,
                     array = @ArraySchema(schema = @Schema(implementation = Views.IncidentView.class)))))
     public List<Views.IncidentView> list(@Parameter(description = "Only those still running or with tenants not told")
-            @QueryParam("open") boolean open) {
-        return incidents.list(open).stream().map(Views.IncidentView::of).toList();
+            @QueryParam("open") String open) {
+        return incidents.list(Views.flag("open", open)).stream().map(Views.IncidentView::of).toList();
     }
 
     @POST
@@ -204,18 +204,21 @@ public class IncidentResource {
     @ProblemResponses({ErrorKind.NOT_FOUND, ErrorKind.INVALID, ErrorKind.CONFLICT})
     @Operation(operationId = "notifyIncident", summary = "Tell the affected tenants", description = "Operators. The first call "
             + "queues the incident's notice, later ones a progress update, to the admins of every affected tenant by e-mail and "
-            + "in-app; the delivery log and the audit log show each message sent.",
+            + "in-app; the delivery log and the audit log show each message sent. With If-Match: the ETag read (a retried or "
+            + "doubled request tells no tenant twice: 412); without it, 428.",
             security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             requestBody = @RequestBody(required = true, content = @Content(mediaType = Views.JSON,
                     schema = @Schema(implementation = NoticeBody.class))),
             responses = @ApiResponse(responseCode = "202", description = "Queued", content = @Content(mediaType = Views.JSON,
                     schema = @Schema(implementation = Views.IncidentView.class))))
     public Response notifyTenants(@Parameter(description = "Incident id") @PathParam("id") String id,
+            @Parameter(description = "The ETag read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Parameter(hidden = true) NoticeBody b) {
+        long version = version(ifMatch);
         if (b == null) {
             throw invalid("Send {\"message\": \"...\"}.");
         }
-        Incident i = incidents.notifyTenants(id, b.message);
+        Incident i = incidents.notifyTenants(id, version, b.message);
         return Response.accepted(Views.IncidentView.of(i)).tag(new EntityTag(Long.toString(i.version()))).build();
     }
 

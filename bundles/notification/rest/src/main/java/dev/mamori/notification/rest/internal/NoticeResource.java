@@ -2,7 +2,6 @@ package dev.mamori.notification.rest.internal;
 
 import java.util.List;
 
-import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
@@ -49,9 +48,9 @@ public class NoticeResource {
             + "(a tenant's accounts only).", security = @SecurityRequirement(name = RestConstants.SECURITY_SCHEME),
             responses = @ApiResponse(responseCode = "200", description = "The notices", content = @Content(mediaType = Views.JSON,
                     array = @ArraySchema(schema = @Schema(implementation = Views.NoticeView.class)))))
-    public List<Views.NoticeView> list(@Parameter(description = "Only those not marked read") @QueryParam("unread") boolean unread,
-            @Parameter(description = "At most this many (1-200)") @QueryParam("limit") @DefaultValue("50") int limit) {
-        return notices.mine(unread, limit).stream().map(Views.NoticeView::of).toList();
+    public List<Views.NoticeView> list(@Parameter(description = "Only those not marked read") @QueryParam("unread") String unread,
+            @Parameter(description = "At most this many (1-200)") @QueryParam("limit") String limit) {
+        return notices.mine(Views.flag("unread", unread), Views.limit(limit, 50)).stream().map(Views.NoticeView::of).toList();
     }
 
     @POST

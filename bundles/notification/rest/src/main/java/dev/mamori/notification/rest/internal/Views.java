@@ -20,6 +20,31 @@ import dev.mamori.notification.ObligationClock;
 final class Views {
     static final String JSON = "application/json";
 
+    /** @return the limit given as a query parameter (a number; absent: {@code otherwise}), 400 for anything else */
+    static int limit(String text, int otherwise) {
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new dev.mamori.platform.error.MamoriException(dev.mamori.notification.NotificationErrors.INVALID_NOTIFICATION,
+                    "limit: a number.");
+        }
+    }
+
+    /** @return a true/false query parameter (absent: false), 400 for anything else */
+    static boolean flag(String name, String text) {
+        if (text == null || text.isBlank() || text.strip().equals("false")) {
+            return false;
+        }
+        if (text.strip().equals("true")) {
+            return true;
+        }
+        throw new dev.mamori.platform.error.MamoriException(dev.mamori.notification.NotificationErrors.INVALID_NOTIFICATION,
+                name + ": true or false.");
+    }
+
     private Views() {
     }
 
