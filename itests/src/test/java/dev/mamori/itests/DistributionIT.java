@@ -530,4 +530,67 @@ public class DistributionIT {
                 + ", lost " + lost.size());
         assertTrue("lost acknowledged commits: " + lost, lost.isEmpty());
     }
+
+    /**
+     * NTF-1 (issue #19): the server is killed with SIGKILL after the SMTP server took a notice and
+     * before it could record that: restarted, it sends the notice again after its lease, with the
+     * same Message-ID - one duplicate, which the receiver can drop by that header; the delivery log
+     * then says SENT after two attempts.
+     */
+    @Test
+    public void ntf_kill9BetweenSendAndBookkeepingSendsOnceMoreWithTheSameMessageId() throws Exception {
+        Path email = dist.home.resolve("etc/dev.mamori.notification.email.cfg");
+        Path notification = dist.home.resolve("etc/dev.mamori.notification.cfg");
+        String emailBefore = Files.readString(email);
+        String notificationBefore = Files.readString(notification);
+        try (NotificationContainerTests.SmtpSink smtp = new NotificationContainerTests.SmtpSink()) {
+            AtomicReference<Throwable> killFailed = new AtomicReference<>();
+            smtp.beforeAccepting = m -> {
+                if (smtp.messages.size() == 1) {
+                    try {
+                        dist.kill9();
+                    } catch (Throwable e) {
+                        killFailed.set(e);
+                    }
+                }
+            };
+            // Felix FileInstall applies etc/*.cfg to the running server
+            Files.writeString(email, emailBefore.replaceAll("(?m)^port = .*$", "port = " + smtp.server.getLocalPort())
+                    .replaceAll("(?m)^security = .*$", "security = none"));
+            Files.writeString(notification, notificationBefore.replaceAll("(?m)^lease.seconds = .*$", "lease.seconds = 30"));
+            String slug = "kill-ntf-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            dist.mamori("mamori:tenant-create " + slug + " \"Kill Co\"");
+            dist.mamori("mamori:user-create --name \"Hanako Kill\" --email hanako@" + slug + ".example " + slug + " hanako E-1");
+            String opened = String.join("\n", dist.mamori("mamori:incident-open --title \"Backup read\" --summary \"A backup was "
+                    + "read.\" --tenant " + slug));
+            Matcher id = Pattern.compile("Incident ([0-9a-f-]{36}) opened").matcher(opened);
+            assertTrue(opened, id.find());
+            // should the configuration be applied a moment after this, the first attempt waits its 30 s back-off
+            dist.mamori("mamori:incident-notify --message \"We are on it.\" " + id.group(1));
+
+            Wait.until("the notice at the SMTP server, the server killed", Duration.ofSeconds(120),
+                    () -> smtp.messages.size() >= 1 && dist.process().isEmpty() ? true : null);
+            if (killFailed.get() != null) {
+                throw new AssertionError("kill -9 failed", killFailed.get());
+            }
+            dist.start();
+            dist.awaitHealthy(Duration.ofSeconds(120));
+            Wait.until("the notice again after its lease", Duration.ofSeconds(240), () -> smtp.messages.size() >= 2 ? true : null);
+            Pattern messageId = Pattern.compile("(?m)^Message-ID: (<[^>]+>)$");
+            Matcher first = messageId.matcher(smtp.messages.get(0));
+            Matcher second = messageId.matcher(smtp.messages.get(1));
+            assertTrue(smtp.messages.get(0), first.find());
+            assertTrue(smtp.messages.get(1), second.find());
+            assertEquals("the same Message-ID: a duplicate the receiver can drop", first.group(1), second.group(1));
+            List<String> log = Wait.until("the delivery recorded", Duration.ofSeconds(60), () -> {
+                List<String> lines = dist.mamori("mamori:delivery-list --no-format --tenant " + slug);
+                return lines.stream().anyMatch(l -> l.contains("email") && l.contains("SENT")) ? lines : null;
+            });
+            assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("email") && l.contains("SENT") && l.matches(".*\\s2\\s.*")));
+            assertEquals("nothing more than the one duplicate", 2, smtp.messages.size());
+        } finally {
+            Files.writeString(email, emailBefore);
+            Files.writeString(notification, notificationBefore);
+        }
+    }
 }

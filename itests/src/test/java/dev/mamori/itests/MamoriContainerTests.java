@@ -43,25 +43,26 @@ import dev.mamori.tenant.TenantState;
  * shell commands under their ACL, tenant isolation on the real database, the clock; with the auth,
  * REST and vault tests above it. Subclasses choose the database.
  */
-public abstract class MamoriContainerTests extends NotificationContainerTests {
+public abstract class MamoriContainerTests extends RetentionContainerTests {
     /** Every feature of the Mamori repository; a new one is added here on purpose. */
     private static final Set<String> FEATURES = Set.of("mamori", "mamori-persistence", "mamori-cxf", "mamori-platform",
             "mamori-shell", "mamori-tenant", "mamori-vault", "mamori-rest", "mamori-tenant-rest", "mamori-auth", "mamori-artifacts",
-            "mamori-audit", "mamori-records", "mamori-notification", "mamori-postgresql");
+            "mamori-audit", "mamori-records", "mamori-notification", "mamori-retention", "mamori-postgresql");
     /** Fragments: resolved, never active. */
     private static final Set<String> FRAGMENTS = Set.of("dev.mamori.jetty.errors", "dev.mamori.flyway.fragment");
     /** The API a plugin builds against: every exported package and its semantic version. */
     private static final Map<String, String> EXPORTS = Map.ofEntries(
             Map.entry("dev.mamori.auth", "2.3.0"), Map.entry("dev.mamori.auth.spi", "1.1.0"),
             Map.entry("dev.mamori.platform.config", "1.0.0"), Map.entry("dev.mamori.platform.context", "1.1.0"),
-            Map.entry("dev.mamori.platform.db", "2.2.0"), Map.entry("dev.mamori.platform.error", "1.3.0"),
+            Map.entry("dev.mamori.platform.db", "2.3.0"), Map.entry("dev.mamori.platform.error", "1.3.0"),
             Map.entry("dev.mamori.platform.event", "2.2.0"), Map.entry("dev.mamori.platform.health", "1.1.0"),
             Map.entry("dev.mamori.platform.job", "2.1.0"), Map.entry("dev.mamori.rest.spi", "2.3.0"),
-            Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.0.0"),
+            Map.entry("dev.mamori.shell.spi", "1.4.0"), Map.entry("dev.mamori.tenant", "4.1.0"),
             Map.entry("dev.mamori.tenant.jpa", "1.1.0"), Map.entry("dev.mamori.vault", "4.0.0"),
-            Map.entry("dev.mamori.vault.spi", "2.0.0"), Map.entry("dev.mamori.audit", "1.0.0"),
+            Map.entry("dev.mamori.vault.spi", "2.0.0"), Map.entry("dev.mamori.audit", "1.1.0"),
             Map.entry("dev.mamori.audit.proof", "1.1.0"), Map.entry("dev.mamori.records", "1.1.0"),
-            Map.entry("dev.mamori.notification", "1.1.0"), Map.entry("dev.mamori.notification.spi", "1.0.0"));
+            Map.entry("dev.mamori.notification", "1.1.0"), Map.entry("dev.mamori.notification.spi", "1.0.0"),
+            Map.entry("dev.mamori.retention", "1.0.0"));
 
     /**
      * EXT-1: every feature of the Mamori repository is installed (the PostgreSQL driver only where it
@@ -110,7 +111,7 @@ public abstract class MamoriContainerTests extends NotificationContainerTests {
                 "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
                 "dev.mamori.flyway.fragment", "dev.mamori.artifacts", "dev.mamori.audit.api", "dev.mamori.audit.impl", "dev.mamori.audit.rest",
                 "dev.mamori.records.api", "dev.mamori.records.impl", "dev.mamori.records.rest", "dev.mamori.notification.api",
-                "dev.mamori.notification.impl", "dev.mamori.notification.rest"),
+                "dev.mamori.notification.impl", "dev.mamori.notification.rest", "dev.mamori.retention.api", "dev.mamori.retention.impl"),
                 running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
     }

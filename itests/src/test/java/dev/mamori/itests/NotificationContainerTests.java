@@ -37,6 +37,8 @@ public abstract class NotificationContainerTests extends ExportContainerTests {
         final ServerSocket server;
         final List<String> messages = new CopyOnWriteArrayList<>();
         final List<String> recipients = new CopyOnWriteArrayList<>();
+        /** Runs with each message received, before the server is told it was accepted (a test kills the sender here). */
+        volatile java.util.function.Consumer<String> beforeAccepting = m -> { };
         private final Thread thread;
 
         SmtpSink() throws Exception {
@@ -67,6 +69,7 @@ public abstract class NotificationContainerTests extends ExportContainerTests {
                                 m.append(d).append('\n');
                             }
                             messages.add(m.toString());
+                            beforeAccepting.accept(m.toString());
                             say(out, "250 2.0.0 queued as it-" + messages.size());
                         } else if (cmd.equals("QUIT")) {
                             say(out, "221 bye");

@@ -17,4 +17,14 @@ public interface LoggedErrors {
      *                                                   {@code forbidden} for anyone but an operator or the platform
      */
     Map<String, ErrorCount> counts();
+
+    /**
+     * @return the same errors grouped by logger and message shape (see {@link ErrorGroup}); this
+     *         default gives one group per logger, its shape the last message
+     * @throws dev.mamori.platform.error.MamoriException as {@link #counts()}
+     */
+    default java.util.List<ErrorGroup> groups() {
+        return counts().entrySet().stream().map(e -> new ErrorGroup(e.getKey(), e.getValue().message(), e.getValue().count(),
+                e.getValue().last(), e.getValue().message())).toList();
+    }
 }

@@ -5,7 +5,7 @@
  * that carries checkpoints out of the database.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.mamori.audit;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,7 +6,7 @@
  * one transaction helper and the converters.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package dev.mamori.platform.db;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package dev.mamori.tenant;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +65,42 @@ public interface TenantService {
      * @return the tenant after the change
      */
     Tenant expire(String idOrSlug);
+
+    /**
+     * As {@link #expire(String)}, only if the tenant has not changed since {@code seen} (its
+     * {@link Tenant#updatedAt()}): a job acting on what it read never acts on a tenant changed
+     * meanwhile. The implementation checks it on the locked row; this default only before.
+     *
+     * @param idOrSlug tenant
+     * @param seen     the updatedAt the caller read
+     * @return the tenant after the change
+     * @throws IllegalTransitionException if it changed since, or cannot expire
+     */
+    default Tenant expire(String idOrSlug, Instant seen) {
+        unchanged(idOrSlug, seen);
+        return expire(idOrSlug);
+    }
+
+    /**
+     * As {@link #delete(String, String)}, only if the tenant has not changed since {@code seen}: the
+     * retention calendar never deletes a tenant renewed after it looked.
+     *
+     * @param idOrSlug     tenant
+     * @param confirmation the tenant's slug
+     * @param seen         the updatedAt the caller read
+     * @return the tenant after the change
+     * @throws IllegalTransitionException if it changed since, or cannot be deleted
+     */
+    default Tenant delete(String idOrSlug, String confirmation, Instant seen) {
+        unchanged(idOrSlug, seen);
+        return delete(idOrSlug, confirmation);
+    }
+
+    private void unchanged(String idOrSlug, Instant seen) {
+        if (!get(idOrSlug).updatedAt().equals(seen)) {
+            throw new IllegalTransitionException("Tenant '" + idOrSlug + "' changed since it was read; nothing done.");
+        }
+    }
 
     /**
      * TRIAL, ACTIVE or EXPIRED → DELETED: the tenant vanishes from every user view at once and is

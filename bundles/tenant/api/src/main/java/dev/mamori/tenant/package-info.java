@@ -3,7 +3,7 @@
  * that scopes every access to tenant data (TEN-1).
  */
 @Export
-@Version("4.0.0")
+@Version("4.1.0")
 package dev.mamori.tenant;
 
 import org.osgi.annotation.bundle.Export;

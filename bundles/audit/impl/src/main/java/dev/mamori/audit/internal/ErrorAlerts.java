@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -19,6 +20,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.mamori.audit.ErrorCount;
+import dev.mamori.audit.ErrorGroup;
 import dev.mamori.audit.LoggedErrors;
 import dev.mamori.platform.context.ExecutionContext;
 import dev.mamori.platform.context.Principal;
@@ -47,6 +49,13 @@ public class ErrorAlerts implements PaxAppender, LoggedErrors {
     static final String OTHER = "other";
     /** Characters kept of a message's first line. */
     static final int MAX_MESSAGE = 200;
+    /** Groups (logger and message shape) counted; beyond, errors are summed under {@value #OTHER} and {@value #OTHER_MESSAGES}. */
+    static final int MAX_GROUPS = 500;
+    /** The shape the errors beyond {@link #MAX_GROUPS} are summed under. */
+    static final String OTHER_MESSAGES = "other messages";
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("0x[0-9a-fA-F]+|\\b[0-9a-fA-F]{8,}\\b|\\b\\d+\\b");
     /** The syslog severity Pax Logging gives ERROR (FATAL is 0, or 3 as well with log4j2). */
     private static final int SYSLOG_ERROR = 3;
 
@@ -54,6 +63,8 @@ public class ErrorAlerts implements PaxAppender, LoggedErrors {
     private final Instant started;
     /** Guarded by this: an error is rare, so one lock costs nothing, and the bound is then exact. */
     private final Map<String, Counter> counters = new HashMap<>();
+    /** By logger and message shape, guarded by this. */
+    private final Map<List<String>, Counter> groups = new HashMap<>();
     private long total;
     private Instant last;
     private String lastLogger;
@@ -85,6 +96,11 @@ public class ErrorAlerts implements PaxAppender, LoggedErrors {
     private synchronized void count(String logger, String message, Instant at) {
         String key = counters.containsKey(logger) || counters.size() < MAX_LOGGERS ? logger : OTHER;
         counters.computeIfAbsent(key, k -> new Counter()).add(at, message);
+        List<String> group = List.of(logger, shape(message));
+        if (!groups.containsKey(group) && groups.size() >= MAX_GROUPS) {
+            group = List.of(OTHER, OTHER_MESSAGES);
+        }
+        groups.computeIfAbsent(group, k -> new Counter()).add(at, message);
         total++;
         last = at;
         lastLogger = key;
@@ -97,6 +113,11 @@ public class ErrorAlerts implements PaxAppender, LoggedErrors {
 
     @Override
     public Map<String, ErrorCount> counts() {
+        operatorsOnly();
+        return snapshot();
+    }
+
+    private static void operatorsOnly() {
         Principal p = ExecutionContext.current().flatMap(ExecutionContext::principal).orElse(null);
         if (p == null) {
             throw new MamoriException(PlatformErrors.UNAUTHENTICATED, "The error counts need a signed-in operator.");
@@ -104,7 +125,6 @@ public class ErrorAlerts implements PaxAppender, LoggedErrors {
         if (p.kind() != PrincipalKind.OPERATOR && p.kind() != PrincipalKind.SYSTEM) {
             throw new MamoriException(PlatformErrors.FORBIDDEN, "The server's error counts are for operators.");
         }
-        return snapshot();
     }
 
     /**
@@ -121,6 +141,23 @@ public class ErrorAlerts implements PaxAppender, LoggedErrors {
             }
         });
         return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public List<ErrorGroup> groups() {
+        operatorsOnly();
+        ZoneId zone = clock.getZone();
+        synchronized (this) {
+            List<ErrorGroup> out = new java.util.ArrayList<>();
+            groups.forEach((k, c) -> out.add(new ErrorGroup(k.get(0), k.get(1), c.count, OffsetDateTime.ofInstant(c.last, zone), c.message)));
+            out.sort(java.util.Comparator.comparing(ErrorGroup::logger).thenComparing(ErrorGroup::shape));
+            return out;
+        }
+    }
+
+    /** @return the message's shape: UUIDs as {@code <id>}, numbers and hexadecimal ids (8 digits or more) as {@code #} */
+    static String shape(String firstLine) {
+        return NUMBER.matcher(UUID.matcher(firstLine).replaceAll("<id>")).replaceAll("#");
     }
 
     /** @return the totals, for the health check */

@@ -60,6 +60,22 @@ class ErrorAlertsTest {
     }
 
     @Test
+    @DisplayName("AUD-5: grouped by logger and message shape (ids and numbers as #): one error repeated with other ids is one group")
+    void groupedByShape() {
+        alerts.doAppend(event("dev.mamori.d", ERROR, "Delivery 3fa85f64-5717-4562-b3fc-2c963f66afa6 failed: 421 after 12 s"));
+        alerts.doAppend(event("dev.mamori.d", ERROR, "Delivery 0b1c2d3e-aaaa-4bbb-8ccc-123456789abc failed: 421 after 30 s"));
+        alerts.doAppend(event("dev.mamori.d", ERROR, "Keystore unreadable"));
+        alerts.doAppend(event("dev.mamori.e", ERROR, "Keystore unreadable"));
+        List<dev.mamori.audit.ErrorGroup> g = dev.mamori.platform.context.ExecutionContext.system("test").call(alerts::groups);
+        assertEquals(List.of("dev.mamori.d Delivery <id> failed: # after # s 2", "dev.mamori.d Keystore unreadable 1",
+                "dev.mamori.e Keystore unreadable 1"), g.stream().map(x -> x.logger() + " " + x.shape() + " " + x.count()).toList());
+        assertEquals("Delivery 0b1c2d3e-aaaa-4bbb-8ccc-123456789abc failed: 421 after 30 s", g.get(0).message(), "the last one's words");
+        assertEquals(3, alerts.snapshot().get("dev.mamori.d").count(), "per logger as before");
+        assertEquals("IPv4 port # of host db1 v2, commit #", ErrorAlerts.shape("IPv4 port 5432 of host db1 v2, commit 9f8e7d6c5b"),
+                "words with digits are words");
+    }
+
+    @Test
     @DisplayName("AUD-5: only a message's first line is kept, at most 200 characters: never a stack trace")
     void firstLineOnly() {
         alerts.doAppend(event("x", ERROR, "Query failed: timeout\njava.sql.SQLException: boom\n\tat dev.mamori.X.y(X.java:1)"));

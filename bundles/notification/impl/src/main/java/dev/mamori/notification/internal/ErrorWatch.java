@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import dev.mamori.audit.ErrorCount;
+import dev.mamori.audit.ErrorGroup;
 import dev.mamori.audit.LoggedErrors;
 import dev.mamori.notification.Audience;
 import dev.mamori.notification.Notification;
@@ -24,8 +24,9 @@ import dev.mamori.platform.job.JobStep;
 import dev.mamori.platform.job.JobType;
 
 /**
- * Every minute: errors the server logged (AUD-5, counted per logger by the audit capability's log
- * appender) become an alert to the operators — grouped by logger with the last message, at most one
+ * Every minute: errors the server logged (AUD-5, counted by the audit capability's log appender)
+ * become an alert to the operators — grouped by logger and message shape (ids and numbers left
+ * out), each line with its count and the last message's words, at most one
  * alert per {@code error.alert.minutes}, errors logged meanwhile counted into the next one, so a storm
  * of one error is one line with its count. The counts are this node's since it started; the watch
  * compares them with what it alerted last (a count lower than that means the node restarted).
@@ -64,10 +65,13 @@ public class ErrorWatch implements JobHandler<JobType.None, JobType.None> {
     long check() {
         var by = ExecutionContext.require().requirePrincipal(PrincipalKind.SYSTEM);
         synchronized (lock) {
-            Map<String, ErrorCount> counts = errors.counts();
+            Map<String, ErrorGroup> counts = new HashMap<>();
+            for (ErrorGroup g : errors.groups()) {
+                counts.put(g.logger() + "\u0000" + g.shape(), g);
+            }
             Map<String, Long> pending = new HashMap<>();
             long total = 0;
-            for (Map.Entry<String, ErrorCount> e : counts.entrySet()) {
+            for (Map.Entry<String, ErrorGroup> e : counts.entrySet()) {
                 long before = alerted.getOrDefault(e.getKey(), 0L);
                 long n = e.getValue().count() >= before ? e.getValue().count() - before : e.getValue().count();
                 if (n > 0) {
@@ -82,16 +86,16 @@ public class ErrorWatch implements JobHandler<JobType.None, JobType.None> {
             List<String> lines = new ArrayList<>();
             pending.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
                     .thenComparing(Map.Entry.comparingByKey())).limit(MAX_LINES).forEach(e -> {
-                        ErrorCount c = counts.get(e.getKey());
-                        lines.add(MailText.oneLine(e.getValue() + " x " + e.getKey() + ": " + c.message() + " (last "
-                                + IncidentServiceImpl.TIME.format(c.last()) + ")", 350));
+                        ErrorGroup g = counts.get(e.getKey());
+                        lines.add(MailText.oneLine(e.getValue() + " x " + g.logger() + ": " + g.message() + " (last "
+                                + IncidentServiceImpl.TIME.format(g.last()) + ")", 350));
                     });
             if (pending.size() > MAX_LINES) {
-                lines.add("... and " + (pending.size() - MAX_LINES) + " more logger(s)");
+                lines.add("... and " + (pending.size() - MAX_LINES) + " more error(s) of other kinds");
             }
             long covered = total;
             Notification n = Notification.of("error.alert", Audience.operators()).value("count", String.valueOf(total))
-                    .value("loggers", String.valueOf(pending.size())).value("node", node())
+                    .value("loggers", String.valueOf(pending.keySet().stream().map(k -> k.substring(0, k.indexOf('\u0000'))).distinct().count())).value("node", node())
                     .value("every", String.valueOf(core.settings().errorAlertEvery().toMinutes())).value("lines", String.join("\n", lines));
             core.units.run(() -> NotificationServiceImpl.queue(core, wake, List.of(NotificationServiceImpl.row(n, n.audience(), now)), by));
             counts.forEach((k, v) -> alerted.put(k, v.count()));

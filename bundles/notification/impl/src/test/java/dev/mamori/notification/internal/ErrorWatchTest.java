@@ -71,4 +71,22 @@ class ErrorWatchTest {
         f.clock.advance(Duration.ofMinutes(16));
         assertEquals(3, check());
     }
+
+    @Test
+    void groupedByLoggerAndMessage() {
+        OffsetDateTime now = OffsetDateTime.ofInstant(f.clock.instant(), f.clock.getZone());
+        f.groups.add(new dev.mamori.audit.ErrorGroup("dev.mamori.x.Delivery", "Delivery <id> failed: #", 40, now,
+                "Delivery 0b1c2d3e-aaaa-4bbb-8ccc-123456789abc failed: 421"));
+        f.groups.add(new dev.mamori.audit.ErrorGroup("dev.mamori.x.Delivery", "Keystore unreadable", 2, now, "Keystore unreadable"));
+        assertEquals(42, check());
+        f.deliver();
+        OutgoingMessage alert = mails.get(0);
+        assertTrue(alert.text().contains("40 x dev.mamori.x.Delivery: Delivery 0b1c2d3e-aaaa-4bbb-8ccc-123456789abc failed: 421"),
+                alert.text());
+        assertTrue(alert.text().contains("2 x dev.mamori.x.Delivery: Keystore unreadable"), alert.text());
+        assertTrue(alert.subject().contains("42") && alert.subject().contains("1"), "one logger: " + alert.subject());
+        f.groups.set(0, new dev.mamori.audit.ErrorGroup("dev.mamori.x.Delivery", "Delivery <id> failed: #", 45, now, "Delivery x failed"));
+        f.clock.advance(Duration.ofMinutes(16));
+        assertEquals(5, check(), "only what is new in the group");
+    }
 }

@@ -69,6 +69,8 @@ final class NotificationFixture implements AutoCloseable {
     final AvailabilityProbe probe;
     /** What the audit capability's appender counted, as the error watch reads it. */
     final Map<String, dev.mamori.audit.ErrorCount> logged = new ConcurrentHashMap<>();
+    /** Groups by logger and message shape, as the audit capability's appender gives them; empty: one per logger. */
+    final List<dev.mamori.audit.ErrorGroup> groups = new CopyOnWriteArrayList<>();
     /** Whether the health report says ready. */
     volatile boolean ready = true;
     /** Record counts by tenant, as the records capability answers them. */
@@ -113,9 +115,18 @@ final class NotificationFixture implements AutoCloseable {
         announcementJob = new AnnouncementJob(core, announcements);
         sla = new SlaServiceImpl(core, tenantService);
         slaJob = new SlaJob(core, sla, wake);
-        errorWatch = new ErrorWatch(core, () -> {
-            ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
-            return Map.copyOf(logged);
+        errorWatch = new ErrorWatch(core, new dev.mamori.audit.LoggedErrors() {
+            @Override
+            public Map<String, dev.mamori.audit.ErrorCount> counts() {
+                ExecutionContext.require().requirePrincipal(PrincipalKind.OPERATOR, PrincipalKind.SYSTEM);
+                return Map.copyOf(logged);
+            }
+
+            @Override
+            public List<dev.mamori.audit.ErrorGroup> groups() {
+                // as the audit capability groups them, when a test says so; else one group per logger
+                return groups.isEmpty() ? dev.mamori.audit.LoggedErrors.super.groups() : List.copyOf(groups);
+            }
         }, wake);
         probe = new AvailabilityProbe(core, () -> new dev.mamori.platform.health.HealthReport(ready, Map.of("database", ready
                 ? dev.mamori.platform.health.HealthStatus.up("ok") : dev.mamori.platform.health.HealthStatus.down("gone"))));

@@ -226,6 +226,31 @@ public class TenantServiceImpl implements TenantService {
     }
 
     @Override
+    public Tenant expire(String idOrSlug, Instant seen) {
+        requirePlatform();
+        return transition(idOrSlug, TenantState.EXPIRED, e -> unchangedSince(e, seen));
+    }
+
+    @Override
+    public Tenant delete(String idOrSlug, String confirmation, Instant seen) {
+        requirePlatform();
+        return transition(idOrSlug, TenantState.DELETED, e -> {
+            unchangedSince(e, seen);
+            if (!e.slug.equals(confirmation)) {
+                throw new InvalidTenantDataException("The confirmation must repeat the slug '" + e.slug
+                        + "' exactly; nothing deleted.");
+            }
+        });
+    }
+
+    /** Checked on the locked row: a job acts only on the tenant as it read it. */
+    private static void unchangedSince(TenantEntity e, Instant seen) {
+        if (seen == null || !seen.equals(e.updatedAt)) {
+            throw new IllegalTransitionException("Tenant '" + e.slug + "' changed since it was read; nothing done.");
+        }
+    }
+
+    @Override
     public Tenant terminate(String idOrSlug, LocalDate terminationDate) {
         requirePlatform();
         require(terminationDate != null, "termination date is required");

@@ -430,6 +430,25 @@ class TenantServiceImplTest {
         }
 
         @Test
+        @DisplayName("TEN-3, TEN-4: a job's expire or delete acts only on the tenant as it read it: one renewed meanwhile is left alone")
+        void onlyIfUnchanged() {
+            Tenant seenTrial = trial("trial-1");
+            Tenant seenPaid = paid("paid-1");
+            db.clock(T1);
+            service.expire("paid-1");
+            service.activate("paid-1", "gold", null, null);
+            Tenant renewed = service.get("paid-1");
+            assertThrows(IllegalTransitionException.class, () -> service.delete("paid-1", "paid-1", seenPaid.updatedAt()));
+            assertThrows(IllegalTransitionException.class, () -> service.expire("paid-1", seenPaid.updatedAt()));
+            assertEquals(TenantState.ACTIVE, service.get("paid-1").state(), "renewed, so left alone");
+            assertEquals(renewed.updatedAt(), service.get("paid-1").updatedAt());
+            assertEquals(TenantState.EXPIRED, service.expire("trial-1", seenTrial.updatedAt()).state());
+            Tenant expired = service.get("trial-1");
+            assertThrows(InvalidTenantDataException.class, () -> service.delete("trial-1", "other", expired.updatedAt()));
+            assertEquals(TenantState.DELETED, service.delete("trial-1", "trial-1", expired.updatedAt()).state());
+        }
+
+        @Test
         @DisplayName("TEN-4: delete by id is confirmed with the slug, not the id")
         void deleteByIdConfirmedBySlug() {
             Tenant t = trial("acme");
