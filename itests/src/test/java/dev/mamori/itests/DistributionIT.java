@@ -320,6 +320,9 @@ public class DistributionIT {
                 "/incidents/{id}", Set.of("GET", "PATCH"), "/incidents/{id}/notices", Set.of("POST"), "/deliveries", Set.of("GET")));
         expected.putAll(Map.of("/incidents/{id}/evidence", Set.of("GET"), "/announcements", Set.of("GET", "POST"),
                 "/announcements/{id}/cancel", Set.of("POST"), "/sla", Set.of("GET"), "/sla/all", Set.of("GET")));
+        // retention (issue #18): the calendar's dry run, legal holds
+        expected.putAll(Map.of("/retention/plan", Set.of("GET"), "/legal-holds", Set.of("GET", "POST"), "/legal-holds/{id}/release",
+                Set.of("POST")));
         assertEquals(expected, operations);
         // exactly two operations work without a session, and the document says so (redocly.yaml's exceptions)
         Set<String> open = new TreeSet<>();
@@ -568,7 +571,7 @@ public class DistributionIT {
             // should the configuration be applied a moment after this, the first attempt waits its 30 s back-off
             dist.mamori("mamori:incident-notify --message \"We are on it.\" " + id.group(1));
 
-            Wait.until("the notice at the SMTP server, the server killed", Duration.ofSeconds(120),
+            Wait.until("the notice at the SMTP server, the server killed", Duration.ofSeconds(180),
                     () -> smtp.messages.size() >= 1 && dist.process().isEmpty() ? true : null);
             if (killFailed.get() != null) {
                 throw new AssertionError("kill -9 failed", killFailed.get());

@@ -111,7 +111,8 @@ public abstract class MamoriContainerTests extends RetentionContainerTests {
                 "dev.mamori.auth.rest", "dev.mamori.jetty.errors",
                 "dev.mamori.flyway.fragment", "dev.mamori.artifacts", "dev.mamori.audit.api", "dev.mamori.audit.impl", "dev.mamori.audit.rest",
                 "dev.mamori.records.api", "dev.mamori.records.impl", "dev.mamori.records.rest", "dev.mamori.notification.api",
-                "dev.mamori.notification.impl", "dev.mamori.notification.rest", "dev.mamori.retention.api", "dev.mamori.retention.impl"),
+                "dev.mamori.notification.impl", "dev.mamori.notification.rest", "dev.mamori.retention.api", "dev.mamori.retention.impl",
+                "dev.mamori.retention.rest"),
                 running);
         assertEquals(new TreeMap<>(EXPORTS), exported);
     }

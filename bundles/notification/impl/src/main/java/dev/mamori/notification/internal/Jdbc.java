@@ -1,7 +1,5 @@
 package dev.mamori.notification.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -10,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mamori.notification.NotificationErrors;
+import dev.mamori.platform.db.Sql;
 import dev.mamori.platform.error.MamoriException;
 
 /**
@@ -18,25 +17,17 @@ import dev.mamori.platform.error.MamoriException;
  */
 final class Jdbc {
     private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
-    private final DataSource unitStore;
+    private final Sql sql;
 
     Jdbc(DataSource unitStore) {
-        this.unitStore = unitStore;
-    }
-
-    /** Work on a connection. */
-    @FunctionalInterface
-    interface Sql<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    <T> T sql(String what, Sql<T> work) {
-        try (Connection c = unitStore.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
+        this.sql = new Sql(unitStore, (what, e) -> {
             LOG.warn("Notifications: {} failed: {}", what, e.toString());
-            throw new MamoriException(NotificationErrors.UNAVAILABLE, "The notification store cannot be reached; try again shortly.", e,
+            return new MamoriException(NotificationErrors.UNAVAILABLE, "The notification store cannot be reached; try again shortly.", e,
                     Duration.ofSeconds(5));
-        }
+        });
+    }
+
+    <T> T sql(String what, Sql.Work<T> work) {
+        return sql.run(what, work);
     }
 }

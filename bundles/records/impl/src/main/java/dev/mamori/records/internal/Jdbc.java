@@ -1,7 +1,5 @@
 package dev.mamori.records.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -11,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mamori.platform.error.ErrorCode;
 import dev.mamori.platform.error.ErrorKind;
+import dev.mamori.platform.db.Sql;
 import dev.mamori.platform.error.MamoriException;
 
 /**
@@ -20,24 +19,16 @@ import dev.mamori.platform.error.MamoriException;
 final class Jdbc {
     static final ErrorCode UNAVAILABLE = ErrorCode.of("records-store-unavailable", ErrorKind.UNAVAILABLE, "Records unavailable");
     private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
-    private final DataSource unitStore;
+    private final Sql sql;
 
     Jdbc(DataSource unitStore) {
-        this.unitStore = unitStore;
-    }
-
-    /** Work on a connection. */
-    @FunctionalInterface
-    interface Sql<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    <T> T sql(String what, Sql<T> work) {
-        try (Connection c = unitStore.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
+        this.sql = new Sql(unitStore, (what, e) -> {
             LOG.warn("Records {} failed: {}", what, e.toString());
-            throw new MamoriException(UNAVAILABLE, "The records store cannot be reached; try again shortly.", e, Duration.ofSeconds(5));
-        }
+            return new MamoriException(UNAVAILABLE, "The records store cannot be reached; try again shortly.", e, Duration.ofSeconds(5));
+        });
+    }
+
+    <T> T sql(String what, Sql.Work<T> work) {
+        return sql.run(what, work);
     }
 }
